@@ -1,0 +1,196 @@
+"""Text -> syntax tree, with per-block recovery from syntax errors, and positions.
+
+Columns: ``ast`` reports UTF-8 byte offsets; everything keraslens exposes is in
+characters (code points), which is what Python strings, jedi and the CLI contract use.
+The LSP layer converts characters to the client's negotiated encoding.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import copy
+import hashlib
+import io
+import tokenize
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range in a file: lines 1-based, columns 0-based in characters, end exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def contains(self, line: int, col: int) -> bool:
+        after_start = (line, col) >= (self.line, self.col)
+        before_end = (line, col) <= (self.end_line, self.end_col)
+        return after_start and before_end
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    problem: str | None = None  # set when the bytes were not valid in the declared encoding
+
+
+def decode_source(data: bytes) -> Decoded:
+    """Decode file bytes like Python does (PEP 263), never raising.
+
+    Invalid bytes become U+FFFD so the rest of the file is still analysed.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return Decoded(data.decode("utf-8", errors="replace"), f"unknown encoding: {exc}")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        encoding = "utf-8"
+    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    try:
+        return Decoded(data.decode(encoding))
+    except UnicodeDecodeError as exc:
+        text = data.decode(encoding, errors="replace")
+        return Decoded(text, f"not valid {encoding} at byte {exc.start}; undecodable bytes were replaced")
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """A parsed document. ``tree`` holds every top-level block that parsed."""
+
+    text: str
+    path: str = "<memory>"
+    tree: ast.Module = field(init=False)
+    lines: list[str] = field(init=False)
+    syntax_problems: list[SyntaxProblem] = field(init=False)
+    _line_is_ascii: list[bool] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lines = self.text.splitlines()
+        self._line_is_ascii = [line.isascii() for line in self.lines]
+        self.tree, self.syntax_problems = parse_with_recovery(self.text)
+
+    # -- positions -------------------------------------------------------------
+    def char_col(self, line: int, byte_col: int) -> int:
+        """Convert an ``ast`` byte column on a 1-based line to a character column."""
+        if not 1 <= line <= len(self.lines) or self._line_is_ascii[line - 1]:
+            return byte_col
+        return len(self.lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        col = node.col_offset  # type: ignore[attr-defined]
+        return Span(
+            line,
+            self.char_col(line, col),
+            end_line,
+            self.char_col(end_line, end_col if end_col is not None else col),
+        )
+
+    def segment(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.text, node) or ""
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+
+    def indent_of(self, line: int) -> str:
+        text = self.line_text(line)
+        return text[: len(text) - len(text.lstrip())]
+
+    def indent_unit(self) -> str:
+        """The file's indentation step (tab, 2 or 4 spaces), guessed from its first indented line."""
+        for text in self.lines:
+            stripped = text.lstrip()
+            if stripped and not stripped.startswith("#") and text != stripped:
+                lead = text[: len(text) - len(stripped)]
+                return "\t" if lead.startswith("\t") else " " * min(len(lead), 8)
+        return "    "
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text[:10_000] else "\n"
+
+
+def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
+    """Parse the whole text; on a syntax error, parse each top-level block alone.
+
+    A broken class then costs only its own findings. Blocks are cached by content, so
+    re-parsing an edited file re-uses the trees of the blocks that did not change.
+    """
+    try:
+        return ast.parse(text, type_comments=False), []
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        pass
+    body: list[ast.stmt] = []
+    problems: list[SyntaxProblem] = []
+    lines = text.splitlines(keepends=True)
+    for start, end in _top_level_blocks(lines):
+        block = "".join(lines[start:end])
+        parsed = _parse_block(block)
+        if isinstance(parsed, SyntaxProblem):
+            span = parsed.span
+            problems.append(SyntaxProblem(parsed.message, Span(span.line + start, span.col, span.line + start, span.col + 1)))
+            continue
+        for stmt in parsed:
+            stmt_copy = _copy_tree(stmt)
+            ast.increment_lineno(stmt_copy, start)
+            body.append(stmt_copy)
+    return ast.Module(body=body, type_ignores=[]), problems
+
+
+@lru_cache(maxsize=4096)
+def _parse_block(block: str) -> tuple[ast.stmt, ...] | SyntaxProblem:
+    try:
+        return tuple(ast.parse(block).body)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        return SyntaxProblem(f"SyntaxError: {exc.msg}", Span(line, max((exc.offset or 1) - 1, 0), line, exc.offset or 1))
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return SyntaxProblem(f"cannot parse: {exc}", Span(1, 0, 1, 1))
+
+
+def _copy_tree(node: ast.stmt) -> ast.stmt:
+    # the cached block trees are shared; line numbers are shifted on a copy
+    return copy.deepcopy(node)
+
+
+_CONTINUATION_KEYWORDS = ("else", "elif", "except", "finally", "case")
+
+
+def _top_level_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Split source lines into top-level statement blocks (start inclusive, end exclusive).
+
+    A block starts at a line with no indentation that is not a comment, a closing
+    bracket or a continuation keyword; decorators stay with what they decorate.
+    """
+    starts: list[int] = []
+    previous_was_decorator = False
+    for index, line in enumerate(lines):
+        if not line or line[0] in " \t\r\n#)]}":
+            continue
+        word = line.split(None, 1)[0].rstrip(":")
+        if word in _CONTINUATION_KEYWORDS:
+            continue
+        if not previous_was_decorator:
+            starts.append(index)
+        previous_was_decorator = line.startswith("@")
+    bounds = starts + [len(lines)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=16).hexdigest()
