@@ -1,0 +1,1 @@
+"""Pure analysis of Keras code: no pygls, no TensorFlow (see DESIGN.md section 6)."""

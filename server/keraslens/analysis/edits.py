@@ -1,0 +1,110 @@
+"""Building blocks for fixes: spans of headers, statement insertion and deletion.
+
+Every helper returns ``Edit``s against the original text and keeps the file's own
+indentation and line endings.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .fixes import Edit
+from .source import SourceFile, Span
+
+
+def header_span(source: SourceFile, function: ast.FunctionDef) -> Span:
+    """``def name`` of a function: where a finding about the whole function points."""
+    line = function.lineno
+    col = source.char_col(line, function.col_offset)
+    return Span(line, col, line, col + len("def ") + len(function.name) + (len("async ") if isinstance(function, ast.AsyncFunctionDef) else 0))
+
+
+def body_start(function: ast.FunctionDef) -> ast.stmt | None:
+    """The first statement after the docstring, or None when the body is only a docstring."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        return body[1] if len(body) > 1 else None
+    return body[0] if body else None
+
+
+def body_indent(source: SourceFile, function: ast.FunctionDef) -> str:
+    first = function.body[0]
+    if first.lineno == function.lineno:
+        return source.indent_of(function.lineno) + source.indent_unit()
+    return source.indent_of(first.lineno)
+
+
+def insert_statements(source: SourceFile, function: ast.FunctionDef, lines: list[str], at_end: bool = False) -> tuple[Edit, ...]:
+    """Insert whole lines at the start of a function body (after the docstring) or at its end."""
+    if function.body[0].lineno == function.lineno:
+        return ()  # one-line function: no safe place for a new line
+    indent = body_indent(source, function)
+    newline = source.newline
+    text = "".join(f"{indent}{line}{newline}" for line in lines)
+    if at_end:
+        last = function.body[-1].end_lineno or function.body[-1].lineno
+        return (Edit(Span(last + 1, 0, last + 1, 0), text),) if last < len(source.lines) else (Edit(_end_of(source, last), newline + text.rstrip("\r\n")),)
+    anchor = body_start(function)
+    if anchor is None:
+        line = (function.body[0].end_lineno or function.body[0].lineno) + 1
+    else:
+        line = anchor.lineno
+    if line > len(source.lines):
+        return (Edit(_end_of(source, line - 1), newline + text.rstrip("\r\n")),)
+    return (Edit(Span(line, 0, line, 0), text),)
+
+
+def _end_of(source: SourceFile, line: int) -> Span:
+    col = len(source.line_text(line))
+    return Span(line, col, line, col)
+
+
+def add_super_call(source: SourceFile, function: ast.FunctionDef, method: str) -> tuple[Edit, ...]:
+    """``super().__init__(**kwargs)`` (adding ``**kwargs``) or ``super().build(input_shape)``."""
+    args = function.args
+    edits: list[Edit] = []
+    if method == "__init__":
+        if args.kwarg is None:
+            edits.append(_append_parameter(source, function, "**kwargs"))
+        call = f"super().__init__(**{args.kwarg.arg if args.kwarg else 'kwargs'})"
+    else:
+        positional = [*args.posonlyargs, *args.args]
+        argument = positional[1].arg if len(positional) > 1 else "input_shape"
+        call = f"super().{method}({argument})"
+    inserted = insert_statements(source, function, [call])
+    return tuple(edits) + inserted if inserted else ()
+
+
+def _append_parameter(source: SourceFile, function: ast.FunctionDef, parameter: str) -> Edit:
+    args = function.args
+    nodes: list[ast.AST] = [*args.posonlyargs, *args.args, *args.defaults, *args.kwonlyargs]
+    nodes += [d for d in args.kw_defaults if d is not None]
+    if args.vararg:
+        nodes.append(args.vararg)
+    last = max(nodes, key=lambda node: (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+    line = last.end_lineno  # type: ignore[attr-defined]
+    col = source.char_col(line, last.end_col_offset)  # type: ignore[attr-defined]
+    return Edit(Span(line, col, line, col), f", {parameter}")
+
+
+def delete_statement(source: SourceFile, statement: ast.stmt) -> tuple[Edit, ...]:
+    """Remove a statement's lines, or turn it into ``pass`` when its block would be empty."""
+    start, end = statement.lineno, statement.end_lineno or statement.lineno
+    if _is_only_statement(source.tree, statement):
+        return (Edit(source.span(statement), "pass"),)
+    prefix = source.line_text(start)[: source.char_col(start, statement.col_offset)]
+    suffix = source.line_text(end)[source.char_col(end, statement.end_col_offset or 0):].strip()
+    if prefix.strip() or (suffix and not suffix.startswith("#")):
+        return (Edit(source.span(statement), "pass"),)  # shares its line with other code
+    if end < len(source.lines):
+        return (Edit(Span(start, 0, end + 1, 0), ""),)
+    return (Edit(Span(start - 1, len(source.line_text(start - 1)), end, len(source.line_text(end))), ""),)
+
+
+def _is_only_statement(tree: ast.AST, statement: ast.stmt) -> bool:
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and any(item is statement for item in block):
+                return len(block) == 1
+    return False

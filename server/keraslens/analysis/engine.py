@@ -1,0 +1,89 @@
+"""text -> findings: the one path every view (CLI, language server) goes through.
+
+``analyze`` is pure and cached by content, path and settings, so the server can call it
+on every keystroke of an unchanged document for free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from .config import DEFAULT, Settings
+from .facts import ModuleFacts, collect_module
+from .graph import ModuleGraph, build_graph
+from .resolve import FlavorChoice, ImportMap, choose_flavor
+from .rules import RULES, Context, Finding, Severity
+from .source import SourceFile, content_hash
+
+SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
+SYNTAX_ERROR = ("KL900", "syntax-error")
+
+
+@dataclass(slots=True)
+class Analysis:
+    source: SourceFile
+    flavor: FlavorChoice
+    module: ModuleFacts
+    graph: ModuleGraph
+    findings: list[Finding]
+
+    @property
+    def version_key(self) -> str:
+        return content_hash(self.source.text)
+
+
+_CACHE: OrderedDict[tuple, Analysis] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> Analysis:
+    key = (content_hash(text), path, settings)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        _CACHE.move_to_end(key)
+        return cached
+    analysis = _analyze(text, path, settings)
+    _CACHE[key] = analysis
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return analysis
+
+
+def _analyze(text: str, path: str, settings: Settings) -> Analysis:
+    source = SourceFile(text, path)
+    imports = ImportMap.from_module(source.tree)
+    flavor = choose_flavor(imports, settings.keras_version)
+    module = collect_module(source, flavor.flavor, imports)
+    graph = build_graph(source.tree, imports, {name: facts.kind for name, facts in module.classes.items()})
+    ctx = Context(source, module, flavor.flavor, graph, settings)
+    findings = [_syntax_finding(problem) for problem in source.syntax_problems]
+    for rule in RULES:
+        if settings.enabled(rule.code):
+            findings.extend(rule.check(ctx))
+    findings = [finding for finding in findings if settings.enabled(finding.code) and not _suppressed(source, finding)]
+    findings.sort(key=lambda f: (f.span.line, f.span.col, f.code))
+    return Analysis(source, flavor, module, graph, findings)
+
+
+def _syntax_finding(problem) -> Finding:
+    code, name = SYNTAX_ERROR
+    return Finding(code, name, Severity.ERROR, f"{problem.message}; the rest of the file is still checked", problem.span)
+
+
+def _suppressed(source: SourceFile, finding: Finding) -> bool:
+    for line_number in {finding.span.line, finding.span.end_line}:
+        match = SUPPRESS.search(source.line_text(line_number))
+        if match and not match.group("file") and _matches(match, finding.code):
+            return True
+    return any(_matches(match, finding.code) for match in _file_suppressions(source))
+
+
+def _file_suppressions(source: SourceFile) -> list[re.Match]:
+    return [m for line in source.lines if (m := SUPPRESS.search(line)) and m.group("file") and line.lstrip().startswith("#")]
+
+
+def _matches(match: re.Match, code: str) -> bool:
+    codes = match.group("codes")
+    return codes is None or any(code.startswith(c.strip().upper()) for c in codes.split(",") if c.strip())

@@ -1,0 +1,474 @@
+"""Per-class facts the rules and the counter need, gathered in one pass over each class.
+
+For every Keras layer or model class: where weights are created (``add_weight``,
+``tf.Variable``, ``keras.Variable``, raw tensors, ``tf.Module`` instances), where
+sublayers are created, in which phase (``__init__`` / ``build`` / ``call``, helpers
+inherit the phase of the method that calls them), where the result is stored, and what
+``call()`` reads. Nothing here decides whether something is a bug: that is the rules' job.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .resolve import Flavor, ImportMap, is_layer_base, is_model_base
+from .source import SourceFile
+
+
+class Phase(str, Enum):
+    INIT = "init"
+    BUILD = "build"
+    CALL = "call"
+    OTHER = "other"
+
+
+PHASE_OF_METHOD = {"__init__": Phase.INIT, "build": Phase.BUILD, "call": Phase.CALL}
+
+
+class TargetKind(str, Enum):
+    SELF_ATTR = "self_attr"  # self.x = ...
+    SELF_CONTAINER = "self_container"  # self.x = [...], self.x.append(...), self.x[k] = ...
+    LOCAL = "local"  # only ever bound to a local name
+    PLAIN_OBJECT = "plain_object"  # other.x = ... where other is not the layer
+    CLASS_ATTR = "class_attr"  # class body assignment
+    NONE = "none"  # result discarded or passed on
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: TargetKind
+    attr: str | None = None  # the self attribute, for SELF_ATTR / SELF_CONTAINER / PLAIN_OBJECT holder
+
+
+class WeightKind(str, Enum):
+    ADD_WEIGHT = "add_weight"
+    TF_VARIABLE = "tf_variable"
+    KERAS_VARIABLE = "keras_variable"
+    TENSOR = "tensor"
+    TF_MODULE = "tf_module"
+
+
+@dataclass(slots=True)
+class WeightSite:
+    kind: WeightKind
+    creator: str  # canonical name of what was called
+    call: ast.Call
+    statement: ast.stmt
+    method: str | None
+    phases: frozenset[Phase]
+    target: Target
+    guarded: bool  # inside an ``if`` (lazy creation)
+
+    def keyword(self, name: str) -> ast.expr | None:
+        return next((k.value for k in self.call.keywords if k.arg == name), None)
+
+
+@dataclass(slots=True)
+class SublayerSite:
+    class_ref: str  # canonical (keras.layers.Dense) or a class name of this file
+    call: ast.Call
+    statement: ast.stmt
+    method: str | None
+    phases: frozenset[Phase]
+    target: Target
+    guarded: bool
+
+
+@dataclass(slots=True)
+class ClassFacts:
+    name: str
+    node: ast.ClassDef
+    kind: str  # "layer" | "model"
+    flavor: Flavor
+    keras_bases: list[str]  # canonical Keras bases written in the class header
+    local_bases: list[str]  # bases that are layer classes of this file
+    external_bases: list[ast.expr]  # bases imported from elsewhere (resolved lazily)
+    methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    phases: dict[str, frozenset[Phase]] = field(default_factory=dict)
+    weights: list[WeightSite] = field(default_factory=list)
+    sublayers: list[SublayerSite] = field(default_factory=list)
+    reads: dict[Phase, dict[str, ast.AST]] = field(default_factory=dict)  # phase -> self attribute -> first read
+    private_list_uses: list[ast.Attribute] = field(default_factory=list)
+    plain_holders: dict[str, ast.stmt] = field(default_factory=dict)  # self.x = SimpleNamespace() & co
+
+    @property
+    def has_init(self) -> bool:
+        return "__init__" in self.methods
+
+    def calls_super(self, method: str) -> bool:
+        function = self.methods.get(method)
+        return function is not None and any(_is_super_call(node, method) for node in ast.walk(function))
+
+    def reads_in(self, *phases: Phase) -> set[str]:
+        return set().union(*(self.reads.get(phase, {}).keys() for phase in phases))
+
+    def first_read(self, attr: str, phase: Phase) -> ast.AST | None:
+        return self.reads.get(phase, {}).get(attr)
+
+    def method_of_line(self, line: int) -> str | None:
+        for name, function in self.methods.items():
+            if function.lineno <= line <= (function.end_lineno or function.lineno):
+                return name
+        return None
+
+
+# -- what a call creates -----------------------------------------------------------------
+
+RANDOM_CREATORS = frozenset(
+    {
+        "tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.random.truncated_normal",
+        "tensorflow.random.stateless_normal", "tensorflow.random.stateless_uniform",
+        "keras.random.normal", "keras.random.uniform", "keras.random.truncated_normal",
+        "numpy.random.randn", "numpy.random.rand", "numpy.random.normal", "numpy.random.uniform",
+        "numpy.random.random", "numpy.random.standard_normal",
+    }
+)
+FILL_CREATORS = frozenset(
+    {
+        "tensorflow.zeros", "tensorflow.ones", "tensorflow.fill", "tensorflow.constant",
+        "tensorflow.convert_to_tensor",
+        "keras.ops.zeros", "keras.ops.ones", "keras.ops.full", "keras.ops.convert_to_tensor",
+        "numpy.zeros", "numpy.ones", "numpy.full", "numpy.array", "numpy.asarray",
+    }
+)
+TENSOR_CREATORS = RANDOM_CREATORS | FILL_CREATORS
+TF_VARIABLES = frozenset({"tensorflow.Variable"})
+KERAS_VARIABLES = frozenset({"keras.Variable", "keras.backend.Variable"})
+TF_MODULES = frozenset({"tensorflow.Module"})
+PLAIN_HOLDERS = frozenset({"types.SimpleNamespace", "builtins.object", "object", "argparse.Namespace"})
+NOT_SUBLAYERS = frozenset({"keras.layers.Layer", "keras.layers.InputSpec", "keras.layers.Input"})
+
+
+def _is_super_call(node: ast.AST, method: str) -> bool:
+    """``super().m(...)``, ``super(C, self).m(...)`` or ``Base.m(self, ...)``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method):
+        return False
+    owner = node.func.value
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return True
+    return bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
+
+
+def _self_attr(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
+
+
+def _self_root_attr(node: ast.AST) -> str | None:
+    """``self.x`` in ``self.x``, ``self.x[k]``, ``self.x.y``: the attribute of self it hangs off."""
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        attr = _self_attr(node)
+        if attr is not None:
+            return attr
+        node = node.value
+    return None
+
+
+# -- the module ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    source: SourceFile
+    imports: ImportMap
+    flavor: Flavor
+    classes: dict[str, ClassFacts]
+    tf_module_classes: set[str]
+
+    def class_at(self, line: int) -> ClassFacts | None:
+        for facts in self.classes.values():
+            if facts.node.lineno <= line <= (facts.node.end_lineno or facts.node.lineno):
+                return facts
+        return None
+
+    def is_layer_class_ref(self, ref: str) -> bool:
+        return ref in self.classes or is_layer_base(ref) or is_model_base(ref)
+
+    def subclasses_of(self, name: str) -> Iterator[ClassFacts]:
+        for facts in self.classes.values():
+            if name in facts.local_bases:
+                yield facts
+
+
+def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None = None) -> ModuleFacts:
+    imports = imports or ImportMap.from_module(source.tree)
+    class_nodes = [node for node in ast.walk(source.tree) if isinstance(node, ast.ClassDef)]
+    layer_like: dict[str, tuple[ast.ClassDef, str, list[str], list[str], list[ast.expr]]] = {}
+    tf_modules: set[str] = set()
+    # classes may subclass classes defined later in the walk order: iterate to a fixed point
+    changed = True
+    while changed:
+        changed = False
+        for node in class_nodes:
+            if node.name in layer_like or node.name in tf_modules:
+                continue
+            classified = _classify(node, imports, layer_like, tf_modules)
+            if classified == "tf_module":
+                tf_modules.add(node.name)
+                changed = True
+            elif classified is not None:
+                layer_like[node.name] = classified
+                changed = True
+    module = ModuleFacts(source, imports, flavor, {}, tf_modules)
+    # every class is known by name before any is walked: a class may create a later one
+    for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
+        module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
+    for facts in module.classes.values():
+        _ClassCollector(module, facts).collect()
+    return module
+
+
+def _classify(node, imports, known, tf_modules):
+    keras_bases: list[str] = []
+    local_bases: list[str] = []
+    external: list[ast.expr] = []
+    kind = None
+    for base in node.bases:
+        canonical = imports.canonical(base)
+        if isinstance(base, ast.Name) and base.id in known:
+            local_bases.append(base.id)
+            kind = kind or known[base.id][1]
+        elif isinstance(base, ast.Name) and base.id in tf_modules or canonical in TF_MODULES:
+            return "tf_module"
+        elif canonical and is_model_base(canonical):
+            keras_bases.append(canonical)
+            kind = "model"
+        elif canonical and is_layer_base(canonical):
+            keras_bases.append(canonical)
+            kind = kind or "layer"
+        elif canonical and not canonical.startswith(("keras.", "tensorflow.", "numpy.", "builtins.")):
+            external.append(base)
+    if kind is None:
+        return None
+    return node, kind, keras_bases, local_bases, external
+
+
+class _ClassCollector:
+    """Walks one class: methods, their phases, creation sites and self-attribute reads."""
+
+    def __init__(self, module: ModuleFacts, facts: ClassFacts) -> None:
+        self.module = module
+        self.facts = facts
+
+    def collect(self) -> None:
+        facts = self.facts
+        for stmt in facts.node.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                facts.methods[stmt.name] = stmt  # type: ignore[assignment]
+            elif isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+                self._collect_creations(stmt.value, stmt, None, frozenset({Phase.OTHER}), Target(TargetKind.CLASS_ATTR), False)
+        facts.phases = self._method_phases()
+        for name, function in facts.methods.items():
+            self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
+
+    def _method_phases(self) -> dict[str, frozenset[Phase]]:
+        called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
+        for name, function in self.facts.methods.items():
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and (callee := _self_attr(node.func)) in called_by and callee != name:
+                    called_by[callee].add(name)
+        phases: dict[str, set[Phase]] = {name: {PHASE_OF_METHOD[name]} if name in PHASE_OF_METHOD else set() for name in called_by}
+        for _ in range(len(phases)):
+            for name, callers in called_by.items():
+                if name not in PHASE_OF_METHOD:
+                    for caller in callers:
+                        phases[name] |= phases[caller]
+        return {name: frozenset(found or {Phase.OTHER}) for name, found in phases.items()}
+
+    def _collect_method(self, name: str, function: ast.FunctionDef, phases: frozenset[Phase]) -> None:
+        facts = self.facts
+        locals_to_sites: dict[str, list[WeightSite | SublayerSite]] = {}
+        for stmt, guarded in _statements(function.body):
+            for node in _own_nodes(stmt):
+                attr = _self_attr(node)
+                if attr is not None and isinstance(node.ctx, ast.Load):
+                    self._note_read(attr, node, phases)
+                if isinstance(node, ast.Attribute) and node.attr in ("_trainable_weights", "_non_trainable_weights"):
+                    facts.private_list_uses.append(node)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and node.args:
+                    if isinstance(node.args[0], ast.Name) and node.args[0].id == "self" and len(node.args) > 1:
+                        if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                            self._note_read(node.args[1].value, node, phases)
+            target, value = _assignment(stmt)
+            if value is None:
+                continue
+            resolved = self._target_of(target, stmt, locals_to_sites)
+            if resolved is None:
+                continue
+            created = self._collect_creations(value, stmt, name, phases, resolved, guarded)
+            if resolved.kind is TargetKind.LOCAL and isinstance(target, ast.Name):
+                locals_to_sites.setdefault(target.id, []).extend(created)
+            elif resolved.kind is TargetKind.LOCAL and _list_append_owner(stmt) is not None:
+                locals_to_sites.setdefault(_list_append_owner(stmt), []).extend(created)
+
+    def _note_read(self, attr: str, node: ast.AST, phases: frozenset[Phase]) -> None:
+        for phase in phases:
+            self.facts.reads.setdefault(phase, {}).setdefault(attr, node)
+
+    def _target_of(self, target, stmt, locals_to_sites) -> Target | None:
+        """Where a value ends up; also promotes earlier locals that now reach ``self``."""
+        if target is None:
+            return Target(TargetKind.NONE)
+        attr = _self_attr(target)
+        if attr is not None:
+            self._note_plain_holder(attr, stmt)
+            promoted = Target(TargetKind.SELF_ATTR, attr)
+        elif (root := _self_root_attr(target)) is not None:
+            holder = self.facts.plain_holders.get(root)
+            promoted = Target(TargetKind.PLAIN_OBJECT, root) if holder is not None and isinstance(target, ast.Attribute) else Target(TargetKind.SELF_CONTAINER, root)
+        elif isinstance(target, ast.Name):
+            promoted = Target(TargetKind.LOCAL, target.id)
+        elif isinstance(target, ast.Attribute | ast.Subscript):
+            promoted = Target(TargetKind.PLAIN_OBJECT)
+        else:
+            return Target(TargetKind.NONE)
+        if promoted.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER, TargetKind.PLAIN_OBJECT):
+            value = _assignment(stmt)[1]
+            for node in ast.walk(value) if value is not None else ():
+                if isinstance(node, ast.Name) and node.id in locals_to_sites:
+                    kind = promoted.kind
+                    if kind is TargetKind.SELF_ATTR and not isinstance(value, ast.Name):
+                        kind = TargetKind.SELF_CONTAINER
+                    for site in locals_to_sites[node.id]:
+                        site.target = Target(kind, promoted.attr)
+        return promoted
+
+    def _canonical(self, func: ast.expr) -> str | None:
+        ref = self.module.imports.canonical(func)
+        if ref is None and isinstance(func, ast.Name):
+            return "builtins.object" if func.id == "object" else func.id
+        return ref
+
+    def _note_plain_holder(self, attr: str, stmt: ast.stmt) -> None:
+        value = _assignment(stmt)[1]
+        if isinstance(value, ast.Call) and self._canonical(value.func) in PLAIN_HOLDERS:
+            self.facts.plain_holders[attr] = stmt
+
+    def _collect_creations(self, value, stmt, method, phases, target, guarded) -> list[WeightSite | SublayerSite]:
+        """Creation calls in ``value`` that land in ``target`` (containers count as the container)."""
+        created: list[WeightSite | SublayerSite] = []
+        for call, depth in _creation_calls(value):
+            site_target = target
+            if depth > 0 and target.kind is TargetKind.SELF_ATTR:
+                site_target = Target(TargetKind.SELF_CONTAINER, target.attr)
+            if self._canonical(call.func) in PLAIN_HOLDERS:
+                # SimpleNamespace(layer=Dense(3)): what the holder gets is hidden from tracking
+                hidden = Target(TargetKind.PLAIN_OBJECT, target.attr)
+                for argument in [*call.args, *(k.value for k in call.keywords)]:
+                    created += self._collect_creations(argument, stmt, method, phases, hidden, guarded)
+                continue
+            site = self._site_for(call, stmt, method, phases, site_target, guarded)
+            if site is not None:
+                created.append(site)
+                (self.facts.weights if isinstance(site, WeightSite) else self.facts.sublayers).append(site)
+        return created
+
+    def _site_for(self, call, stmt, method, phases, target, guarded) -> WeightSite | SublayerSite | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "add_weight":
+            return WeightSite(WeightKind.ADD_WEIGHT, "add_weight", call, stmt, method, phases, target, guarded)
+        ref = self._canonical(func)
+        if ref is None:
+            return None
+        kind = _weight_kind(ref, self.module.tf_module_classes)
+        if kind is not None:
+            return WeightSite(kind, ref, call, stmt, method, phases, target, guarded)
+        if ref not in NOT_SUBLAYERS and (ref in self.module.classes or _is_keras_layer_class(ref)):
+            return SublayerSite(ref, call, stmt, method, phases, target, guarded)
+        return None
+
+
+def _is_keras_layer_class(ref: str) -> bool:
+    if ref in ("keras.Sequential", "keras.Model", "keras.models.Sequential", "keras.models.Model"):
+        return True
+    return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper()
+
+
+def _weight_kind(ref: str, tf_module_classes: set[str]) -> WeightKind | None:
+    if ref in TENSOR_CREATORS:
+        return WeightKind.TENSOR
+    if ref in TF_VARIABLES:
+        return WeightKind.TF_VARIABLE
+    if ref in KERAS_VARIABLES:
+        return WeightKind.KERAS_VARIABLE
+    if ref in TF_MODULES or ref in tf_module_classes:
+        return WeightKind.TF_MODULE
+    return None
+
+
+def _creation_calls(value: ast.expr, depth: int = 0) -> Iterator[tuple[ast.Call, int]]:
+    """Calls whose *result* is the value or an element of it (not calls nested in arguments)."""
+    if isinstance(value, ast.Call):
+        yield value, depth
+        # Sequential([...]) / Bidirectional(LSTM()) hold their arguments: those are not separate state of ours
+    elif isinstance(value, ast.List | ast.Tuple | ast.Set):
+        for element in value.elts:
+            yield from _creation_calls(element, depth + 1)
+    elif isinstance(value, ast.Dict):
+        for element in value.values:
+            yield from _creation_calls(element, depth + 1)
+    elif isinstance(value, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+        yield from _creation_calls(value.elt, depth + 1)
+    elif isinstance(value, ast.DictComp):
+        yield from _creation_calls(value.value, depth + 1)
+    elif isinstance(value, ast.IfExp):
+        yield from _creation_calls(value.body, depth)
+        yield from _creation_calls(value.orelse, depth)
+
+
+def _assignment(stmt: ast.stmt) -> tuple[ast.expr | None, ast.expr | None]:
+    """(target, value) for the statement forms that store a created object."""
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets[0], stmt.value
+    if isinstance(stmt, ast.AnnAssign | ast.AugAssign) and stmt.value is not None:
+        return stmt.target, stmt.value
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in ("append", "extend", "insert", "add") and call.args:
+            return func.value, call.args[-1]
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(call.args) == 3:
+            if isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
+                return ast.Attribute(value=call.args[0], attr="<dynamic>", ctx=ast.Store()), call.args[2]
+        return None, call
+    if isinstance(stmt, ast.Return) and stmt.value is not None:
+        return None, stmt.value
+    return None, None
+
+
+def _list_append_owner(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            return func.value.id
+    return None
+
+
+def _statements(body: list[ast.stmt], guarded: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+    """Every statement of a function body, nested blocks and closures included, not nested classes."""
+    for stmt in body:
+        yield stmt, guarded
+        if isinstance(stmt, ast.ClassDef):
+            continue
+        inner_guard = guarded or isinstance(stmt, ast.If | ast.Try)
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(stmt, name, None)
+            if block:
+                yield from _statements(block, inner_guard)
+
+
+def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of one statement without descending into nested statement blocks."""
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt) or isinstance(child, ast.excepthandler):
+                continue
+            stack.append(child)
+

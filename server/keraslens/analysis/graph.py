@@ -1,0 +1,267 @@
+"""The functional side of a module: layer instances, where they are called, and models.
+
+Each module-level block and each top-level function is read in statement order, binding
+names to layer instances, symbolic tensors (``keras.Input`` and what layers return
+from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
+of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .resolve import ImportMap
+
+INPUT = "keras.Input"
+INPUT_NAMES = frozenset({"keras.Input", "keras.layers.Input"})
+SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
+FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
+MODULE_SCOPE = "<module>"
+
+
+@dataclass(eq=False, slots=True)
+class LayerInstance:
+    call: ast.Call
+    class_ref: str  # canonical Keras name, or a class name of this file
+    scope: str
+    var: str | None = None
+    wrapped: LayerInstance | None = None  # TimeDistributed(X) / Bidirectional(X)
+    applications: list[Application] = field(default_factory=list)
+    in_sequential: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.var or self.class_ref.rsplit(".", 1)[-1]
+
+
+@dataclass(eq=False, slots=True)
+class Tensor:
+    node: ast.AST
+    symbolic: bool  # comes from keras.Input: calling a layer on it builds a graph
+    input_call: ast.Call | None = None  # set for keras.Input(...)
+    producer: Application | None = None
+    index: int | None = None  # element of a multi-output result
+
+
+@dataclass(eq=False, slots=True)
+class Application:
+    instance: LayerInstance
+    call: ast.Call
+    inputs: list[Tensor | list[Tensor | None] | None]
+    scope: str
+    output: Tensor | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Model:
+    call: ast.Call
+    kind: str  # "sequential" | "functional" | "subclass"
+    scope: str
+    var: str | None = None
+    layers: list[LayerInstance] = field(default_factory=list)
+    inputs: list[Tensor] = field(default_factory=list)
+    outputs: list[Tensor] = field(default_factory=list)
+    class_ref: str | None = None
+    sequential_input: ast.Call | None = None  # keras.Input inside Sequential([...])
+
+
+Value = LayerInstance | Tensor | Model | list
+
+
+@dataclass(slots=True)
+class ModuleGraph:
+    instances: list[LayerInstance] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # scope -> name -> last value
+    returns: dict[str, Value] = field(default_factory=dict)  # function -> value it returns
+
+    def lookup(self, name: str) -> Value | None:
+        """A module-level variable's last value, or what a function returns."""
+        found = self.bindings.get(MODULE_SCOPE, {}).get(name)
+        return found if found is not None else self.returns.get(name)
+
+
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str]) -> ModuleGraph:
+    """``layer_classes``: class name of this file -> "layer" | "model"."""
+    graph = ModuleGraph()
+    functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
+    reader = _ScopeReader(graph, imports, layer_classes)
+    # functions first, so module code calling ``build_model()`` sees what it returns
+    for function in functions:
+        reader.read(function.body, function.name)
+    reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
+    return graph
+
+
+class _ScopeReader:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str]) -> None:
+        self.graph = graph
+        self.imports = imports
+        self.layer_classes = layer_classes
+
+    def read(self, body: list[ast.stmt], scope: str) -> None:
+        env = self.graph.bindings.setdefault(scope, {})
+        for stmt in body:
+            self._statement(stmt, scope, env)
+
+    def _statement(self, stmt: ast.stmt, scope: str, env: dict[str, Value]) -> None:
+        if isinstance(stmt, ast.Assign):
+            value = self._eval(stmt.value, scope, env)
+            for target in stmt.targets:
+                self._bind(target, value, env)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._bind(stmt.target, self._eval(stmt.value, scope, env), env)
+        elif isinstance(stmt, ast.Expr):
+            self._eval(stmt.value, scope, env)
+        elif isinstance(stmt, ast.Return) and stmt.value is not None:
+            self.graph.returns[scope] = self._eval(stmt.value, scope, env)
+        elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
+            # straight-line reading of nested blocks: good enough for model-building code
+            for block in ("body", "orelse", "finalbody"):
+                for inner in getattr(stmt, block, []) or []:
+                    self._statement(inner, scope, env)
+
+    def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
+        if isinstance(target, ast.Name):
+            if value is None:
+                env.pop(target.id, None)
+            else:
+                env[target.id] = value
+                if isinstance(value, LayerInstance | Model) and value.var is None:
+                    value.var = target.id
+        elif isinstance(target, ast.Tuple | ast.List):
+            items = value if isinstance(value, list) and len(value) == len(target.elts) else [None] * len(target.elts)
+            for element, item in zip(target.elts, items):
+                self._bind(element, item, env)
+
+    def _ref(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name) and func.id in self.layer_classes:
+            return func.id
+        return self.imports.canonical(func)
+
+    def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
+        if isinstance(node, ast.Name):
+            return env.get(node.id) or self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+        if isinstance(node, ast.List | ast.Tuple):
+            return [self._eval(element, scope, env) for element in node.elts]
+        if not isinstance(node, ast.Call):
+            return None
+        ref = self._ref(node.func)
+        if ref in INPUT_NAMES:
+            return Tensor(node, symbolic=True, input_call=node)
+        if ref in SEQUENTIAL:
+            return self._sequential(node, scope, env)
+        if ref in FUNCTIONAL:
+            return self._functional(node, scope, env)
+        if ref is not None and self._is_layer_class(ref):
+            return self._instance(node, ref, scope, env)
+        if isinstance(node.func, ast.Name) and node.func.id in self.graph.returns and not node.args:
+            return self.graph.returns[node.func.id]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "add":
+            owner = self._eval(node.func.value, scope, env)
+            if isinstance(owner, Model) and owner.kind == "sequential" and node.args:
+                self._add_to_sequential(owner, node.args[0], scope, env)
+            return None
+        callee = self._eval(node.func, scope, env)
+        if isinstance(callee, LayerInstance):
+            return self._apply(callee, node, scope, env)
+        return None
+
+    def _is_layer_class(self, ref: str) -> bool:
+        if ref in self.layer_classes:
+            return True
+        return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
+
+    def _instance(self, call: ast.Call, ref: str, scope: str, env: dict[str, Value]) -> LayerInstance | Model:
+        if self.layer_classes.get(ref) == "model":
+            model = Model(call, "subclass", scope, class_ref=ref)
+            self.graph.models.append(model)
+            return model
+        wrapped = None
+        if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
+            inner = self._eval(call.args[0], scope, env)
+            wrapped = inner if isinstance(inner, LayerInstance) else None
+        instance = LayerInstance(call, ref, scope, wrapped=wrapped)
+        self.graph.instances.append(instance)
+        return instance
+
+    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: dict[str, Value]) -> Tensor:
+        inputs: list[Tensor | list[Tensor | None] | None] = []
+        for arg in call.args:
+            value = self._eval(arg, scope, env)
+            if isinstance(value, list):
+                inputs.append([item if isinstance(item, Tensor) else None for item in value])
+            else:
+                inputs.append(value if isinstance(value, Tensor) else None)
+        application = Application(instance, call, inputs, scope)
+        symbolic = any(_is_symbolic(item) for item in inputs)
+        application.output = Tensor(call, symbolic=symbolic, producer=application)
+        instance.applications.append(application)
+        self.graph.applications.append(application)
+        return application.output
+
+    def _sequential(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+        model = Model(call, "sequential", scope)
+        self.graph.models.append(model)
+        elements = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "layers"), None)
+        if isinstance(elements, ast.List | ast.Tuple):
+            for element in elements.elts:
+                self._add_to_sequential(model, element, scope, env)
+        return model
+
+    def _add_to_sequential(self, model: Model, element: ast.expr, scope: str, env: dict[str, Value]) -> None:
+        value = self._eval(element, scope, env)
+        if isinstance(value, Tensor) and value.input_call is not None and not model.layers:
+            model.sequential_input = value.input_call
+        elif isinstance(value, LayerInstance):
+            value.in_sequential = True
+            model.layers.append(value)
+
+    def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+        model = Model(call, "functional", scope)
+        self.graph.models.append(model)
+        keywords = {k.arg: k.value for k in call.keywords}
+        parts = list(call.args[:2])
+        inputs = keywords.get("inputs", parts[0] if parts else None)
+        outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
+        model.inputs = _tensors(self._eval(inputs, scope, env) if inputs is not None else None)
+        model.outputs = _tensors(self._eval(outputs, scope, env) if outputs is not None else None)
+        model.layers = _layers_between(model.inputs, model.outputs)
+        return model
+
+
+def _is_symbolic(item) -> bool:
+    if isinstance(item, list):
+        return any(_is_symbolic(element) for element in item)
+    return isinstance(item, Tensor) and item.symbolic
+
+
+def _tensors(value: Value | None) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, Tensor)]
+    return []
+
+
+def _layers_between(inputs: list[Tensor], outputs: list[Tensor]) -> list[LayerInstance]:
+    """The layer instances on the paths from outputs back to inputs, each once, in call order."""
+    found: dict[int, LayerInstance] = {}
+    stack = list(outputs)
+    visited: set[int] = set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) in visited or tensor.producer is None:
+            continue
+        visited.add(id(tensor))
+        application = tensor.producer
+        found.setdefault(id(application.instance), application.instance)
+        for item in application.inputs:
+            stack.extend(element for element in (item if isinstance(item, list) else [item]) if element is not None)
+    return sorted(found.values(), key=_first_call_position)
+
+
+def _first_call_position(instance: LayerInstance) -> tuple[int, int]:
+    return min((a.call.lineno, a.call.col_offset) for a in instance.applications)

@@ -1,0 +1,107 @@
+"""What a rule is, what it reports, and how its docstring becomes documentation."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
+
+from ..fixes import Fix
+from ..resolve import Flavor
+from ..source import SourceFile, Span
+
+if TYPE_CHECKING:
+    from ..facts import ClassFacts, ModuleFacts
+    from ..graph import ModuleGraph
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    class_name: str | None = None
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    tags: tuple[str, ...] = ()  # "unnecessary" | "deprecated"
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a rule may look at for one file."""
+
+    source: SourceFile
+    module: ModuleFacts
+    flavor: Flavor
+    graph: ModuleGraph
+    settings: object = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def span(self, node: ast.AST) -> Span:
+        return self.source.span(node)
+
+
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Keras versions")
+
+
+class Rule:
+    """Base of every rule; subclasses set ``code``/``name`` and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+
+    def severity_for(self, flavor: Flavor) -> Severity:
+        return self.severity
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, ctx: Context, where: ast.AST | Span, message: str, facts: ClassFacts | None = None, **extra) -> Finding:
+        span = where if isinstance(where, Span) else ctx.span(where)
+        return Finding(self.code, self.name, self.severity_for(ctx.flavor), message, span, facts.name if facts else None, **extra)
+
+    @classmethod
+    def docs(cls) -> dict[str, str]:
+        return parse_sections(inspect.cleandoc(cls.__doc__ or ""))
+
+    @classmethod
+    def markdown(cls) -> str:
+        parts = [f"# {cls.code} {cls.name}", "", f"Default severity: **{cls.severity.value}**", ""]
+        for title, body in cls.docs().items():
+            parts += [f"## {title}", "", body, ""]
+        return "\n".join(parts).rstrip() + "\n"
+
+
+_HEADING = re.compile(r"^## (.+)$", re.M)
+
+
+def parse_sections(doc: str) -> dict[str, str]:
+    """``## Title`` sections of a rule docstring, in order; the fixed titles are required."""
+    text = doc
+    sections: dict[str, str] = {}
+    matches = list(_HEADING.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        sections[match.group(1).strip()] = text[match.end():end].strip()
+    return sections
+
