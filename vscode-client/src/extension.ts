@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
     await watchPythonInterpreter(context);
 
-    await restart('activation');
+    void restart('activation');
 }
 
 export async function deactivate(): Promise<void> {
@@ -179,11 +179,21 @@ async function resolveServerCommand(): Promise<Executable | undefined> {
         if (args.length === 0 && /^keraslens(\.exe)?$/i.test(path.basename(command))) {
             args.push('serve');
         }
+        if (untrustedLocal(command)) {
+            const message =
+                `keraslens: not starting ${command} from inside an untrusted workspace. ` +
+                'Trust the workspace or point "keraslens.server.path" elsewhere.';
+            output.error(message);
+            void vscode.window.showWarningMessage(message, 'Open Settings', 'Show Logs').then(handleChoice);
+            return undefined;
+        }
         return { command, args, options: { cwd } };
     }
 
     const python = await selectedInterpreter();
-    if (python !== undefined) {
+    if (python !== undefined && untrustedLocal(python)) {
+        output.warn(`not running the workspace's own interpreter ${python}: the workspace is not trusted`);
+    } else if (python !== undefined) {
         if (await canImportKeraslens(python)) {
             return { command: python, args: ['-m', 'keraslens', 'serve'], options: { cwd } };
         }
@@ -200,6 +210,21 @@ async function resolveServerCommand(): Promise<Executable | undefined> {
     output.error(message);
     void vscode.window.showErrorMessage(message, 'Open Settings', 'Show Logs').then(handleChoice);
     return undefined;
+}
+
+/** True when the workspace is untrusted and `executable` lives inside one of its folders. */
+function untrustedLocal(executable: string): boolean {
+    if (vscode.workspace.isTrusted) {
+        return false;
+    }
+    if (!path.isAbsolute(executable) && !/[\\/]/.test(executable)) {
+        return false; // a bare name is looked up on PATH
+    }
+    const resolved = path.resolve(workspaceRoot() ?? '', executable); // the server's cwd is the workspace root
+    return (vscode.workspace.workspaceFolders ?? []).some((folder) => {
+        const relative = path.relative(folder.uri.fsPath, resolved);
+        return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+    });
 }
 
 function handleChoice(choice: string | undefined): void {
@@ -304,8 +329,8 @@ function canImportKeraslens(python: string): Promise<boolean> {
 
 function findOnPath(executable: string): string | undefined {
     for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-        if (!dir) {
-            continue;
+        if (!dir || !path.isAbsolute(dir)) {
+            continue; // a relative PATH entry would resolve inside the opened folder
         }
         const candidate = path.join(dir, executable);
         try {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .config import DEFAULT, Settings
 from .facts import ModuleFacts, collect_module
@@ -28,6 +28,7 @@ class Analysis:
     module: ModuleFacts
     graph: ModuleGraph
     findings: list[Finding]
+    memo: dict = field(default_factory=dict)  # derived results (counts) computed on first use
 
     @property
     def version_key(self) -> str:
@@ -64,7 +65,7 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
             findings.extend(rule.check(ctx))
     findings = [finding for finding in findings if settings.enabled(finding.code) and not _suppressed(source, finding)]
     findings.sort(key=lambda f: (f.span.line, f.span.col, f.code))
-    return Analysis(source, flavor, module, graph, findings)
+    return Analysis(source, flavor, module, graph, findings, ctx.memo)
 
 
 def _syntax_finding(problem) -> Finding:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .project import ExternalClass, resolve_base
 from .resolve import Flavor, ImportMap, is_layer_base, is_model_base
 from .source import SourceFile
 
@@ -83,7 +84,7 @@ class ClassFacts:
     node: ast.ClassDef
     kind: str  # "layer" | "model"
     flavor: Flavor
-    keras_bases: list[str]  # canonical Keras bases written in the class header
+    keras_bases: list[str]  # canonical Keras bases in the class header, or reached through a base from another file
     local_bases: list[str]  # bases that are layer classes of this file
     external_bases: list[ast.expr]  # bases imported from elsewhere (resolved lazily)
     methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
@@ -196,6 +197,13 @@ class ModuleFacts:
 
 def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None = None) -> ModuleFacts:
     imports = imports or ImportMap.from_module(source.tree)
+    resolved: dict[int, ExternalClass | None] = {}
+
+    def resolve(base: ast.expr) -> ExternalClass | None:
+        if id(base) not in resolved:
+            resolved[id(base)] = resolve_base(source, base)
+        return resolved[id(base)]
+
     class_nodes = [node for node in ast.walk(source.tree) if isinstance(node, ast.ClassDef)]
     layer_like: dict[str, tuple[ast.ClassDef, str, list[str], list[str], list[ast.expr]]] = {}
     tf_modules: set[str] = set()
@@ -206,7 +214,7 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
         for node in class_nodes:
             if node.name in layer_like or node.name in tf_modules:
                 continue
-            classified = _classify(node, imports, layer_like, tf_modules)
+            classified = _classify(node, imports, layer_like, tf_modules, resolve)
             if classified == "tf_module":
                 tf_modules.add(node.name)
                 changed = True
@@ -222,7 +230,7 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
     return module
 
 
-def _classify(node, imports, known, tf_modules):
+def _classify(node, imports, known, tf_modules, resolve):
     keras_bases: list[str] = []
     local_bases: list[str] = []
     external: list[ast.expr] = []
@@ -242,6 +250,14 @@ def _classify(node, imports, known, tf_modules):
             kind = kind or "layer"
         elif canonical and not canonical.startswith(("keras.", "tensorflow.", "numpy.", "builtins.")):
             external.append(base)
+    if kind is None and external:
+        # only a base from another file can make this a layer: ask jedi (costly, so only now)
+        for info in filter(None, map(resolve, external)):
+            if info.kind == "tf_module":
+                return "tf_module"
+            if info.kind is not None:
+                kind = "model" if "model" in (kind, info.kind) else kind or info.kind
+                keras_bases.extend(info.keras_bases)
     if kind is None:
         return None
     return node, kind, keras_bases, local_bases, external
@@ -289,6 +305,9 @@ class _ClassCollector:
                     self._note_read(attr, node, phases)
                 if isinstance(node, ast.Attribute) and node.attr in ("_trainable_weights", "_non_trainable_weights"):
                     facts.private_list_uses.append(node)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+                    # `Dense(5)(x)`: a layer made and applied at once, never stored
+                    self._collect_creations(node.func, stmt, name, phases, Target(TargetKind.NONE), guarded)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and node.args:
                     if isinstance(node.args[0], ast.Name) and node.args[0].id == "self" and len(node.args) > 1:
                         if isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):

@@ -64,6 +64,8 @@ class Model:
     outputs: list[Tensor] = field(default_factory=list)
     class_ref: str | None = None
     sequential_input: ast.Call | None = None  # keras.Input inside Sequential([...])
+    calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
+    build_call: ast.Call | None = None  # model.build(shape)
 
 
 Value = LayerInstance | Tensor | Model | list
@@ -159,14 +161,21 @@ class _ScopeReader:
             return self._instance(node, ref, scope, env)
         if isinstance(node.func, ast.Name) and node.func.id in self.graph.returns and not node.args:
             return self.graph.returns[node.func.id]
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "add":
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build"):
             owner = self._eval(node.func.value, scope, env)
-            if isinstance(owner, Model) and owner.kind == "sequential" and node.args:
+            if isinstance(owner, Model) and node.func.attr == "build":
+                owner.build_call = node
+            elif isinstance(owner, Model) and owner.kind == "sequential" and node.args:
                 self._add_to_sequential(owner, node.args[0], scope, env)
             return None
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env)
+        if isinstance(callee, Model):
+            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
+            tensors = [item if isinstance(item, Tensor) else None for item in inputs]
+            callee.calls.append((node, tensors))
+            return Tensor(node, symbolic=any(t is not None and t.symbolic for t in tensors))
         return None
 
     def _is_layer_class(self, ref: str) -> bool:

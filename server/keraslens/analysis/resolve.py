@@ -52,6 +52,12 @@ class ImportMap:
                     if alias.name != "*":
                         imports.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
                 imports._note_root(node.module)
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                # relative: kept with its leading dots, never Keras; jedi resolves it (project.py)
+                package = "." * node.level + (f"{node.module}." if node.module else "")
+                for alias in node.names:
+                    if alias.name != "*":
+                        imports.names[alias.asname or alias.name] = package + alias.name
         return imports
 
     def _note_root(self, module: str) -> None:

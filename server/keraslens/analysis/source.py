@@ -12,6 +12,7 @@ import codecs
 import copy
 import hashlib
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -143,7 +144,8 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
         parsed = _parse_block(block)
         if isinstance(parsed, SyntaxProblem):
             span = parsed.span
-            problems.append(SyntaxProblem(parsed.message, Span(span.line + start, span.col, span.line + start, span.col + 1)))
+            message = _DETECTED_AT.sub(lambda m: f"(detected at line {int(m.group(1)) + start})", parsed.message)
+            problems.append(SyntaxProblem(message, Span(span.line + start, span.col, span.line + start, span.col + 1)))
             continue
         for stmt in parsed:
             stmt_copy = _copy_tree(stmt)
@@ -169,6 +171,7 @@ def _copy_tree(node: ast.stmt) -> ast.stmt:
 
 
 _CONTINUATION_KEYWORDS = ("else", "elif", "except", "finally", "case")
+_DETECTED_AT = re.compile(r"\(detected at line (\d+)\)")  # block-relative in a block's message
 
 
 def _top_level_blocks(lines: list[str]) -> list[tuple[int, int]]:

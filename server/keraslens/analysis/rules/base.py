@@ -54,7 +54,7 @@ class Context:
     flavor: Flavor
     graph: ModuleGraph
     settings: object = None
-    findings: list[Finding] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # shared with the Analysis: counts computed once
 
     def span(self, node: ast.AST) -> Span:
         return self.source.span(node)

@@ -70,15 +70,17 @@ class StateCreatedInCall(Rule):
                 local = site.target.kind in (TargetKind.LOCAL, TargetKind.NONE)
                 if ctx.flavor is Flavor.KERAS2 and site.guarded and not local:
                     continue
-                yield self.finding(ctx, site.call, _message(what, local, ctx.flavor), facts)
+                # Keras 3 does not track a tf.Variable, so no state lock either: it behaves like a local
+                untracked = local or (ctx.flavor is Flavor.KERAS3 and getattr(site, "kind", None) is WeightKind.TF_VARIABLE)
+                yield self.finding(ctx, site.call, _message(what, untracked, ctx.flavor), facts)
 
 
 def _only_in_call(phases: frozenset[Phase]) -> bool:
     return Phase.CALL in phases and not phases & {Phase.INIT, Phase.BUILD}
 
 
-def _message(what: str, local: bool, flavor: Flavor) -> str:
-    if local:
+def _message(what: str, untracked: bool, flavor: Flavor) -> str:
+    if untracked:
         return (
             f"{what} is created on every call: it is not tracked (0 params), gets fresh random weights each time, "
             "and `fit` fails (tf.function singleton variables); create it in `__init__`/`build()`"

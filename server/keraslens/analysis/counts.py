@@ -1,0 +1,470 @@
+"""Parameter counts from source: per layer instance, per class (symbolic), per model.
+
+Built-in layers come from the formula table (``builtins``); the file's own classes are
+run by the ``interpret`` abstract interpreter; models add their layers, each instance
+once. Every number carries a status: ``exact`` only when nothing was guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import builtins as builtin_layers
+from .countmodel import ClassReport, Count, CountReport, LayerRow, ModelReport, Status, WeightRow
+from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, is_known
+from .facts import ModuleFacts
+from .graph import Application, LayerInstance, Model, ModuleGraph
+from .graph import Tensor as GraphTensor
+from .interpret import Interpreter, Uncertain, collect_variables
+from .resolve import Flavor
+from .source import SourceFile, Span
+from .symbolic import Expr
+
+WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
+
+
+@dataclass(slots=True)
+class Weight:
+    name: str
+    shape: tuple | None  # None: not known
+    trainable: bool | None
+
+    @property
+    def size(self):
+        """Product of the dims: int, Expr (symbolic) or None."""
+        if self.shape is None:
+            return None
+        total = Expr.const(1)
+        for dim in self.shape:
+            if isinstance(dim, bool) or not (isinstance(dim, int | Expr)):
+                return None
+            total = total * (dim if isinstance(dim, Expr) else Expr.const(dim))
+        return total
+
+
+@dataclass(slots=True)
+class LayerCount:
+    weights: list[Weight] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
+    output: object = None  # Tensor or None
+
+    def count(self) -> Count:
+        trainable = non_trainable = 0
+        unknown: list[str] = []
+        for weight in self.weights:
+            size = weight.size
+            params = size.value if isinstance(size, Expr) and size.is_const else None
+            if params is None or weight.trainable is None:
+                unknown.append(weight.name)
+            elif weight.trainable:
+                trainable += params
+            else:
+                non_trainable += params
+        if not unknown and not self.doubts:
+            return Count(Status.EXACT, trainable, non_trainable)
+        reasons = ([f"unknown size of {', '.join(unknown)}"] if unknown else []) + self.doubts
+        if len(unknown) == len(self.weights) and (trainable + non_trainable) == 0 and self.weights or (self.doubts and not self.weights):
+            return Count(Status.UNKNOWN, reason="; ".join(reasons))
+        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
+
+
+def _short(ref: str) -> str:
+    return ref.rsplit(".", 1)[-1]
+
+
+class Counter:
+    """Counts layer values of one module; results cached per layer value."""
+
+    def __init__(self, module: ModuleFacts, flavor: Flavor) -> None:
+        self.module = module
+        self.flavor = flavor
+        self._cache: dict[int, LayerCount] = {}
+
+    def layer(self, layer: LayerValue) -> LayerCount:
+        key = id(layer)
+        if key not in self._cache:
+            self._cache[key] = LayerCount(doubts=["recursive layer structure"])  # guards cycles
+            self._cache[key] = self._layer(layer)
+        return self._cache[key]
+
+    def _layer(self, layer: LayerValue) -> LayerCount:
+        if not layer.input_shapes:
+            return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
+        input_shape = layer.input_shapes[0]
+        if layer.ref in WRAPPERS:
+            return self._wrapper(layer, input_shape)
+        if layer.ref in self.module.classes:
+            return self.custom(layer.ref, layer.args, layer.kwargs, input_shape)
+        return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
+
+    def builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
+        spec = builtin_layers.lookup(ref)
+        if spec is None:
+            return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
+        try:
+            bound = spec.bind(args, kwargs)
+            result = spec.weights(bound, input_shape, self.flavor.value)
+        except Exception as exc:  # a formula that cannot apply to these values is "unknown", not a crash
+            return LayerCount(doubts=[f"`{_short(ref)}`: {exc}"])
+        if isinstance(result, builtin_layers.Unknown):
+            return LayerCount(doubts=[f"`{_short(ref)}`: {result.reason}"])
+        return LayerCount([Weight(w.name, _dims(w.shape), w.trainable) for w in result])
+
+    def _wrapper(self, layer: LayerValue, input_shape) -> LayerCount:
+        inner = layer.wrapped
+        if inner is None:
+            return LayerCount(doubts=["the wrapped layer is not known"])
+        if layer.ref == "keras.layers.TimeDistributed":
+            if not isinstance(input_shape, tuple) or len(input_shape) < 3:
+                return LayerCount(doubts=["TimeDistributed input rank is unknown"])
+            inner.input_shapes.insert(0, (input_shape[0], *input_shape[2:]))
+            counted = self.layer(inner)
+            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
+        inner.input_shapes.insert(0, input_shape)
+        counted = self.layer(inner)
+        weights = [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for direction in ("forward", "backward") for w in counted.weights]
+        return LayerCount(weights, counted.doubts)
+
+    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, symbolic: bool = False) -> LayerCount:
+        interpreter = Interpreter(self.module, class_name, self.flavor)
+        try:
+            interpreter.construct(args, kwargs)
+            interpreter.build(input_shape)
+            inputs = [Tensor(tuple(s)) if isinstance(s, tuple | list) else Tensor(None) for s in _as_inputs(input_shape)]
+            if symbolic and isinstance(input_shape, SymbolicShape):
+                inputs = [Tensor((None, Expr.sym(input_shape.last)))]
+            output = interpreter.call(inputs)
+        except Uncertain as exc:
+            return LayerCount(doubts=[str(exc)])
+        except RecursionError:
+            return LayerCount(doubts=["the code is too deeply nested to follow"])
+        weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in interpreter.outcome.weights]
+        weights += [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in collect_variables(interpreter.attrs)]
+        doubts = list(interpreter.outcome.doubts)
+        base = interpreter.builtin_base
+        if base is not None and base.input_shapes:
+            counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
+            weights = counted.weights + weights
+            doubts += counted.doubts
+        for sub in interpreter.tracked_sublayers():
+            counted = self.layer(sub)
+            prefix = sub.attr or _short(sub.ref).lower()
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        if self.module.classes[class_name].external_bases:
+            doubts.append("a base class from another module may create more weights")
+        return LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
+
+    def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
+        """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
+        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs]
+        layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+        if layer.ref in self.module.classes:
+            counted = self.layer(layer) if len(layer.input_shapes) == 1 else self.custom(layer.ref, layer.args, layer.kwargs, layer.input_shapes[-1])
+            return counted.output or Tensor(None)
+        if layer.ref in WRAPPERS:
+            return self._wrapper_output(layer, shapes[0])
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            bound = spec.bind(layer.args, layer.kwargs)
+            output = spec.output_shape(bound, shapes if spec.multi_input else shapes[0])
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+    def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
+        inner = layer.wrapped
+        if inner is None or not isinstance(shape, tuple):
+            return Tensor(None)
+        if layer.ref == "keras.layers.TimeDistributed" and len(shape) >= 3:
+            probe = LayerValue(inner.ref, inner.args, inner.kwargs)
+            out = self.output_of(probe, [Tensor((shape[0], *shape[2:]))])
+            return Tensor((shape[0], shape[1], *out.shape[1:])) if out.shape else Tensor(None)
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            output = spec.output_shape(spec.bind([inner], layer.kwargs), shape)
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _as_inputs(input_shape) -> list:
+    if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
+        return input_shape
+    return [input_shape]
+
+
+def _dims(shape) -> tuple | None:
+    if not isinstance(shape, tuple | list):
+        return None
+    dims = []
+    for dim in shape:
+        if isinstance(dim, Expr):
+            dims.append(dim.value if dim.is_const else dim)
+        elif isinstance(dim, int) and not isinstance(dim, bool):
+            dims.append(dim)
+        else:
+            return None
+    return tuple(dims)
+
+
+def _bool(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+# -- the module: graph shapes, models, reports --------------------------------------------------
+
+
+class ModuleCounts:
+    """Evaluates the module's functional code: layer values, tensor shapes, model rows."""
+
+    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor) -> None:
+        self.source = source
+        self.module = module
+        self.graph = graph
+        self.counter = Counter(module, flavor)
+        self.evaluator = Interpreter(module, None, flavor)
+        self.constants: dict[str, object] = self._module_constants()
+        self.layers: dict[int, LayerValue] = {}
+        self.shapes: dict[int, tuple | None] = {}
+        self.application_inputs: dict[int, list] = {}
+        for application in graph.applications:
+            self._apply(application)
+        for model in graph.models:
+            if model.kind == "sequential":
+                self._run_sequential(model)
+
+    def _module_constants(self) -> dict[str, object]:
+        env: dict[str, object] = {}
+        for stmt in self.source.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                value = self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN
+                env[stmt.targets[0].id] = value
+        return env
+
+    def value_of(self, instance: LayerInstance) -> LayerValue:
+        key = id(instance)
+        if key not in self.layers:
+            args, kwargs = self.evaluator._arguments(instance.call, dict(self.constants))
+            layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
+            if instance.wrapped is not None:
+                layer.wrapped = self.value_of(instance.wrapped)
+                layer.args = [layer.wrapped, *layer.args[1:]]
+            self.layers[key] = layer
+        return self.layers[key]
+
+    def tensor_shape(self, tensor: GraphTensor | None):
+        if tensor is None:
+            return None
+        if tensor.input_call is not None:
+            return self._input_shape(tensor.input_call)
+        return self.shapes.get(id(tensor))
+
+    def _input_shape(self, call: ast.Call):
+        args, kwargs = self.evaluator._arguments(call, dict(self.constants))
+        shape = kwargs.get("shape", args[0] if args else None) if args is not None else None
+        batch = kwargs.get("batch_size") if kwargs else None
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, tuple | list) or not all(d is None or as_int(d) is not None for d in shape):
+            return None
+        return (as_int(batch) if batch is not None else None, *(as_int(d) if d is not None else None for d in shape))
+
+    def _apply(self, application: Application) -> None:
+        instance = application.instance
+        layer = self.value_of(instance)
+        inputs = []
+        for item in application.inputs:
+            if isinstance(item, list):
+                inputs.append([Tensor(self.tensor_shape(t)) for t in item])
+            else:
+                inputs.append(Tensor(self.tensor_shape(item)))
+        self.application_inputs[id(application)] = inputs
+        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention") and len(inputs) >= 2:
+            output = self._output_multi(layer, inputs)
+        elif inputs and isinstance(inputs[0], list):
+            output = self._output_multi(layer, inputs[0])
+        else:
+            output = self.counter.output_of(layer, inputs[:1])
+        if application.output is not None:
+            self.shapes[id(application.output)] = output.shape
+
+    def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
+        shapes = [t.shape for t in tensors]
+        layer.input_shapes.append(shapes)
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            output = spec.output_shape(spec.bind(layer.args, layer.kwargs), shapes)
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+    def _run_sequential(self, model: Model) -> None:
+        shape = self._input_shape(model.sequential_input) if model.sequential_input is not None else self._declared_input(model)
+        for instance in model.layers:
+            layer = self.value_of(instance)
+            output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
+            shape = output.shape
+
+    def _declared_input(self, model: Model):
+        if not model.layers:
+            return None
+        layer = self.value_of(model.layers[0])
+        declared = layer.kwargs.get("input_shape")
+        if isinstance(declared, tuple | list) and all(d is None or as_int(d) is not None for d in declared):
+            return (None, *declared)
+        input_dim = as_int(layer.kwargs.get("input_dim"))
+        return (None, input_dim) if input_dim is not None else None
+
+    # -- reports ---------------------------------------------------------------------------------
+    def instance_count(self, instance: LayerInstance) -> Count:
+        return self.counter.layer(self.value_of(instance)).count()
+
+    def model_rows(self, model: Model) -> tuple[list[LayerRow], Count]:
+        rows: list[LayerRow] = []
+        for instance in model.layers:
+            count = self.instance_count(instance)
+            layer = self.value_of(instance)
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
+            del layer
+        return rows, _sum([row.count for row in rows])
+
+
+def _sum(counts: list[Count]) -> Count:
+    if not counts:
+        return Count(Status.UNKNOWN, reason="no layers found")
+    trainable = sum(c.trainable or 0 for c in counts)
+    non_trainable = sum(c.non_trainable or 0 for c in counts)
+    reasons = [c.reason for c in counts if c.status is not Status.EXACT and c.reason]
+    if all(c.status is Status.EXACT for c in counts):
+        return Count(Status.EXACT, trainable, non_trainable)
+    if all(c.status is Status.UNKNOWN for c in counts):
+        return Count(Status.UNKNOWN, reason="; ".join(reasons))
+    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
+
+
+def _is_plain_value(node: ast.expr) -> bool:
+    return all(isinstance(n, ast.Constant | ast.Tuple | ast.List | ast.BinOp | ast.UnaryOp | ast.Name | ast.operator | ast.unaryop | ast.Load | ast.Dict) for n in ast.walk(node))
+
+
+# -- what the views show ------------------------------------------------------------------------------
+
+
+def count_report(analysis) -> CountReport:
+    """Counts for everything in an analysed file (``engine.Analysis``); cached on it."""
+    if "report" not in analysis.memo:
+        counts = module_counts(analysis)
+        analysis.memo["report"] = _build_report(analysis.source, analysis.module, analysis.graph, analysis.flavor.flavor, counts)
+    return analysis.memo["report"]
+
+
+def module_counts(analysis) -> ModuleCounts:
+    """For an ``engine.Analysis`` or a rule ``Context``: both carry the same memo."""
+    if "counts" not in analysis.memo:
+        flavor = getattr(analysis.flavor, "flavor", analysis.flavor)
+        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor)
+    return analysis.memo["counts"]
+
+
+def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, counts: ModuleCounts) -> CountReport:
+    report = CountReport()
+    for name, facts in module.classes.items():
+        report.classes[name] = class_report(source, module, flavor, name, counts)
+    for model in graph.models:
+        report.models.append(model_report(source, counts, model))
+    for instance in graph.instances:
+        count = counts.instance_count(instance)
+        if count.status is Status.UNKNOWN:
+            continue
+        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1)
+        report.sites.append(row)
+    return report
+
+
+def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: str, counts: ModuleCounts) -> ClassReport:
+    facts = module.classes[name]
+    line = facts.node.lineno
+    col = source.char_col(line, facts.node.col_offset) + len("class ")
+    report = ClassReport(name, _span(line, col, col + len(name)))
+    symbolic = counts.counter.custom(name, [], _symbolic_kwargs(facts), SymbolicShape(), symbolic=True)
+    total = Expr.const(0)
+    for weight in symbolic.weights:
+        size = weight.size
+        report.weights.append(WeightRow(weight.name, _shape_text(weight.shape), bool(weight.trainable), size.value if isinstance(size, Expr) and size.is_const else None, str(size) if size is not None else None))
+        total = total + size if size is not None and total is not None else None
+    report.formula = str(total) if total is not None and symbolic.weights else None
+    report.count = symbolic.count()
+    for instance in counts.graph.instances:
+        if instance.class_ref == name:
+            report.instantiations.append(LayerRow(instance.label, name, counts.instance_count(instance), source.span(instance.call), len(instance.applications) > 1))
+    return report
+
+
+def _symbolic_kwargs(facts) -> dict:
+    """Constructor parameters become symbols, except flags and strings, which keep defaults."""
+    init = facts.methods.get("__init__")
+    if init is None:
+        return {}
+    params = [*init.args.posonlyargs, *init.args.args][1:]
+    defaults = dict(zip([p.arg for p in params][len(params) - len(init.args.defaults):], init.args.defaults))
+    defaults.update({p.arg: d for p, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+    symbols = {}
+    for param in [*params, *init.args.kwonlyargs]:
+        default = defaults.get(param.arg)
+        is_int_default = isinstance(default, ast.Constant) and type(default.value) is int
+        if default is None or is_int_default:
+            symbols[param.arg] = Expr.sym(param.arg)
+    return symbols
+
+
+def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
+    name = model.var or model.scope
+    report = ModelReport(name, model.kind, source.span(model.call))
+    if model.kind == "subclass":
+        count, rows = _subclass_model(counts, model)
+        report.rows, report.count = rows, count
+    else:
+        report.rows, report.count = counts.model_rows(model)
+    report.mentions = _mentions(source, model)
+    return report
+
+
+def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
+    shape = None
+    if model.calls:
+        shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
+    elif model.build_call is not None and model.build_call.args:
+        built = counts.evaluator.expr(model.build_call.args[0], dict(counts.constants))
+        shape = tuple(built) if isinstance(built, tuple | list) else None
+    if shape is None:
+        return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
+    args, kwargs = counts.evaluator._arguments(model.call, dict(counts.constants))
+    counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
+    return counted.count(), []
+
+
+def _mentions(source: SourceFile, model: Model):
+    if not model.var:
+        return []
+    spans = []
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Name) and node.id == model.var:
+            spans.append(source.span(node))
+    return spans
+
+
+def _shape_text(shape) -> str:
+    if shape is None:
+        return "?"
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _span(line: int, col: int, end_col: int) -> Span:
+    return Span(line, col, line, end_col)

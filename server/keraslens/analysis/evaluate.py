@@ -1,0 +1,184 @@
+"""A small abstract interpreter for the code that decides parameter counts.
+
+It evaluates constructor arguments, ``__init__``/``build`` bodies and simple ``call``
+bodies over a tiny value domain: Python constants, tuples, symbolic integers
+(``symbolic.Expr``), tensors with (partly) known shapes, layer instances, and
+``UNKNOWN``. Anything it does not understand becomes ``UNKNOWN``, never an error, so
+a count built from it is either certain or says it is not.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass, field
+
+from .symbolic import Expr
+
+
+class _Unknown:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(eq=False, slots=True)
+class Tensor:
+    """A tensor value; ``shape`` includes the batch axis, None = unknown rank."""
+
+    shape: tuple | None
+
+
+@dataclass(eq=False, slots=True)
+class SymbolicShape:
+    """``input_shape`` in a symbolic ``build``: rank unknown, ``[-1]`` is ``in``."""
+
+    last: str = "in"
+
+    def item(self, index: int):
+        if index == -1:
+            return Expr.sym(self.last)
+        if index == 0:
+            return None  # the batch axis
+        return Expr.sym(f"d{index}") if index > 0 else UNKNOWN
+
+
+@dataclass(eq=False, slots=True)
+class LayerValue:
+    """A layer instance created in code we evaluate: its class and bound arguments."""
+
+    ref: str  # canonical Keras name or a class name of the analysed file
+    args: list
+    kwargs: dict
+    node: ast.Call | None = None
+    attr: str | None = None  # the self attribute holding it
+    input_shapes: list = field(default_factory=list)  # shapes it was called (or built) with
+    wrapped: LayerValue | None = None
+
+
+@dataclass(eq=False, slots=True)
+class WeightValue:
+    """An ``add_weight`` result: its shape and trainability, as far as known."""
+
+    name: str
+    shape: object  # tuple of dims, or UNKNOWN
+    trainable: object  # bool or UNKNOWN
+    node: ast.Call
+    conditional: bool = False
+
+
+def is_known(value) -> bool:
+    return value is not UNKNOWN
+
+
+def as_int(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Expr) and value.is_const:
+        return value.value
+    return None
+
+
+def as_dim(value):
+    """A dimension: int, Expr, None (batch / unknown at run time) or UNKNOWN."""
+    if value is None or isinstance(value, Expr):
+        return value
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, int):
+        return value
+    return UNKNOWN
+
+
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+
+
+def arithmetic(op: ast.operator, left, right):
+    function = _BINOPS.get(type(op))
+    if function is None or not is_known(left) or not is_known(right):
+        return UNKNOWN
+    if isinstance(left, Expr) or isinstance(right, Expr):
+        if type(op) not in (ast.Add, ast.Sub, ast.Mult):
+            known_left, known_right = as_int(left), as_int(right)
+            return function(known_left, known_right) if known_left is not None and known_right is not None and known_right != 0 else UNKNOWN
+        left = left if isinstance(left, Expr) else Expr.const(left) if isinstance(left, int) and not isinstance(left, bool) else None
+        right = right if isinstance(right, Expr) else Expr.const(right) if isinstance(right, int) and not isinstance(right, bool) else None
+        if left is None or right is None:
+            return UNKNOWN
+    try:
+        return function(left, right)
+    except Exception:  # any Python error in user arithmetic just means "not known"
+        return UNKNOWN
+
+
+def compare(op: ast.cmpop, left, right):
+    function = _COMPARE.get(type(op))
+    if function is None or not is_known(left) or not is_known(right):
+        return UNKNOWN
+    if isinstance(left, Expr | Tensor | LayerValue) or isinstance(right, Expr | Tensor | LayerValue):
+        if type(op) in (ast.Is, ast.IsNot) and (left is None or right is None):
+            return function(left, right)
+        return UNKNOWN
+    try:
+        return function(left, right)
+    except Exception:
+        return UNKNOWN
+
+
+def truth(value) -> bool | None:
+    """Python truthiness when known."""
+    if not is_known(value) or isinstance(value, Expr | Tensor | SymbolicShape):
+        return None
+    if isinstance(value, LayerValue | WeightValue):
+        return True
+    try:
+        return bool(value)
+    except Exception:
+        return None
+
+
+def subscript(container, index):
+    if isinstance(container, SymbolicShape):
+        position = as_int(index)
+        return container.item(position) if position is not None else UNKNOWN
+    if isinstance(container, Tensor):
+        return UNKNOWN
+    if isinstance(container, tuple | list | str | dict) and is_known(index):
+        try:
+            if isinstance(index, slice):
+                return container[index]
+            return container[index]
+        except Exception:
+            return UNKNOWN
+    return UNKNOWN
+
+
+def literal(node: ast.expr):
+    """The value of a constant expression in a signature default, or UNKNOWN."""
+    try:
+        return ast.literal_eval(node)
+    except Exception:
+        return UNKNOWN

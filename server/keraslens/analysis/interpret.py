@@ -1,0 +1,735 @@
+"""Runs a layer class's ``__init__``, ``build`` and ``call`` over the abstract values of
+``evaluate``: which weights and sublayers Keras would track, with which shapes, and
+what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
+ranges and helper methods are followed; anything else makes the result uncertain.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from . import builtins as builtin_layers
+from .evaluate import (
+    UNKNOWN,
+    LayerValue,
+    SymbolicShape,
+    Tensor,
+    WeightValue,
+    arithmetic,
+    as_int,
+    compare,
+    is_known,
+    literal,
+    subscript,
+    truth,
+)
+from .facts import ModuleFacts
+from .resolve import Flavor
+
+MAX_LOOP = 512
+MAX_DEPTH = 12
+
+KERAS3_ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer", "constraint", "aggregation", "overwrite_with_gradient", "name")
+KERAS2_ADD_WEIGHT = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+ELEMENTWISE_PREFIXES = ("tensorflow.nn.", "tensorflow.math.", "keras.activations.", "keras.ops.", "tensorflow.")
+SHAPE_PRESERVING = frozenset(
+    {"relu", "sigmoid", "tanh", "gelu", "softmax", "silu", "swish", "elu", "selu", "exp", "log", "sqrt", "square", "abs",
+     "add", "subtract", "multiply", "divide", "maximum", "minimum", "cast", "identity", "dropout", "leaky_relu", "softplus",
+     "negative", "rsqrt", "erf", "stop_gradient", "convert_to_tensor", "clip_by_value", "clip"}
+)
+MATMUL = frozenset({"tensorflow.matmul", "tensorflow.linalg.matmul", "keras.ops.matmul", "numpy.matmul", "keras.ops.dot"})
+CONCAT = frozenset({"tensorflow.concat", "keras.ops.concatenate", "keras.layers.concatenate", "numpy.concatenate"})
+TENSOR_FROM_SHAPE = frozenset(
+    {"tensorflow.zeros", "tensorflow.ones", "tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.random.truncated_normal",
+     "keras.ops.zeros", "keras.ops.ones", "keras.random.normal", "keras.random.uniform", "numpy.zeros", "numpy.ones"}
+)
+
+
+class Uncertain(Exception):
+    """Raised to give up on a whole evaluation with a reason."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What running a class produced."""
+
+    weights: list[WeightValue] = field(default_factory=list)  # from add_weight / tracked variables
+    sublayers: list[LayerValue] = field(default_factory=list)  # tracked, in creation order
+    output: object = UNKNOWN
+    doubts: list[str] = field(default_factory=list)  # why the result may be incomplete
+
+
+class Interpreter:
+    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``."""
+
+    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0) -> None:
+        """``class_name`` None: evaluate module-level expressions only."""
+        self.module = module
+        self.facts = module.classes.get(class_name) if class_name else None
+        self.flavor = flavor
+        self.depth = depth
+        self.attrs: dict[str, object] = {}
+        self.outcome = Outcome()
+        self.created_layers: list[LayerValue] = []
+        self.conditional = 0
+        self.builtin_base: LayerValue | None = None
+
+    # -- entry points ------------------------------------------------------------------
+    def construct(self, args: list, kwargs: dict) -> None:
+        init = self._method("__init__")
+        if init is not None:
+            self._invoke(init, args, kwargs)
+
+    def build(self, input_shape) -> None:
+        build = self._method("build")
+        if build is not None:
+            self._invoke(build, [input_shape], {})
+        elif self.builtin_base is not None:
+            self.builtin_base.input_shapes.append(input_shape)
+
+    def call(self, inputs: list) -> object:
+        call = self._method("call")
+        if call is None:
+            if self.builtin_base is not None:
+                return _apply_builtin(self.builtin_base, inputs, self.flavor)
+            return UNKNOWN
+        return self._invoke(call, inputs, {})
+
+    def tracked_sublayers(self) -> list[LayerValue]:
+        found: list[LayerValue] = []
+        seen: set[int] = set()
+        for value in self.attrs.values():
+            _collect_layers(value, found, seen)
+        return found
+
+    def _method(self, name: str) -> ast.FunctionDef | None:
+        for facts in self._mro():
+            if name in facts.methods:
+                return facts.methods[name]
+        return None
+
+    def _mro(self):
+        if self.facts is None:
+            return []
+        chain = [self.facts]
+        index = 0
+        while index < len(chain):
+            for base in chain[index].local_bases:
+                if base in self.module.classes and self.module.classes[base] not in chain:
+                    chain.append(self.module.classes[base])
+            index += 1
+        return chain
+
+    # -- functions -----------------------------------------------------------------------
+    def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
+        if self.depth > MAX_DEPTH:
+            raise Uncertain("calls nest too deeply")
+        env = self._bind(function, args, kwargs)
+        self.depth += 1
+        try:
+            return self._block(function.body, env)
+        except _Return as done:
+            return done.value
+        finally:
+            self.depth -= 1
+
+    def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
+        params = function.args
+        positional = [*params.posonlyargs, *params.args][1:]  # drop self
+        env: dict[str, object] = {}
+        defaults = params.defaults
+        first_default = len(positional) - len(defaults)
+        for index, param in enumerate(positional):
+            if index < len(args):
+                env[param.arg] = args[index]
+            elif param.arg in kwargs:
+                env[param.arg] = kwargs[param.arg]
+            elif index >= first_default:
+                env[param.arg] = self._default(defaults[index - first_default])
+            else:
+                env[param.arg] = UNKNOWN
+        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+            env[param.arg] = kwargs.get(param.arg, self._default(default) if default is not None else UNKNOWN)
+        if params.vararg:
+            env[params.vararg.arg] = tuple(args[len(positional):])
+        if params.kwarg:
+            named = {p.arg for p in [*positional, *params.kwonlyargs]}
+            env[params.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in named}
+        return env
+
+    def _default(self, node: ast.expr):
+        value = literal(node)
+        return value if is_known(value) else self.expr(node, {})
+
+    # -- statements ----------------------------------------------------------------------
+    def _block(self, body: list[ast.stmt], env: dict) -> None:
+        for stmt in body:
+            self._statement(stmt, env)
+
+    def _statement(self, stmt: ast.stmt, env: dict) -> None:
+        if isinstance(stmt, ast.Assign):
+            value = self.expr(stmt.value, env)
+            for target in stmt.targets:
+                self._assign(target, value, env)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._assign(stmt.target, self.expr(stmt.value, env), env)
+        elif isinstance(stmt, ast.AugAssign):
+            current = self.expr(stmt.target, env)
+            self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
+        elif isinstance(stmt, ast.Expr):
+            self.expr(stmt.value, env)
+        elif isinstance(stmt, ast.Return):
+            raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
+        elif isinstance(stmt, ast.If):
+            self._if(stmt, env)
+        elif isinstance(stmt, ast.For):
+            self._for(stmt, env)
+        elif isinstance(stmt, ast.With):
+            self._block(stmt.body, env)
+        elif isinstance(stmt, ast.Try):
+            self._block(stmt.body, env)
+            self._block(stmt.finalbody, env)
+        elif isinstance(stmt, ast.While):
+            self._uncertain_block(stmt.body, env, "a while loop")
+        elif isinstance(stmt, ast.Raise):
+            raise Uncertain("the code raises on this path")
+        elif isinstance(stmt, ast.Break):
+            raise _Break
+        elif isinstance(stmt, ast.Continue):
+            raise _Continue
+        # pass, assert, del, imports, nested defs: nothing to count
+
+    def _if(self, stmt: ast.If, env: dict) -> None:
+        decided = truth(self.expr(stmt.test, env))
+        if decided is True:
+            self._block(stmt.body, env)
+        elif decided is False:
+            self._block(stmt.orelse, env)
+        else:
+            self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
+            self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+
+    def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
+        before = len(self.outcome.weights), len(self.created_layers)
+        self.conditional += 1
+        try:
+            self._block(body, env)
+        except _Return:
+            pass
+        finally:
+            self.conditional -= 1
+        if (len(self.outcome.weights), len(self.created_layers)) != before:
+            raise Uncertain(f"weights or layers are created under {why}")
+
+    def _for(self, stmt: ast.For, env: dict) -> None:
+        iterable = self.expr(stmt.iter, env)
+        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+            self._uncertain_block(stmt.body, env, "a loop over unknown values")
+            return
+        for item in iterable:
+            self._assign(stmt.target, item, env)
+            try:
+                self._block(stmt.body, env)
+            except _Break:
+                break
+            except _Continue:
+                continue
+
+    def _assign(self, target: ast.expr, value, env: dict) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+        elif isinstance(target, ast.Attribute) and _is_self(target.value):
+            self.attrs[target.attr] = value
+            if isinstance(value, LayerValue) and value.attr is None:
+                value.attr = target.attr
+        elif isinstance(target, ast.Tuple | ast.List):
+            items = list(value) if isinstance(value, tuple | list) and len(value) == len(target.elts) else [UNKNOWN] * len(target.elts)
+            for element, item in zip(target.elts, items):
+                self._assign(element, item, env)
+        elif isinstance(target, ast.Subscript):
+            container = self.expr(target.value, env)
+            key = self.expr(target.slice, env)
+            if isinstance(container, dict | list) and is_known(key):
+                try:
+                    container[key] = value
+                except Exception:
+                    pass
+
+    # -- expressions -----------------------------------------------------------------------
+    def expr(self, node: ast.expr | None, env: dict):
+        if node is None:
+            return None
+        method = getattr(self, f"_expr_{type(node).__name__}", None)
+        return method(node, env) if method else UNKNOWN
+
+    def _expr_Constant(self, node: ast.Constant, env: dict):
+        return node.value
+
+    def _expr_Name(self, node: ast.Name, env: dict):
+        if node.id in env:
+            return env[node.id]
+        return {"True": True, "False": False, "None": None}.get(node.id, UNKNOWN)
+
+    def _expr_Attribute(self, node: ast.Attribute, env: dict):
+        if _is_self(node.value):
+            return self.attrs.get(node.attr, UNKNOWN)
+        owner = self.expr(node.value, env)
+        if isinstance(owner, Tensor) and node.attr == "shape":
+            return owner.shape if owner.shape is not None else UNKNOWN
+        return UNKNOWN
+
+    def _expr_Tuple(self, node: ast.Tuple, env: dict):
+        return tuple(self.expr(element, env) for element in node.elts)
+
+    def _expr_List(self, node: ast.List, env: dict):
+        return [self.expr(element, env) for element in node.elts]
+
+    def _expr_Dict(self, node: ast.Dict, env: dict):
+        keys = [self.expr(key, env) if key is not None else UNKNOWN for key in node.keys]
+        if not all(is_known(key) and isinstance(key, str | int) for key in keys):
+            return UNKNOWN
+        return {key: self.expr(value, env) for key, value in zip(keys, node.values)}
+
+    def _expr_ListComp(self, node: ast.ListComp, env: dict):
+        if len(node.generators) != 1 or node.generators[0].ifs:
+            return UNKNOWN
+        generator = node.generators[0]
+        iterable = self.expr(generator.iter, env)
+        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+            return UNKNOWN
+        inner = dict(env)
+        results = []
+        for item in iterable:
+            self._assign(generator.target, item, inner)
+            results.append(self.expr(node.elt, inner))
+        return results
+
+    def _expr_BinOp(self, node: ast.BinOp, env: dict):
+        return self._binop(node.op, self.expr(node.left, env), self.expr(node.right, env))
+
+    def _binop(self, op: ast.operator, left, right):
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            if isinstance(op, ast.MatMult):
+                return _matmul(left, right)
+            return _broadcast(left, right)
+        if isinstance(op, ast.Add) and isinstance(left, tuple | list) and isinstance(right, tuple | list):
+            return type(left)(left) + type(left)(right)
+        return arithmetic(op, left, right)
+
+    def _expr_UnaryOp(self, node: ast.UnaryOp, env: dict):
+        value = self.expr(node.operand, env)
+        if isinstance(node.op, ast.Not):
+            decided = truth(value)
+            return UNKNOWN if decided is None else not decided
+        if isinstance(node.op, ast.USub):
+            return arithmetic(ast.Mult(), value, -1) if is_known(value) else UNKNOWN
+        return value if isinstance(node.op, ast.UAdd) else UNKNOWN
+
+    def _expr_BoolOp(self, node: ast.BoolOp, env: dict):
+        is_and = isinstance(node.op, ast.And)
+        for value_node in node.values:
+            value = self.expr(value_node, env)
+            decided = truth(value)
+            if decided is None:
+                return UNKNOWN
+            if decided is not is_and:
+                return value
+        return value
+
+    def _expr_Compare(self, node: ast.Compare, env: dict):
+        left = self.expr(node.left, env)
+        for op, right_node in zip(node.ops, node.comparators):
+            right = self.expr(right_node, env)
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(right, tuple | list | dict | str) or not is_known(left):
+                    return UNKNOWN
+                result = (left in right) ^ isinstance(op, ast.NotIn)
+            else:
+                result = compare(op, left, right)
+            if result is not True:
+                return result
+            left = right
+        return True
+
+    def _expr_IfExp(self, node: ast.IfExp, env: dict):
+        decided = truth(self.expr(node.test, env))
+        if decided is None:
+            body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
+            return body if _same(body, orelse) else UNKNOWN
+        return self.expr(node.body if decided else node.orelse, env)
+
+    def _expr_Subscript(self, node: ast.Subscript, env: dict):
+        container = self.expr(node.value, env)
+        if isinstance(node.slice, ast.Slice):
+            parts = [self.expr(part, env) if part is not None else None for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+            if not all(part is None or as_int(part) is not None for part in parts):
+                return UNKNOWN
+            if isinstance(container, SymbolicShape):
+                return UNKNOWN
+            index = slice(*(as_int(part) if part is not None else None for part in parts))
+        else:
+            index = self.expr(node.slice, env)
+            index = as_int(index) if as_int(index) is not None else index
+            return subscript(container, index)
+
+    def _expr_Starred(self, node: ast.Starred, env: dict):
+        return UNKNOWN
+
+    def _expr_Call(self, node: ast.Call, env: dict):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            handled = self._method_call(node, func, env)
+            if handled is not NotImplemented:
+                return handled
+        ref = self._ref(func)
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            return UNKNOWN
+        if ref is not None:
+            return self._known_call(ref, node, args, kwargs)
+        callee = self.expr(func, env)
+        if isinstance(callee, LayerValue):
+            return self.apply_layer(callee, args, kwargs)
+        return UNKNOWN
+
+    def _arguments(self, node: ast.Call, env: dict):
+        args: list = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                value = self.expr(arg.value, env)
+                if not isinstance(value, tuple | list):
+                    return None, None
+                args.extend(value)
+            else:
+                args.append(self.expr(arg, env))
+        kwargs: dict = {}
+        for keyword in node.keywords:
+            value = self.expr(keyword.value, env)
+            if keyword.arg is None:
+                if not isinstance(value, dict):
+                    return None, None
+                kwargs.update(value)
+            else:
+                kwargs[keyword.arg] = value
+        return args, kwargs
+
+    def _ref(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            if func.id in self.module.classes:
+                return func.id
+            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round"):
+                return f"builtins.{func.id}"
+        return self.module.imports.canonical(func)
+
+    def _method_call(self, node: ast.Call, func: ast.Attribute, env: dict):
+        owner_node = func.value
+        name = func.attr
+        if _is_super(owner_node):
+            return self._super_call(node, name, env)
+        if _is_self(owner_node):
+            if name == "add_weight":
+                return self._add_weight(node, env)
+            method = self._method(name)
+            if method is not None and name not in ("call", "build", "__init__"):
+                args, kwargs = self._arguments(node, env)
+                return self._invoke(method, args, kwargs) if args is not None else UNKNOWN
+            if name == "add_variable":
+                return self._add_weight(node, env)
+            return NotImplemented
+        owner = self.expr(owner_node, env)
+        if isinstance(owner, list) and name in ("append", "extend", "insert"):
+            args, _ = self._arguments(node, env)
+            if args:
+                if name == "append":
+                    owner.append(args[0])
+                elif name == "extend" and isinstance(args[0], list | tuple):
+                    owner.extend(args[0])
+                elif name == "insert" and len(args) == 2:
+                    owner.insert(as_int(args[0]) or 0, args[1])
+            return None
+        if isinstance(owner, dict) and name in ("get", "pop"):
+            args, _ = self._arguments(node, env)
+            return owner.get(args[0], args[1] if len(args) > 1 else None) if args and is_known(args[0]) else UNKNOWN
+        if isinstance(owner, LayerValue) and name == "build":
+            args, kwargs = self._arguments(node, env)
+            shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
+            owner.input_shapes.append(shape if len(kwargs) <= 1 else tuple(kwargs.values()))
+            return None
+        if isinstance(owner, LayerValue) and name == "compute_output_shape":
+            args, _ = self._arguments(node, env)
+            output = _apply_builtin(owner, [Tensor(tuple(args[0]))], self.flavor) if args and isinstance(args[0], tuple | list) else UNKNOWN
+            return output.shape if isinstance(output, Tensor) and output.shape is not None else UNKNOWN
+        return NotImplemented
+
+    def _super_call(self, node: ast.Call, name: str, env: dict):
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            raise Uncertain("super() arguments are not known")
+        base = _builtin_base(self.facts, self.module) if self.facts else None
+        parent = self._parent_method(name)
+        if parent is not None:
+            return self._invoke(parent, args, kwargs)
+        if base is None:
+            return None  # keras.layers.Layer's own __init__/build create nothing
+        if name == "__init__":
+            self.builtin_base = LayerValue(base, args, {k: v for k, v in kwargs.items() if k not in ("name", "dtype", "trainable")})
+        elif name == "build" and self.builtin_base is not None:
+            self.builtin_base.input_shapes.append(args[0] if args else kwargs.get("input_shape", UNKNOWN))
+        elif name == "call" and self.builtin_base is not None:
+            return _apply_builtin(self.builtin_base, args, self.flavor)
+        return None
+
+    def _parent_method(self, name: str) -> ast.FunctionDef | None:
+        for facts in self._mro()[1:]:
+            if name in facts.methods:
+                return facts.methods[name]
+        return None
+
+    def _add_weight(self, node: ast.Call, env: dict) -> WeightValue:
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            raise Uncertain("add_weight arguments are not known")
+        order = KERAS2_ADD_WEIGHT if self.flavor is Flavor.KERAS2 else KERAS3_ADD_WEIGHT
+        bound = dict(zip(order, args)) | kwargs
+        shape = bound.get("shape", ())
+        shape = () if shape is None else shape
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        trainable = bound.get("trainable", True)
+        trainable = True if trainable is None else trainable
+        name = bound.get("name")
+        weight = WeightValue(name if isinstance(name, str) else f"weight_{len(self.outcome.weights)}", shape if isinstance(shape, tuple) else UNKNOWN, trainable, node, self.conditional > 0)
+        self.outcome.weights.append(weight)
+        return weight
+
+    def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
+        if ref.startswith("builtins."):
+            return _python_builtin(ref[len("builtins."):], args)
+        if ref in self.module.classes or builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers."):
+            layer = LayerValue(ref, args, kwargs, node)
+            if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
+                layer.wrapped = args[0]
+            self.created_layers.append(layer)
+            return layer
+        if ref in ("keras.Variable", "keras.backend.Variable") or (ref == "tensorflow.Variable" and self.flavor is Flavor.KERAS2):
+            return self._variable(node, args, kwargs)
+        if ref in TENSOR_FROM_SHAPE and args:
+            shape = args[0]
+            return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
+        if ref in MATMUL and len(args) >= 2:
+            return _matmul(args[0], args[1])
+        if ref in CONCAT and args and isinstance(args[0], list | tuple):
+            axis = kwargs.get("axis", args[1] if len(args) > 1 else -1)
+            return _concat(list(args[0]), axis)
+        short = ref.rsplit(".", 1)[-1]
+        if ref.startswith(ELEMENTWISE_PREFIXES) and short in SHAPE_PRESERVING:
+            tensors = [arg for arg in args if isinstance(arg, Tensor)]
+            return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
+        if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
+            return args[0].shape if args[0].shape is not None else UNKNOWN
+        return UNKNOWN
+
+    def _variable(self, node: ast.Call, args: list, kwargs: dict):
+        initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
+        shape = kwargs.get("shape")
+        if shape is None and isinstance(initial, Tensor):
+            shape = initial.shape
+        trainable = kwargs.get("trainable", True)
+        weight = WeightValue(kwargs.get("name") if isinstance(kwargs.get("name"), str) else f"variable_{len(self.outcome.weights)}", tuple(shape) if isinstance(shape, tuple | list) else UNKNOWN, trainable, node, self.conditional > 0)
+        weight_holder = _PendingVariable(weight)
+        return weight_holder
+
+    def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
+        inputs = args[:1] if args else list(kwargs.values())[:1]
+        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention", "keras.layers.Attention", "keras.layers.AdditiveAttention"):
+            inputs = _attention_inputs(layer.ref, args, kwargs)
+        layer.input_shapes.append(_shapes_of(inputs))
+        if layer.ref in self.module.classes:
+            return self._apply_local(layer, inputs)
+        return _apply_builtin(layer, inputs, self.flavor)
+
+    def _apply_local(self, layer: LayerValue, inputs: list):
+        child = Interpreter(self.module, layer.ref, self.flavor, self.depth + 1)
+        try:
+            child.construct(layer.args, layer.kwargs)
+            shapes = _shapes_of(inputs)
+            child.build(shapes[0] if len(shapes) == 1 else shapes)
+            return child.call([Tensor(shape) if shape is not None and is_known(shape) else Tensor(None) for shape in shapes])
+        except (Uncertain, _Return, _Break, _Continue, RecursionError):
+            return Tensor(None)
+
+
+@dataclass(eq=False, slots=True)
+class _PendingVariable:
+    """A variable object; it becomes a tracked weight when stored on the layer."""
+
+    weight: WeightValue
+
+
+class _Return(Exception):
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _is_super(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _same(a, b) -> bool:
+    try:
+        return is_known(a) and type(a) is type(b) and a == b
+    except Exception:
+        return False
+
+
+def _builtin_base(facts, module: ModuleFacts) -> str | None:
+    for base in facts.keras_bases:
+        if builtin_layers.lookup(base) is not None:
+            return base
+    for name in facts.local_bases:
+        if name in module.classes:
+            found = _builtin_base(module.classes[name], module)
+            if found:
+                return found
+    return None
+
+
+def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, LayerValue):
+        found.append(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_layers(item, found, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_layers(item, found, seen)
+
+
+def collect_variables(attrs: dict) -> list[WeightValue]:
+    """Variables (keras.Variable; tf.Variable in Keras 2) stored on the layer are tracked."""
+    found: list[WeightValue] = []
+    stack = list(attrs.values())
+    seen: set[int] = set()
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, _PendingVariable):
+            found.append(value.weight)
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return found
+
+
+def _python_builtin(name: str, args: list):
+    try:
+        if name == "len" and args and isinstance(args[0], tuple | list | dict | str):
+            return len(args[0])
+        if name in ("int", "round") and args and as_int(args[0]) is not None:
+            return as_int(args[0])
+        if name == "range" and all(as_int(arg) is not None for arg in args) and args:
+            return range(*(as_int(arg) for arg in args))
+        if name in ("tuple", "list") and args and isinstance(args[0], tuple | list | range):
+            return tuple(args[0]) if name == "tuple" else list(args[0])
+        if name in ("max", "min", "sum") and args:
+            items = args[0] if len(args) == 1 and isinstance(args[0], tuple | list) else args
+            if all(as_int(item) is not None for item in items):
+                return {"max": max, "min": min, "sum": sum}[name](as_int(item) for item in items)
+        if name == "isinstance":
+            return UNKNOWN
+    except Exception:
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _shapes_of(inputs: list) -> list:
+    shapes = []
+    for item in inputs:
+        if isinstance(item, Tensor):
+            shapes.append(item.shape)
+        elif isinstance(item, list | tuple) and all(isinstance(element, Tensor) for element in item):
+            shapes.append([element.shape for element in item])
+        else:
+            shapes.append(None)
+    return shapes
+
+
+def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
+    if ref in ("keras.layers.Attention", "keras.layers.AdditiveAttention"):
+        return args[:1] or [kwargs.get("inputs", UNKNOWN)]
+    names = ("query", "value", "key")
+    values = [args[i] if i < len(args) else kwargs.get(name) for i, name in enumerate(names)]
+    return [value for value in values if value is not None]
+
+
+def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
+    spec = builtin_layers.lookup(layer.ref)
+    if spec is None:
+        return Tensor(None)
+    shapes = _shapes_of(inputs)
+    try:
+        bound = spec.bind(layer.args, layer.kwargs)
+        if spec.multi_input:
+            output = spec.output_shape(bound, shapes)
+        else:
+            output = spec.output_shape(bound, shapes[0] if shapes else None)
+    except Exception:
+        return Tensor(None)
+    return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _matmul(left, right):
+    if not isinstance(left, Tensor) or left.shape is None:
+        return Tensor(None)
+    right_shape = right.shape if isinstance(right, Tensor | WeightValue) and isinstance(right.shape, tuple) else None
+    if not right_shape:
+        return Tensor(None)
+    return Tensor(tuple(left.shape[:-1]) + (right_shape[-1],))
+
+
+def _broadcast(*values):
+    shapes = [v.shape if isinstance(v, Tensor) else v.shape if isinstance(v, WeightValue) and isinstance(v.shape, tuple) else () for v in values]
+    tensors = [v for v in values if isinstance(v, Tensor)]
+    if any(isinstance(v, Tensor) and v.shape is None for v in values) or not tensors:
+        return Tensor(None)
+    return Tensor(max(shapes, key=len))
+
+
+def _concat(items: list, axis) -> Tensor:
+    shapes = [item.shape for item in items if isinstance(item, Tensor)]
+    axis = as_int(axis)
+    if len(shapes) != len(items) or any(shape is None for shape in shapes) or axis is None:
+        return Tensor(None)
+    if len({len(shape) for shape in shapes}) != 1:
+        return Tensor(None)
+    rank = len(shapes[0])
+    axis = axis % rank
+    total = 0
+    for shape in shapes:
+        dim = shape[axis]
+        if dim is None or not is_known(dim):
+            return Tensor(tuple(shapes[0][:axis]) + (None,) + tuple(shapes[0][axis + 1:]))
+        total = arithmetic(ast.Add(), total, dim)
+    return Tensor(tuple(shapes[0][:axis]) + (total,) + tuple(shapes[0][axis + 1:]))
+

@@ -1,0 +1,73 @@
+"""KL109 shared-layer-shape-mismatch."""
+
+from __future__ import annotations
+
+from ..counts import module_counts
+from ..evaluate import Tensor, as_int
+from .base import Context, Related, Rule
+
+
+class SharedLayerShapeMismatch(Rule):
+    """
+    ## What it does
+    Finds one layer instance called on inputs whose last dimensions are statically known
+    and differ.
+
+    ## Why is this bad?
+    A layer builds its weights for the last dimension of its first input. Calling the
+    same instance on a different size fails when the model is built: "expected axis -1 of
+    input shape to have value 64, but received input with shape (None, 32)" or
+    "Dimensions must be equal". A common cause is reusing a layer after a projection
+    changed the width, or calling it on its own output.
+
+    ## Example
+    ```python
+    attention = SelfAttention(32)          # built on inputs of width 64
+    x = attention(inputs)                  # (None, 100, 64) -> (None, 100, 32)
+    x = attention(x)                       # width 32: fails
+    ```
+
+    ## Use instead
+    ```python
+    x = SelfAttention(32)(inputs)
+    x = SelfAttention(32)(x)               # a second instance with its own weights
+    ```
+
+    ## Fix safety
+    No automatic fix: use a second instance, or project the input back.
+
+    ## Keras versions
+    Both Keras 3 and tf_keras.
+    """
+
+    code = "KL109"
+    name = "shared-layer-shape-mismatch"
+
+    def check(self, ctx: Context):
+        shared = [instance for instance in ctx.graph.instances if len(instance.applications) > 1]
+        if not shared:
+            return
+        counts = module_counts(ctx)
+        for instance in shared:
+            first, *others = instance.applications
+            first_dim = _last_dim(counts.application_inputs.get(id(first)))
+            if first_dim is None:
+                continue
+            for application in others:
+                dim = _last_dim(counts.application_inputs.get(id(application)))
+                if dim is not None and dim != first_dim:
+                    facts = ctx.module.classes.get(instance.class_ref)
+                    yield self.finding(
+                        ctx,
+                        application.call,
+                        f"`{instance.label}` was built for inputs with last dimension {first_dim}, "
+                        f"but is called here on last dimension {dim}: Keras fails when the model is built",
+                        facts,
+                        related=(Related(ctx.span(first.call), f"first call: last dimension {first_dim}"),),
+                    )
+
+
+def _last_dim(inputs) -> int | None:
+    if not inputs or not isinstance(inputs[0], Tensor) or not inputs[0].shape:
+        return None
+    return as_int(inputs[0].shape[-1])

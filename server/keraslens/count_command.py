@@ -1,0 +1,125 @@
+"""``keraslens count FILE --target NAME``: the static count of one layer or model (DESIGN.md section 7)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .analysis.config import Settings
+from .analysis.countmodel import Count, Status
+from .analysis.counts import Counter, Weight, _shape_text, model_report, module_counts
+from .analysis.engine import analyze
+from .analysis.graph import LayerInstance, Model
+from .analysis.source import decode_source
+
+
+class TargetError(Exception):
+    pass
+
+
+def count_target(text: str, path: str, target: str, args: list | None = None, kwargs: dict | None = None,
+                 input_shape: list | None = None, settings: Settings = Settings()) -> dict:
+    """The contract's JSON object for ``target`` in a file's text."""
+    analysis = analyze(text, path, settings)
+    counts = module_counts(analysis)
+    value = analysis.graph.lookup(target)
+    if target in analysis.module.classes and value is None:
+        shape = (None, *input_shape) if input_shape is not None else None
+        if shape is None:
+            return _result(target, Count(Status.UNKNOWN, reason="give --input-shape to count a class"), [], [])
+        counted = counts.counter.custom(target, list(args or []), dict(kwargs or {}), shape)
+        return _result(target, counted.count(), [], counted.weights)
+    if isinstance(value, Model):
+        report = model_report(analysis.source, counts, value)
+        layers = [
+            {"name": row.name, "class": row.class_name, "params": row.count.total, "trainable": row.count.trainable, "non_trainable": row.count.non_trainable}
+            for row in report.rows
+        ]
+        return _result(target, report.count, layers, [])
+    if isinstance(value, LayerInstance):
+        layer = counts.value_of(value)
+        counted = counts.counter.layer(layer)
+        return _result(target, counted.count(), [], counted.weights)
+    if value is None:
+        known = sorted({*analysis.graph.bindings.get("<module>", {}), *analysis.graph.returns, *analysis.module.classes})
+        raise TargetError(f"no layer, model or layer class named {target!r} in {path}; known: {', '.join(known) or 'none'}")
+    return _result(target, Count(Status.UNKNOWN, reason=f"{target!r} is not a layer or model"), [], [])
+
+
+def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]) -> dict:
+    exact = count.status is Status.EXACT
+    return {
+        "target": target,
+        "status": count.status.value,
+        "source": "static",
+        "trainable": count.trainable if count.status is not Status.UNKNOWN else None,
+        "non_trainable": count.non_trainable if count.status is not Status.UNKNOWN else None,
+        "total": count.total if count.status is not Status.UNKNOWN else None,
+        "layers": layers,
+        "weights": [
+            {"name": w.name, "shape": list(w.shape) if w.shape is not None and _concrete(w.shape) else None, "trainable": w.trainable, "params": _params(w)}
+            for w in weights
+        ],
+        "reason": None if exact else count.reason,
+    }
+
+
+def _concrete(shape: tuple) -> bool:
+    return all(isinstance(d, int) for d in shape)
+
+
+def _params(weight: Weight) -> int | None:
+    size = weight.size
+    return size.value if size is not None and size.is_const else None
+
+
+def run_count(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        text = decode_source(path.read_bytes()).text
+    except OSError as exc:
+        print(f"keraslens: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        call_args = json.loads(args.args)
+        call_kwargs = json.loads(args.kwargs)
+        shape = json.loads(args.input_shape) if args.input_shape else None
+    except json.JSONDecodeError as exc:
+        print(f"keraslens: bad JSON argument: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings(keras_version=args.keras_version or "auto")
+    if args.probe:
+        print("keraslens: the TensorFlow probe is not available in this version; showing the static count", file=sys.stderr)
+    try:
+        result = count_target(text, str(path), args.target, call_args, call_kwargs, shape, settings)
+    except TargetError as exc:
+        print(f"keraslens: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.format == "json" else render_summary(result))
+    return 0
+
+
+def render_summary(result: dict) -> str:
+    """A table like ``model.summary()`` prints, labelled static."""
+    lines = [f'Target: "{result["target"]}"  (static count, {result["status"]})']
+    rows = [(layer["name"], layer["class"], _number(layer["params"])) for layer in result["layers"]]
+    rows += [(weight["name"], _shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
+    if rows:
+        widths = [max(len(str(row[i])) for row in rows + [("Layer / weight", "Class / shape", "Param #")]) for i in range(3)]
+        header = ("Layer / weight", "Class / shape", "Param #")
+        rule = "─" * (sum(widths) + 6)
+        lines += [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths)), rule]
+        lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+        lines.append(rule)
+    lines.append(f"Total params: {_number(result['total'])}")
+    lines.append(f"Trainable params: {_number(result['trainable'])}")
+    lines.append(f"Non-trainable params: {_number(result['non_trainable'])}")
+    if result["reason"]:
+        lines.append(f"Note: {result['reason']}")
+    return "\n".join(lines)
+
+
+def _number(value) -> str:
+    return "?" if value is None else f"{value:,}"
