@@ -79,14 +79,16 @@ class Counter:
     def __init__(self, module: ModuleFacts, flavor: Flavor) -> None:
         self.module = module
         self.flavor = flavor
-        self._cache: dict[int, LayerCount] = {}
+        self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
-        if key not in self._cache:
-            self._cache[key] = LayerCount(doubts=["recursive layer structure"])  # guards cycles
-            self._cache[key] = self._layer(layer)
-        return self._cache[key]
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
+            self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
+            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True), layer.attr or _short(layer.ref))
+            self._cache[key] = (layer, counted)
+        return self._cache[key][1]
 
     def _layer(self, layer: LayerValue) -> LayerCount:
         if not layer.input_shapes:
@@ -142,6 +144,7 @@ class Counter:
         weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in interpreter.outcome.weights]
         weights += [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in collect_variables(interpreter.attrs)]
         doubts = list(interpreter.outcome.doubts)
+        doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
         base = interpreter.builtin_base
         if base is not None and base.input_shapes:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
@@ -154,7 +157,8 @@ class Counter:
             doubts += counted.doubts
         if self.module.classes[class_name].external_bases:
             doubts.append("a base class from another module may create more weights")
-        return LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
+        counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
+        return _frozen(counted, interpreter.attrs.get("trainable", True), class_name)
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
@@ -191,6 +195,15 @@ class Counter:
         except Exception:
             return Tensor(None)
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _frozen(counted: LayerCount, trainable, label: str) -> LayerCount:
+    """``trainable=False`` on a layer makes all of its weights non-trainable."""
+    if trainable is True:
+        return counted
+    if trainable is False:
+        return LayerCount([Weight(w.name, w.shape, False) for w in counted.weights], counted.doubts, counted.output)
+    return LayerCount(counted.weights, [*counted.doubts, f"whether `{label}` is trainable is not known"], counted.output)
 
 
 def _as_inputs(input_shape) -> list:
@@ -252,6 +265,8 @@ class ModuleCounts:
         if key not in self.layers:
             args, kwargs = self.evaluator._arguments(instance.call, dict(self.constants))
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
+            if instance.trainable is not None:
+                layer.kwargs["trainable"] = self.evaluator.expr(instance.trainable, dict(self.constants))
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -333,8 +348,18 @@ class ModuleCounts:
             count = self.instance_count(instance)
             layer = self.value_of(instance)
             rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
-            del layer
-        return rows, _sum([row.count for row in rows])
+        return rows, self._model_frozen(model, _sum([row.count for row in rows]))
+
+    def _model_frozen(self, model: Model, count: Count) -> Count:
+        _, kwargs = self.evaluator._arguments(model.call, dict(self.constants))
+        trainable = (kwargs or {}).get("trainable", True)
+        if model.trainable is not None:
+            trainable = self.evaluator.expr(model.trainable, dict(self.constants))
+        if trainable is True:
+            return count
+        if trainable is False and count.trainable is not None and count.non_trainable is not None:
+            return Count(count.status, 0, count.trainable + count.non_trainable, count.reason)
+        return Count(Status.UNKNOWN if count.status is Status.UNKNOWN else Status.PARTIAL, count.trainable, count.non_trainable, "whether the model is trainable is not known")
 
 
 def _sum(counts: list[Count]) -> Count:

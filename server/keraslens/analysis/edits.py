@@ -108,3 +108,83 @@ def _is_only_statement(tree: ast.AST, statement: ast.stmt) -> bool:
             if isinstance(block, list) and any(item is statement for item in block):
                 return len(block) == 1
     return False
+
+
+# -- moving code between methods ---------------------------------------------------------
+
+
+def statement_text(source: SourceFile, statement: ast.stmt, replacements: dict[int, tuple[ast.AST, str]] | None = None) -> list[str]:
+    """The statement's whole lines (trailing comment included), with nodes replaced, dedented."""
+    from .fixes import apply_edits
+
+    start, end = statement.lineno, statement.end_lineno or statement.lineno
+    chunk = "\n".join(source.lines[start - 1:end])
+    edits = []
+    for node, text in (replacements or {}).values():
+        span = source.span(node)
+        edits.append(Edit(Span(span.line - start + 1, span.col, span.end_line - start + 1, span.end_col), text))
+    lines = apply_edits(chunk, edits).split("\n")
+    indent = source.indent_of(start)
+    return [line[len(indent):] if line.startswith(indent) else line for line in lines]
+
+
+def method_indent(source: SourceFile, cls: ast.ClassDef) -> tuple[str, str]:
+    """(indent of the class's methods, one more step) in the file's own style."""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.body[0].lineno != stmt.lineno:
+            outer = source.indent_of(stmt.lineno)
+            return outer, body_indent(source, stmt)[len(outer):] or source.indent_unit()
+    first = cls.body[0]
+    return source.indent_of(first.lineno), source.indent_unit()
+
+
+def insert_before(source: SourceFile, statement: ast.stmt, lines: list[str]) -> Edit:
+    """Whole lines just above ``statement``, at its indentation."""
+    indent = source.indent_of(statement.lineno)
+    return Edit(Span(statement.lineno, 0, statement.lineno, 0), "".join(f"{indent}{line}{source.newline}" for line in lines))
+
+
+def add_method(source: SourceFile, cls: ast.ClassDef, header: str, body: list[str], after: ast.stmt | None = None, before: ast.stmt | None = None) -> Edit:
+    """A new method (``header`` like ``def build(self, input_shape):``) after or before a class member."""
+    outer, step = method_indent(source, cls)
+    newline = source.newline
+    block = [f"{outer}{header}", *(f"{outer}{step}{line}" if line else "" for line in body)]
+    if before is not None:
+        line = min([before.lineno, *(d.lineno for d in getattr(before, "decorator_list", []))])
+        return Edit(Span(line, 0, line, 0), newline.join(block) + newline + newline)
+    anchor = after if after is not None else cls.body[-1]
+    last = anchor.end_lineno or anchor.lineno
+    text = newline + newline.join(block)
+    if last < len(source.lines):
+        return Edit(Span(last + 1, 0, last + 1, 0), text + newline)
+    return Edit(Span(last, len(source.line_text(last)), last, len(source.line_text(last))), newline + text)
+
+
+def remove_item(source: SourceFile, items: list[ast.AST], index: int, spans: list[Span] | None = None) -> Edit | None:
+    """Remove one element of a comma-separated list (parameters, call arguments) with its comma.
+
+    ``items`` are in source order; returns None when something other than a comma and
+    whitespace sits between neighbours (a ``*`` or ``/`` marker, a comment).
+    """
+    from .fixes import line_offsets, offset_of
+
+    spans = spans or [source.span(item) for item in items]
+    offsets = line_offsets(source.text)
+
+    def between(a: tuple[int, int], b: tuple[int, int]) -> str:
+        return source.text[offset_of(offsets, source.text, *a):offset_of(offsets, source.text, *b)]
+
+    this = spans[index]
+    if index > 0:
+        previous = spans[index - 1]
+        gap = between((previous.end_line, previous.end_col), (this.line, this.col))
+        if gap.strip() == ",":
+            return Edit(Span(previous.end_line, previous.end_col, this.end_line, this.end_col), "")
+    if index + 1 < len(spans):
+        following = spans[index + 1]
+        gap = between((this.end_line, this.end_col), (following.line, following.col))
+        if gap.strip() == ",":
+            return Edit(Span(this.line, this.col, following.line, following.col), "")
+    if len(spans) == 1:
+        return Edit(this, "")
+    return None

@@ -29,6 +29,7 @@ class LayerInstance:
     wrapped: LayerInstance | None = None  # TimeDistributed(X) / Bidirectional(X)
     applications: list[Application] = field(default_factory=list)
     in_sequential: bool = False
+    trainable: ast.expr | None = None  # value of the last `layer.trainable = ...`
 
     @property
     def label(self) -> str:
@@ -66,6 +67,7 @@ class Model:
     sequential_input: ast.Call | None = None  # keras.Input inside Sequential([...])
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
     build_call: ast.Call | None = None  # model.build(shape)
+    trainable: ast.expr | None = None  # value of the last `model.trainable = ...`
 
 
 Value = LayerInstance | Tensor | Model | list
@@ -112,6 +114,10 @@ class _ScopeReader:
         if isinstance(stmt, ast.Assign):
             value = self._eval(stmt.value, scope, env)
             for target in stmt.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                    owner = self._eval(target.value, scope, env)
+                    if isinstance(owner, LayerInstance | Model):
+                        owner.trainable = stmt.value  # freezing moves every weight to non-trainable
                 self._bind(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self._bind(stmt.target, self._eval(stmt.value, scope, env), env)

@@ -24,7 +24,7 @@ from .evaluate import (
     subscript,
     truth,
 )
-from .facts import ModuleFacts
+from .facts import ModuleFacts, TargetKind, WeightKind
 from .resolve import Flavor
 
 MAX_LOOP = 512
@@ -74,12 +74,21 @@ class Interpreter:
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
         self.builtin_base: LayerValue | None = None
+        # which creation calls ran, and which were skipped on a decided path: a creation
+        # site in neither set was not followed, so a count without it is not exact
+        self.evaluated: set[int] = set()
+        self.skipped: set[int] = set()
+        self.invoked: set[int] = set()
 
     # -- entry points ------------------------------------------------------------------
     def construct(self, args: list, kwargs: dict) -> None:
         init = self._method("__init__")
         if init is not None:
             self._invoke(init, args, kwargs)
+            return
+        base = _builtin_base(self.facts, self.module) if self.facts else None
+        if base is not None:  # the built-in's own __init__ takes the arguments
+            self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
 
     def build(self, input_shape) -> None:
         build = self._method("build")
@@ -126,6 +135,7 @@ class Interpreter:
         if self.depth > MAX_DEPTH:
             raise Uncertain("calls nest too deeply")
         env = self._bind(function, args, kwargs)
+        self.invoked.add(id(function))
         self.depth += 1
         try:
             return self._block(function.body, env)
@@ -188,6 +198,7 @@ class Interpreter:
         elif isinstance(stmt, ast.With):
             self._block(stmt.body, env)
         elif isinstance(stmt, ast.Try):
+            self._skip(*stmt.handlers, *stmt.orelse)  # assumed: the body does not raise
             self._block(stmt.body, env)
             self._block(stmt.finalbody, env)
         elif isinstance(stmt, ast.While):
@@ -203,12 +214,27 @@ class Interpreter:
     def _if(self, stmt: ast.If, env: dict) -> None:
         decided = truth(self.expr(stmt.test, env))
         if decided is True:
+            self._skip(*stmt.orelse)
             self._block(stmt.body, env)
         elif decided is False:
+            self._skip(*stmt.body)
             self._block(stmt.orelse, env)
         else:
             self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
             self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+
+    def _skip(self, *nodes: ast.AST) -> None:
+        self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
+
+    def unfollowed_sites(self) -> list[ast.Call]:
+        """Creation calls in methods that ran but that the evaluation did not follow."""
+        missed = []
+        for facts in self._mro():
+            ran = {name for name, function in facts.methods.items() if id(function) in self.invoked}
+            calls = [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR]
+            calls += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)]
+            missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
+        return missed
 
     def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
         before = len(self.outcome.weights), len(self.created_layers)
@@ -227,6 +253,8 @@ class Interpreter:
         if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
             self._uncertain_block(stmt.body, env, "a loop over unknown values")
             return
+        if not iterable:
+            self._skip(*stmt.body)
         for item in iterable:
             self._assign(stmt.target, item, env)
             try:
@@ -239,6 +267,10 @@ class Interpreter:
     def _assign(self, target: ast.expr, value, env: dict) -> None:
         if isinstance(target, ast.Name):
             env[target.id] = value
+        elif isinstance(target, ast.Attribute) and target.attr == "trainable" and not _is_self(target.value):
+            owner = self.expr(target.value, env)
+            if isinstance(owner, LayerValue):
+                owner.kwargs["trainable"] = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):
             self.attrs[target.attr] = value
             if isinstance(value, LayerValue) and value.attr is None:
@@ -292,17 +324,30 @@ class Interpreter:
         return {key: self.expr(value, env) for key, value in zip(keys, node.values)}
 
     def _expr_ListComp(self, node: ast.ListComp, env: dict):
+        return self._comprehension(node, env, lambda inner: self.expr(node.elt, inner))
+
+    def _expr_DictComp(self, node: ast.DictComp, env: dict):
+        pairs = self._comprehension(node, env, lambda inner: (self.expr(node.key, inner), self.expr(node.value, inner)))
+        if pairs is UNKNOWN or not all(is_known(key) and isinstance(key, str | int) for key, _ in pairs):
+            return UNKNOWN
+        return dict(pairs)
+
+    def _comprehension(self, node: ast.ListComp | ast.DictComp, env: dict, element):
         if len(node.generators) != 1 or node.generators[0].ifs:
             return UNKNOWN
         generator = node.generators[0]
         iterable = self.expr(generator.iter, env)
+        if isinstance(iterable, dict):
+            iterable = list(iterable)
         if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
             return UNKNOWN
+        if not iterable:
+            self._skip(node)
         inner = dict(env)
         results = []
         for item in iterable:
             self._assign(generator.target, item, inner)
-            results.append(self.expr(node.elt, inner))
+            results.append(element(inner))
         return results
 
     def _expr_BinOp(self, node: ast.BinOp, env: dict):
@@ -357,6 +402,7 @@ class Interpreter:
         if decided is None:
             body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
             return body if _same(body, orelse) else UNKNOWN
+        self._skip(node.orelse if decided else node.body)
         return self.expr(node.body if decided else node.orelse, env)
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
@@ -371,12 +417,13 @@ class Interpreter:
         else:
             index = self.expr(node.slice, env)
             index = as_int(index) if as_int(index) is not None else index
-            return subscript(container, index)
+        return subscript(container, index)
 
     def _expr_Starred(self, node: ast.Starred, env: dict):
         return UNKNOWN
 
     def _expr_Call(self, node: ast.Call, env: dict):
+        self.evaluated.add(id(node))
         func = node.func
         if isinstance(func, ast.Attribute):
             handled = self._method_call(node, func, env)
@@ -473,7 +520,7 @@ class Interpreter:
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":
-            self.builtin_base = LayerValue(base, args, {k: v for k, v in kwargs.items() if k not in ("name", "dtype", "trainable")})
+            self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
         elif name == "build" and self.builtin_base is not None:
             self.builtin_base.input_shapes.append(args[0] if args else kwargs.get("input_shape", UNKNOWN))
         elif name == "call" and self.builtin_base is not None:
@@ -546,7 +593,8 @@ class Interpreter:
         inputs = args[:1] if args else list(kwargs.values())[:1]
         if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention", "keras.layers.Attention", "keras.layers.AdditiveAttention"):
             inputs = _attention_inputs(layer.ref, args, kwargs)
-        layer.input_shapes.append(_shapes_of(inputs))
+        shapes = _shapes_of(inputs)
+        layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
         if layer.ref in self.module.classes:
             return self._apply_local(layer, inputs)
         return _apply_builtin(layer, inputs, self.flavor)
@@ -595,6 +643,11 @@ def _same(a, b) -> bool:
         return is_known(a) and type(a) is type(b) and a == b
     except Exception:
         return False
+
+
+def _layer_kwargs(kwargs: dict) -> dict:
+    """Constructor keywords without the ones every Layer takes (they create no weights)."""
+    return {k: v for k, v in kwargs.items() if k not in ("name", "dtype", "trainable")}
 
 
 def _builtin_base(facts, module: ModuleFacts) -> str | None:

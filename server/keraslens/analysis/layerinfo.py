@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .builtins import TABLE, WEIGHTLESS
 from .facts import ClassFacts, ModuleFacts
 
-# TODO(builtins): answer from builtins.lookup once the table lands
-_WEIGHTLESS = frozenset(
-    "Activation Dropout ReLU LeakyReLU ELU Softmax Flatten Reshape Permute RepeatVector Lambda Add Subtract Multiply "
-    "Average Maximum Minimum Concatenate Dot MaxPooling1D MaxPooling2D MaxPooling3D AveragePooling1D AveragePooling2D "
-    "AveragePooling3D GlobalAveragePooling1D GlobalAveragePooling2D GlobalMaxPooling1D GlobalMaxPooling2D ZeroPadding2D "
-    "Cropping2D UpSampling2D SpatialDropout1D SpatialDropout2D GaussianNoise GaussianDropout Identity Masking".split()
-)
-
-
 # built-ins whose build() always creates weights: a subclass must let it run
-_ALWAYS_WEIGHTED = frozenset(
-    "Dense EinsumDense Embedding Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose DepthwiseConv1D "
-    "DepthwiseConv2D SeparableConv1D SeparableConv2D SimpleRNN LSTM GRU SimpleRNNCell LSTMCell GRUCell ConvLSTM1D ConvLSTM2D "
-    "BatchNormalization LayerNormalization GroupNormalization RMSNormalization MultiHeadAttention GroupedQueryAttention PReLU".split()
-)
+_ALWAYS_WEIGHTED = frozenset(name for name, spec in TABLE.items() if not spec.weightless and not spec.wrapper)
 
 
 def is_weightless(ref: str, module: ModuleFacts) -> bool:
     if ref in module.classes:
         return False
-    return ref.rsplit(".", 1)[-1] in _WEIGHTLESS and ref.startswith("keras.layers.")
+    return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[-1] in WEIGHTLESS
 
 
 def _chain(facts: ClassFacts, module: ModuleFacts) -> Iterator[ClassFacts]:

@@ -43,6 +43,12 @@ class Finding:
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
     tags: tuple[str, ...] = ()  # "unnecessary" | "deprecated"
+    # alternatives to ``fix`` (e.g. KL201's unsafe "also drop the parameter"); each stands alone
+    extra_fixes: tuple[Fix, ...] = ()
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        return ((self.fix,) if self.fix else ()) + self.extra_fixes
 
 
 @dataclass(slots=True)

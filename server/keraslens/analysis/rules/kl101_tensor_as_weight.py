@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
-from ..facts import FILL_CREATORS, Phase, TargetKind, WeightKind
+from ..facts import FILL_CREATORS, ClassFacts, Phase, TargetKind, WeightKind, WeightSite
+from ..fixes import Applicability, Edit, Fix
+from ..initializers import add_weight_call, keras_root, weight_spec
+from ..relocate import Relocation, Unmovable
 from .base import Context, Related, Rule
 
 WEIGHT_LIKE = re.compile(r"^_?(w|b|[wb]_\w+|\w*(kernel|weight|weights|bias|gamma|beta|scale|embedding|embeddings))\d*$", re.I)
@@ -44,8 +48,18 @@ class TensorAsWeight(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the fix creates trainable weights with the matching initializer in `build()`,
-    which changes the layer's parameter count and its outputs (on purpose).
+    Unsafe. The tensor becomes `self.add_weight(shape=..., initializer=...)` with the
+    initializer that draws from the same distribution (`tf.random.normal` ->
+    `RandomNormal(stddev=1.0)`, its own default, not Keras's 0.05; `mean`, `stddev`,
+    `minval`, `maxval`, `seed`, fill values and literal constants are carried over;
+    `zeros`/`ones` stay `"zeros"`/`"ones"`). A tensor made in `call()` or `__init__` moves
+    to `build()` (created if missing), with `x.shape[-1]` and input-dimension arguments
+    rewritten as `input_shape[-1]`; one made in `build()` or a helper it calls is replaced
+    in place. This changes the parameter count, makes the values trainable and, for random
+    creators, replaces per-call draws by one draw at build time: what the code meant, but
+    not what it did, so it is applied only with `--unsafe-fixes`. No fix when the shape
+    depends on values only `call()` has (the batch size, other arguments) or the creator's
+    arguments cannot be mapped (e.g. `np.random.randn(...).astype(...)`).
 
     ## Keras versions
     Both Keras 3 (`keras`, `tf.keras` in TF 2.16+) and tf_keras: 0 params, never trained.
@@ -73,4 +87,35 @@ class TensorAsWeight(Rule):
                     "(0 params) and it never trains; create it with `self.add_weight(...)` in `build()`",
                     facts,
                     related=(Related(ctx.span(used), f"`self.{attr}` is used here like a weight"),),
+                    fix=_fix(ctx, facts, site),
                 )
+
+
+def _fix(ctx: Context, facts: ClassFacts, site: WeightSite) -> Fix | None:
+    method = facts.methods.get(site.method or "")
+    root = keras_root(ctx.module.imports)
+    if method is None or not method.args.args:
+        return None
+    owner = method.args.args[0].arg
+    statement = site.statement
+    stored = (
+        isinstance(statement, ast.Assign) and len(statement.targets) == 1 and statement.value is site.call
+        and isinstance(statement.targets[0], ast.Attribute) and any(statement is s for s in method.body)
+    )
+    if site.method in ("call", "__init__") and stored:
+        relocation = Relocation(ctx.source, facts, ctx.module.imports, method, "build")
+        try:
+            spec = weight_spec(site.call, site.creator, relocation.text, root)
+            if spec is None:
+                return None
+            edits = relocation.move([(statement, {id(site.call): (site.call, add_weight_call("self", spec))})])
+        except Unmovable:
+            return None
+    elif Phase.CALL not in site.phases and site.method != "call":
+        spec = weight_spec(site.call, site.creator, ctx.source.segment, root)
+        if spec is None:
+            return None
+        edits = (Edit(ctx.span(site.call), add_weight_call(owner, spec)),)
+    else:
+        return None
+    return Fix("Create it with self.add_weight(...) in build()", Applicability.UNSAFE, edits)

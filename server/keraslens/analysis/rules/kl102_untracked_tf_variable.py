@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from ..facts import TargetKind, WeightKind
+import ast
+
+from ..facts import Phase, TargetKind, WeightKind, WeightSite
+from ..fixes import Applicability, Edit, Fix
+from ..initializers import CREATORS, add_weight_call, keras_root, literal_spec, weight_spec
 from ..resolve import Flavor
 from .base import Context, Rule
+
+# tf.Variable keywords that mean the same on add_weight
+CARRIED = ("dtype", "trainable", "name", "constraint")
 
 
 class UntrackedTfVariable(Rule):
@@ -33,8 +40,16 @@ class UntrackedTfVariable(Rule):
     ```
 
     ## Fix safety
-    Safe when the initial value is a recognised creator (its initializer is carried over);
-    the name and `trainable=` are kept.
+    `tf.Variable(initial, trainable=..., name=..., dtype=...)` becomes
+    `self.add_weight(shape=..., initializer=..., trainable=..., name=..., dtype=...)` in
+    place, with the initial value's shape and matching initializer (`tf.zeros` ->
+    `"zeros"`, `tf.random.normal(s, stddev=0.1)` -> `RandomNormal(stddev=0.1)`, a literal ->
+    `Constant(...)`). Safe when the initial value is deterministic (zeros, ones, fill,
+    constants): the layer starts from the same values and now tracks, trains and saves
+    the weight as the code intended. Unsafe when it is random: the same distribution, but
+    drawn by Keras's seed generator, so the initial values differ. No fix for `tf.Module`s,
+    for variables created in `call()` (see KL103), for initial values whose shape is not
+    static, or for `tf.Variable` options `add_weight` lacks.
 
     ## Keras versions
     Keras 3 only (`keras`, and `tf.keras` in TF 2.16+). tf_keras tracks `tf.Variable`
@@ -60,4 +75,28 @@ class UntrackedTfVariable(Rule):
                     f"`self.{site.target.attr}` holds {what}: Keras 3 does not track it (0 params, not trained, "
                     "not saved); use `self.add_weight(...)`",
                     facts,
+                    fix=_fix(ctx, facts, site) if site.kind is WeightKind.TF_VARIABLE else None,
                 )
+
+
+def _fix(ctx: Context, facts, site: WeightSite) -> Fix | None:
+    method = facts.methods.get(site.method or "")
+    call = site.call
+    if method is None or not method.args.args or Phase.CALL in site.phases or len(call.args) > 1:
+        return None
+    keywords = {k.arg: k.value for k in call.keywords}
+    initial = call.args[0] if call.args else keywords.pop("initial_value", None)
+    if initial is None or set(keywords) - set(CARRIED):
+        return None
+    root = keras_root(ctx.module.imports)
+    creator = ctx.module.imports.canonical(initial.func) if isinstance(initial, ast.Call) else None
+    if creator in CREATORS:
+        spec = weight_spec(initial, creator, ctx.source.segment, root)
+    else:
+        spec = literal_spec(initial, ctx.source.segment, root)
+    if spec is None or (spec.dtype is not None and "dtype" in keywords):
+        return None
+    extra = [f"{name}={ctx.source.segment(keywords[name])}" for name in CARRIED if name in keywords]
+    text = add_weight_call(method.args.args[0].arg, spec, extra)
+    applicability = Applicability.UNSAFE if spec.random else Applicability.SAFE
+    return Fix("Use self.add_weight(...) instead of tf.Variable", applicability, (Edit(ctx.span(call), text),))
