@@ -243,6 +243,7 @@ class ModuleCounts:
         self.counter = Counter(module, flavor)
         self.evaluator = Interpreter(module, None, flavor)
         self.constants: dict[str, object] = self._module_constants()
+        self._scopes: dict[str, dict[str, object]] = {}
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
@@ -253,20 +254,40 @@ class ModuleCounts:
                 self._run_sequential(model)
 
     def _module_constants(self) -> dict[str, object]:
-        env: dict[str, object] = {}
-        for stmt in self.source.tree.body:
+        return self._plain_values(self.source.tree.body, {})
+
+    def _plain_values(self, body: list[ast.stmt], env: dict) -> dict[str, object]:
+        """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
+        for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 value = self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN
                 env[stmt.targets[0].id] = value
+            elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.For | ast.While | ast.If | ast.With | ast.Try):
+                for node in ast.walk(stmt):  # a name bound in a branch or loop is no longer plain
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                        env[node.id] = UNKNOWN
         return env
+
+    def env(self, scope: str) -> dict[str, object]:
+        """Values visible in a module-level function (its parameter defaults, its plain locals)."""
+        if scope not in self._scopes:
+            env = dict(self.constants)
+            function = next((s for s in self.source.tree.body if isinstance(s, ast.FunctionDef) and s.name == scope), None)
+            if function is not None:
+                env.update(_parameter_defaults(function, self.evaluator))
+                env = self._plain_values(function.body, env)
+            self._scopes[scope] = env
+        return dict(self._scopes[scope])
 
     def value_of(self, instance: LayerInstance) -> LayerValue:
         key = id(instance)
         if key not in self.layers:
-            args, kwargs = self.evaluator._arguments(instance.call, dict(self.constants))
+            args, kwargs = self.evaluator._arguments(instance.call, self.env(instance.scope))
+            if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
+                args = (args or [])[1:]
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             if instance.trainable is not None:
-                layer.kwargs["trainable"] = self.evaluator.expr(instance.trainable, dict(self.constants))
+                layer.kwargs["trainable"] = self.evaluator.expr(instance.trainable, self.env(instance.scope))
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -277,11 +298,11 @@ class ModuleCounts:
         if tensor is None:
             return None
         if tensor.input_call is not None:
-            return self._input_shape(tensor.input_call)
+            return self._input_shape(tensor.input_call, tensor.scope)
         return self.shapes.get(id(tensor))
 
-    def _input_shape(self, call: ast.Call):
-        args, kwargs = self.evaluator._arguments(call, dict(self.constants))
+    def _input_shape(self, call: ast.Call, scope: str):
+        args, kwargs = self.evaluator._arguments(call, self.env(scope))
         shape = kwargs.get("shape", args[0] if args else None) if args is not None else None
         batch = kwargs.get("batch_size") if kwargs else None
         if isinstance(shape, int) and not isinstance(shape, bool):
@@ -322,7 +343,7 @@ class ModuleCounts:
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
     def _run_sequential(self, model: Model) -> None:
-        shape = self._input_shape(model.sequential_input) if model.sequential_input is not None else self._declared_input(model)
+        shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
         for instance in model.layers:
             layer = self.value_of(instance)
             output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
@@ -348,13 +369,16 @@ class ModuleCounts:
             count = self.instance_count(instance)
             layer = self.value_of(instance)
             rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
-        return rows, self._model_frozen(model, _sum([row.count for row in rows]))
+        count = _sum([row.count for row in rows])
+        if model.opaque and count.status is not Status.UNKNOWN:
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])))
+        return rows, self._model_frozen(model, count)
 
     def _model_frozen(self, model: Model, count: Count) -> Count:
-        _, kwargs = self.evaluator._arguments(model.call, dict(self.constants))
+        _, kwargs = self.evaluator._arguments(model.call, self.env(model.scope))
         trainable = (kwargs or {}).get("trainable", True)
         if model.trainable is not None:
-            trainable = self.evaluator.expr(model.trainable, dict(self.constants))
+            trainable = self.evaluator.expr(model.trainable, self.env(model.scope))
         if trainable is True:
             return count
         if trainable is False and count.trainable is not None and count.non_trainable is not None:
@@ -373,6 +397,14 @@ def _sum(counts: list[Count]) -> Count:
     if all(c.status is Status.UNKNOWN for c in counts):
         return Count(Status.UNKNOWN, reason="; ".join(reasons))
     return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
+
+
+def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> dict[str, object]:
+    """A model-building function counts as called with its defaults; parameters without one are unknown."""
+    params = [*function.args.posonlyargs, *function.args.args]
+    defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
+    pairs = [*zip(params, defaults), *zip(function.args.kwonlyargs, function.args.kw_defaults)]
+    return {param.arg: UNKNOWN if default is None else evaluator.expr(default, {}) for param, default in pairs}
 
 
 def _is_plain_value(node: ast.expr) -> bool:
@@ -466,11 +498,11 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     if model.calls:
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
     elif model.build_call is not None and model.build_call.args:
-        built = counts.evaluator.expr(model.build_call.args[0], dict(counts.constants))
+        built = counts.evaluator.expr(model.build_call.args[0], counts.env(model.scope))
         shape = tuple(built) if isinstance(built, tuple | list) else None
     if shape is None:
         return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
-    args, kwargs = counts.evaluator._arguments(model.call, dict(counts.constants))
+    args, kwargs = counts.evaluator._arguments(model.call, counts.env(model.scope))
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
 

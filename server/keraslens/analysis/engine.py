@@ -6,6 +6,7 @@ on every keystroke of an unchanged document for free.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from .source import SourceFile, content_hash
 
 SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
 SYNTAX_ERROR = ("KL900", "syntax-error")
+# Rules that report something *missing* elsewhere in the class (a build() caller, a use in
+# call()): in a class with a member that does not parse, the missing part may be that member.
+ABSENCE_BASED = frozenset({"KL103", "KL202"})
 
 
 @dataclass(slots=True)
@@ -63,9 +67,28 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     for rule in RULES:
         if settings.enabled(rule.code):
             findings.extend(rule.check(ctx))
-    findings = [finding for finding in findings if settings.enabled(finding.code) and not _suppressed(source, finding)]
+    partial = _partially_parsed_classes(source)
+    findings = [
+        finding
+        for finding in findings
+        if settings.enabled(finding.code)
+        and not _suppressed(source, finding)
+        and not (finding.class_name in partial and finding.code in ABSENCE_BASED)
+    ]
     findings.sort(key=lambda f: (f.span.line, f.span.col, f.code))
     return Analysis(source, flavor, module, graph, findings, ctx.memo)
+
+
+def _partially_parsed_classes(source: SourceFile) -> set[str]:
+    """Top-level classes rebuilt without a member that does not parse (see source.py)."""
+    if not source.syntax_problems:
+        return set()
+    lines = [problem.span.line for problem in source.syntax_problems]
+    return {
+        node.name
+        for node in source.tree.body
+        if isinstance(node, ast.ClassDef) and any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines)
+    }
 
 
 def _syntax_finding(problem) -> Finding:

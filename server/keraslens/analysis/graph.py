@@ -30,6 +30,8 @@ class LayerInstance:
     applications: list[Application] = field(default_factory=list)
     in_sequential: bool = False
     trainable: ast.expr | None = None  # value of the last `layer.trainable = ...`
+    functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
+    uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
 
     @property
     def label(self) -> str:
@@ -43,6 +45,7 @@ class Tensor:
     input_call: ast.Call | None = None  # set for keras.Input(...)
     producer: Application | None = None
     index: int | None = None  # element of a multi-output result
+    scope: str = MODULE_SCOPE  # where an Input was made (its shape may use the function's values)
 
 
 @dataclass(eq=False, slots=True)
@@ -52,6 +55,7 @@ class Application:
     inputs: list[Tensor | list[Tensor | None] | None]
     scope: str
     output: Tensor | None = None
+    uncertain: bool = False  # applied in a loop or a branch
 
 
 @dataclass(eq=False, slots=True)
@@ -68,9 +72,15 @@ class Model:
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
     build_call: ast.Call | None = None  # model.build(shape)
     trainable: ast.expr | None = None  # value of the last `model.trainable = ...`
+    opaque: bool = False  # its graph passes through something not followed (a nested model, a helper)
 
 
 Value = LayerInstance | Tensor | Model | list
+
+# functional forms of the merge layers: `layers.concatenate([a, b])` is `Concatenate()([a, b])`
+MERGE_FUNCTIONS = {
+    f"keras.layers.{name.lower()}": f"keras.layers.{name}" for name in "Concatenate Add Subtract Multiply Average Maximum Minimum Dot".split()
+}
 
 
 @dataclass(slots=True)
@@ -104,6 +114,7 @@ class _ScopeReader:
         self.graph = graph
         self.imports = imports
         self.layer_classes = layer_classes
+        self.nesting = 0  # inside a loop or a branch
 
     def read(self, body: list[ast.stmt], scope: str) -> None:
         env = self.graph.bindings.setdefault(scope, {})
@@ -126,10 +137,16 @@ class _ScopeReader:
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             self.graph.returns[scope] = self._eval(stmt.value, scope, env)
         elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
-            # straight-line reading of nested blocks: good enough for model-building code
-            for block in ("body", "orelse", "finalbody"):
-                for inner in getattr(stmt, block, []) or []:
-                    self._statement(inner, scope, env)
+            # straight-line reading of nested blocks: enough to see what is built, not how many
+            # times or on which path, so what happens there is marked as not certain
+            repeated = not isinstance(stmt, ast.With)
+            self.nesting += repeated
+            try:
+                for block in ("body", "orelse", "finalbody"):
+                    for inner in getattr(stmt, block, []) or []:
+                        self._statement(inner, scope, env)
+            finally:
+                self.nesting -= repeated
 
     def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
         if isinstance(target, ast.Name):
@@ -154,11 +171,17 @@ class _ScopeReader:
             return env.get(node.id) or self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
         if isinstance(node, ast.List | ast.Tuple):
             return [self._eval(element, scope, env) for element in node.elts]
+        if isinstance(node, ast.Dict):
+            return [self._eval(element, scope, env) for element in node.values]
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
+        if ref in MERGE_FUNCTIONS and node.args:
+            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.nesting > 0)
+            self.graph.instances.append(instance)
+            return self._apply(instance, node, scope, env, node.args[:1])
         if ref in INPUT_NAMES:
-            return Tensor(node, symbolic=True, input_call=node)
+            return Tensor(node, symbolic=True, input_call=node, scope=scope)
         if ref in SEQUENTIAL:
             return self._sequential(node, scope, env)
         if ref in FUNCTIONAL:
@@ -198,19 +221,19 @@ class _ScopeReader:
         if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
             inner = self._eval(call.args[0], scope, env)
             wrapped = inner if isinstance(inner, LayerInstance) else None
-        instance = LayerInstance(call, ref, scope, wrapped=wrapped)
+        instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.nesting > 0)
         self.graph.instances.append(instance)
         return instance
 
-    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: dict[str, Value]) -> Tensor:
+    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: dict[str, Value], args: list[ast.expr] | None = None) -> Tensor:
         inputs: list[Tensor | list[Tensor | None] | None] = []
-        for arg in call.args:
+        for arg in call.args if args is None else args:
             value = self._eval(arg, scope, env)
             if isinstance(value, list):
                 inputs.append([item if isinstance(item, Tensor) else None for item in value])
             else:
                 inputs.append(value if isinstance(value, Tensor) else None)
-        application = Application(instance, call, inputs, scope)
+        application = Application(instance, call, inputs, scope, uncertain=self.nesting > 0)
         symbolic = any(_is_symbolic(item) for item in inputs)
         application.output = Tensor(call, symbolic=symbolic, producer=application)
         instance.applications.append(application)
@@ -233,6 +256,7 @@ class _ScopeReader:
         elif isinstance(value, LayerInstance):
             value.in_sequential = True
             model.layers.append(value)
+            model.opaque = model.opaque or self.nesting > 0 or value.uncertain
 
     def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
         model = Model(call, "functional", scope)
@@ -241,9 +265,10 @@ class _ScopeReader:
         parts = list(call.args[:2])
         inputs = keywords.get("inputs", parts[0] if parts else None)
         outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
-        model.inputs = _tensors(self._eval(inputs, scope, env) if inputs is not None else None)
+        model.inputs = [t for t in _tensors(self._eval(inputs, scope, env) if inputs is not None else None) if t is not None]
         model.outputs = _tensors(self._eval(outputs, scope, env) if outputs is not None else None)
-        model.layers = _layers_between(model.inputs, model.outputs)
+        model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
+        model.opaque = model.opaque or not model.outputs
         return model
 
 
@@ -253,29 +278,39 @@ def _is_symbolic(item) -> bool:
     return isinstance(item, Tensor) and item.symbolic
 
 
-def _tensors(value: Value | None) -> list[Tensor]:
+def _tensors(value: Value | None) -> list[Tensor | None]:
+    """The tensors of an inputs/outputs argument; None marks an element that is not one."""
     if isinstance(value, Tensor):
         return [value]
     if isinstance(value, list):
-        return [item for item in value if isinstance(item, Tensor)]
-    return []
+        return [item if isinstance(item, Tensor) else None for item in value]
+    return [None]
 
 
-def _layers_between(inputs: list[Tensor], outputs: list[Tensor]) -> list[LayerInstance]:
-    """The layer instances on the paths from outputs back to inputs, each once, in call order."""
+def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple[list[LayerInstance], bool]:
+    """The layer instances on the paths from outputs back to inputs, each once, in call order;
+    and whether some path ends somewhere else than an ``Input`` (then the list may be short)."""
     found: dict[int, LayerInstance] = {}
     stack = list(outputs)
     visited: set[int] = set()
+    opaque = False
     while stack:
         tensor = stack.pop()
-        if id(tensor) in visited or tensor.producer is None:
+        if tensor is None:
+            opaque = True
+            continue
+        if id(tensor) in visited:
+            continue
+        if tensor.producer is None:
+            opaque = opaque or tensor.input_call is None
             continue
         visited.add(id(tensor))
         application = tensor.producer
+        opaque = opaque or application.uncertain or application.instance.uncertain
         found.setdefault(id(application.instance), application.instance)
         for item in application.inputs:
-            stack.extend(element for element in (item if isinstance(item, list) else [item]) if element is not None)
-    return sorted(found.values(), key=_first_call_position)
+            stack.extend(item if isinstance(item, list) else [item])
+    return sorted(found.values(), key=_first_call_position), opaque
 
 
 def _first_call_position(instance: LayerInstance) -> tuple[int, int]:

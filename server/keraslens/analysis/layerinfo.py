@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from .builtins import TABLE, WEIGHTLESS
 from .facts import ClassFacts, ModuleFacts
 
-# built-ins whose build() always creates weights: a subclass must let it run
-_ALWAYS_WEIGHTED = frozenset(name for name, spec in TABLE.items() if not spec.weightless and not spec.wrapper)
+# built-ins whose build() always creates weights: a subclass must let it run.
+# Attention creates none with its defaults (use_scale=False, score_mode="dot"); Keras's own
+# AdditiveAttention replaces its build() without super() and works.
+_NO_WEIGHTS_BY_DEFAULT = frozenset({"Attention"})
+_ALWAYS_WEIGHTED = frozenset(
+    name for name, spec in TABLE.items() if not spec.weightless and not spec.wrapper and name not in _NO_WEIGHTS_BY_DEFAULT
+)
 
 
 def is_weightless(ref: str, module: ModuleFacts) -> bool:

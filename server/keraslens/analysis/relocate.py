@@ -83,7 +83,7 @@ class Relocation:
         return _segment_with(self.source, node, replacements)
 
     def _replacement(self, node: ast.AST, bound: set[str]) -> str | None:
-        if self.origin.name == "call" and isinstance(node, ast.Subscript) and self._is_input_shape(node.value):
+        if self.origin.name == "call" and self.destination == "build" and isinstance(node, ast.Subscript) and self._is_input_shape(node.value):
             index = _int_index(node.slice)
             if index is None or index == 0:
                 raise Unmovable("uses the batch dimension or a computed index of the input shape")
@@ -127,12 +127,17 @@ class Relocation:
         return False
 
     # -- edits -----------------------------------------------------------------------
-    def move(self, statements: list[tuple[ast.stmt, dict[int, tuple[ast.AST, str]]]]) -> tuple[Edit, ...]:
-        """Edits moving each (statement, overrides) to the destination; raises Unmovable."""
+    def move(self, statements: list[tuple[ast.stmt, dict[int, tuple[ast.AST, str]]]], guards: dict[int, ast.stmt] | None = None) -> tuple[Edit, ...]:
+        """Edits moving each (statement, overrides) to the destination; raises Unmovable.
+
+        ``guards`` maps a statement's id to the top-level block holding only it (a lazy
+        ``if self.w is None:``), which is removed with it.
+        """
+        guards = guards or {}
         first = body_start(self.origin)
         body = self.origin.body[[id(s) for s in self.origin.body].index(id(first)):] if first is not None else []  # after the docstring
         for statement, _ in statements:
-            if not any(statement is s for s in self.origin.body):
+            if not any(guards.get(id(statement), statement) is s for s in self.origin.body):
                 raise Unmovable("only whole statements of the method body move")
             if isinstance(statement, ast.Assign):
                 for target in statement.targets:
@@ -143,7 +148,7 @@ class Relocation:
         for statement, overrides in statements:
             lines += statement_text(self.source, statement, self.rewrite(statement, overrides))
         self.moved = [s for s, _ in statements]
-        removed = list(self.moved)
+        removed = [guards.get(id(s), s) for s in self.moved]
         for name in sorted(self.inlined):
             binding = _binding_statement(self.origin, name)
             if binding is not None and not _read_outside(self.origin, name, [*self.moved, binding]):
@@ -158,15 +163,15 @@ class Relocation:
                 edits.append(Edit(self.source.span(statement), "pass"))
             else:
                 edits.extend(delete_statement(self.source, statement))
-        edits.extend(self._insertion(lines))
+        edits.extend(self.insertion(lines))
         return tuple(edits)
 
-    def _insertion(self, lines: list[str]) -> tuple[Edit, ...]:
+    def insertion(self, lines: list[str]) -> tuple[Edit, ...]:
         facts, cls = self.facts, self.facts.node
         existing = facts.methods.get(self.destination)
         if existing is not None:
             last = existing.body[-1]
-            if self.destination == "build" and len(existing.body) > 1 and _is_closing_super(last, "build"):
+            if self.destination == "build" and _is_closing_super(last, "build"):
                 return (insert_before(self.source, last, lines),)
             inserted = insert_statements(self.source, existing, lines, at_end=True)
             if not inserted:

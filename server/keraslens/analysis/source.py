@@ -143,15 +143,94 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
         block = "".join(lines[start:end])
         parsed = _parse_block(block)
         if isinstance(parsed, SyntaxProblem):
-            span = parsed.span
-            message = _DETECTED_AT.sub(lambda m: f"(detected at line {int(m.group(1)) + start})", parsed.message)
-            problems.append(SyntaxProblem(message, Span(span.line + start, span.col, span.line + start, span.col + 1)))
+            recovered = _recover_class(lines, start, end)
+            if recovered is not None:
+                body.append(recovered[0])
+                problems.extend(recovered[1])
+                continue
+            problems.append(_shifted(parsed, start))
             continue
         for stmt in parsed:
             stmt_copy = _copy_tree(stmt)
             ast.increment_lineno(stmt_copy, start)
             body.append(stmt_copy)
     return ast.Module(body=body, type_ignores=[]), problems
+
+
+def _shifted(problem: SyntaxProblem, offset: int) -> SyntaxProblem:
+    """A block-relative problem moved to file lines."""
+    span = problem.span
+    message = _DETECTED_AT.sub(lambda m: f"(detected at line {int(m.group(1)) + offset})", problem.message)
+    return SyntaxProblem(message, Span(span.line + offset, span.col, span.line + offset, span.col + 1))
+
+
+def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef, list[SyntaxProblem]] | None:
+    """A broken top-level class, rebuilt from the members that parse on their own.
+
+    Half-typing one method then costs only that method's findings, not the class's.
+    None when the block is not a class or its header itself is broken.
+    """
+    header_end = start
+    while header_end < end and lines[header_end].startswith("@"):
+        header_end += 1
+    if header_end >= end or not lines[header_end].startswith("class "):
+        return None
+    while header_end < end and not lines[header_end].split("#", 1)[0].rstrip().endswith(":"):
+        header_end += 1
+    header_end += 1  # exclusive
+    members = _member_blocks(lines, header_end, end)
+    if not members:
+        return None
+    indent = lines[members[0][0]][: len(lines[members[0][0]]) - len(lines[members[0][0]].lstrip())]
+    header = "".join(lines[start:header_end])
+    shell = _parse_block(header + indent + "pass\n")
+    if isinstance(shell, SyntaxProblem) or len(shell) != 1 or not isinstance(shell[0], ast.ClassDef):
+        return None
+    cls = _copy_tree(shell[0])
+    ast.increment_lineno(cls, start)
+    body: list[ast.stmt] = []
+    problems: list[SyntaxProblem] = []
+    header_lines = header_end - start
+    for member_start, member_end in members:
+        parsed = _parse_block(header + "".join(lines[member_start:member_end]))
+        offset = member_start - header_lines  # combined-text line n is file line n + offset
+        if isinstance(parsed, SyntaxProblem) or len(parsed) != 1 or not isinstance(parsed[0], ast.ClassDef):
+            if isinstance(parsed, SyntaxProblem) and parsed.span.line > header_lines:
+                problems.append(_shifted(parsed, offset))
+            else:
+                problems.append(SyntaxProblem("SyntaxError: invalid syntax", Span(member_start + 1, 0, member_start + 1, 1)))
+            continue
+        for stmt in parsed[0].body:
+            stmt_copy = _copy_tree(stmt)
+            ast.increment_lineno(stmt_copy, offset)
+            body.append(stmt_copy)
+    cls.body = body or cls.body
+    cls.end_lineno = max(cls.end_lineno or cls.lineno, end)
+    return cls, problems
+
+
+def _member_blocks(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
+    """Split a class body into statements at the body's indentation (decorators kept attached)."""
+    indent = None
+    starts: list[int] = []
+    previous_was_decorator = False
+    for index in range(first, end):
+        line = lines[index]
+        stripped = line.lstrip()
+        if not stripped or stripped[0] in "#)]}":
+            continue
+        lead = len(line) - len(stripped)
+        if indent is None:
+            indent = lead
+        if lead != indent or stripped.split(None, 1)[0].rstrip(":") in _CONTINUATION_KEYWORDS:
+            continue
+        if not previous_was_decorator:
+            starts.append(index)
+        previous_was_decorator = stripped.startswith("@")
+    if indent is None or indent == 0:
+        return []
+    bounds = starts + [end]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
 
 
 @lru_cache(maxsize=4096)

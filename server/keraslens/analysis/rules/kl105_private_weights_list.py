@@ -37,7 +37,11 @@ class PrivateWeightsList(Rule):
     ```
 
     ## Fix safety
-    Safe: the statement is deleted; a manual `inner.build(...)` next to it is kept.
+    Safe: the statement that changes the list (`.extend/.append/.insert/.remove/.clear`,
+    `+=`, or an assignment to it) is deleted (with a `for` loop that only copies into it),
+    becoming `pass` if it was alone in its block; a manual `inner.build(...)` next to it is kept. The nested layer's weights
+    stay tracked through the attribute, counted once. No fix when the list is read
+    (`n = len(self._trainable_weights)`): deleting that would break the code after it.
 
     ## Keras versions
     Keras 3: error (AttributeError). tf_keras: warning (double counting, stale variables).
@@ -54,8 +58,9 @@ class PrivateWeightsList(Rule):
             for node in facts.private_list_uses:
                 statement = _enclosing_statement(facts.node, node)
                 fix = None
-                if isinstance(statement, ast.Expr | ast.Assign | ast.AugAssign):
-                    fix = Fix("Delete the private weight-list manipulation", Applicability.SAFE, delete_statement(ctx.source, statement))
+                if statement is not None and _only_mutates(statement, node):
+                    doomed = _copy_loop(facts.node, statement) or statement
+                    fix = Fix("Delete the private weight-list manipulation", Applicability.SAFE, delete_statement(ctx.source, doomed))
                 symptom = (
                     "Keras 3 has no such attribute (AttributeError)"
                     if ctx.flavor is Flavor.KERAS3
@@ -68,6 +73,29 @@ class PrivateWeightsList(Rule):
                     facts,
                     fix=fix,
                 )
+
+
+MUTATORS = frozenset({"extend", "append", "insert", "remove", "clear", "pop"})
+
+
+def _only_mutates(statement: ast.stmt, node: ast.Attribute) -> bool:
+    """The statement only changes the private list (its value is not used)."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        func = statement.value.func
+        return isinstance(func, ast.Attribute) and func.value is node and func.attr in MUTATORS
+    if isinstance(statement, ast.AugAssign):
+        return statement.target is node
+    if isinstance(statement, ast.Assign):
+        return len(statement.targets) == 1 and statement.targets[0] is node
+    return False
+
+
+def _copy_loop(root: ast.AST, statement: ast.stmt) -> ast.For | None:
+    """``for w in inner.weights: self._trainable_weights.append(w)``: the loop exists only for the copy."""
+    for node in ast.walk(root):
+        if isinstance(node, ast.For) and not node.orelse and len(node.body) == 1 and node.body[0] is statement:
+            return node
+    return None
 
 
 def _enclosing_statement(root: ast.AST, target: ast.AST) -> ast.stmt | None:

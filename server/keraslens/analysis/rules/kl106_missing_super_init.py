@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..edits import add_super_call, header_span
 from ..fixes import Applicability, Fix
+from ..relocate import PLAIN_BASES
 from .base import Context, Rule
 
 
@@ -34,8 +35,13 @@ class MissingSuperInit(Rule):
     ```
 
     ## Fix safety
-    Safe: inserts `super().__init__(**kwargs)` as the first statement and adds `**kwargs`
-    to the signature when it is missing.
+    Inserts `super().__init__(**kwargs)` as the first statement (after the docstring) and
+    adds `**kwargs` to the signature when it is missing (an existing `**kw` is reused).
+    Safe when the class derives directly from `Layer`/`Model`: they take only keyword
+    options, so the layer now accepts `name=`, `dtype=`, `trainable=` as Keras expects.
+    Unsafe for other bases (`Dense`, a class of your own): their `__init__` may need
+    positional arguments the fix cannot know, so review the call. No fix for a one-line
+    `__init__`.
 
     ## Keras versions
     Both Keras 3 and tf_keras.
@@ -49,7 +55,10 @@ class MissingSuperInit(Rule):
             init = facts.methods.get("__init__")
             if init is None or facts.calls_super("__init__"):
                 continue
-            fix = Fix("Call super().__init__(**kwargs) first", Applicability.SAFE, add_super_call(ctx.source, init, "__init__"))
+            edits = add_super_call(ctx.source, init, "__init__")
+            # a plain Layer/Model takes only keyword options; another base may need positional arguments
+            plain = not facts.local_bases and not facts.external_bases and all(b in PLAIN_BASES for b in facts.keras_bases)
+            fix = Fix("Call super().__init__(**kwargs) first", Applicability.SAFE if plain else Applicability.UNSAFE, edits) if edits else None
             yield self.finding(
                 ctx,
                 header_span(ctx.source, init),

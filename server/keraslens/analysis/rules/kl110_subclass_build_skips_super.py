@@ -36,7 +36,10 @@ class SubclassBuildSkipsSuper(Rule):
     ```
 
     ## Fix safety
-    Safe: inserts `super().build(input_shape)` as the first statement of `build()`.
+    Safe: inserts `super().build(input_shape)` (with `build()`'s own parameter name) as
+    the first statement of `build()`, after the docstring, so the built-in weights exist
+    before the subclass's own code uses them. The layer then has the parameter count its
+    base class promises. No fix for a one-line `build()`.
 
     ## Keras versions
     Both Keras 3 and tf_keras.
@@ -51,7 +54,8 @@ class SubclassBuildSkipsSuper(Rule):
             base = weighted_builtin_base(facts, ctx.module)
             if build is None or base is None or facts.calls_super("build"):
                 continue
-            fix = Fix("Call super().build(input_shape) first", Applicability.SAFE, add_super_call(ctx.source, build, "build"))
+            edits = add_super_call(ctx.source, build, "build")
+            fix = Fix("Call super().build(input_shape) first", Applicability.SAFE, edits) if edits else None
             yield self.finding(
                 ctx,
                 header_span(ctx.source, build),
