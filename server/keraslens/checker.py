@@ -48,7 +48,7 @@ def _walk(root: Path, settings: Settings) -> Iterator[Path]:
     ignore_file = root / ".gitignore"
     if ignore_file.is_file():
         patterns += ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
     for directory, subdirs, files in os.walk(root):
         relative_dir = Path(directory).relative_to(root)
         subdirs[:] = sorted(
@@ -89,7 +89,7 @@ def fix_text(text: str, path: str, settings: Settings) -> tuple[str, int]:
     """Apply fixes until none applies (fixes of one pass never overlap); count fixes applied."""
     applied_total = 0
     for _ in range(MAX_FIX_PASSES):
-        fixes = [f.fix for f in analyze(text, path, settings).findings if f.fix and _wanted(f.fix, settings)]
+        fixes = [fix for f in analyze(text, path, settings).findings if (fix := choose_fix(f, settings)) is not None]
         if not fixes:
             break
         new_text, applied = apply_fixes(text, fixes)
@@ -97,6 +97,13 @@ def fix_text(text: str, path: str, settings: Settings) -> tuple[str, int]:
             break
         text, applied_total = new_text, applied_total + len(applied)
     return text, applied_total
+
+
+def choose_fix(finding: Finding, settings: Settings) -> Fix | None:
+    """The fix a batch run applies: the last wanted alternative, i.e. the most complete one
+    (alternatives are ordered from the primary fix to the ones that change more)."""
+    wanted = [fix for fix in finding.fixes if fix.edits and _wanted(fix, settings)]
+    return wanted[-1] if wanted else None
 
 
 def _wanted(fix: Fix, settings: Settings) -> bool:

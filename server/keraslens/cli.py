@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `keraslens rules | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit flush
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +70,7 @@ def _codes(value: str) -> list[str]:
 
 def _run_check(args: argparse.Namespace) -> int:
     from .checker import check_paths, discover, is_failure, settings_for, write_fixed
+    from .analysis.config import Settings
     from .report import render_github, render_json, render_sarif, render_text, summary
 
     overrides = {k: v for k, v in {"select": args.select, "ignore": args.ignore, "keras_version": args.keras_version}.items() if v}
@@ -76,6 +82,9 @@ def _run_check(args: argparse.Namespace) -> int:
         settings, _ = settings.merged({"exclude": [*settings.exclude, *args.exclude]})
     for problem in problems:
         print(f"keraslens: {problem}", file=sys.stderr)
+    _, bad_options = Settings().merged(overrides)
+    if bad_options:  # a bad value typed on the command line is a usage error, unlike one in pyproject
+        return 2
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"keraslens: no such file or directory: {', '.join(missing)}", file=sys.stderr)
@@ -96,7 +105,8 @@ def _run_check(args: argparse.Namespace) -> int:
         else:
             write_fixed(result)
     if args.diff:
-        return 1 if fixed else 0
+        # something to change, or something wrong that no fix covers: both are "found" (DESIGN section 7)
+        return 1 if fixed or any(is_failure(f) for r in results for f in r.findings) else 0
     if args.format == "json":
         print(render_json(results))
     elif args.format == "sarif":

@@ -53,13 +53,18 @@ def render_github(results: list[FileResult]) -> str:
         for f in result.findings:
             level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity, "notice")
             span = f.span
-            props = f"file={result.path},line={span.line},col={span.col + 1},endLine={span.end_line},endColumn={span.end_col + 1}"
-            lines.append(f"::{level} {props},title={f.code} {f.name}::{_escape_data(f.message)}")
+            props = f"file={_escape_property(result.path)},line={span.line},col={span.col + 1},endLine={span.end_line},endColumn={span.end_col + 1}"
+            lines.append(f"::{level} {props},title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(f.message)}")
     return "\n".join(lines)
 
 
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # property values end at "," and the properties at "::" (GitHub workflow-command escaping)
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_sarif(results: list[FileResult]) -> str:
@@ -116,18 +121,21 @@ def render_text(results: list[FileResult], texts: dict[str, list[str]]) -> str:
                 out.append(f"{' ' * width} |")
                 out.append(f"{span.line} | {source_line}")
                 out.append(f"{' ' * width} | {' ' * span.col}{'^' * max(1, end - span.col)}")
-                if f.fix:
-                    out.append(f"{' ' * width} = fix ({f.fix.applicability.value}): {f.fix.title}")
+                for fix in f.fixes:
+                    out.append(f"{' ' * width} = fix ({fix.applicability.value}): {fix.title}")
                 out.append("")
     return "\n".join(out)
 
 
 def summary(results: list[FileResult], fixed: int) -> str:
     findings = [f for r in results for f in r.findings]
-    fixable = sum(1 for f in findings if f.fix and f.fix.is_safe)
+    fixable = sum(1 for f in findings if any(fix.is_safe for fix in f.fixes))
+    unsafe = sum(1 for f in findings if f.fixes and not any(fix.is_safe for fix in f.fixes))
     parts = [f"Checked {len(results)} file{'s' if len(results) != 1 else ''}: {len(findings)} finding{'s' if len(findings) != 1 else ''}"]
     if fixed:
         parts.append(f"{fixed} fixed")
     if fixable:
         parts.append(f"{fixable} fixable with --fix")
+    if unsafe:
+        parts.append(f"{unsafe} more with --fix --unsafe-fixes")
     return ", ".join(parts) + "."

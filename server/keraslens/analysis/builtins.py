@@ -295,7 +295,16 @@ def _conv_rnn_output(rank: int):
 def _merge_output(bound: Bound, shapes: Shape) -> Shape:
     if not isinstance(shapes, list) or not shapes or any(not isinstance(s, tuple | list) for s in shapes):
         return None
-    return tuple(shapes[0])
+    if len({len(s) for s in shapes}) != 1:
+        return None
+    return tuple(_broadcast_dim([s[i] for s in shapes]) for i in range(len(shapes[0])))
+
+
+def _broadcast_dim(dims: list):
+    sized = {dim for dim in dims if dim != 1}
+    if not sized:
+        return 1
+    return sized.pop() if len(sized) == 1 else None
 
 
 def _concat_output(bound: Bound, shapes: Shape) -> Shape:
@@ -332,11 +341,6 @@ def _mha_output(bound: Bound, shapes: Shape) -> Shape:
         return tuple(query)
     dims = tuple(output) if isinstance(output, tuple | list) else (output,)
     return (*tuple(query)[:-1], *dims)
-
-
-def _einsum_output(bound: Bound, shape: Shape) -> Shape:
-    dims, out_spec, _, _ = _einsum(bound, shape)
-    return tuple(dims.get(char) for char in out_spec)
 
 
 def _repeat_output(bound: Bound, shape: Shape) -> Shape:
@@ -382,7 +386,14 @@ def _embedding(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
     return _lora(bound, "embeddings", (_int(bound, "input_dim"), _int(bound, "output_dim")))
 
 
+def _reversible_embedding(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    vocabulary, width = _int(bound, "input_dim"), _int(bound, "output_dim")
+    untied = [] if _flag(bound, "tie_weights") else [WeightSpec("reverse_embeddings", (width, vocabulary))]
+    return _embedding(bound, shape, keras2) + untied
+
+
 def _einsum(bound: Bound, shape: Shape):
+    """Dimension of each letter, from the input and from ``output_shape`` (None there stays None)."""
     equation = _known(bound, "equation")
     match = re.fullmatch(r"([a-zA-Z.]+),([a-zA-Z]+)->([a-zA-Z.]+)", str(equation).replace(" ", ""))
     if match is None:
@@ -390,32 +401,41 @@ def _einsum(bound: Bound, shape: Shape):
     in_spec, kernel_spec, out_spec = match.groups()
     output = _known(bound, "output_shape")
     output = list(output) if isinstance(output, tuple | list) else [output]
-    dims: dict[str, object] = {}
-    left_elided = in_spec.startswith("...")
     in_chars, out_chars = in_spec.replace("...", ""), out_spec.replace("...", "")
-    inputs = list(shape)[-len(in_chars):] if left_elided else list(shape)[: len(in_chars)]
-    if not left_elided and len(in_chars) != len(shape):
-        raise NotKnown("the einsum equation does not match the input rank")
-    dims.update(zip(in_chars, inputs, strict=True))
-    if not left_elided and len(output) == len(out_chars) - 1:
-        output = [shape[0], *output]
+    elided = in_spec.startswith("...")
+    if elided != out_spec.startswith("...") or (not elided and "..." in in_spec + out_spec):
+        raise NotKnown("this einsum ellipsis is not modelled")
+    if elided:
+        inputs = list(shape)[len(shape) - len(in_chars):]
+        leading = list(shape)[: len(shape) - len(in_chars)]
+    else:
+        if len(in_chars) != len(shape):
+            raise NotKnown("the einsum equation does not match the input rank")
+        inputs, leading = list(shape), []
+        if len(output) == len(out_chars) - 1:
+            output = [shape[0], *output]
     if len(output) != len(out_chars):
         raise NotKnown("the einsum output shape does not match the equation")
-    for char, dim in zip(out_chars, output, strict=True):
-        if dim is not None or char not in dims:
-            dims[char] = dim
-    return dims, out_chars, kernel_spec, _known(bound, "bias_axes")
+    in_dims = dict(zip(in_chars, inputs, strict=True))
+    out_dims = dict(zip(out_chars, output, strict=True))
+    return in_dims, out_dims, out_chars, kernel_spec, leading
+
+
+def _einsum_output(bound: Bound, shape: Shape) -> Shape:
+    _, out_dims, out_chars, _, leading = _einsum(bound, shape)
+    return (*leading, *(out_dims[char] for char in out_chars))
 
 
 def _einsum_dense(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
-    dims, out_chars, kernel_spec, bias_axes = _einsum(bound, shape)
-    kernel = tuple(_dim(dims.get(char)) for char in kernel_spec)
+    in_dims, out_dims, out_chars, kernel_spec, _ = _einsum(bound, shape)
+    kernel = tuple(_dim(in_dims[char] if char in in_dims else out_dims.get(char)) for char in kernel_spec)
     if any(dim is None for dim in kernel):
         raise NotKnown("a kernel dimension of the einsum is not known")
     weights = _lora(bound, "kernel", kernel)
+    bias_axes = _known(bound, "bias_axes")
     if bias_axes:
         first = min(out_chars.index(char) for char in bias_axes)
-        bias = tuple(_dim(dims.get(char)) if char in bias_axes else 1 for char in out_chars[first:])
+        bias = tuple(_dim(out_dims[char]) if char in bias_axes else 1 for char in out_chars[first:])
         if any(dim is None for dim in bias):
             raise NotKnown("a bias dimension of the einsum is not known")
         weights.append(WeightSpec("bias", bias))
@@ -427,8 +447,11 @@ def _conv(rank: int, transpose: bool = False):
         c, filters = _channels(bound, shape), _int(bound, "filters")
         kernel = _ints(bound, "kernel_size", rank)
         groups = 1 if transpose else _int(bound, "groups")
-        kernel_shape = (*kernel, filters, c) if transpose else (*kernel, _div(c, groups), filters)
-        return [WeightSpec("kernel", kernel_shape)] + _bias(bound, filters)
+        if transpose:
+            if _known(bound, "lora_rank"):
+                raise NotKnown("LoRA on a transposed convolution is not modelled")
+            return [WeightSpec("kernel", (*kernel, filters, c))] + _bias(bound, filters)
+        return _lora(bound, "kernel", (*kernel, _div(c, groups), filters)) + _bias(bound, filters)
 
     return weights
 
@@ -496,15 +519,18 @@ def _scale_center(bound: Bound, size: tuple) -> list[WeightSpec]:
 
 
 def _batch_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
-    if _flag(bound, "renorm"):
-        raise NotKnown("renormalisation weights are not modelled")
-    size = (_mul(*_axis_sizes(bound, shape)),)
-    moving = [WeightSpec("moving_mean", size, False), WeightSpec("moving_variance", size, False)]
-    return _scale_center(bound, size) + moving
+    sizes = _axis_sizes(bound, shape)
+    if len(sizes) == 1:
+        size = sizes
+    else:  # several axes (tf_keras): the weights broadcast against the input
+        axes = {a % len(shape) for a in _known(bound, "axis")}
+        size = tuple(dim if index in axes else 1 for index, dim in enumerate(shape))
+    statistics = ("moving_mean", "moving_variance") + (("moving_stddev", "renorm_mean", "renorm_stddev") if _flag(bound, "renorm") else ())
+    return _scale_center(bound, size) + [WeightSpec(name, size, False) for name in statistics]
 
 
 def _layer_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
-    size = (_mul(*_axis_sizes(bound, shape)),)
+    size = _axis_sizes(bound, shape)
     if bound.get("rms_scaling"):
         return [WeightSpec("gamma", size)]
     return _scale_center(bound, size)
@@ -519,8 +545,6 @@ def _rms_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
 
 
 def _mha(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
-    if _flag(bound, "use_gate"):
-        raise NotKnown("gated attention weights are not modelled")
     query, value, key = _mha_shapes(shapes)
     heads, key_dim = _int(bound, "num_heads"), _int(bound, "key_dim")
     value_dim = _dim(_known(bound, "value_dim")) or key_dim
@@ -530,7 +554,10 @@ def _mha(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
         raise NotKnown("`output_shape` is not known")
     use_bias = _flag(bound, "use_bias")
     weights = []
-    for part, features, width in (("query", _feature(query), key_dim), ("key", _feature(key), key_dim), ("value", _feature(value), value_dim)):
+    parts = [("query", _feature(query), key_dim), ("key", _feature(key), key_dim), ("value", _feature(value), value_dim)]
+    if _flag(bound, "use_gate"):  # a sigmoid gate on the attention output, projected from the query
+        parts.append(("gate", _feature(query), value_dim))
+    for part, features, width in parts:
         weights.append(WeightSpec(f"{part}/kernel", (features, heads, width)))
         weights += [WeightSpec(f"{part}/bias", (heads, width))] if use_bias else []
     weights.append(WeightSpec("attention_output/kernel", (heads, value_dim, *out_dims)))
@@ -584,14 +611,13 @@ def _normalization(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
     size = tuple(_dim(shape[a]) for a in axes)
     if any(dim is None for dim in size):
         raise NotKnown("the normalised axis size is not known")
-    stats = [WeightSpec("mean", size, False), WeightSpec("variance", size, False)]
-    return stats + ([WeightSpec("count", (), False)] if keras2 else [])
+    return [WeightSpec("mean", size, False), WeightSpec("variance", size, False), WeightSpec("count", (), False)]
 
 
 # -- the table ---------------------------------------------------------------------------------
 
 _CONV = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias")
-_CONV_DEFAULTS = {"strides": 1, "padding": "valid", "data_format": None, "dilation_rate": 1, "groups": 1, "use_bias": True}
+_CONV_DEFAULTS = {"strides": 1, "padding": "valid", "data_format": None, "dilation_rate": 1, "groups": 1, "use_bias": True, "lora_rank": None}
 _TRANSPOSE = ("filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias")
 _DEPTHWISE = ("kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate", "activation", "use_bias")
 _SEPARABLE = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "activation", "use_bias")
@@ -606,7 +632,7 @@ def _pool(rank: int) -> LayerSpec:
 
 
 def _conv_spec(rank: int) -> LayerSpec:
-    return LayerSpec(_CONV, _CONV_DEFAULTS, _conv(rank), _conv_output(rank))
+    return LayerSpec(_CONV, _CONV_DEFAULTS, _conv(rank), _conv_output(rank), keras3_only=("lora_rank",))
 
 
 def _transpose_spec(rank: int) -> LayerSpec:
@@ -624,6 +650,7 @@ TABLE: dict[str, LayerSpec] = {
     "Dense": LayerSpec(("units", "activation", "use_bias"), {"use_bias": True, "lora_rank": None}, _dense, _dense_output, keras3_only=("lora_rank",)),
     "EinsumDense": LayerSpec(("equation", "output_shape", "activation", "bias_axes"), {"bias_axes": None, "lora_rank": None}, _einsum_dense, _einsum_output, keras3_only=("lora_rank",)),
     "Embedding": LayerSpec(("input_dim", "output_dim"), {"lora_rank": None}, _embedding, _embedding_output, keras3_only=("lora_rank",)),
+    "ReversibleEmbedding": LayerSpec(("input_dim", "output_dim", "tie_weights"), {"tie_weights": True, "lora_rank": None}, _reversible_embedding, _embedding_output, keras3_only=("lora_rank",)),
     "Conv1D": _conv_spec(1),
     "Conv2D": _conv_spec(2),
     "Conv3D": _conv_spec(3),

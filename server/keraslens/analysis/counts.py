@@ -123,10 +123,16 @@ class Counter:
             inner.input_shapes.insert(0, (input_shape[0], *input_shape[2:]))
             counted = self.layer(inner)
             return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
-        inner.input_shapes.insert(0, input_shape)
-        counted = self.layer(inner)
-        weights = [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for direction in ("forward", "backward") for w in counted.weights]
-        return LayerCount(weights, counted.doubts)
+        backward = layer.kwargs.get("backward_layer", layer.args[3] if len(layer.args) > 3 else None)
+        if backward is not None and not isinstance(backward, LayerValue):
+            return LayerCount(doubts=["the backward layer is not known"])
+        weights, doubts = [], []
+        for direction, part in (("forward", inner), ("backward", backward or inner)):
+            part.input_shapes.insert(0, input_shape)
+            counted = self.layer(part)
+            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        return LayerCount(weights, doubts)
 
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, symbolic: bool = False) -> LayerCount:
         interpreter = Interpreter(self.module, class_name, self.flavor)

@@ -24,7 +24,7 @@ from .edits import add_method, body_start, delete_statement, insert_before, inse
 from .facts import ClassFacts
 from .fixes import Edit
 from .resolve import ImportMap
-from .source import SourceFile
+from .source import SourceFile, Span
 
 INPUT_DIM = re.compile(r"^(input|in|inp|n_in|d_in|dim_in|fan_in|num_in)(_?(dim|dims|size|features|channels|units|shape|d))?$|^(n|num)_inputs?$", re.I)
 SHAPE_FUNCTIONS = frozenset({"tensorflow.shape", "keras.ops.shape"})
@@ -52,6 +52,7 @@ class Relocation:
         self.params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]][1:]
         self.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
         self.locals = _assigned_names(origin) - set(self.params)
+        self.locals_rebound = {n.id for n in ast.walk(origin) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         self.stored = _stored_params(origin) if origin.name == "__init__" else {}
         self.dim_params = {p for p in self.params if INPUT_DIM.match(p)} if destination == "build" else set()
         self.dim_copies = {attr for attr, param in self.stored.items() if param in self.dim_params}
@@ -117,8 +118,8 @@ class Relocation:
 
     def _is_input_shape(self, node: ast.AST) -> bool:
         inputs = self.params[0] if self.params else None
-        if inputs is None:
-            return False
+        if inputs is None or inputs in self.locals_rebound:
+            return False  # `x = Dense(4)(x)` first: x.shape no longer describes the input
         if isinstance(node, ast.Attribute) and node.attr == "shape":
             return isinstance(node.value, ast.Name) and node.value.id == inputs
         if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
@@ -173,6 +174,13 @@ class Relocation:
             last = existing.body[-1]
             if self.destination == "build" and _is_closing_super(last, "build"):
                 return (insert_before(self.source, last, lines),)
+            if len(existing.body) == 1 and isinstance(last, ast.Pass) and self.source.line_text(last.lineno).strip() == "pass":
+                # a placeholder body: replace it rather than keep a stray `pass`
+                indent = self.source.indent_of(last.lineno)
+                text = "".join(f"{indent}{line}{self.source.newline}" for line in lines)
+                if last.lineno < len(self.source.lines):
+                    return (Edit(Span(last.lineno, 0, last.lineno + 1, 0), text),)
+                return (Edit(Span(last.lineno, 0, last.lineno, len(self.source.line_text(last.lineno))), text.rstrip("\r\n")),)
             inserted = insert_statements(self.source, existing, lines, at_end=True)
             if not inserted:
                 raise Unmovable("one-line method")

@@ -1,0 +1,112 @@
+"""Hover text: counts for a layer class, a layer site or a model, and rule docs for a code.
+
+Views are lists of blocks (paragraphs, tables) joined by blank lines, so the markdown
+renders in VS Code and the raw text still reads well in a terminal editor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..analysis.countmodel import ClassReport, CountReport, LayerRow, ModelReport, Status
+from ..analysis.rules import BY_CODE, Finding
+from ..docs import rule_url
+from .render import code, count_label, count_lines, number, table
+
+RULE_CODE = re.compile(r"\bKL\d{3}\b")
+
+
+def code_at(line_text: str, col: int) -> str | None:
+    """A rule code under the cursor (in an ignore comment, a docstring, anywhere)."""
+    for match in RULE_CODE.finditer(line_text):
+        if match.start() <= col <= match.end() and match.group() in BY_CODE:
+            return match.group()
+    return None
+
+
+def rule_docs(rule_code: str, markdown: bool) -> str:
+    rule = BY_CODE[rule_code]
+    if markdown:
+        body = rule.markdown().replace(f"# {rule.code} {rule.name}", f"### {rule.code} {rule.name}", 1)
+        return body.rstrip() + f"\n\n[Rule documentation]({rule_url(rule.code)})"
+    sections = rule.docs()
+    parts = [f"{rule.code} {rule.name} (default severity: {rule.severity.value})"]
+    for title in ("What it does", "Why is this bad?", "Fix safety", "Keras versions"):
+        if title in sections:
+            parts.append(f"{title}\n{sections[title]}")
+    return "\n\n".join(parts + [rule_url(rule.code)])
+
+
+def finding_note(finding: Finding, markdown: bool) -> str:
+    rule = BY_CODE.get(finding.code)
+    if markdown:
+        head = f"**{finding.code}** {finding.name}: {finding.message}" + (f" ([docs]({rule_url(finding.code)}))" if rule else "")
+    else:
+        head = f"{finding.code} {finding.name}: {finding.message}" + (f" ({rule_url(finding.code)})" if rule else "")
+    what = rule.docs().get("What it does", "") if rule else ""
+    return "\n\n".join(filter(None, [head, what]))
+
+
+def count_hover(report: CountReport, target: ClassReport | ModelReport | LayerRow, markdown: bool) -> str:
+    if isinstance(target, ClassReport):
+        blocks = _class(target, markdown)
+    elif isinstance(target, ModelReport):
+        blocks = _model(target, markdown)
+    else:
+        blocks = _site(report, target, markdown)
+    return "\n\n".join(blocks)
+
+
+def _title(text: str, markdown: bool) -> str:
+    return f"### {text}" if markdown else text
+
+
+def _paragraph(lines: list[str], markdown: bool) -> str:
+    return ("  \n" if markdown else "\n").join(lines)  # markdown: hard line breaks
+
+
+def _class(report: ClassReport, markdown: bool) -> list[str]:
+    symbolic = report.count.status is Status.UNKNOWN and report.formula
+    headline = f"{report.formula} params (static, symbolic)" if symbolic else count_label(report.count)
+    blocks = [_title(f"{report.name}: {headline}", markdown)]
+    if report.weights:
+        rows = [[w.name, w.shape, "yes" if w.trainable else "no", number(w.params) if w.params is not None else (w.formula or "?")] for w in report.weights]
+        blocks.append("\n".join(table(["weight", "shape", "trainable", "params"], rows, markdown)))
+    else:
+        blocks.append("No weights found statically.")
+    facts = [f"Formula: {code(report.formula, markdown)}"] if report.formula else []
+    if symbolic:
+        facts.append("The total depends on the input shape and constructor arguments.")
+    else:
+        facts += count_lines(report.count, markdown)
+    blocks.append(_paragraph(facts, markdown))
+    if report.instantiations:
+        rows = [[row.name, f"line {row.span.line}" if row.span else "", count_label(row.count)] for row in report.instantiations]
+        blocks += ["Instances in this file:", "\n".join(table(["instance", "where", "params"], rows, markdown))]
+    return blocks
+
+
+def _model(model: ModelReport, markdown: bool) -> list[str]:
+    blocks = [_title(f"{model.name} ({model.kind} model): static summary", markdown)]
+    with_shapes = any(row.output_shape for row in model.rows)
+    rows = [
+        [row.name + (" (shared)" if row.shared else ""), row.class_name, *([row.output_shape or ""] if with_shapes else []), count_label(row.count)]
+        for row in model.rows
+    ]
+    if rows:
+        headers = ["layer", "class", *(["output shape"] if with_shapes else []), "params"]
+        blocks.append("\n".join(table(headers, rows, markdown)))
+    facts = count_lines(model.count, markdown)
+    if any(row.shared for row in model.rows):
+        facts.append("Shared layers are called more than once; their weights are counted once.")
+    blocks.append(_paragraph(facts, markdown))
+    return blocks
+
+
+def _site(report: CountReport, row: LayerRow, markdown: bool) -> list[str]:
+    shared = " (shared: called more than once, counted once)" if row.shared else ""
+    blocks = [_title(f"{row.name}: {row.class_name}{shared}", markdown), _paragraph(count_lines(row.count, markdown), markdown)]
+    for model in report.models:
+        if any(r.name == row.name for r in model.rows):
+            blocks += _model(model, markdown)
+    return blocks

@@ -1,0 +1,281 @@
+"""The keraslens language server: pygls wiring only; every answer comes from ``keraslens.analysis``.
+
+Startup imports pygls and the pure analysis package (no TensorFlow, no jedi); counting
+is imported on first use, in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..checker import fix_text
+from . import actions, hints
+from .client import ClientFeatures
+from .diagnostics import to_diagnostic
+from .documents import Documents, Snapshot
+from .hover import code_at, count_hover, finding_note, rule_docs
+from .settings import SECTION, SettingsStore
+
+logger = logging.getLogger(__name__)
+HOVER_COUNT_WAIT_S = 2.0  # the first hover on a file may wait for counting; later ones hit the cache
+HINT_COUNT_WAIT_S = 1.0  # inlay hints / lenses come later through a refresh when counting is slower
+WATCH_ID = "keraslens-pyproject-watch"
+STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
+
+
+class KeraslensServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.client = ClientFeatures()
+        self.settings = SettingsStore(self.log)
+        self.documents = Documents(self.log)
+
+    @property
+    def closing(self) -> bool:
+        return self.documents.closed
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
+        logger.info("%s", message)
+        if not self.closing:
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+
+    def report_server_error(self, error, source) -> None:  # noqa: ANN001
+        # never a popup (window/showMessage): one log line, and nothing at all after shutdown
+        logger.error("internal error: %r", error)
+        if not self.closing:
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"keraslens internal error: {error!r}"))
+
+    # -- documents -------------------------------------------------------------------------
+    def refresh_snapshot(self, uri: str) -> Snapshot | None:
+        document = self.workspace.get_text_document(uri)
+        folder = self._folder_of(uri)
+        path = document.path or uri
+        settings = self.settings.for_document(document.path, folder)
+        return self.documents.update(uri, document.version or 0, document.source, path, settings, self.workspace.position_encoding)
+
+    def _folder_of(self, uri: str) -> str | None:
+        uris = [f.uri for f in self.workspace.folders.values() if uri.startswith(f.uri.rstrip("/") + "/")]
+        return max(uris, key=len) if uris else None
+
+    def document_changed(self, uri: str, immediately: bool = False) -> None:
+        self.refresh_snapshot(uri)
+        if immediately:
+            self.documents.spawn(lambda: self.settle(uri))
+        else:
+            self.documents.debounce(uri, lambda: self.settle(uri))
+
+    async def settle(self, uri: str) -> None:
+        """After edits quieten: analyse, push diagnostics (if the client does not pull), count."""
+        got = await self.documents.analysis(uri)
+        if got is None:
+            return
+        snapshot, analysis = got
+        if not self.documents.is_current(snapshot):
+            return  # the version moved on: its own settle will publish
+        if not self.client.pull_diagnostics:
+            self.publish(snapshot, analysis)
+        counted = await self.documents.report(uri)
+        if counted and counted[1] is not None and self.documents.is_current(snapshot):
+            self._refresh_views(snapshot.settings)
+
+    def publish(self, snapshot: Snapshot, analysis) -> None:  # noqa: ANN001
+        diagnostics = self.diagnostics_for(snapshot, analysis)
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=snapshot.uri, diagnostics=diagnostics, version=snapshot.version))
+
+    def diagnostics_for(self, snapshot: Snapshot, analysis) -> list[lsp.Diagnostic]:  # noqa: ANN001
+        support = self.client.diagnostics
+        return [to_diagnostic(f, snapshot.index, snapshot.uri, snapshot.version, support) for f in analysis.findings]
+
+    def _refresh_views(self, settings) -> None:  # noqa: ANN001
+        if self.closing:
+            return
+        if self.client.inlay_refresh and settings.inlay_hints:
+            self.workspace_inlay_hint_refresh(None)
+        if self.client.lens_refresh and settings.code_lens:
+            self.workspace_code_lens_refresh(None)
+
+    def reanalyse_all(self) -> None:
+        """Settings or pyproject changed: new snapshots for every open document, then refresh."""
+        for uri in list(self.documents.current):
+            self.document_changed(uri, immediately=True)
+        if self.client.pull_diagnostics and self.client.diagnostic_refresh and not self.closing:
+            self.workspace_diagnostic_refresh(None)
+
+    async def pull_configuration(self) -> None:
+        if not self.client.configuration or self.closing:
+            return
+        scopes = ["", *(f.uri for f in self.workspace.folders.values())]
+        items = [lsp.ConfigurationItem(section=SECTION, scope_uri=scope or None) for scope in scopes]
+        try:
+            values = await self.workspace_configuration_async(lsp.ConfigurationParams(items=items))
+        except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps the other layers
+            self.log(f"keraslens settings: workspace/configuration failed: {exc}")
+            return
+        for scope, value in zip(scopes, values or []):
+            self.settings.set_editor(scope, value)
+
+
+def create_server() -> KeraslensServer:
+    server = KeraslensServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: KeraslensServer, params: lsp.InitializeParams) -> None:
+        ls.client = ClientFeatures.of(params.capabilities)
+        ls.settings.set_init_options(params.initialization_options)
+        if ls.client.pull_diagnostics:  # registered here so it is advertised only to clients that pull
+            ls.feature(lsp.TEXT_DOCUMENT_DIAGNOSTIC, lsp.DiagnosticOptions(identifier=SECTION, inter_file_dependencies=False, workspace_diagnostics=False))(pull_diagnostics)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: KeraslensServer, params: lsp.InitializedParams) -> None:
+        if ls.client.watch_files:
+            watcher = lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml")
+            registration = lsp.Registration(
+                id=WATCH_ID, method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=[watcher]),
+            )
+            try:
+                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+            except Exception as exc:  # noqa: BLE001 - without a watcher, pyproject is re-read on the next edit
+                ls.log(f"keraslens: could not watch pyproject.toml: {exc}")
+        await ls.pull_configuration()
+        ls.reanalyse_all()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KeraslensServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.document_changed(params.text_document.uri, immediately=True)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: KeraslensServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.document_changed(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: KeraslensServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri in ls.documents.current:
+            ls.document_changed(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: KeraslensServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.documents.forget(uri)
+        if not ls.client.pull_diagnostics and not ls.closing:
+            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: KeraslensServer, params: lsp.DidChangeConfigurationParams) -> None:
+        pushed = params.settings
+        if isinstance(pushed, dict) and pushed:
+            ls.settings.set_editor("", pushed)
+        await ls.pull_configuration()
+        ls.reanalyse_all()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: KeraslensServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+            ls.settings.generation += 1  # pyproject is read per snapshot; new snapshots pick it up
+            ls.reanalyse_all()
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: KeraslensServer, params: None) -> None:
+        ls.documents.close()
+
+    async def pull_diagnostics(ls: KeraslensServer, params: lsp.DocumentDiagnosticParams):
+        got = await ls.documents.analysis(params.text_document.uri)
+        if got is None:
+            return lsp.FullDocumentDiagnosticReport(items=[])
+        snapshot, analysis = got
+        result_id = f"{snapshot.version}.{ls.settings.generation}.{id(snapshot)}"
+        if params.previous_result_id == result_id:
+            return lsp.UnchangedDocumentDiagnosticReport(result_id=result_id)
+        return lsp.FullDocumentDiagnosticReport(items=ls.diagnostics_for(snapshot, analysis), result_id=result_id)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: KeraslensServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        got = await ls.documents.analysis(params.text_document.uri)
+        if got is None:
+            return None
+        snapshot, analysis = got
+        line, col = snapshot.index.point(params.position)
+        markdown = ls.client.markdown
+        sections: list[str] = []
+        rule_code = code_at(snapshot.index.text(line), col)
+        if rule_code:
+            sections.append(rule_docs(rule_code, markdown))
+        else:
+            report, stale = ls.documents.ready_report(snapshot, line)
+            if report is None:
+                counted = await ls.documents.report(snapshot.uri, HOVER_COUNT_WAIT_S)
+                report = counted[1] if counted and counted[0] is snapshot else None
+            target = report.at(line, col) if report else None
+            if target is not None:
+                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if stale else ""))
+            sections += [finding_note(f, markdown) for f in analysis.findings if f.span.contains(line, col)]
+        if not sections:
+            return None
+        kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
+        return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value=("\n\n---\n\n" if markdown else "\n\n").join(sections)))
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, actions.FIX_ALL]))
+    async def code_action(ls: KeraslensServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+        got = await ls.documents.analysis(params.text_document.uri)
+        if got is None:
+            return None
+        snapshot, analysis = got
+        target = actions.Target(snapshot.uri, snapshot.version, snapshot.text, snapshot.index, ls.client.versioned_edits)
+        only = params.context.only
+        result: list[lsp.CodeAction] = []
+        if actions.wanted(only, lsp.CodeActionKind.QuickFix):
+            result += actions.quick_fixes(target, analysis, params.context.diagnostics)
+        fixable = any(f.fix and (f.fix.is_safe or snapshot.settings.unsafe_fixes) for f in analysis.findings)
+        if fixable and actions.wanted(only, actions.FIX_ALL):
+            fixed, _ = await ls.documents.run_in_analysis_thread(fix_text, snapshot.text, snapshot.path, snapshot.settings)
+            action = actions.fix_all(target, fixed)
+            if action is not None:
+                result.append(action)
+        return result
+
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    async def inlay_hint(ls: KeraslensServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+        snapshot, report = await _report(ls, params.text_document.uri, "inlay_hints")
+        if report is None:
+            return []
+        return hints.inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    async def code_lens(ls: KeraslensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
+        snapshot, report = await _report(ls, params.text_document.uri, "code_lens")
+        if report is None:
+            return []
+        return hints.code_lenses(report, snapshot.index)
+
+    return server
+
+
+async def _report(ls: KeraslensServer, uri: str, switch: str):
+    snapshot = ls.documents.current.get(uri)
+    if snapshot is None or not getattr(snapshot.settings, switch):
+        return None, None
+    counted = await ls.documents.report(uri, HINT_COUNT_WAIT_S)
+    return counted if counted else (None, None)
+
+
+def serve(tcp: str | None = None) -> int:
+    """``keraslens serve``: stdio by default, or ``--tcp HOST:PORT``."""
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    # exit now: the interpreter would otherwise join a worker still counting a huge file
+    code = 0 if server.closing else 1  # LSP: exit without shutdown first is an error
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
