@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..counts import module_counts
 from ..evaluate import Tensor, as_int
+from ..layerinfo import is_weightless
 from .base import Context, Related, Rule
 
 
@@ -44,7 +45,8 @@ class SharedLayerShapeMismatch(Rule):
     name = "shared-layer-shape-mismatch"
 
     def check(self, ctx: Context):
-        shared = [instance for instance in ctx.graph.instances if len(instance.applications) > 1]
+        # a layer without weights fits any input; one with weights is built for its first input
+        shared = [i for i in ctx.graph.instances if len(i.applications) > 1 and not is_weightless(i.class_ref, ctx.module)]
         if not shared:
             return
         counts = module_counts(ctx)
@@ -56,13 +58,11 @@ class SharedLayerShapeMismatch(Rule):
             for application in others:
                 dim = _last_dim(counts.application_inputs.get(id(application)))
                 if dim is not None and dim != first_dim:
-                    facts = ctx.module.classes.get(instance.class_ref)
                     yield self.finding(
                         ctx,
                         application.call,
                         f"`{instance.label}` was built for inputs with last dimension {first_dim}, "
                         f"but is called here on last dimension {dim}: Keras fails when the model is built",
-                        facts,
                         related=(Related(ctx.span(first.call), f"first call: last dimension {first_dim}"),),
                     )
 
