@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import gc
 import io
 import os
 import tokenize
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,11 +118,29 @@ def _file_problem(code: str, name: str, message: str, severity: Severity = Sever
 
 def check_paths(files: list[Path], settings: Settings, fix: bool = False, jobs: int | None = None) -> list[FileResult]:
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, len(files) // (jobs * 8))
-            return list(pool.map(check_file, files, [settings] * len(files), [fix] * len(files), chunksize=chunk))
-    return [check_file(path, settings, fix) for path in files]
+    with _batch_gc():
+        if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_relax_gc) as pool:
+                chunk = max(1, len(files) // (jobs * 8))
+                return list(pool.map(check_file, files, [settings] * len(files), [fix] * len(files), chunksize=chunk))
+        return [check_file(path, settings, fix) for path in files]
+
+
+def _relax_gc() -> None:
+    # A batch keeps many syntax trees alive (analysis and block caches): with the default
+    # thresholds the cyclic collector rescans them constantly (~3x slower parsing).
+    # Trees are freed by reference counting; the collector still runs, just less often.
+    gc.set_threshold(100_000, 50, 100)
+
+
+@contextmanager
+def _batch_gc():
+    previous = gc.get_threshold()
+    _relax_gc()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def write_fixed(result: FileResult) -> None:

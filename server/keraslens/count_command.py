@@ -25,11 +25,13 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     analysis = analyze(text, path, settings)
     counts = module_counts(analysis)
     value = analysis.graph.lookup(target)
-    if target in analysis.module.classes and value is None:
+    home = counts.counter.class_counter(analysis.module.imports.names.get(target, target)) if value is None else None
+    if home is not None:
         shape = (None, *input_shape) if input_shape is not None else None
         if shape is None:
             return _result(target, Count(Status.UNKNOWN, reason="give --input-shape to count a class"), [], [])
-        counted = counts.counter.custom(target, list(args or []), dict(kwargs or {}), shape)
+        counter, name = home
+        counted = counter.custom(name, list(args or []), dict(kwargs or {}), shape)
         return _result(target, counted.count(), [], counted.weights)
     if isinstance(value, Model):
         report = model_report(analysis.source, counts, value)

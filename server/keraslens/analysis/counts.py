@@ -17,6 +17,7 @@ from .facts import ModuleFacts
 from .graph import Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
 from .interpret import Interpreter, Uncertain, collect_variables
+from .library import layer_class_home
 from .resolve import Flavor
 from .source import SourceFile, Span
 from .symbolic import Expr
@@ -80,6 +81,7 @@ class Counter:
         self.module = module
         self.flavor = flavor
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
+        self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
@@ -96,9 +98,23 @@ class Counter:
         input_shape = layer.input_shapes[0]
         if layer.ref in WRAPPERS:
             return self._wrapper(layer, input_shape)
-        if layer.ref in self.module.classes:
-            return self.custom(layer.ref, layer.args, layer.kwargs, input_shape)
+        home = self.class_counter(layer.ref)
+        if home is not None:
+            counter, name = home
+            return counter.custom(name, layer.args, layer.kwargs, input_shape)
         return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
+
+    def class_counter(self, ref: str) -> tuple[Counter, str] | None:
+        """The counter for the module defining the layer class ``ref`` (this one, or another file)."""
+        found = layer_class_home(ref, self.module)
+        if found is None:
+            return None
+        module, name = found
+        if module is self.module:
+            return self, name
+        if id(module) not in self._others:
+            self._others[id(module)] = (module, Counter(module, self.flavor))
+        return self._others[id(module)][1], name
 
     def builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
         spec = builtin_layers.lookup(ref)
@@ -170,8 +186,10 @@ class Counter:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
         shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs]
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
-        if layer.ref in self.module.classes:
-            counted = self.layer(layer) if len(layer.input_shapes) == 1 else self.custom(layer.ref, layer.args, layer.kwargs, layer.input_shapes[-1])
+        home = self.class_counter(layer.ref)
+        if home is not None:
+            counter, name = home
+            counted = self.layer(layer) if len(layer.input_shapes) == 1 else counter.custom(name, layer.args, layer.kwargs, layer.input_shapes[-1])
             return counted.output or Tensor(None)
         if layer.ref in WRAPPERS:
             return self._wrapper_output(layer, shapes[0])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .config import DEFAULT, Settings
 from .facts import ModuleFacts, collect_module
 from .graph import ModuleGraph, build_graph
+from .library import layer_class_home
 from .resolve import FlavorChoice, ImportMap, choose_flavor
 from .rules import RULES, Context, Finding, Severity
 from .source import SourceFile, content_hash
@@ -61,7 +62,8 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     imports = ImportMap.from_module(source.tree)
     flavor = choose_flavor(imports, settings.keras_version)
     module = collect_module(source, flavor.flavor, imports)
-    graph = build_graph(source.tree, imports, {name: facts.kind for name, facts in module.classes.items()})
+    kinds = {name: facts.kind for name, facts in module.classes.items()}
+    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None)
     ctx = Context(source, module, flavor.flavor, graph, settings)
     findings = [_syntax_finding(problem) for problem in source.syntax_problems]
     for rule in RULES:

@@ -16,7 +16,7 @@ from enum import Enum
 
 from .project import ExternalClass, resolve_base
 from .resolve import Flavor, ImportMap, is_layer_base, is_model_base
-from .source import SourceFile
+from .source import SourceFile, walk_statements
 
 
 class Phase(str, Enum):
@@ -204,7 +204,7 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
             resolved[id(base)] = resolve_base(source, base)
         return resolved[id(base)]
 
-    class_nodes = [node for node in ast.walk(source.tree) if isinstance(node, ast.ClassDef)]
+    class_nodes = [node for node in walk_statements(source.tree) if isinstance(node, ast.ClassDef)]
     layer_like: dict[str, tuple[ast.ClassDef, str, list[str], list[str], list[ast.expr]]] = {}
     tf_modules: set[str] = set()
     # classes may subclass classes defined later in the walk order: iterate to a fixed point

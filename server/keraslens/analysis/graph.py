@@ -97,11 +97,12 @@ class ModuleGraph:
         return found if found is not None else self.returns.get(name)
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str]) -> ModuleGraph:
-    """``layer_classes``: class name of this file -> "layer" | "model"."""
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False) -> ModuleGraph:
+    """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
+    whether an imported name is a layer class defined in another file."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
         reader.read(function.body, function.name)
@@ -110,10 +111,11 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str]) -> None:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer) -> None:
         self.graph = graph
         self.imports = imports
         self.layer_classes = layer_classes
+        self.is_library_layer = is_library_layer
         self.nesting = 0  # inside a loop or a branch
 
     def read(self, body: list[ast.stmt], scope: str) -> None:
@@ -210,7 +212,9 @@ class _ScopeReader:
     def _is_layer_class(self, ref: str) -> bool:
         if ref in self.layer_classes:
             return True
-        return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
+        if ref.startswith("keras."):
+            return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
+        return ref.rsplit(".", 1)[-1][:1].isupper() and self.is_library_layer(ref)
 
     def _instance(self, call: ast.Call, ref: str, scope: str, env: dict[str, Value]) -> LayerInstance | Model:
         if self.layer_classes.get(ref) == "model":

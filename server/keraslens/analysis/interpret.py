@@ -25,6 +25,7 @@ from .evaluate import (
     truth,
 )
 from .facts import ModuleFacts, TargetKind, WeightKind
+from .library import layer_class_home
 from .resolve import Flavor
 
 MAX_LOOP = 512
@@ -180,6 +181,8 @@ class Interpreter:
     def _statement(self, stmt: ast.stmt, env: dict) -> None:
         if isinstance(stmt, ast.Assign):
             value = self.expr(stmt.value, env)
+            if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
+                self._doubt_unknown_object(stmt.value)
             for target in stmt.targets:
                 self._assign(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -222,6 +225,14 @@ class Interpreter:
         else:
             self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
             self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+
+    def _doubt_unknown_object(self, value: ast.expr) -> None:
+        """``self.x = Thing(...)`` where ``Thing`` could not be followed may hold weights."""
+        if not isinstance(value, ast.Call):
+            return
+        ref = self._ref(value.func)
+        if ref is None or not ref.startswith(("keras.", "tensorflow.", "numpy.", "builtins.", "math.")):
+            self.outcome.doubts.append(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
 
     def _skip(self, *nodes: ast.AST) -> None:
         self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
@@ -501,7 +512,7 @@ class Interpreter:
         if isinstance(owner, LayerValue) and name == "build":
             args, kwargs = self._arguments(node, env)
             shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
-            owner.input_shapes.append(shape if len(kwargs) <= 1 else tuple(kwargs.values()))
+            owner.input_shapes.append(shape if len(kwargs) <= 1 else list(kwargs.values()))
             return None
         if isinstance(owner, LayerValue) and name == "compute_output_shape":
             args, _ = self._arguments(node, env)
@@ -555,7 +566,7 @@ class Interpreter:
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
-        if ref in self.module.classes or builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers."):
+        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
                 layer.wrapped = args[0]
@@ -595,12 +606,13 @@ class Interpreter:
             inputs = _attention_inputs(layer.ref, args, kwargs)
         shapes = _shapes_of(inputs)
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
-        if layer.ref in self.module.classes:
-            return self._apply_local(layer, inputs)
+        home = layer_class_home(layer.ref, self.module)
+        if home is not None:
+            return self._apply_class(*home, layer, inputs)
         return _apply_builtin(layer, inputs, self.flavor)
 
-    def _apply_local(self, layer: LayerValue, inputs: list):
-        child = Interpreter(self.module, layer.ref, self.flavor, self.depth + 1)
+    def _apply_class(self, module: ModuleFacts, name: str, layer: LayerValue, inputs: list):
+        child = Interpreter(module, name, self.flavor, self.depth + 1)
         try:
             child.construct(layer.args, layer.kwargs)
             shapes = _shapes_of(inputs)
@@ -628,6 +640,10 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
+
+
+def _is_self_attr(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and _is_self(node.value)
 
 
 def _is_self(node: ast.expr) -> bool:

@@ -10,6 +10,7 @@ jedi is imported on first use only: most files never need it.
 from __future__ import annotations
 
 import ast
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
         return None
     # jedi columns are characters; ask at the last character of the (dotted) name
     line, col = base.end_lineno or base.lineno, source.char_col(base.end_lineno or base.lineno, base.end_col_offset or 0) - 1
-    key = (source.path, text_hash, line, col)
+    key = _import_key(source, base) or (source.path, text_hash, line, col)
     if key not in _goto_cache:
         if len(_goto_cache) > MAX_CACHED:
             clear_caches()
@@ -76,6 +77,33 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
     if cache_key not in _class_cache:
         _class_cache[cache_key] = _classify(target, _file_cache[path][0], name, depth, seen | {found})
     return _class_cache[cache_key]
+
+
+def _import_key(source: SourceFile, base: ast.expr) -> tuple | None:
+    """A cache key shared by every file of one directory for ``from pkg import Name`` bases.
+
+    jedi re-parses the whole file for each lookup (~50 ms); files of a package often
+    subclass the same imported base. Only a name bound once, by an absolute from-import at
+    module level, qualifies: then the answer depends on the import and the directory alone.
+    """
+    if not isinstance(base, ast.Name):
+        return None
+    bindings = []
+    for stmt in source.tree.body:
+        if isinstance(stmt, ast.ImportFrom | ast.Import):
+            bindings += [(stmt, alias) for alias in stmt.names if (alias.asname or alias.name.split(".")[0]) == base.id]
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and stmt.name == base.id:
+            return None
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and any(
+            isinstance(n, ast.Name) and n.id == base.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        ):
+            return None
+    if len(bindings) != 1:
+        return None
+    stmt, alias = bindings[0]
+    if not isinstance(stmt, ast.ImportFrom) or stmt.level or not stmt.module:
+        return None
+    return ("from-import", os.path.dirname(source.path), stmt.module, alias.name)
 
 
 def _goto(source: SourceFile, line: int, col: int) -> tuple[str, str] | None:

@@ -52,7 +52,10 @@ class Relocation:
         self.params = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]][1:]
         self.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
         self.locals = _assigned_names(origin) - set(self.params)
-        self.locals_rebound = {n.id for n in ast.walk(origin) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        self.stores: dict[str, list[int]] = {}
+        for n in ast.walk(origin):
+            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                self.stores.setdefault(n.id, []).append(n.lineno)
         self.stored = _stored_params(origin) if origin.name == "__init__" else {}
         self.dim_params = {p for p in self.params if INPUT_DIM.match(p)} if destination == "build" else set()
         self.dim_copies = {attr for attr, param in self.stored.items() if param in self.dim_params}
@@ -88,6 +91,8 @@ class Relocation:
             index = _int_index(node.slice)
             if index is None or index == 0:
                 raise Unmovable("uses the batch dimension or a computed index of the input shape")
+            if any(line < node.lineno for line in self.stores.get(self.params[0], [])):
+                raise Unmovable("the input is rebound before: its shape is no longer the input's")
             return f"{self.shape_name}[{index}]"
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             if node.attr in self.dim_copies and self.destination == "build":
@@ -118,8 +123,8 @@ class Relocation:
 
     def _is_input_shape(self, node: ast.AST) -> bool:
         inputs = self.params[0] if self.params else None
-        if inputs is None or inputs in self.locals_rebound:
-            return False  # `x = Dense(4)(x)` first: x.shape no longer describes the input
+        if inputs is None:
+            return False
         if isinstance(node, ast.Attribute) and node.attr == "shape":
             return isinstance(node.value, ast.Name) and node.value.id == inputs
         if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
@@ -140,6 +145,8 @@ class Relocation:
         for statement, _ in statements:
             if not any(guards.get(id(statement), statement) is s for s in self.origin.body):
                 raise Unmovable("only whole statements of the method body move")
+            if not self._alone_on_its_lines(statement):
+                raise Unmovable("shares a line with another statement")
             if isinstance(statement, ast.Assign):
                 for target in statement.targets:
                     attr = _self_attr_name(target)
@@ -166,6 +173,13 @@ class Relocation:
                 edits.extend(delete_statement(self.source, statement))
         edits.extend(self.insertion(lines))
         return tuple(edits)
+
+    def _alone_on_its_lines(self, statement: ast.stmt) -> bool:
+        source = self.source
+        start, end = statement.lineno, statement.end_lineno or statement.lineno
+        before = source.line_text(start)[: source.char_col(start, statement.col_offset)]
+        after = source.line_text(end)[source.char_col(end, statement.end_col_offset or 0):].strip()
+        return not before.strip() and (not after or after.startswith("#"))
 
     def insertion(self, lines: list[str]) -> tuple[Edit, ...]:
         facts, cls = self.facts, self.facts.node
@@ -328,3 +342,12 @@ def _is_closing_super(statement: ast.stmt, method: str) -> bool:
 def _needs_super_build(facts: ClassFacts) -> bool:
     """A base other than plain Layer/Model may have a build() of its own that must still run."""
     return bool(facts.local_bases or facts.external_bases or any(base not in PLAIN_BASES for base in facts.keras_bases))
+
+
+def before_super_init(facts: ClassFacts, statement: ast.stmt) -> bool:
+    """``statement`` runs in ``__init__`` before ``super().__init__()``: Keras state can't exist yet."""
+    init = facts.methods.get("__init__")
+    if init is None or not init.lineno <= statement.lineno <= (init.end_lineno or init.lineno):
+        return False
+    calls = [n.lineno for n in ast.walk(init) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"]
+    return not calls or statement.lineno < min(calls)

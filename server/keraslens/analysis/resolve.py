@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from importlib import metadata
 
+from .source import walk_statements
+
 KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras")
 
 LAYER_BASES = frozenset({"keras.layers.Layer", "keras.Layer"})
@@ -41,7 +43,7 @@ class ImportMap:
     @classmethod
     def from_module(cls, tree: ast.Module) -> ImportMap:
         imports = cls()
-        for node in ast.walk(tree):
+        for node in walk_statements(tree):  # imports are statements: skip the expressions
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]

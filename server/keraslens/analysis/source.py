@@ -14,6 +14,8 @@ import hashlib
 import io
 import re
 import tokenize
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -272,6 +274,27 @@ def _top_level_blocks(lines: list[str]) -> list[tuple[int, int]]:
         previous_was_decorator = line.startswith("@")
     bounds = starts + [len(lines)]
     return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
+
+
+_STATEMENT_FIELDS = frozenset({"body", "handlers", "orelse", "finalbody", "cases"})
+
+
+def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` restricted to statements (plus except handlers and match cases).
+
+    Same nodes of those kinds, in the same order, as ``ast.walk``, without visiting the
+    expressions, which are most of a tree: imports and class definitions are only ever
+    statements.
+    """
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        for name in node._fields:
+            if name in _STATEMENT_FIELDS:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    todo.extend(value)
+        yield node
 
 
 def content_hash(text: str) -> str:

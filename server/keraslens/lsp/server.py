@@ -274,8 +274,11 @@ def serve(tcp: str | None = None) -> int:
         server.start_io()
     # exit now: the interpreter would otherwise join a worker still counting a huge file
     code = 0 if server.closing else 1  # LSP: exit without shutdown first is an error
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # already closed by pygls on exit
+            pass
     os._exit(code)
 
 

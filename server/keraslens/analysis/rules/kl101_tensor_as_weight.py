@@ -8,7 +8,7 @@ import re
 from ..facts import FILL_CREATORS, ClassFacts, Phase, TargetKind, WeightKind, WeightSite
 from ..fixes import Applicability, Edit, Fix
 from ..initializers import add_weight_call, keras_root, weight_spec
-from ..relocate import Relocation, Unmovable
+from ..relocate import Relocation, Unmovable, before_super_init
 from .base import Context, Related, Rule
 
 WEIGHT_LIKE = re.compile(r"^_?(w|b|[wb]_\w+|\w*(kernel|weight|weights|bias|gamma|beta|scale|embedding|embeddings))\d*$", re.I)
@@ -111,7 +111,7 @@ def _fix(ctx: Context, facts: ClassFacts, site: WeightSite) -> Fix | None:
             edits = relocation.move([(statement, {id(site.call): (site.call, add_weight_call("self", spec))})])
         except Unmovable:
             return None
-    elif Phase.CALL not in site.phases and site.method != "call":
+    elif Phase.CALL not in site.phases and site.method != "call" and not before_super_init(facts, statement):
         spec = weight_spec(site.call, site.creator, ctx.source.segment, root)
         if spec is None:
             return None

@@ -7,6 +7,7 @@ import ast
 from ..facts import Phase, TargetKind, WeightKind, WeightSite
 from ..fixes import Applicability, Edit, Fix
 from ..initializers import CREATORS, add_weight_call, keras_root, literal_spec, weight_spec
+from ..relocate import before_super_init
 from ..resolve import Flavor
 from .base import Context, Rule
 
@@ -83,6 +84,8 @@ def _fix(ctx: Context, facts, site: WeightSite) -> Fix | None:
     method = facts.methods.get(site.method or "")
     call = site.call
     if method is None or not method.args.args or Phase.CALL in site.phases or len(call.args) > 1:
+        return None
+    if before_super_init(facts, site.statement):
         return None
     keywords = {k.arg: k.value for k in call.keywords}
     initial = call.args[0] if call.args else keywords.pop("initial_value", None)

@@ -158,6 +158,9 @@ def _local_to_attribute(ctx, facts, relocation, call, statement, name) -> Fix | 
 
 def _inline_to_attribute(ctx, facts, relocation, statement, site) -> Fix | None:
     """``Dense(5)(x)`` -> ``self.dense(x)`` with ``self.dense = Dense(5)`` in __init__."""
+    scopes = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+    if any(isinstance(n, scopes) and any(c is site.call for c in ast.walk(n)) for n in ast.walk(statement)):
+        return None  # one layer per element there; a single attribute would change that
     base = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", site.class_ref.rsplit(".", 1)[-1]).lower()
     taken = _attributes(facts) | RESERVED
     name = base if base not in taken else next(f"{base}_{i}" for i in range(1, 100) if f"{base}_{i}" not in taken)
