@@ -93,6 +93,9 @@ class Counter:
         return self._cache[key][1]
 
     def _layer(self, layer: LayerValue) -> LayerCount:
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is not None and spec.weightless and not spec.wrapper:
+            return LayerCount()  # no weights, whatever it is called on
         if not layer.input_shapes:
             return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
         input_shape = layer.input_shapes[0]
@@ -101,7 +104,7 @@ class Counter:
         home = self.class_counter(layer.ref)
         if home is not None:
             counter, name = home
-            return counter.custom(name, layer.args, layer.kwargs, input_shape)
+            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else ())
         return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
 
     def class_counter(self, ref: str) -> tuple[Counter, str] | None:
@@ -150,15 +153,10 @@ class Counter:
             doubts += counted.doubts
         return LayerCount(weights, doubts)
 
-    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, symbolic: bool = False) -> LayerCount:
+    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
         interpreter = Interpreter(self.module, class_name, self.flavor)
         try:
-            interpreter.construct(args, kwargs)
-            interpreter.build(input_shape)
-            inputs = [Tensor(tuple(s)) if isinstance(s, tuple | list) else Tensor(None) for s in _as_inputs(input_shape)]
-            if symbolic and isinstance(input_shape, SymbolicShape):
-                inputs = [Tensor((None, Expr.sym(input_shape.last)))]
-            output = interpreter.call(inputs)
+            output = interpreter.run(args, kwargs, input_shape, extra_shapes)
         except Uncertain as exc:
             return LayerCount(doubts=[str(exc)])
         except RecursionError:
@@ -184,12 +182,13 @@ class Counter:
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
-        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs]
-        layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]
+        layer.input_shapes.append(shapes[0])
+        layer.extra_shapes.append(shapes[1:])  # a layer class may take several tensors
         home = self.class_counter(layer.ref)
         if home is not None:
             counter, name = home
-            counted = self.layer(layer) if len(layer.input_shapes) == 1 else counter.custom(name, layer.args, layer.kwargs, layer.input_shapes[-1])
+            counted = self.layer(layer) if len(layer.input_shapes) == 1 else counter.custom(name, layer.args, layer.kwargs, layer.input_shapes[-1], layer.extra_shapes[-1])
             return counted.output or Tensor(None)
         if layer.ref in WRAPPERS:
             return self._wrapper_output(layer, shapes[0])
@@ -198,7 +197,7 @@ class Counter:
             return Tensor(None)
         try:
             bound = spec.bind(layer.args, layer.kwargs)
-            output = spec.output_shape(bound, shapes if spec.multi_input else shapes[0])
+            output = spec.output_shape(bound, [shapes[0]] if spec.multi_input else shapes[0])
         except Exception:
             return Tensor(None)
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
@@ -228,12 +227,6 @@ def _frozen(counted: LayerCount, trainable, label: str) -> LayerCount:
     if trainable is False:
         return LayerCount([Weight(w.name, w.shape, False) for w in counted.weights], counted.doubts, counted.output)
     return LayerCount(counted.weights, [*counted.doubts, f"whether `{label}` is trainable is not known"], counted.output)
-
-
-def _as_inputs(input_shape) -> list:
-    if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
-        return input_shape
-    return [input_shape]
 
 
 def _dims(shape) -> tuple | None:
@@ -350,7 +343,7 @@ class ModuleCounts:
         elif inputs and isinstance(inputs[0], list):
             output = self._output_multi(layer, inputs[0])
         else:
-            output = self.counter.output_of(layer, inputs[:1])
+            output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
 
@@ -474,7 +467,7 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     line = facts.node.lineno
     col = source.char_col(line, facts.node.col_offset) + len("class ")
     report = ClassReport(name, _span(line, col, col + len(name)))
-    symbolic = counts.counter.custom(name, [], _symbolic_kwargs(facts), SymbolicShape(), symbolic=True)
+    symbolic = counts.counter.custom(name, [], _symbolic_kwargs(facts), SymbolicShape())
     total = Expr.const(0)
     for weight in symbolic.weights:
         size = weight.size

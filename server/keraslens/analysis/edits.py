@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from .fixes import Edit
+from .fixes import Edit, apply_edits, line_offsets, offset_of
 from .source import SourceFile, Span
 
 
@@ -113,18 +113,25 @@ def _is_only_statement(tree: ast.AST, statement: ast.stmt) -> bool:
 # -- moving code between methods ---------------------------------------------------------
 
 
+def rewritten(source: SourceFile, node: ast.AST, replacements: dict[int, tuple[ast.AST, str]] | None = None, whole_lines: bool = False) -> str:
+    """The text of ``node`` (or of its whole lines) with inner nodes replaced; lines joined by ``\\n``."""
+    span = source.span(node)
+    chunk = "\n".join(source.lines[span.line - 1:span.end_line])
+    last = span.end_line - span.line + 1
+
+    def shifted(inner: Span) -> Span:
+        return Span(inner.line - span.line + 1, inner.col, inner.end_line - span.line + 1, inner.end_col)
+
+    edits = [Edit(shifted(source.span(inner)), text) for inner, text in (replacements or {}).values()]
+    if not whole_lines:
+        edits += [Edit(Span(1, 0, 1, span.col), ""), Edit(Span(last, span.end_col, last, len(source.line_text(span.end_line))), "")]
+    return apply_edits(chunk, edits)
+
+
 def statement_text(source: SourceFile, statement: ast.stmt, replacements: dict[int, tuple[ast.AST, str]] | None = None) -> list[str]:
     """The statement's whole lines (trailing comment included), with nodes replaced, dedented."""
-    from .fixes import apply_edits
-
-    start, end = statement.lineno, statement.end_lineno or statement.lineno
-    chunk = "\n".join(source.lines[start - 1:end])
-    edits = []
-    for node, text in (replacements or {}).values():
-        span = source.span(node)
-        edits.append(Edit(Span(span.line - start + 1, span.col, span.end_line - start + 1, span.end_col), text))
-    lines = apply_edits(chunk, edits).split("\n")
-    indent = source.indent_of(start)
+    indent = source.indent_of(statement.lineno)
+    lines = rewritten(source, statement, replacements, whole_lines=True).split("\n")
     return [line[len(indent):] if line.startswith(indent) else line for line in lines]
 
 
@@ -151,6 +158,8 @@ def add_method(source: SourceFile, cls: ast.ClassDef, header: str, body: list[st
     block = [f"{outer}{header}", *(f"{outer}{step}{line}" if line else "" for line in body)]
     if before is not None:
         line = min([before.lineno, *(d.lineno for d in getattr(before, "decorator_list", []))])
+        while line > 1 and source.line_text(line - 1).strip().startswith("#"):
+            line -= 1  # a comment right above a method belongs to it
         return Edit(Span(line, 0, line, 0), newline.join(block) + newline + newline)
     anchor = after if after is not None else cls.body[-1]
     last = anchor.end_lineno or anchor.lineno
@@ -166,8 +175,6 @@ def remove_item(source: SourceFile, items: list[ast.AST], index: int, spans: lis
     ``items`` are in source order; returns None when something other than a comma and
     whitespace sits between neighbours (a ``*`` or ``/`` marker, a comment).
     """
-    from .fixes import line_offsets, offset_of
-
     spans = spans or [source.span(item) for item in items]
     offsets = line_offsets(source.text)
 

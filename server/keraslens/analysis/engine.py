@@ -44,6 +44,15 @@ _CACHE: OrderedDict[tuple, Analysis] = OrderedDict()
 _CACHE_SIZE = 64
 
 
+def limit_cache(size: int) -> None:
+    """Keep at most ``size`` analyses. The language server needs about one per open document
+    (each costs ~8 MB for a 5,000-line file); the CLI keeps the default."""
+    global _CACHE_SIZE
+    _CACHE_SIZE = max(1, size)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> Analysis:
     key = (content_hash(text), path, settings)
     cached = _CACHE.get(key)
@@ -52,7 +61,7 @@ def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> 
         return cached
     analysis = _analyze(text, path, settings)
     _CACHE[key] = analysis
-    if len(_CACHE) > _CACHE_SIZE:
+    while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return analysis
 

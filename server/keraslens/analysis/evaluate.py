@@ -57,6 +57,7 @@ class LayerValue:
     node: ast.Call | None = None
     attr: str | None = None  # the self attribute holding it
     input_shapes: list = field(default_factory=list)  # shapes it was called (or built) with
+    extra_shapes: list = field(default_factory=list)  # per call: shapes of further positional tensors
     wrapped: LayerValue | None = None
 
 

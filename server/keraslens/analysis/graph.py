@@ -29,6 +29,7 @@ class LayerInstance:
     wrapped: LayerInstance | None = None  # TimeDistributed(X) / Bidirectional(X)
     applications: list[Application] = field(default_factory=list)
     in_sequential: bool = False
+    sequential_uses: list[ast.expr] = field(default_factory=list)  # its elements in Sequential([...]) / .add()
     trainable: ast.expr | None = None  # value of the last `layer.trainable = ...`
     functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
@@ -257,8 +258,11 @@ class _ScopeReader:
         value = self._eval(element, scope, env)
         if isinstance(value, Tensor) and value.input_call is not None and not model.layers:
             model.sequential_input = value.input_call
+        elif isinstance(value, LayerInstance) and value.class_ref == "keras.layers.InputLayer" and not model.layers:
+            model.sequential_input = value.call  # same `shape=` as keras.Input
         elif isinstance(value, LayerInstance):
             value.in_sequential = True
+            value.sequential_uses.append(element)
             model.layers.append(value)
             model.opaque = model.opaque or self.nesting > 0 or value.uncertain
 

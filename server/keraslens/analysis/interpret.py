@@ -91,10 +91,11 @@ class Interpreter:
         if base is not None:  # the built-in's own __init__ takes the arguments
             self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
 
-    def build(self, input_shape) -> None:
+    def build(self, input_shape, extra_shapes: list | tuple = ()) -> None:
+        """``extra_shapes``: a layer called with several tensors gets each one's shape (Keras 3)."""
         build = self._method("build")
         if build is not None:
-            self._invoke(build, [input_shape], {})
+            self._invoke(build, [input_shape, *extra_shapes], {})
         elif self.builtin_base is not None:
             self.builtin_base.input_shapes.append(input_shape)
 
@@ -207,7 +208,7 @@ class Interpreter:
         elif isinstance(stmt, ast.While):
             self._uncertain_block(stmt.body, env, "a while loop")
         elif isinstance(stmt, ast.Raise):
-            raise Uncertain("the code raises on this path")
+            raise _Raise("the code raises on this path")
         elif isinstance(stmt, ast.Break):
             raise _Break
         elif isinstance(stmt, ast.Continue):
@@ -254,6 +255,8 @@ class Interpreter:
             self._block(body, env)
         except _Return:
             pass
+        except _Raise:  # a path that raises is not the one a working model takes
+            del self.outcome.weights[before[0]:], self.created_layers[before[1]:]
         finally:
             self.conditional -= 1
         if (len(self.outcome.weights), len(self.created_layers)) != before:
@@ -607,19 +610,22 @@ class Interpreter:
         shapes = _shapes_of(inputs)
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
         home = layer_class_home(layer.ref, self.module)
-        if home is not None:
-            return self._apply_class(*home, layer, inputs)
-        return _apply_builtin(layer, inputs, self.flavor)
-
-    def _apply_class(self, module: ModuleFacts, name: str, layer: LayerValue, inputs: list):
-        child = Interpreter(module, name, self.flavor, self.depth + 1)
+        if home is None:
+            return _apply_builtin(layer, inputs, self.flavor)
+        extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
+        layer.extra_shapes.append(extra)
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
         try:
-            child.construct(layer.args, layer.kwargs)
-            shapes = _shapes_of(inputs)
-            child.build(shapes[0] if len(shapes) == 1 else shapes)
-            return child.call([Tensor(shape) if shape is not None and is_known(shape) else Tensor(None) for shape in shapes])
+            return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except (Uncertain, _Return, _Break, _Continue, RecursionError):
             return Tensor(None)
+
+    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
+        """Construct, build and call the layer as Keras does on its first call; the output."""
+        self.construct(args, kwargs)
+        self.build(input_shape, extra_shapes)
+        inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
+        return self.call([*inputs, *map(_tensor, extra_shapes)])
 
 
 @dataclass(eq=False, slots=True)
@@ -634,12 +640,27 @@ class _Return(Exception):
         self.value = value
 
 
+class _Raise(Uncertain):
+    pass
+
+
 class _Break(Exception):
     pass
 
 
 class _Continue(Exception):
     pass
+
+
+def _tensor(shape) -> Tensor:
+    return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and is_known(shape) else Tensor(None)
+
+
+def _as_inputs(input_shape) -> list:
+    """One input shape, or the shapes of a list input."""
+    if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
+        return input_shape
+    return [input_shape]
 
 
 def _is_self_attr(node: ast.expr) -> bool:

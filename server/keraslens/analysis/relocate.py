@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .edits import add_method, body_start, delete_statement, insert_before, insert_statements, statement_text
+from .edits import add_method, body_start, delete_statement, insert_before, insert_statements, rewritten, statement_text
 from .facts import ClassFacts
 from .fixes import Edit
 from .resolve import ImportMap
@@ -84,7 +84,7 @@ class Relocation:
     def text(self, node: ast.AST) -> str:
         """The destination-method text of an expression."""
         replacements = self.rewrite(node)
-        return _segment_with(self.source, node, replacements)
+        return rewritten(self.source, node, replacements)
 
     def _replacement(self, node: ast.AST, bound: set[str]) -> str | None:
         if self.origin.name == "call" and self.destination == "build" and isinstance(node, ast.Subscript) and self._is_input_shape(node.value):
@@ -220,22 +220,6 @@ class Relocation:
 
 
 # -- helpers -------------------------------------------------------------------------
-
-
-def _segment_with(source: SourceFile, node: ast.AST, replacements: dict[int, tuple[ast.AST, str]]) -> str:
-    from .fixes import Edit as _Edit, apply_edits
-    from .source import Span
-
-    span = source.span(node)
-    chunk = "\n".join(source.lines[span.line - 1:span.end_line])
-    edits = []
-    for inner, text in replacements.values():
-        s = source.span(inner)
-        edits.append(_Edit(Span(s.line - span.line + 1, s.col, s.end_line - span.line + 1, s.end_col), text))
-    edits.append(_Edit(Span(1, 0, 1, span.col), ""))
-    last = span.end_line - span.line + 1
-    edits.append(_Edit(Span(last, span.end_col, last, len(source.line_text(span.end_line))), ""))
-    return apply_edits(chunk, edits)
 
 
 def _int_index(node: ast.AST) -> int | None:

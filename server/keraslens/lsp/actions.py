@@ -14,7 +14,7 @@ from ..analysis.source import Span
 from .diagnostics import fix_from_data, is_ours
 from .positions import LineIndex
 
-FIX_ALL = "source.fixAll.keraslens"
+FIX_ALL = "source.fixAll.keraslens"  # also advertised by server.py
 
 
 class Target:

@@ -7,7 +7,30 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
 
-from .diagnostics import DiagnosticSupport
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosticSupport:
+    """What the client declared it can take in a diagnostic (unsupported fields are left out)."""
+
+    related: bool = True
+    code_description: bool = True
+    data: bool = True
+    tags: frozenset[int] = frozenset(lsp.DiagnosticTag)
+
+    @classmethod
+    def of(cls, caps: lsp.ClientCapabilities) -> DiagnosticSupport:
+        text = caps.text_document
+        declared = [c for c in (text and text.publish_diagnostics, text and text.diagnostic) if c]
+        if not declared:
+            return cls(False, False, False, frozenset())
+        tags = frozenset(v for c in declared if getattr(c, "tag_support", None) for v in c.tag_support.value_set)
+        return cls(
+            any(c.related_information for c in declared),
+            any(c.code_description_support for c in declared),
+            any(c.data_support for c in declared),
+            tags,
+        )
 
 
 @dataclass(frozen=True, slots=True)

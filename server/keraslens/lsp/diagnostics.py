@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lsprotocol import types as lsp
 
 from ..analysis.fixes import Applicability, Edit, Fix
 from ..analysis.rules import Finding, Severity
 from ..analysis.source import Span
 from ..docs import rule_url
+from .client import DiagnosticSupport
 from .positions import LineIndex
 
 SOURCE = "keraslens"
@@ -21,29 +20,6 @@ SEVERITY = {
 }
 TAGS = {"unnecessary": lsp.DiagnosticTag.Unnecessary, "deprecated": lsp.DiagnosticTag.Deprecated}
 
-
-@dataclass(frozen=True, slots=True)
-class DiagnosticSupport:
-    """What the client declared it can take in a diagnostic (unsupported fields are left out)."""
-
-    related: bool = True
-    code_description: bool = True
-    data: bool = True
-    tags: frozenset[int] = frozenset(TAGS.values())
-
-    @classmethod
-    def of(cls, caps: lsp.ClientCapabilities) -> DiagnosticSupport:
-        text = caps.text_document
-        declared = [c for c in (text and text.publish_diagnostics, text and text.diagnostic) if c]
-        if not declared:
-            return cls(False, False, False, frozenset())
-        tags = frozenset(v for c in declared if getattr(c, "tag_support", None) for v in c.tag_support.value_set)
-        return cls(
-            any(c.related_information for c in declared),
-            any(c.code_description_support for c in declared),
-            any(c.data_support for c in declared),
-            tags,
-        )
 
 
 def to_diagnostic(finding: Finding, index: LineIndex, uri: str, version: int, support: DiagnosticSupport) -> lsp.Diagnostic:

@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from ..analysis.config import Settings
-from ..analysis.engine import Analysis, analyze
 from .positions import LineIndex
 
 DEBOUNCE_S = 0.08  # coalesces keystrokes; a 5,000-line file analyses in ~0.13 s anyway
@@ -41,9 +40,18 @@ class Snapshot:
 
 
 SUPERSEDED = object()
+ANALYSES_KEPT = 4  # open documents hold their own analysis; the engine's cache only serves fix-all passes
 
 
-def _count_report(analysis: Analysis, still_wanted: Callable[[], bool]):
+def _analyze(text: str, path: str, settings: Settings):
+    # imported on first use, in the worker: the analysis stack is not needed to answer initialize
+    from ..analysis.engine import analyze, limit_cache
+
+    limit_cache(ANALYSES_KEPT)  # cheap when already at that size
+    return analyze(text, path, settings)
+
+
+def _count_report(analysis, still_wanted: Callable[[], bool]):
     if not still_wanted():
         return SUPERSEDED  # queued behind a slow count while the user kept typing: skip it
     # imported on first use: counting pulls in more (formula tables, jedi) than startup needs
@@ -88,13 +96,13 @@ class Documents:
         return not self.closed and current is not None and current.report is snapshot.report
 
     # -- work ---------------------------------------------------------------------
-    async def analysis(self, uri: str) -> tuple[Snapshot, Analysis] | None:
+    async def analysis(self, uri: str):
         snapshot = self.current.get(uri)
         if snapshot is None or self.closed:
             return None
         if snapshot.analysis is None:
             loop = asyncio.get_running_loop()
-            snapshot.analysis = loop.run_in_executor(self._analysis_pool, analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
+            snapshot.analysis = loop.run_in_executor(self._analysis_pool, _analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
         try:
             return snapshot, await asyncio.shield(snapshot.analysis)
         except Exception as exc:  # noqa: BLE001 - a bug on odd input must not take the server down

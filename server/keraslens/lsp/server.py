@@ -14,18 +14,18 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..checker import fix_text
-from . import actions, hints
 from .client import ClientFeatures
-from .diagnostics import to_diagnostic
 from .documents import Documents, Snapshot
-from .hover import code_at, count_hover, finding_note, rule_docs
 from .settings import SECTION, SettingsStore
+
+# The analysis stack (rules, engine, checker) and the views over it are imported inside the
+# handlers that need them: initialize is answered before they load (~0.2 s).
 
 logger = logging.getLogger(__name__)
 HOVER_COUNT_WAIT_S = 2.0  # the first hover on a file may wait for counting; later ones hit the cache
 HINT_COUNT_WAIT_S = 1.0  # inlay hints / lenses come later through a refresh when counting is slower
 WATCH_ID = "keraslens-pyproject-watch"
+FIX_ALL = "source.fixAll.keraslens"
 STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 
@@ -89,6 +89,8 @@ class KeraslensServer(LanguageServer):
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=snapshot.uri, diagnostics=diagnostics, version=snapshot.version))
 
     def diagnostics_for(self, snapshot: Snapshot, analysis) -> list[lsp.Diagnostic]:  # noqa: ANN001
+        from .diagnostics import to_diagnostic
+
         support = self.client.diagnostics
         return [to_diagnostic(f, snapshot.index, snapshot.uri, snapshot.version, support) for f in analysis.findings]
 
@@ -196,6 +198,8 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     async def hover(ls: KeraslensServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        from .hover import code_at, count_hover, finding_note, rule_docs
+
         got = await ls.documents.analysis(params.text_document.uri)
         if got is None:
             return None
@@ -220,8 +224,11 @@ def create_server() -> KeraslensServer:
         kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
         return lsp.Hover(contents=lsp.MarkupContent(kind=kind, value=("\n\n---\n\n" if markdown else "\n\n").join(sections)))
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, actions.FIX_ALL]))
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: KeraslensServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
+        from ..checker import fix_text
+        from . import actions
+
         got = await ls.documents.analysis(params.text_document.uri)
         if got is None:
             return None
@@ -244,14 +251,18 @@ def create_server() -> KeraslensServer:
         snapshot, report = await _report(ls, params.text_document.uri, "inlay_hints")
         if report is None:
             return []
-        return hints.inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        from .hints import inlay_hints
+
+        return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     async def code_lens(ls: KeraslensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
         snapshot, report = await _report(ls, params.text_document.uri, "code_lens")
         if report is None:
             return []
-        return hints.code_lenses(report, snapshot.index)
+        from .hints import code_lenses
+
+        return code_lenses(report, snapshot.index)
 
     return server
 
@@ -266,6 +277,8 @@ async def _report(ls: KeraslensServer, uri: str, switch: str):
 
 def serve(tcp: str | None = None) -> int:
     """``keraslens serve``: stdio by default, or ``--tcp HOST:PORT``."""
+    # hand the GIL back to the event loop within 1 ms (default 5) while a worker counts a big file
+    sys.setswitchinterval(0.001)
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")

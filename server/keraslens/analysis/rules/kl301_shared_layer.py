@@ -8,7 +8,8 @@ from .base import Context, Related, Rule, Severity
 class SharedLayer(Rule):
     """
     ## What it does
-    Marks a layer instance that is called two or more times.
+    Marks a layer instance that is called two or more times, or appears twice in
+    `Sequential` models (in one model or across models).
 
     ## Why is this bad?
     It is not a bug, but worth seeing: every call uses the same weights, and
@@ -41,11 +42,16 @@ class SharedLayer(Rule):
 
     def check(self, ctx: Context):
         for instance in ctx.graph.instances:
-            first, *others = instance.applications or [None]
-            for application in others:
+            # a call `layer(x)` and an element of `Sequential([..., layer, ...])` both apply it
+            uses = [(a.call, "called") for a in instance.applications] + [(e, "used") for e in instance.sequential_uses]
+            uses.sort(key=lambda use: (use[0].lineno, use[0].col_offset))
+            if len(uses) < 2:
+                continue
+            first = uses[0][0]
+            for node, verb in uses[1:]:
                 yield self.finding(
                     ctx,
-                    application.call,
-                    f"`{instance.label}` is called again here: its weights are shared and counted once",
-                    related=(Related(ctx.span(first.call), f"first call of `{instance.label}`"),),
+                    node,
+                    f"`{instance.label}` is {verb} again here: its weights are shared and counted once",
+                    related=(Related(ctx.span(first), f"first use of `{instance.label}`"),),
                 )
