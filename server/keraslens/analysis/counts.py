@@ -16,7 +16,7 @@ from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, is_kno
 from .facts import ModuleFacts
 from .graph import Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
-from .interpret import Interpreter, Uncertain, collect_variables
+from .interpret import SEQUENTIAL, Interpreter, Uncertain, collect_variables, sequential_layers
 from .library import layer_class_home
 from .resolve import Flavor
 from .source import SourceFile, Span
@@ -101,6 +101,8 @@ class Counter:
         input_shape = layer.input_shapes[0]
         if layer.ref in WRAPPERS:
             return self._wrapper(layer, input_shape)
+        if layer.ref == SEQUENTIAL:
+            return self._sequential(layer, input_shape)
         home = self.class_counter(layer.ref)
         if home is not None:
             counter, name = home
@@ -152,6 +154,19 @@ class Counter:
             weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
             doubts += counted.doubts
         return LayerCount(weights, doubts)
+
+    def _sequential(self, layer: LayerValue, input_shape) -> LayerCount:
+        sublayers = sequential_layers(layer)
+        if sublayers is None:
+            return LayerCount(doubts=[f"the layers of `{layer.attr or 'Sequential'}` are not known"])
+        weights, doubts, output = [], [], Tensor(input_shape)
+        for sublayer in sublayers:
+            output = self.output_of(sublayer, [output])
+            counted = self.layer(sublayer)
+            prefix = sublayer.attr or _short(sublayer.ref).lower()
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        return LayerCount(weights, doubts, output)
 
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
         interpreter = Interpreter(self.module, class_name, self.flavor)

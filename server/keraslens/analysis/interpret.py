@@ -509,6 +509,8 @@ class Interpreter:
                 elif name == "insert" and len(args) == 2:
                     owner.insert(as_int(args[0]) or 0, args[1])
             return None
+        if isinstance(owner, dict) and name in ("items", "keys", "values") and not node.args:
+            return list(getattr(owner, name)())
         if isinstance(owner, dict) and name in ("get", "pop"):
             args, _ = self._arguments(node, env)
             return owner.get(args[0], args[1] if len(args) > 1 else None) if args and is_known(args[0]) else UNKNOWN
@@ -569,7 +571,7 @@ class Interpreter:
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
-        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or layer_class_home(ref, self.module):
+        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref == SEQUENTIAL or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
                 layer.wrapped = args[0]
@@ -609,6 +611,11 @@ class Interpreter:
             inputs = _attention_inputs(layer.ref, args, kwargs)
         shapes = _shapes_of(inputs)
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+        if layer.ref == SEQUENTIAL:
+            output = inputs[0] if inputs else UNKNOWN
+            for sublayer in sequential_layers(layer) or []:
+                output = self.apply_layer(sublayer, [output], {})
+            return output if isinstance(output, Tensor) else Tensor(None)
         home = layer_class_home(layer.ref, self.module)
         if home is None:
             return _apply_builtin(layer, inputs, self.flavor)
@@ -650,6 +657,17 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
+
+
+SEQUENTIAL = "keras.Sequential"
+
+
+def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
+    """The layers of a ``keras.Sequential([...])`` value, when all are known layers."""
+    items = layer.args[0] if layer.args else layer.kwargs.get("layers")
+    if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
+        return None
+    return list(items)
 
 
 def _tensor(shape) -> Tensor:

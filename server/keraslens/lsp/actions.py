@@ -83,7 +83,7 @@ def ignore_edit(analysis: Analysis, line: int, rule_code: str) -> Edit | None:
     return Edit(Span(line, end, line, len(text)), f"  # keraslens: ignore[{rule_code}]")
 
 
-def fix_all(target: Target, fixed_text: str) -> lsp.CodeAction | None:
+def fix_all(target: Target, fixed_text: str, unsafe: bool = False) -> lsp.CodeAction | None:
     """One action replacing just the changed middle of the document (keeps cursors and folds)."""
     old = target.text
     if fixed_text == old:
@@ -97,7 +97,8 @@ def fix_all(target: Target, fixed_text: str) -> lsp.CodeAction | None:
         end += 1
     span = Span(*_line_col(old, start), *_line_col(old, len(old) - end))
     edit = Edit(span, fixed_text[start:len(fixed_text) - end])
-    return lsp.CodeAction(title="keraslens: fix all safe fixes", kind=FIX_ALL, edit=target.workspace_edit([edit]))
+    title = "keraslens: apply all fixes (unsafe ones included)" if unsafe else "keraslens: apply all safe fixes"
+    return lsp.CodeAction(title=title, kind=FIX_ALL, edit=target.workspace_edit([edit]))
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

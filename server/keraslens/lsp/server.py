@@ -64,6 +64,8 @@ class KeraslensServer(LanguageServer):
         return max(uris, key=len) if uris else None
 
     def document_changed(self, uri: str, immediately: bool = False) -> None:
+        if uri not in self.workspace.text_documents:
+            return  # a change to a document that was never opened (pygls already logged it)
         self.refresh_snapshot(uri)
         if immediately:
             self.documents.spawn(lambda: self.settle(uri))
@@ -240,8 +242,9 @@ def create_server() -> KeraslensServer:
             result += actions.quick_fixes(target, analysis, params.context.diagnostics)
         fixable = any(f.fix and (f.fix.is_safe or snapshot.settings.unsafe_fixes) for f in analysis.findings)
         if fixable and actions.wanted(only, actions.FIX_ALL):
-            fixed, _ = await ls.documents.run_in_analysis_thread(fix_text, snapshot.text, snapshot.path, snapshot.settings)
-            action = actions.fix_all(target, fixed)
+            settings = snapshot.analysis_settings
+            fixed, _ = await ls.documents.run_in_analysis_thread(fix_text, snapshot.text, snapshot.path, settings)
+            action = actions.fix_all(target, fixed, settings.unsafe_fixes)
             if action is not None:
                 result.append(action)
         return result
