@@ -276,6 +276,7 @@ class ModuleCounts:
         self.evaluator = Interpreter(module, None, flavor)
         self.constants: dict[str, object] = self._module_constants()
         self._scopes: dict[str, dict[str, object]] = {}
+        self._sequential_outputs: dict[int, tuple | None] = {}
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
@@ -318,8 +319,9 @@ class ModuleCounts:
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
-            if instance.trainable is not None:
-                layer.kwargs["trainable"] = self.evaluator.expr(instance.trainable, self.env(instance.scope))
+            frozen = instance.trainable if instance.model is None else instance.model.trainable
+            if frozen is not None:
+                layer.kwargs["trainable"] = self.evaluator.expr(frozen, self.env(instance.scope))
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -353,7 +355,9 @@ class ModuleCounts:
             else:
                 inputs.append(Tensor(self.tensor_shape(item)))
         self.application_inputs[id(application)] = inputs
-        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention") and len(inputs) >= 2:
+        if instance.model is not None and instance.model.kind != "subclass":
+            output = Tensor(self._model_output(instance.model))
+        elif layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention") and len(inputs) >= 2:
             output = self._output_multi(layer, inputs)
         elif inputs and isinstance(inputs[0], list):
             output = self._output_multi(layer, inputs[0])
@@ -374,12 +378,22 @@ class ModuleCounts:
             return Tensor(None)
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
-    def _run_sequential(self, model: Model) -> None:
+    def _model_output(self, model: Model):
+        """The output shape of a Sequential or single-output functional model."""
+        if model.kind == "sequential":
+            return self._run_sequential(model)
+        return self.tensor_shape(model.outputs[0]) if len(model.outputs) == 1 else None
+
+    def _run_sequential(self, model: Model):
+        if id(model) in self._sequential_outputs:
+            return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
         for instance in model.layers:
             layer = self.value_of(instance)
             output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
             shape = output.shape
+        self._sequential_outputs[id(model)] = shape
+        return shape
 
     def _declared_input(self, model: Model):
         if not model.layers:
@@ -393,6 +407,8 @@ class ModuleCounts:
 
     # -- reports ---------------------------------------------------------------------------------
     def instance_count(self, instance: LayerInstance) -> Count:
+        if instance.model is not None and instance.model.kind != "subclass":
+            return self.model_rows(instance.model)[1]
         return self.counter.layer(self.value_of(instance)).count()
 
     def model_rows(self, model: Model) -> tuple[list[LayerRow], Count]:

@@ -33,6 +33,7 @@ class LayerInstance:
     trainable: ast.expr | None = None  # value of the last `layer.trainable = ...`
     functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
+    model: Model | None = None  # a model called like a layer: this instance stands for it
 
     @property
     def label(self) -> str:
@@ -73,7 +74,8 @@ class Model:
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
     build_call: ast.Call | None = None  # model.build(shape)
     trainable: ast.expr | None = None  # value of the last `model.trainable = ...`
-    opaque: bool = False  # its graph passes through something not followed (a nested model, a helper)
+    opaque: bool = False  # its graph passes through something not followed (a loop, a helper)
+    proxy: LayerInstance | None = None  # stands for the model where it is called like a layer
 
 
 Value = LayerInstance | Tensor | Model | list
@@ -207,7 +209,9 @@ class _ScopeReader:
             inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
             tensors = [item if isinstance(item, Tensor) else None for item in inputs]
             callee.calls.append((node, tensors))
-            return Tensor(node, symbolic=any(t is not None and t.symbolic for t in tensors))
+            if callee.proxy is None:  # the model is a layer of the graph it is called in
+                callee.proxy = LayerInstance(callee.call, callee.class_ref or "keras.Model", callee.scope, callee.var, model=callee)
+            return self._apply(callee.proxy, node, scope, env, node.args[:1])
         return None
 
     def _is_layer_class(self, ref: str) -> bool:
