@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from pathlib import Path
@@ -44,6 +45,8 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
         layer = counts.value_of(value)
         counted = counts.counter.layer(layer)
         return _result(target, counted.count(), [], counted.weights)
+    if value is None and any(isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target for t in stmt.targets) for stmt in analysis.source.tree.body):
+        return _result(target, Count(Status.UNKNOWN, reason=f"what `{target}` is bound to could not be followed statically"), [], [])
     if value is None:
         known = sorted({*analysis.graph.bindings.get("<module>", {}), *analysis.graph.returns, *analysis.module.classes})
         raise TargetError(f"no layer, model or layer class named {target!r} in {path}; known: {', '.join(known) or 'none'}")

@@ -343,6 +343,30 @@ def _mha_output(bound: Bound, shapes: Shape) -> Shape:
     return (*tuple(query)[:-1], *dims)
 
 
+def _resize(rank: int, argument: str):
+    """UpSampling (multiply), ZeroPadding (add both sides), Cropping (remove both sides)."""
+
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") == "channels_first" or len(shape) != rank + 2:
+            return None
+        value = _known(bound, argument)
+        items = tuple(value) if isinstance(value, tuple | list) else (value,) * rank
+        if len(items) != rank:
+            return None
+        dims = []
+        for dim, item in zip(shape[1:-1], items, strict=True):
+            pair = tuple(item) if isinstance(item, tuple | list) else (item, item)
+            if not isinstance(dim, int) or not all(isinstance(p, int) for p in pair):
+                dims.append(None)
+            elif argument == "size":
+                dims.append(dim * pair[0])
+            else:
+                dims.append(dim + (1 if argument == "padding" else -1) * sum(pair))
+        return (shape[0], *dims, shape[-1])
+
+    return output
+
+
 def _repeat_output(bound: Bound, shape: Shape) -> Shape:
     return (shape[0], _int(bound, "n"), shape[-1])
 
@@ -703,7 +727,10 @@ TABLE: dict[str, LayerSpec] = {
         ).split()
     },
     # weightless, output shape not modelled
-    **{name: LayerSpec(()) for name in "Lambda Dot ZeroPadding1D ZeroPadding2D Cropping1D Cropping2D UpSampling1D UpSampling2D InputLayer".split()},
+    **{f"UpSampling{rank}D": LayerSpec(("size",), {"size": 2, "data_format": None}, output_of=_resize(rank, "size")) for rank in (1, 2, 3)},
+    **{f"ZeroPadding{rank}D": LayerSpec(("padding",), {"padding": 1, "data_format": None}, output_of=_resize(rank, "padding")) for rank in (1, 2, 3)},
+    **{f"Cropping{rank}D": LayerSpec(("cropping",), {"cropping": 1 if rank == 1 else 0, "data_format": None}, output_of=_resize(rank, "cropping")) for rank in (1, 2, 3)},
+    **{name: LayerSpec(()) for name in "Lambda Dot InputLayer".split()},
     # wrappers: ``counts`` counts the wrapped layer; only the output shape is here
     "TimeDistributed": LayerSpec(("layer",), wrapper=True),
     "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True),

@@ -152,6 +152,8 @@ class Relocation:
                     attr = _self_attr_name(target)
                     if attr and self.origin.name == "__init__" and _read_after(self.origin, statement, attr):
                         raise Unmovable(f"`self.{attr}` is used later in __init__")
+                    if attr and _stored_elsewhere(self.origin, statement, attr, only_after=self.origin.name == "__init__"):
+                        raise Unmovable(f"`self.{attr}` is assigned again in {self.origin.name}()")
         lines: list[str] = []
         for statement, overrides in statements:
             lines += statement_text(self.source, statement, self.rewrite(statement, overrides))
@@ -287,6 +289,17 @@ def _read_after(function: ast.FunctionDef, statement: ast.stmt, attr: str) -> bo
     end = statement.end_lineno or statement.lineno
     return any(
         isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and _self_attr_name(node) == attr and node.lineno > end
+        for node in ast.walk(function)
+    )
+
+
+def _stored_elsewhere(function: ast.FunctionDef, statement: ast.stmt, attr: str, only_after: bool) -> bool:
+    # in call() any other assignment runs on every call, so it would undo the moved creation
+    own = {id(n) for n in ast.walk(statement)}
+    end = statement.end_lineno or statement.lineno
+    return any(
+        isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _self_attr_name(node) == attr
+        and id(node) not in own and (not only_after or node.lineno > end)
         for node in ast.walk(function)
     )
 
