@@ -10,10 +10,18 @@ from pathlib import Path
 
 from .analysis.config import Settings
 from .analysis.countmodel import Count, Status
-from .analysis.counts import Counter, Weight, _shape_text, model_report, module_counts
+from .analysis.counts import (
+    Weight,
+    model_report,
+    module_counts,
+    shape_text,
+    symbolic_kwargs,
+)
 from .analysis.engine import analyze
+from .analysis.evaluate import SymbolicShape
 from .analysis.graph import LayerInstance, Model
 from .analysis.source import decode_source
+from .analysis.symbolic import Expr
 
 
 class TargetError(Exception):
@@ -28,11 +36,14 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     value = analysis.graph.lookup(target)
     home = counts.counter.class_counter(analysis.module.imports.names.get(target, target)) if value is None else None
     if home is not None:
-        shape = (None, *input_shape) if input_shape is not None else None
-        if shape is None:
-            return _result(target, Count(Status.UNKNOWN, reason="give --input-shape to count a class"), [], [])
         counter, name = home
-        counted = counter.custom(name, list(args or []), dict(kwargs or {}), shape)
+        if input_shape is None:  # the formula in terms of the input size
+            symbols = symbolic_kwargs(counter.module.classes[name])  # unset parameters become symbols too
+            counted = counter.custom(name, list(args or []), {**symbols, **(kwargs or {})}, SymbolicShape())
+            sizes = [w.size for w in counted.weights]
+            formula = str(sum(sizes, Expr.const(0))) if counted.weights and None not in sizes else "?"
+            return _result(target, Count(Status.UNKNOWN, reason=f"params = {formula}; give --input-shape for numbers"), [], counted.weights)
+        counted = counter.custom(name, list(args or []), dict(kwargs or {}), (None, *input_shape))
         return _result(target, counted.count(), [], counted.weights)
     if isinstance(value, Model):
         report = model_report(analysis.source, counts, value)
@@ -64,15 +75,16 @@ def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]
         "total": count.total if count.status is not Status.UNKNOWN else None,
         "layers": layers,
         "weights": [
-            {"name": w.name, "shape": list(w.shape) if w.shape is not None and _concrete(w.shape) else None, "trainable": w.trainable, "params": _params(w)}
+            {"name": w.name, "shape": _shape_json(w.shape), "trainable": w.trainable, "params": _params(w)}
             for w in weights
         ],
         "reason": None if exact else count.reason,
     }
 
 
-def _concrete(shape: tuple) -> bool:
-    return all(isinstance(d, int) for d in shape)
+def _shape_json(shape: tuple | None) -> list | None:
+    """Dims as ints; a symbolic dim as its formula (``"in"``); None when not known."""
+    return None if shape is None else [d if isinstance(d, int) else str(d) for d in shape]
 
 
 def _params(weight: Weight) -> int | None:
@@ -110,7 +122,7 @@ def render_summary(result: dict) -> str:
     """A table like ``model.summary()`` prints, labelled static."""
     lines = [f'Target: "{result["target"]}"  (static count, {result["status"]})']
     rows = [(layer["name"], layer["class"], _number(layer["params"])) for layer in result["layers"]]
-    rows += [(weight["name"], _shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
+    rows += [(weight["name"], shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
     if rows:
         widths = [max(len(str(row[i])) for row in rows + [("Layer / weight", "Class / shape", "Param #")]) for i in range(3)]
         header = ("Layer / weight", "Class / shape", "Param #")

@@ -11,12 +11,26 @@ import ast
 from dataclasses import dataclass, field
 
 from . import builtins as builtin_layers
-from .countmodel import ClassReport, Count, CountReport, LayerRow, ModelReport, Status, WeightRow
-from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, is_known
+from .countmodel import (
+    ClassReport,
+    Count,
+    CountReport,
+    LayerRow,
+    ModelReport,
+    Status,
+    WeightRow,
+)
+from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int
 from .facts import ModuleFacts
 from .graph import Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
-from .interpret import SEQUENTIAL, Interpreter, Uncertain, collect_variables, sequential_layers
+from .interpret import (
+    SEQUENTIAL,
+    Interpreter,
+    Uncertain,
+    collect_variables,
+    sequential_layers,
+)
 from .library import layer_class_home
 from .resolve import Flavor
 from .source import SourceFile, Span
@@ -415,7 +429,6 @@ class ModuleCounts:
         rows: list[LayerRow] = []
         for instance in model.layers:
             count = self.instance_count(instance)
-            layer = self.value_of(instance)
             rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
         count = _sum([row.count for row in rows])
         if model.opaque and count.status is not Status.UNKNOWN:
@@ -498,11 +511,11 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     line = facts.node.lineno
     col = source.char_col(line, facts.node.col_offset) + len("class ")
     report = ClassReport(name, _span(line, col, col + len(name)))
-    symbolic = counts.counter.custom(name, [], _symbolic_kwargs(facts), SymbolicShape())
+    symbolic = counts.counter.custom(name, [], symbolic_kwargs(facts), SymbolicShape())
     total = Expr.const(0)
     for weight in symbolic.weights:
         size = weight.size
-        report.weights.append(WeightRow(weight.name, _shape_text(weight.shape), bool(weight.trainable), size.value if isinstance(size, Expr) and size.is_const else None, str(size) if size is not None else None))
+        report.weights.append(WeightRow(weight.name, shape_text(weight.shape), bool(weight.trainable), size.value if isinstance(size, Expr) and size.is_const else None, str(size) if size is not None else None))
         total = total + size if size is not None and total is not None else None
     report.formula = str(total) if total is not None and symbolic.weights else None
     report.count = symbolic.count()
@@ -512,7 +525,7 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     return report
 
 
-def _symbolic_kwargs(facts) -> dict:
+def symbolic_kwargs(facts) -> dict:
     """Constructor parameters become symbols, except flags and strings, which keep defaults."""
     init = facts.methods.get("__init__")
     if init is None:
@@ -565,7 +578,7 @@ def _mentions(source: SourceFile, model: Model):
     return spans
 
 
-def _shape_text(shape) -> str:
+def shape_text(shape) -> str:
     if shape is None:
         return "?"
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

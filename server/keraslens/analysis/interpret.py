@@ -27,6 +27,7 @@ from .evaluate import (
 from .facts import ModuleFacts, TargetKind, WeightKind
 from .library import layer_class_home
 from .resolve import Flavor
+from .symbolic import Expr
 
 MAX_LOOP = 512
 MAX_DEPTH = 12
@@ -287,6 +288,8 @@ class Interpreter:
                 owner.kwargs["trainable"] = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):
             self.attrs[target.attr] = value
+            if isinstance(value, WeightValue) and value.name.startswith(UNNAMED):
+                value.name = target.attr  # what the summary calls it: the attribute holding it
             if isinstance(value, LayerValue) and value.attr is None:
                 value.attr = target.attr
         elif isinstance(target, ast.Tuple | ast.List):
@@ -564,7 +567,7 @@ class Interpreter:
         trainable = bound.get("trainable", True)
         trainable = True if trainable is None else trainable
         name = bound.get("name")
-        weight = WeightValue(name if isinstance(name, str) else f"weight_{len(self.outcome.weights)}", shape if isinstance(shape, tuple) else UNKNOWN, trainable, node, self.conditional > 0)
+        weight = WeightValue(name if isinstance(name, str) else f"{UNNAMED}{len(self.outcome.weights)}", shape if isinstance(shape, tuple) else UNKNOWN, trainable, node, self.conditional > 0)
         self.outcome.weights.append(weight)
         return weight
 
@@ -660,6 +663,7 @@ class _Continue(Exception):
 
 
 SEQUENTIAL = "keras.Sequential"
+UNNAMED = "weight_"
 
 
 def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:

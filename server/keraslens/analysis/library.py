@@ -56,7 +56,9 @@ def layer_class_home(ref: str, module: ModuleFacts) -> tuple[ModuleFacts, str] |
     location = find_class(ref, module.source.path)
     if location is None:
         return None
-    from .engine import analyze  # the engine's rules count with this module: import late
+    from .engine import (
+        analyze,  # the engine's rules count with this module: import late
+    )
 
     home = analyze(location.text, location.path).module
     return (home, location.name) if location.name in home.classes else None

@@ -20,7 +20,15 @@ from __future__ import annotations
 import ast
 import re
 
-from .edits import add_method, body_start, delete_statement, insert_before, insert_statements, rewritten, statement_text
+from .edits import (
+    add_method,
+    body_start,
+    delete_statement,
+    insert_before,
+    insert_statements,
+    rewritten,
+    statement_text,
+)
 from .facts import ClassFacts
 from .fixes import Edit
 from .resolve import ImportMap

@@ -10,7 +10,9 @@ from .kl104_hidden_from_tracking import HiddenFromTracking
 from .kl105_private_weights_list import PrivateWeightsList
 from .kl106_missing_super_init import MissingSuperInit
 from .kl107_add_weight_positional_name import AddWeightPositionalName
-from .kl108_timedistributed_needs_compute_output_shape import TimeDistributedNeedsComputeOutputShape
+from .kl108_timedistributed_needs_compute_output_shape import (
+    TimeDistributedNeedsComputeOutputShape,
+)
 from .kl109_shared_layer_shape_mismatch import SharedLayerShapeMismatch
 from .kl110_subclass_build_skips_super import SubclassBuildSkipsSuper
 from .kl201_weight_in_init import WeightInInit

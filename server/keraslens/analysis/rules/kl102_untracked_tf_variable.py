@@ -6,7 +6,13 @@ import ast
 
 from ..facts import Phase, TargetKind, WeightKind, WeightSite
 from ..fixes import Applicability, Edit, Fix
-from ..initializers import CREATORS, add_weight_call, keras_root, literal_spec, weight_spec
+from ..initializers import (
+    CREATORS,
+    add_weight_call,
+    keras_root,
+    literal_spec,
+    weight_spec,
+)
 from ..relocate import before_super_init
 from ..resolve import Flavor
 from .base import Context, Rule

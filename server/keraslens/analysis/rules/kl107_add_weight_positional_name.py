@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from ..fixes import Applicability, Edit, Fix
 from ..facts import WeightKind
+from ..fixes import Applicability, Edit, Fix
 from ..resolve import Flavor
 from ..source import Span
 from .base import Context, Rule
