@@ -550,7 +550,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
         report.rows, report.count = rows, count
     else:
         report.rows, report.count = counts.model_rows(model)
-    report.mentions = _mentions(source, model)
+    report.mentions = _mentions(counts, model)
     return report
 
 
@@ -568,14 +568,10 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     return counted.count(), []
 
 
-def _mentions(source: SourceFile, model: Model):
+def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
-    spans = []
-    for node in ast.walk(source.tree):
-        if isinstance(node, ast.Name) and node.id == model.var:
-            spans.append(source.span(node))
-    return spans
+    return [counts.source.span(node) for node in counts.source.name_uses(model.var)]
 
 
 def shape_text(shape) -> str:

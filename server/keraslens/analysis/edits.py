@@ -90,7 +90,8 @@ def _append_parameter(source: SourceFile, function: ast.FunctionDef, parameter: 
 def delete_statement(source: SourceFile, statement: ast.stmt) -> tuple[Edit, ...]:
     """Remove a statement's lines, or turn it into ``pass`` when its block would be empty."""
     start, end = statement.lineno, statement.end_lineno or statement.lineno
-    if _is_only_statement(source.tree, statement):
+    block = source.block_of(statement)
+    if block is not None and len(block) == 1:
         return (Edit(source.span(statement), "pass"),)
     prefix = source.line_text(start)[: source.char_col(start, statement.col_offset)]
     suffix = source.line_text(end)[source.char_col(end, statement.end_col_offset or 0):].strip()
@@ -99,15 +100,6 @@ def delete_statement(source: SourceFile, statement: ast.stmt) -> tuple[Edit, ...
     if end < len(source.lines):
         return (Edit(Span(start, 0, end + 1, 0), ""),)
     return (Edit(Span(start - 1, len(source.line_text(start - 1)), end, len(source.line_text(end))), ""),)
-
-
-def _is_only_statement(tree: ast.AST, statement: ast.stmt) -> bool:
-    for node in ast.walk(tree):
-        for name in ("body", "orelse", "finalbody"):
-            block = getattr(node, name, None)
-            if isinstance(block, list) and any(item is statement for item in block):
-                return len(block) == 1
-    return False
 
 
 # -- moving code between methods ---------------------------------------------------------

@@ -79,6 +79,8 @@ class SourceFile:
     lines: list[str] = field(init=False)
     syntax_problems: list[SyntaxProblem] = field(init=False)
     _line_is_ascii: list[bool] = field(init=False, repr=False)
+    _blocks: dict[int, list[ast.stmt]] = field(init=False, repr=False, default_factory=dict)
+    _names: dict[str, list[ast.Name]] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()
@@ -103,6 +105,29 @@ class SourceFile:
             end_line,
             self.char_col(end_line, end_col if end_col is not None else col),
         )
+
+    def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
+        """The statement list (body, orelse, finalbody) holding ``statement``."""
+        self._index()
+        return self._blocks.get(id(statement))
+
+    def name_uses(self, name: str) -> list[ast.Name]:
+        """Every ``Name`` node spelling ``name``."""
+        return self._index().get(name, [])
+
+    def _index(self) -> dict[str, list[ast.Name]]:
+        # one walk of the tree, on first use, for both questions
+        if self._names is None:
+            self._names = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Name):
+                    self._names.setdefault(node.id, []).append(node)
+                    continue
+                for block_name in ("body", "orelse", "finalbody"):
+                    block = getattr(node, block_name, None)
+                    if isinstance(block, list):
+                        self._blocks.update((id(item), block) for item in block)
+        return self._names
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ""
