@@ -69,8 +69,8 @@ def _codes(value: str) -> list[str]:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from .checker import check_paths, discover, is_failure, settings_for, write_fixed
     from .analysis.config import Settings
+    from .checker import check_paths, discover, is_failure, settings_for, write_fixed
     from .report import render_github, render_json, render_sarif, render_text, summary
 
     overrides = {k: v for k, v in {"select": args.select, "ignore": args.ignore, "keras_version": args.keras_version}.items() if v}

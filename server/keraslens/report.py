@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from . import __version__
 from .analysis.fixes import Fix
@@ -89,7 +91,7 @@ def render_sarif(results: list[FileResult]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": r.path.replace("\\", "/")},
+                        "artifactLocation": {"uri": _artifact_uri(r.path)},
                         "region": {"startLine": f.span.line, "startColumn": f.span.col + 1, "endLine": f.span.end_line, "endColumn": max(f.span.end_col + 1, 1)},
                     }
                 }
@@ -104,6 +106,14 @@ def render_sarif(results: list[FileResult]) -> str:
         "runs": [{"tool": {"driver": {"name": "keraslens", "version": __version__, "informationUri": "https://pypi.org/project/keraslens/", "rules": rules}}, "results": sarif_results}],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _artifact_uri(path: str) -> str:
+    """A SARIF artifact URI: absolute paths as file: URIs, relative ones percent-encoded."""
+    posix = PurePath(path)
+    if posix.is_absolute():
+        return Path(path).as_uri()
+    return quote(posix.as_posix())
 
 
 def render_text(results: list[FileResult], texts: dict[str, list[str]]) -> str:
