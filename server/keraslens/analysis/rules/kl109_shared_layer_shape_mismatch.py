@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from ..counts import module_counts
 from ..evaluate import Tensor, as_int
 from ..layerinfo import is_weightless
@@ -46,25 +48,35 @@ class SharedLayerShapeMismatch(Rule):
 
     def check(self, ctx: Context):
         # a layer without weights fits any input; one with weights is built for its first input
-        shared = [i for i in ctx.graph.instances if len(i.applications) > 1 and not is_weightless(i.class_ref, ctx.module)]
-        if not shared:
-            return
-        counts = module_counts(ctx)
+        shared = [
+            i for i in ctx.graph.instances
+            if len(i.applications) + len(i.sequential_uses) > 1 and not is_weightless(i.class_ref, ctx.module)
+        ]
+        counts = module_counts(ctx) if shared else None
         for instance in shared:
-            first, *others = instance.applications
-            first_dim = _last_dim(counts.application_inputs.get(id(first)))
+            uses = _uses(counts, instance)
+            first_node, first_dim = uses[0]
             if first_dim is None:
                 continue
-            for application in others:
-                dim = _last_dim(counts.application_inputs.get(id(application)))
+            for node, dim in uses[1:]:
                 if dim is not None and dim != first_dim:
                     yield self.finding(
                         ctx,
-                        application.call,
+                        node,
                         f"`{instance.label}` was built for inputs with last dimension {first_dim}, "
                         f"but is called here on last dimension {dim}: Keras fails when the model is built",
-                        related=(Related(ctx.span(first.call), f"first call: last dimension {first_dim}"),),
+                        related=(Related(ctx.span(first_node), f"first use: last dimension {first_dim}"),),
                     )
+
+
+def _uses(counts, instance) -> list[tuple[ast.AST, int | None]]:
+    """Each call (from the graph) or Sequential slot (in order) with its input's last dimension."""
+    if instance.applications:
+        return [(a.call, _last_dim(counts.application_inputs.get(id(a)))) for a in instance.applications]
+    shapes = counts.value_of(instance).input_shapes  # a Sequential run records one shape per slot
+    if len(shapes) != len(instance.sequential_uses):
+        return [(node, None) for node in instance.sequential_uses]
+    return [(node, as_int(shape[-1]) if isinstance(shape, tuple) and shape else None) for node, shape in zip(instance.sequential_uses, shapes)]
 
 
 def _last_dim(inputs) -> int | None:
