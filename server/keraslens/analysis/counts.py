@@ -20,7 +20,7 @@ from .countmodel import (
     Status,
     WeightRow,
 )
-from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int
+from .evaluate import LayerValue, SymbolicShape, Tensor, as_int
 from .facts import ModuleFacts
 from .graph import Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
@@ -33,6 +33,7 @@ from .interpret import (
 )
 from .library import layer_class_home
 from .resolve import Flavor
+from .scopes import ScopeValues
 from .source import SourceFile, Span
 from .symbolic import Expr
 
@@ -282,14 +283,12 @@ def _bool(value) -> bool | None:
 class ModuleCounts:
     """Evaluates the module's functional code: layer values, tensor shapes, model rows."""
 
-    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor) -> None:
+    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues | None = None) -> None:
         self.source = source
         self.module = module
         self.graph = graph
         self.counter = Counter(module, flavor)
-        self.evaluator = Interpreter(module, None, flavor)
-        self.constants: dict[str, object] = self._module_constants()
-        self._scopes: dict[str, dict[str, object]] = {}
+        self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
         self._sequential_outputs: dict[int, tuple | None] = {}
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
@@ -300,42 +299,16 @@ class ModuleCounts:
             if model.kind == "sequential":
                 self._run_sequential(model)
 
-    def _module_constants(self) -> dict[str, object]:
-        return self._plain_values(self.source.tree.body, {})
-
-    def _plain_values(self, body: list[ast.stmt], env: dict) -> dict[str, object]:
-        """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
-        for stmt in body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                value = self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN
-                env[stmt.targets[0].id] = value
-            elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.For | ast.While | ast.If | ast.With | ast.Try):
-                for node in ast.walk(stmt):  # a name bound in a branch or loop is no longer plain
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                        env[node.id] = UNKNOWN
-        return env
-
-    def env(self, scope: str) -> dict[str, object]:
-        """Values visible in a module-level function (its parameter defaults, its plain locals)."""
-        if scope not in self._scopes:
-            env = dict(self.constants)
-            function = next((s for s in self.source.tree.body if isinstance(s, ast.FunctionDef) and s.name == scope), None)
-            if function is not None:
-                env.update(_parameter_defaults(function, self.evaluator))
-                env = self._plain_values(function.body, env)
-            self._scopes[scope] = env
-        return dict(self._scopes[scope])
-
     def value_of(self, instance: LayerInstance) -> LayerValue:
         key = id(instance)
         if key not in self.layers:
-            args, kwargs = self.evaluator._arguments(instance.call, self.env(instance.scope))
+            args, kwargs = self.scopes.arguments(instance.call, instance.scope)
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
             if frozen is not None:
-                layer.kwargs["trainable"] = self.evaluator.expr(frozen, self.env(instance.scope))
+                layer.kwargs["trainable"] = self.scopes.value(frozen, instance.scope)
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -350,7 +323,7 @@ class ModuleCounts:
         return self.shapes.get(id(tensor))
 
     def _input_shape(self, call: ast.Call, scope: str):
-        args, kwargs = self.evaluator._arguments(call, self.env(scope))
+        args, kwargs = self.scopes.arguments(call, scope)
         shape = kwargs.get("shape", args[0] if args else None) if args is not None else None
         batch = kwargs.get("batch_size") if kwargs else None
         if isinstance(shape, int) and not isinstance(shape, bool):
@@ -436,10 +409,10 @@ class ModuleCounts:
         return rows, self._model_frozen(model, count)
 
     def _model_frozen(self, model: Model, count: Count) -> Count:
-        _, kwargs = self.evaluator._arguments(model.call, self.env(model.scope))
+        _, kwargs = self.scopes.arguments(model.call, model.scope)
         trainable = (kwargs or {}).get("trainable", True)
         if model.trainable is not None:
-            trainable = self.evaluator.expr(model.trainable, self.env(model.scope))
+            trainable = self.scopes.value(model.trainable, model.scope)
         if trainable is True:
             return count
         if trainable is False and count.trainable is not None and count.non_trainable is not None:
@@ -460,18 +433,6 @@ def _sum(counts: list[Count]) -> Count:
     return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
 
 
-def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> dict[str, object]:
-    """A model-building function counts as called with its defaults; parameters without one are unknown."""
-    params = [*function.args.posonlyargs, *function.args.args]
-    defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
-    pairs = [*zip(params, defaults), *zip(function.args.kwonlyargs, function.args.kw_defaults)]
-    return {param.arg: UNKNOWN if default is None else evaluator.expr(default, {}) for param, default in pairs}
-
-
-def _is_plain_value(node: ast.expr) -> bool:
-    return all(isinstance(n, ast.Constant | ast.Tuple | ast.List | ast.BinOp | ast.UnaryOp | ast.Name | ast.operator | ast.unaryop | ast.Load | ast.Dict) for n in ast.walk(node))
-
-
 # -- what the views show ------------------------------------------------------------------------------
 
 
@@ -487,7 +448,7 @@ def module_counts(analysis) -> ModuleCounts:
     """For an ``engine.Analysis`` or a rule ``Context``: both carry the same memo."""
     if "counts" not in analysis.memo:
         flavor = getattr(analysis.flavor, "flavor", analysis.flavor)
-        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor)
+        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo.get("scopes"))
     return analysis.memo["counts"]
 
 
@@ -559,11 +520,11 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     if model.calls:
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
     elif model.build_call is not None and model.build_call.args:
-        built = counts.evaluator.expr(model.build_call.args[0], counts.env(model.scope))
+        built = counts.scopes.value(model.build_call.args[0], model.scope)
         shape = tuple(built) if isinstance(built, tuple | list) else None
     if shape is None:
         return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
-    args, kwargs = counts.evaluator._arguments(model.call, counts.env(model.scope))
+    args, kwargs = counts.scopes.arguments(model.call, model.scope)
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from .config import DEFAULT, Settings
 from .facts import ModuleFacts, collect_module
 from .graph import ModuleGraph, build_graph
+from .interpret import Interpreter
 from .library import layer_class_home
 from .resolve import FlavorChoice, ImportMap, choose_flavor
 from .rules import RULES, Context, Finding, Severity
+from .scopes import ScopeValues
 from .source import SourceFile, content_hash
 
 SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
@@ -72,8 +74,9 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     flavor = choose_flavor(imports, settings.keras_version)
     module = collect_module(source, flavor.flavor, imports)
     kinds = {name: facts.kind for name, facts in module.classes.items()}
-    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None)
-    ctx = Context(source, module, flavor.flavor, graph, settings)
+    scopes = ScopeValues(source.tree, Interpreter(module, None, flavor.flavor))
+    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes.loop_length)
+    ctx = Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes})
     findings = [_syntax_finding(problem) for problem in source.syntax_problems]
     for rule in RULES:
         if settings.enabled(rule.code):

@@ -284,7 +284,7 @@ class _ClassCollector:
     def _method_phases(self) -> dict[str, frozenset[Phase]]:
         called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
         for name, function in self.facts.methods.items():
-            for node in ast.walk(function):
+            for node in _all_nodes(function):
                 if isinstance(node, ast.Call) and (callee := _self_attr(node.func)) in called_by and callee != name:
                     called_by[callee].add(name)
         phases: dict[str, set[Phase]] = {name: {PHASE_OF_METHOD[name]} if name in PHASE_OF_METHOD else set() for name in called_by}
@@ -480,14 +480,33 @@ def _statements(body: list[ast.stmt], guarded: bool = False) -> Iterator[tuple[a
                 yield from _statements(block, inner_guard)
 
 
-def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
-    """The nodes of one statement without descending into nested statement blocks."""
-    stack: list[ast.AST] = [stmt]
+def _all_nodes(root: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``root`` like ``ast.walk``, faster, in another order (for order-free uses)."""
+    stack: list[ast.AST] = [root]
     while stack:
         node = stack.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt) or isinstance(child, ast.excepthandler):
-                continue
-            stack.append(child)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
 
+
+def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of one statement without descending into nested statement blocks."""
+    # the hottest loop of fact collection: fields are read directly instead of through
+    # ast.iter_child_nodes; children are pushed in the same order, so the order is unchanged
+    stack: list[ast.AST] = [stmt]
+    blocks = (ast.stmt, ast.excepthandler)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                if not isinstance(value, blocks):
+                    stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, blocks))

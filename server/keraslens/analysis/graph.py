@@ -100,12 +100,13 @@ class ModuleGraph:
         return found if found is not None else self.returns.get(name)
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False) -> ModuleGraph:
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, loop_length=lambda iterable, scope: None) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file."""
+    whether an imported name is a layer class defined in another file; ``loop_length(iterable,
+    scope)``: how many times a ``for`` loop runs, when known (the loop is then unrolled)."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, loop_length)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
         reader.read(function.body, function.name)
@@ -114,11 +115,12 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer) -> None:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, loop_length) -> None:
         self.graph = graph
         self.imports = imports
         self.layer_classes = layer_classes
         self.is_library_layer = is_library_layer
+        self.loop_length = loop_length
         self.nesting = 0  # inside a loop or a branch
 
     def read(self, body: list[ast.stmt], scope: str) -> None:
@@ -141,6 +143,10 @@ class _ScopeReader:
             self._eval(stmt.value, scope, env)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             self.graph.returns[scope] = self._eval(stmt.value, scope, env)
+        elif isinstance(stmt, ast.For) and (times := self._unrollable(stmt, scope)) is not None:
+            for _ in range(times):  # each pass makes new layers, as running the loop would
+                for inner in stmt.body:
+                    self._statement(inner, scope, env)
         elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
             # straight-line reading of nested blocks: enough to see what is built, not how many
             # times or on which path, so what happens there is marked as not certain
@@ -165,6 +171,11 @@ class _ScopeReader:
             items = value if isinstance(value, list) and len(value) == len(target.elts) else [None] * len(target.elts)
             for element, item in zip(target.elts, items):
                 self._bind(element, item, env)
+
+    def _unrollable(self, loop: ast.For, scope: str) -> int | None:
+        if loop.orelse or any(isinstance(node, ast.Break | ast.Continue | ast.Return) for node in ast.walk(loop)):
+            return None
+        return self.loop_length(loop.iter, scope)
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
