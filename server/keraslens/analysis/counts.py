@@ -402,6 +402,9 @@ class ModuleCounts:
         rows: list[LayerRow] = []
         for instance in model.layers:
             count = self.instance_count(instance)
+            if instance.uncertain or (instance.applications and all(a.uncertain for a in instance.applications)):
+                # made or used only on some path: not even a lower bound may include it
+                count = Count(Status.UNKNOWN, reason=f"`{instance.label}` is made or used in a branch or loop")
             rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
         count = _sum([row.count for row in rows])
         if model.opaque and count.status is not Status.UNKNOWN:

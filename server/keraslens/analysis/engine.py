@@ -75,7 +75,7 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     module = collect_module(source, flavor.flavor, imports)
     kinds = {name: facts.kind for name, facts in module.classes.items()}
     scopes = ScopeValues(source.tree, Interpreter(module, None, flavor.flavor))
-    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes.loop_length)
+    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes)
     ctx = Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes})
     findings = [_syntax_finding(problem) for problem in source.syntax_problems]
     for rule in RULES:

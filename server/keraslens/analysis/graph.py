@@ -18,6 +18,7 @@ INPUT_NAMES = frozenset({"keras.Input", "keras.layers.Input"})
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 MODULE_SCOPE = "<module>"
+MAX_INLINE = 4  # helper functions calling helpers
 
 
 @dataclass(eq=False, slots=True)
@@ -100,13 +101,14 @@ class ModuleGraph:
         return found if found is not None else self.returns.get(name)
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, loop_length=lambda iterable, scope: None) -> ModuleGraph:
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file; ``loop_length(iterable,
-    scope)``: how many times a ``for`` loop runs, when known (the loop is then unrolled)."""
+    whether an imported name is a layer class defined in another file; ``values`` (a
+    ``scopes.ScopeValues``) knows loop lengths, so loops are unrolled, and takes the
+    arguments of helper functions, which are then read once per call."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, loop_length)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, {f.name: f for f in functions})
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
         reader.read(function.body, function.name)
@@ -115,12 +117,14 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, loop_length) -> None:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions) -> None:
         self.graph = graph
         self.imports = imports
         self.layer_classes = layer_classes
         self.is_library_layer = is_library_layer
-        self.loop_length = loop_length
+        self.values = values
+        self.functions: dict[str, ast.FunctionDef] = functions
+        self.inlining: list[str] = []  # functions being read for a call, innermost last
         self.nesting = 0  # inside a loop or a branch
 
     def read(self, body: list[ast.stmt], scope: str) -> None:
@@ -173,9 +177,27 @@ class _ScopeReader:
                 self._bind(element, item, env)
 
     def _unrollable(self, loop: ast.For, scope: str) -> int | None:
-        if loop.orelse or any(isinstance(node, ast.Break | ast.Continue | ast.Return) for node in ast.walk(loop)):
+        if self.values is None or loop.orelse or any(isinstance(node, ast.Break | ast.Continue | ast.Return) for node in ast.walk(loop)):
             return None
-        return self.loop_length(loop.iter, scope)
+        return self.values.loop_length(loop.iter, scope)
+
+    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
+        """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
+        inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
+        self.values.bind_call(inner_scope, function, call, scope)
+        params = [p.arg for p in [*function.args.posonlyargs, *function.args.args]]
+        inner_env: dict[str, Value] = {}
+        for name, arg in [*zip(params, call.args), *((k.arg, k.value) for k in call.keywords if k.arg in params)]:
+            value = self._eval(arg, scope, env)
+            if value is not None:
+                inner_env[name] = value
+        self.inlining.append(function.name)
+        try:
+            for stmt in function.body:
+                self._statement(stmt, inner_scope, inner_env)
+        finally:
+            self.inlining.pop()
+        return self.graph.returns.get(inner_scope)
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
@@ -204,6 +226,11 @@ class _ScopeReader:
             return self._functional(node, scope, env)
         if ref is not None and self._is_layer_class(ref):
             return self._instance(node, ref, scope, env)
+        function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and (node.args or node.keywords) and self.values is not None:
+            if function.name in self.inlining or len(self.inlining) >= MAX_INLINE:
+                return None
+            return self._inline(function, node, scope, env)
         if isinstance(node.func, ast.Name) and node.func.id in self.graph.returns and not node.args:
             return self.graph.returns[node.func.id]
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build"):

@@ -33,6 +33,19 @@ class ScopeValues:
             self._scopes[scope] = env
         return dict(self._scopes[scope])
 
+    def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
+        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
+        env = dict(self.constants)
+        env.update(_parameter_defaults(function, self.evaluator))
+        args, kwargs = self.arguments(call, caller)
+        params = [p.arg for p in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
+        if args is None:
+            env.update(dict.fromkeys(params, UNKNOWN))
+        else:
+            env.update(zip(params, args))
+            env.update({name: value for name, value in kwargs.items() if name in params})
+        self._scopes[scope] = self._plain_values(function.body, env)
+
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope))
 
