@@ -98,7 +98,9 @@ class Interpreter:
         if build is not None:
             self._invoke(build, [input_shape, *extra_shapes], {})
         elif self.builtin_base is not None:
-            self.builtin_base.input_shapes.append(input_shape)
+            spec = builtin_layers.lookup(self.builtin_base.ref)
+            several = spec is not None and spec.multi_input and extra_shapes
+            self.builtin_base.input_shapes.append([input_shape, *extra_shapes] if several else input_shape)
 
     def call(self, inputs: list) -> object:
         call = self._method("call")
