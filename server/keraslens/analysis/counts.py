@@ -299,10 +299,17 @@ class ModuleCounts:
             if model.kind == "sequential":
                 self._run_sequential(model)
 
+    def _arguments(self, instance: LayerInstance) -> tuple[list | None, dict | None]:
+        if not isinstance(instance.call, ast.Call):
+            return [], {}  # `x + y`
+        env = self.scopes.env(instance.scope)
+        env.update({name: Tensor(self.tensor_shape(tensor)) for name, tensor in instance.arg_tensors.items()})
+        return self.scopes.evaluator._arguments(instance.call, env)
+
     def value_of(self, instance: LayerInstance) -> LayerValue:
         key = id(instance)
         if key not in self.layers:
-            args, kwargs = self.scopes.arguments(instance.call, instance.scope)
+            args, kwargs = self._arguments(instance)
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)

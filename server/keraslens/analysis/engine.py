@@ -7,6 +7,7 @@ on every keystroke of an unchanged document for free.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A
 SYNTAX_ERROR = ("KL900", "syntax-error")
 # Rules that report something *missing* elsewhere in the class (a build() caller, a use in
 # call()): in a class with a member that does not parse, the missing part may be that member.
-ABSENCE_BASED = frozenset({"KL103", "KL202"})
+ABSENCE_BASED = frozenset({"KL103", "KL108", "KL202"})
+COUNT_BASED = frozenset({"KL109"})  # rules that read parameter counts or shapes
 
 
 @dataclass(slots=True)
@@ -70,18 +72,16 @@ def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> 
 
 def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     source = SourceFile(text, path)
-    imports = ImportMap.from_module(source.tree)
-    flavor = choose_flavor(imports, settings.keras_version)
-    module = collect_module(source, flavor.flavor, imports)
-    kinds = {name: facts.kind for name, facts in module.classes.items()}
-    scopes = ScopeValues(source.tree, Interpreter(module, None, flavor.flavor))
-    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes)
-    ctx = Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes})
+    partial = _partially_parsed_classes(source)
+    full, flavor = _context(source, settings)
+    # Counts must never be computed from a class that lost a member to a syntax error (a
+    # wrong "exact" number): counts, hovers and count-based rules see the file without
+    # such classes; the other rules still check what parsed of them.
+    view = full if not partial else _context(_without_classes(source, partial), settings)[0]
     findings = [_syntax_finding(problem) for problem in source.syntax_problems]
     for rule in RULES:
         if settings.enabled(rule.code):
-            findings.extend(rule.check(ctx))
-    partial = _partially_parsed_classes(source)
+            findings.extend(rule.check(view if rule.code in COUNT_BASED else full))
     findings = [
         finding
         for finding in findings
@@ -90,7 +90,25 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
         and not (finding.class_name in partial and finding.code in ABSENCE_BASED)
     ]
     findings.sort(key=lambda f: (f.span.line, f.span.col, f.code))
-    return Analysis(source, flavor, module, graph, findings, ctx.memo)
+    return Analysis(view.source, flavor, view.module, view.graph, findings, view.memo)
+
+
+def _context(source: SourceFile, settings: Settings) -> tuple[Context, FlavorChoice]:
+    imports = ImportMap.from_module(source.tree)
+    flavor = choose_flavor(imports, settings.keras_version)
+    module = collect_module(source, flavor.flavor, imports)
+    kinds = {name: facts.kind for name, facts in module.classes.items()}
+    scopes = ScopeValues(source.tree, Interpreter(module, None, flavor.flavor))
+    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes)
+    return Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes}), flavor
+
+
+def _without_classes(source: SourceFile, names: set[str]) -> SourceFile:
+    """The same document with the named top-level classes left out of its tree."""
+    view = copy.copy(source)
+    body = [node for node in source.tree.body if not (isinstance(node, ast.ClassDef) and node.name in names)]
+    view.tree = ast.Module(body=body, type_ignores=[])
+    return view
 
 
 def _partially_parsed_classes(source: SourceFile) -> set[str]:

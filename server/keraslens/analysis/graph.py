@@ -19,6 +19,7 @@ SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 MODULE_SCOPE = "<module>"
 MAX_INLINE = 4  # helper functions calling helpers
+OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 
 
 @dataclass(eq=False, slots=True)
@@ -35,6 +36,7 @@ class LayerInstance:
     functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
     model: Model | None = None  # a model called like a layer: this instance stands for it
+    arg_tensors: dict[str, Tensor] = field(default_factory=dict)  # tensors named in its arguments
 
     @property
     def label(self) -> str:
@@ -211,6 +213,13 @@ class _ScopeReader:
             return [self._eval(element, scope, env) for element in node.elts]
         if isinstance(node, ast.Dict):
             return [self._eval(element, scope, env) for element in node.values]
+        if isinstance(node, ast.BinOp) and type(node.op) in OPERATOR_LAYERS:
+            operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
+            if not any(isinstance(value, Tensor) for value in operands):
+                return None
+            # `x + y` on tensors: an element-wise op without weights, like the Add layer
+            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.nesting > 0)
+            return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
@@ -269,6 +278,11 @@ class _ScopeReader:
             inner = self._eval(call.args[0], scope, env)
             wrapped = inner if isinstance(inner, LayerInstance) else None
         instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.nesting > 0)
+        # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
+        instance.arg_tensors = {
+            node.id: env[node.id] for arg in [*call.args, *(k.value for k in call.keywords)]
+            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(env.get(node.id), Tensor)
+        }
         self.graph.instances.append(instance)
         return instance
 
