@@ -396,7 +396,10 @@ class ModuleCounts:
         declared = layer.kwargs.get("input_shape")
         if isinstance(declared, tuple | list) and all(d is None or as_int(d) is not None for d in declared):
             return (None, *declared)
-        input_dim = as_int(layer.kwargs.get("input_dim"))
+        if layer.ref == "keras.layers.Embedding":  # its `input_dim` is the vocabulary size
+            length = layer.kwargs.get("input_length")
+            return (None, as_int(length)) if length is not None and as_int(length) is not None else None
+        input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
 
     # -- reports ---------------------------------------------------------------------------------

@@ -324,7 +324,8 @@ class Interpreter:
 
     def _expr_Attribute(self, node: ast.Attribute, env: dict):
         if _is_self(node.value):
-            return self.attrs.get(node.attr, UNKNOWN)
+            value = self.attrs.get(node.attr, UNKNOWN)
+            return value.weight if isinstance(value, _PendingVariable) else value  # used like its value
         owner = self.expr(node.value, env)
         if isinstance(owner, Tensor) and node.attr == "shape":
             return owner.shape if owner.shape is not None else UNKNOWN
@@ -605,6 +606,8 @@ class Interpreter:
         shape = kwargs.get("shape")
         if shape is None and isinstance(initial, Tensor):
             shape = initial.shape
+        elif shape is None and isinstance(initial, int | float) and not isinstance(initial, bool):
+            shape = ()  # a Python number is a scalar variable
         trainable = kwargs.get("trainable", True)
         weight = WeightValue(kwargs.get("name") if isinstance(kwargs.get("name"), str) else f"variable_{len(self.outcome.weights)}", tuple(shape) if isinstance(shape, tuple | list) else UNKNOWN, trainable, node, self.conditional > 0)
         weight_holder = _PendingVariable(weight)
