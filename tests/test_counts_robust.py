@@ -1,0 +1,78 @@
+"""Counting never raises: half-typed, cut-off and odd code gives unknown, not an exception.
+
+Every Python file of the examples, the rule fixtures and the truth models is cut at many
+points (as if typed up to there) and counted in full: the whole report, every class with
+arguments of the wrong kind, every model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keraslens.analysis.countmodel import Status
+from keraslens.analysis.counts import count_report, module_counts
+from keraslens.analysis.engine import analyze
+from keraslens.analysis.symbolic import Expr
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted(
+    path
+    for folder in ("examples", "tests/rules/fixtures", "tests/truth/models", "tests/fixes/fixtures")
+    for path in (ROOT / folder).rglob("*.py")
+)
+ODD_ARGUMENTS = [([], {}), ([-1], {}), (["x"], {"units": None}), ([0, 0, 0, 0], {"rank": 10**9}), ([[1, 2]], {"num_heads": 0})]
+ODD_SHAPES = [(None,), (None, 0), (None, -3), (None, 10**6, 1), ("a", "b")]
+
+
+def _count_everything(text: str, path: str) -> None:
+    analysis = analyze(text, path)
+    report = count_report(analysis)
+    for row in report.sites:
+        assert row.count.status is not Status.EXACT or row.count.total is not None
+    counter = module_counts(analysis).counter
+    for name in analysis.module.classes:
+        for (args, kwargs), shape in zip(ODD_ARGUMENTS, ODD_SHAPES, strict=True):
+            counter.custom(name, args, kwargs, shape).count()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_counting_cut_off_code_never_raises(path: Path):
+    text = path.read_text(encoding="utf-8")
+    cuts = sorted({len(text) * step // 12 for step in range(1, 12)} | {len(text)})
+    for cut in cuts:
+        _count_everything(text[:cut], str(path))
+
+
+def test_there_are_files_to_count():
+    assert len(FILES) >= 40
+
+
+def test_weird_module_code_counts_as_unknown(tmp_path):
+    text = """import keras
+from keras import layers
+width = undefined_name
+shape = (width, "3")
+inp = keras.Input(shape=shape)
+out = layers.Dense(units=width)(inp)
+out = layers.Dense(2 ** 100)(out)
+m = keras.Model(inp, out)
+seq = keras.Sequential([layers.Dense(-4, input_shape=(3,)), None, 5])
+while True:
+    seq.add(layers.Dense(3))
+"""
+    report = count_report(analyze(text, str(tmp_path / "weird.py")))
+    statuses = {model.name: model.count.status for model in report.models}
+    assert statuses["m"] is not Status.EXACT
+    assert statuses["seq"] is not Status.EXACT  # layers added in a loop
+
+
+def test_symbolic_expressions():
+    units, features = Expr.sym("units"), Expr.sym("in")
+    total = features * units + units
+    assert str(total) == "in*units + units"
+    assert total.subs({"in": 10, "units": 5}) == Expr.const(55)
+    assert (total - units).free_symbols == {"in", "units"}
+    assert str(3 * units * units - 2) == "3*units*units - 2"
+    assert (units - units).is_const and (units - units).value == 0
