@@ -384,6 +384,10 @@ def start_code_server(
     (user_data_dir / "User").mkdir(parents=True, exist_ok=True)
     extensions_dir.mkdir(parents=True, exist_ok=True)
     (user_data_dir / "User" / "settings.json").write_text(json.dumps(user_settings, indent=2), encoding="utf-8")
+    # The extension host reads machine-scoped settings (keraslens.server.path) from Machine/ on the
+    # server side; from User/ they come through the browser and arrived too late under load.
+    (user_data_dir / "Machine").mkdir(parents=True, exist_ok=True)
+    (user_data_dir / "Machine" / "settings.json").write_text(json.dumps(user_settings, indent=2), encoding="utf-8")
     port = free_port()
     config = root / "config.yaml"
     config.write_text(f"bind-addr: 127.0.0.1:{port}\nauth: none\ncert: false\n", encoding="utf-8")
