@@ -8,7 +8,6 @@ from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
 
 
-
 @dataclass(frozen=True, slots=True)
 class DiagnosticSupport:
     """What the client declared it can take in a diagnostic (unsupported fields are left out)."""

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from ..analysis.config import Settings
 from .positions import LineIndex
 
-DEBOUNCE_S = 0.08  # coalesces keystrokes; a 5,000-line file analyses in ~0.13 s anyway
+DEBOUNCE_S = 0.05  # coalesces bursts of keystrokes; analysis itself takes longer on big files
+
+
+@dataclass(eq=False, slots=True)
+class Work:
+    """The analysis and count of one input; shared by snapshots that differ only in view settings."""
+
+    analysis: asyncio.Future | None = None
+    report: asyncio.Future | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -27,8 +35,7 @@ class Snapshot:
     path: str
     settings: Settings  # all of them, views included
     index: LineIndex
-    analysis: asyncio.Future | None = field(default=None, repr=False)
-    report: asyncio.Future | None = field(default=None, repr=False)
+    work: Work = field(default_factory=Work, repr=False)
 
     @property
     def analysis_settings(self) -> Settings:
@@ -40,7 +47,7 @@ class Snapshot:
 
 
 SUPERSEDED = object()
-ANALYSES_KEPT = 4  # open documents hold their own analysis; the engine's cache only serves fix-all passes
+ANALYSES_KEPT = 2  # open documents hold their own analysis; the engine's cache only serves fix-all passes
 
 
 def _analyze(text: str, path: str, settings: Settings):
@@ -60,13 +67,22 @@ def _count_report(analysis, still_wanted: Callable[[], bool]):
     return count_report(analysis)
 
 
+def _finished(future: asyncio.Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _finished_with(future: asyncio.Future, value: object) -> bool:
+    return _finished(future) and future.result() is value
+
+
 class Documents:
     def __init__(self, log: Callable[[str], None]) -> None:
         self._log = log
         self._logged: set[str] = set()
         self.current: dict[str, Snapshot] = {}
-        self.counted: dict[str, tuple[Snapshot, object]] = {}  # uri -> latest finished (snapshot, CountReport)
+        self.counted: dict[str, tuple[LineIndex, object]] = {}  # uri -> latest finished (its lines, CountReport): no analysis kept alive
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._last_edit: dict[str, float] = {}
         self._tasks: set[asyncio.Task] = set()
         self._analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="keraslens-analysis")
         self._count_pool = ThreadPoolExecutor(1, thread_name_prefix="keraslens-counts")
@@ -77,13 +93,14 @@ class Documents:
         previous = self.current.get(uri)
         snapshot = Snapshot(uri, version, text, path, settings, LineIndex(text, encoding))
         if previous is not None and previous.same_input(snapshot):  # settings of views only, or a save
-            snapshot.index, snapshot.analysis, snapshot.report = previous.index, previous.analysis, previous.report
+            snapshot.index, snapshot.work = previous.index, previous.work
         self.current[uri] = snapshot
         return snapshot
 
     def forget(self, uri: str) -> None:
         self.current.pop(uri, None)
         self.counted.pop(uri, None)
+        self._last_edit.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer:
             timer.cancel()
@@ -93,18 +110,18 @@ class Documents:
 
     def _still_wanted(self, snapshot: Snapshot) -> bool:
         current = self.current.get(snapshot.uri)
-        return not self.closed and current is not None and current.report is snapshot.report
+        return not self.closed and current is not None and current.work is snapshot.work
 
     # -- work ---------------------------------------------------------------------
     async def analysis(self, uri: str):
         snapshot = self.current.get(uri)
         if snapshot is None or self.closed:
             return None
-        if snapshot.analysis is None:
+        if snapshot.work.analysis is None:
             loop = asyncio.get_running_loop()
-            snapshot.analysis = loop.run_in_executor(self._analysis_pool, _analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
+            snapshot.work.analysis = loop.run_in_executor(self._analysis_pool, _analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
         try:
-            return snapshot, await asyncio.shield(snapshot.analysis)
+            return snapshot, await asyncio.shield(snapshot.work.analysis)
         except Exception as exc:  # noqa: BLE001 - a bug on odd input must not take the server down
             self.log_once(f"keraslens: analysis failed on {uri} ({type(exc).__name__}: {exc})")
             return None
@@ -115,31 +132,35 @@ class Documents:
         if got is None:
             return None
         snapshot, analysis = got
-        skipped = snapshot.report is not None and snapshot.report.done() and not snapshot.report.cancelled() and snapshot.report.exception() is None and snapshot.report.result() is SUPERSEDED
-        if snapshot.report is None or skipped:
+        return snapshot, await self.report_of(snapshot, analysis, wait)
+
+    async def report_of(self, snapshot: Snapshot, analysis, wait: float | None = None):
+        """The CountReport of this snapshot (None when counting failed, was skipped or is slower than ``wait``)."""
+        work = snapshot.work
+        if work.report is None or _finished_with(work.report, SUPERSEDED):
             wanted = lambda: self._still_wanted(snapshot)  # noqa: E731 - read from the worker thread
-            snapshot.report = asyncio.get_running_loop().run_in_executor(self._count_pool, _count_report, analysis, wanted)
+            snapshot.work.report = asyncio.get_running_loop().run_in_executor(self._count_pool, _count_report, analysis, wanted)
         try:
-            report = await asyncio.wait_for(asyncio.shield(snapshot.report), wait)
+            report = await asyncio.wait_for(asyncio.shield(snapshot.work.report), wait)
         except TimeoutError:
-            return snapshot, None
+            return None
         except Exception as exc:  # noqa: BLE001 - counting must never take a feature down
             self.log_once(f"keraslens: counting failed ({type(exc).__name__}: {exc}); hovers show rule docs only")
-            return snapshot, None
+            return None
         if report is SUPERSEDED:
-            return snapshot, None
-        if self.current.get(snapshot.uri) is not None and self.current[snapshot.uri].report is snapshot.report:
-            self.counted[snapshot.uri] = (snapshot, report)
-        return snapshot, report
+            return None
+        if self._still_wanted(snapshot):
+            self.counted[snapshot.uri] = (snapshot.index, report)
+        return report
 
     def ready_report(self, snapshot: Snapshot, line: int):
         """A finished report usable at ``line`` right now: this snapshot's, or the previous one's
         when that line reads the same in both (so an edit elsewhere never stalls a hover)."""
-        future = snapshot.report
-        if future is not None and future.done() and not future.cancelled() and future.exception() is None and future.result() is not SUPERSEDED:
+        future = snapshot.work.report
+        if future is not None and _finished(future) and future.result() is not SUPERSEDED:
             return future.result(), False
         previous = self.counted.get(snapshot.uri)
-        if previous and previous[0].index.text(line) == snapshot.index.text(line) and len(previous[0].index.lines) == len(snapshot.index.lines):
+        if previous and previous[0].text(line) == snapshot.index.text(line) and len(previous[0].lines) == len(snapshot.index.lines):
             return previous[1], True
         return None, False
 
@@ -147,11 +168,22 @@ class Documents:
         return await asyncio.get_running_loop().run_in_executor(self._analysis_pool, function, *args)
 
     def debounce(self, uri: str, action: Callable[[], Coroutine]) -> None:
+        """Run ``action`` now if the document was quiet, else once edits pause for DEBOUNCE_S.
+
+        The leading run makes a single edit cost no delay; a burst still ends in one run.
+        """
+        if self.closed:
+            return
+        loop = asyncio.get_running_loop()
         timer = self._timers.pop(uri, None)
         if timer:
             timer.cancel()
-        if not self.closed:
-            self._timers[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_S, self.spawn, action)
+        quiet = timer is None and loop.time() - self._last_edit.get(uri, float("-inf")) > DEBOUNCE_S
+        self._last_edit[uri] = loop.time()
+        if quiet:
+            self.spawn(action)
+        else:
+            self._timers[uri] = loop.call_later(DEBOUNCE_S, self.spawn, action)
 
     def spawn(self, action: Callable[[], Coroutine]) -> None:
         if self.closed:

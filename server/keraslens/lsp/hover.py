@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.countmodel import ClassReport, CountReport, LayerRow, ModelReport, Status
+from ..analysis.countmodel import (
+    ClassReport,
+    CountReport,
+    LayerRow,
+    ModelReport,
+    Status,
+)
 from ..analysis.rules import BY_CODE, Finding
 from ..docs import rule_url
 from .render import code, count_label, count_lines, number, table

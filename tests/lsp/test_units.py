@@ -1,0 +1,69 @@
+"""The LSP layer's pure helpers: position conversion, the ignore comment, fix-all's edit, settings layers."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types as lsp
+
+from keraslens.analysis.engine import analyze
+from keraslens.analysis.source import Span
+from keraslens.lsp.actions import Target, fix_all, ignore_edit
+from keraslens.lsp.positions import LineIndex
+from keraslens.lsp.settings import SettingsStore
+
+TEXT = 'a = "😋é"; b = 1\r\nsecond\rthird\x0cstill third\nlast'
+
+
+@pytest.mark.parametrize(("encoding", "column"), [("utf-8", 14), ("utf-16", 11), ("utf-32", 10)])
+def test_positions_round_trip_in_every_encoding(encoding, column):
+    index = LineIndex(TEXT, encoding)
+    assert index.position(1, 10) == lsp.Position(line=0, character=column)  # "b" after the emoji
+    assert index.point(lsp.Position(line=0, character=column)) == (1, 10)
+
+
+def test_lines_split_like_lsp_not_like_splitlines():
+    index = LineIndex(TEXT, "utf-16")
+    assert [index.text(n) for n in range(1, 5)] == ['a = "😋é"; b = 1', "second", "third\x0cstill third", "last"]
+
+
+def test_out_of_range_positions_are_clamped():
+    index = LineIndex("ab\ncd\n", "utf-16")
+    assert index.point(lsp.Position(line=9, character=9)) == (3, 0)
+    assert index.point(lsp.Position(line=0, character=99)) == (1, 2)
+    assert index.position(99, 5) == lsp.Position(line=2, character=0)
+
+
+SOURCE = "import tensorflow as tf\nx = tf.Variable(1)  # keraslens: ignore[KL101]\ny = 2\n"
+
+
+def test_ignore_extends_an_existing_comment_or_appends_one():
+    analysis = analyze(SOURCE, "ignore.py")
+    extend = ignore_edit(analysis, 2, "KL102")
+    assert extend is not None and extend.text == ", KL102" and extend.span.col == SOURCE.splitlines()[1].index("]")
+    append = ignore_edit(analysis, 3, "KL102")
+    assert append is not None and append.text == "  # keraslens: ignore[KL102]" and append.span.col == len("y = 2")
+
+
+def test_fix_all_replaces_only_the_changed_middle():
+    old = "line one\nline two\nline three\n"
+    target = Target("file:///x.py", 3, old, LineIndex(old, "utf-16"), versioned=True)
+    action = fix_all(target, old.replace("two", "2"))
+    (change,) = action.edit.document_changes
+    assert change.text_document.version == 3
+    (edit,) = change.edits
+    assert edit.range == lsp.Range(start=lsp.Position(line=1, character=5), end=lsp.Position(line=1, character=8))
+    assert edit.new_text == "2"
+    assert fix_all(target, old) is None
+
+
+def test_settings_layers_project_file_wins_and_problems_are_logged_once(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.keraslens]\nignore = ["KL301"]\ntrusted = true\n')
+    logged: list[str] = []
+    store = SettingsStore(logged.append)
+    store.set_init_options({"ignore": ["KL202"], "inlayHints": False, "trusted": False})
+    store.set_editor("", {"keraslens": {"select": ["KL1", "KL3"], "bogus": 1}})
+    settings = store.for_document(str(tmp_path / "m.py"), None)
+    assert settings.ignore == ("KL301",) and settings.select == ("KL1", "KL3") and settings.inlay_hints is False
+    assert settings.trusted is False  # trust only ever comes from the editor
+    store.for_document(str(tmp_path / "other.py"), None)
+    assert len([line for line in logged if "bogus" in line]) == 1
