@@ -61,7 +61,6 @@ COUNTER_GAPS = {
     ("examples/seed0_timedistributed/fixed.py", "time_distributed_attention"): "TimeDistributed wrapper: no count",
     ("examples/seed0_timedistributed/keras2_ok.py", "model"): "TimeDistributed(custom layer): partial",
     ("examples/seed0_timedistributed/keras2_ok.py", "time_distributed_attention"): "TimeDistributed wrapper: no count",
-    ("examples/seed3_sequential_reuse/fixed.py", "model"): "counter says 13,130 exact; Keras says 8,970",
 }
 
 

@@ -93,6 +93,7 @@ models("frozen.py", "partly_frozen", "backbone", "fine_tuned", "make_frozen_embe
 models("batchnorm.py", "mlp_bn", "conv_bn", "chan_bn")
 models("autoencoder.py", "encoder", "decoder", "autoencoder")
 models("tfkeras_style.py", "model_separate", "model_shared", "half_tracked", "seq")
+models("reuse_and_loops.py", "seq_shared", "seq_builtin_twice", "blocks", "wide_blocks", "siamese_seq", "kwargs_embedding")
 models("k2_models.py", "k2_custom", "k2_seq", "text", flavor="tf_keras")
 models("k2_subclass.py", "net", "frozen", flavor="tf_keras")
 

@@ -410,12 +410,14 @@ class ModuleCounts:
 
     def model_rows(self, model: Model) -> tuple[list[LayerRow], Count]:
         rows: list[LayerRow] = []
-        for instance in model.layers:
+        occurrences = {id(instance): model.layers.count(instance) for instance in model.layers}
+        for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.instance_count(instance)
             if instance.uncertain or (instance.applications and all(a.uncertain for a in instance.applications)):
                 # made or used only on some path: not even a lower bound may include it
                 count = Count(Status.UNKNOWN, reason=f"`{instance.label}` is made or used in a branch or loop")
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), len(instance.applications) > 1, None))
+            shared = max(len(instance.applications), occurrences[id(instance)]) > 1
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, None))
         count = _sum([row.count for row in rows])
         if model.opaque and count.status is not Status.UNKNOWN:
             count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])))

@@ -149,10 +149,12 @@ class _ScopeReader:
             self._eval(stmt.value, scope, env)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             self.graph.returns[scope] = self._eval(stmt.value, scope, env)
-        elif isinstance(stmt, ast.For) and (times := self._unrollable(stmt, scope)) is not None:
-            for _ in range(times):  # each pass makes new layers, as running the loop would
+        elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
+            for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
+                pass_scope = f"{scope}#{index}"
+                self.values.bind_iteration(pass_scope, scope, stmt.target, item)
                 for inner in stmt.body:
-                    self._statement(inner, scope, env)
+                    self._statement(inner, pass_scope, env)
         elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
             # straight-line reading of nested blocks: enough to see what is built, not how many
             # times or on which path, so what happens there is marked as not certain
@@ -178,10 +180,10 @@ class _ScopeReader:
             for element, item in zip(target.elts, items):
                 self._bind(element, item, env)
 
-    def _unrollable(self, loop: ast.For, scope: str) -> int | None:
+    def _unrollable(self, loop: ast.For, scope: str) -> list | None:
         if self.values is None or loop.orelse or any(isinstance(node, ast.Break | ast.Continue | ast.Return) for node in ast.walk(loop)):
             return None
-        return self.values.loop_length(loop.iter, scope)
+        return self.values.loop_items(loop.iter, scope)
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
@@ -217,6 +219,9 @@ class _ScopeReader:
             operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
             if not any(isinstance(value, Tensor) for value in operands):
                 return None
+            for side, other in ((node.left, operands[1]), (node.right, operands[0])):
+                if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
+                    return other  # `x * 2.0`: same shape, no weights, same place in the graph
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.nesting > 0)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])

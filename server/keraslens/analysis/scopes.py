@@ -52,12 +52,19 @@ class ScopeValues:
     def arguments(self, call: ast.Call, scope: str) -> tuple[list | None, dict | None]:
         return self.evaluator._arguments(call, self.env(scope))
 
-    def loop_length(self, iterable: ast.expr, scope: str) -> int | None:
-        """How many times ``for ... in range(...)`` runs, when known and short enough to unroll."""
+    def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
+        """What ``for ... in range(...)`` iterates over, when known and short enough to unroll."""
         if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"):
             return None
         value = self.value(iterable, scope)
-        return len(value) if isinstance(value, range) and len(value) <= MAX_UNROLL else None
+        return list(value) if isinstance(value, range) and len(value) <= MAX_UNROLL else None
+
+    def bind_iteration(self, scope: str, parent: str, target: ast.expr, item: object) -> None:
+        """The values in one unrolled pass of a loop: the parent's, with the loop variable set."""
+        env = self.env(parent)
+        if isinstance(target, ast.Name):
+            env[target.id] = item
+        self._scopes[scope] = env
 
     def _plain_values(self, body: list[ast.stmt], env: dict) -> dict[str, object]:
         """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""

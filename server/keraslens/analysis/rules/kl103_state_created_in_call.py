@@ -26,7 +26,9 @@ class StateCreatedInCall(Rule):
     `call()` raises "You cannot add new elements of state (variables or sub-layers) to a
     layer that is already built". A layer or variable kept in a local is untracked
     (0 params), gets fresh random weights on every call, and `fit` fails with
-    "tf.function only supports singleton tf.Variables created on the first call".
+    "tf.function only supports singleton tf.Variables created on the first call". In Keras 3
+    a `keras.Variable` made in `call()` already fails when a functional model is built
+    ("You are attempting to create a variable while in a stateless scope").
 
     ## Example
     ```python

@@ -17,8 +17,9 @@ class SubclassBuildSkipsSuper(Rule):
     ## Why is this bad?
     The built-in weights (`kernel`, `bias`, ...) are never created. Keras 3 builds the
     model with the wrong count (the summary shows only the subclass's own weights), then
-    crashes at the first real call ("None values not supported"). tf_keras fails at model
-    construction with `AttributeError: ... has no attribute 'kernel'`.
+    crashes at the first real call ("Attempt to convert a value (None) with an unsupported
+    type ... to a Tensor"; a Conv subclass: "has no attribute '_kernel'"). tf_keras fails at
+    model construction with `AttributeError: ... has no attribute 'kernel'`.
 
     ## Example
     ```python
