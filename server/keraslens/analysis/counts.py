@@ -156,7 +156,8 @@ class Counter:
         if layer.ref == "keras.layers.TimeDistributed":
             if not isinstance(input_shape, tuple) or len(input_shape) < 3:
                 return LayerCount(doubts=["TimeDistributed input rank is unknown"])
-            inner.input_shapes.insert(0, (input_shape[0], *input_shape[2:]))
+            if not inner.input_shapes:  # its application recorded the per-step shape already
+                inner.input_shapes.append((input_shape[0], *input_shape[2:]))
             counted = self.layer(inner)
             return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
         backward = layer.kwargs.get("backward_layer", layer.args[3] if len(layer.args) > 3 else None)
@@ -164,7 +165,8 @@ class Counter:
             return LayerCount(doubts=["the backward layer is not known"])
         weights, doubts = [], []
         for direction, part in (("forward", inner), ("backward", backward or inner)):
-            part.input_shapes.insert(0, input_shape)
+            if not part.input_shapes:
+                part.input_shapes.append(input_shape)
             counted = self.layer(part)
             weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
             doubts += counted.doubts
@@ -237,9 +239,11 @@ class Counter:
         if inner is None or not isinstance(shape, tuple):
             return Tensor(None)
         if layer.ref == "keras.layers.TimeDistributed" and len(shape) >= 3:
-            probe = LayerValue(inner.ref, inner.args, inner.kwargs)
-            out = self.output_of(probe, [Tensor((shape[0], *shape[2:]))])
+            out = self.output_of(inner, [Tensor((shape[0], *shape[2:]))])  # the wrapped layer sees one step
             return Tensor((shape[0], shape[1], *out.shape[1:])) if out.shape else Tensor(None)
+        backward = layer.kwargs.get("backward_layer")
+        for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
+            part.input_shapes.append(shape)
         spec = builtin_layers.lookup(layer.ref)
         if spec is None:
             return Tensor(None)
