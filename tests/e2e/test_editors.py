@@ -306,12 +306,6 @@ def test_neovim_ignore_for_this_line(editors_installed, server_env, tmp_path):
     assert not [d for d in report["diagnostics_after_fix"] if d["code"] == expected["code"]], _explain(report)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ALE sends codeAction context diagnostics without `source`; the server only fixes diagnostics "
-    "whose source is keraslens, so ALE users get no quick fix (only fix-all). Remove when the server "
-    "also accepts KLxxx-coded diagnostics without a source.",
-)
 def test_vim_ale_code_action(editors_installed, server_env, tmp_path):
     _need(editors_installed, "vim", ALE_DIR / "plugin" / "ale.vim")
     files = _workspace(tmp_path, FIX_FILE)

@@ -177,3 +177,31 @@ async def test_hover_position_after_non_ascii(client: LanguageClient):
 
     assert "KL101" in await hover(start)
     assert "KL101" not in await hover(start - 3)
+
+
+INIT_WEIGHTS = '''import keras
+
+
+class InitLinear(keras.layers.Layer):
+    def __init__(self, units, input_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.w = self.add_weight(shape=(input_dim, units))
+'''
+
+
+async def test_source_less_and_absent_diagnostics_still_get_quick_fixes(client: LanguageClient):
+    # ALE sends the diagnostic back without `source`, or no diagnostic at all when the cursor is on a word
+    uri = uri_for(client, "init_weights.py")
+    open_doc(client, uri, INIT_WEIGHTS)
+    items = await diagnostics(client, uri, lambda items: "KL201" in codes(items))
+    kl201 = next(d for d in items if d.code == "KL201")
+    without_source = lsp.Diagnostic(range=kl201.range, message=kl201.message, code="KL201")
+    for context in ([without_source], []):
+        result = await client.text_document_code_action_async(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=kl201.range,
+            context=lsp.CodeActionContext(diagnostics=context, only=[lsp.CodeActionKind.QuickFix])))
+        titles = [action.title for action in result or []]
+        assert "Ignore KL201 for this line" in titles, titles
+        # the safe move into build(), then its unsafe alternative that also drops the parameter
+        moves = [title for title in titles if "build" in title]
+        assert len(moves) == 2 and moves[1].endswith("(unsafe)"), titles

@@ -11,7 +11,7 @@ from lsprotocol import types as lsp
 from ..analysis.engine import SUPPRESS, Analysis
 from ..analysis.fixes import Edit, Fix
 from ..analysis.source import Span
-from .diagnostics import fix_from_data, is_ours
+from .diagnostics import fix_from_data
 from .positions import LineIndex
 
 FIX_ALL = "source.fixAll.keraslens"  # also advertised by server.py
@@ -38,16 +38,14 @@ def wanted(only: Sequence[str] | None, kind: str) -> bool:
 def quick_fixes(target: Target, analysis: Analysis, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     actions: list[lsp.CodeAction] = []
     for diagnostic in diagnostics:
-        if not is_ours(diagnostic):
-            continue
         span = target.index.span(diagnostic.range)
         finding = next((f for f in analysis.findings if f.code == diagnostic.code and f.span == span), None)
-        fix = finding.fix if finding else _carried_fix(diagnostic, target.version)
-        if fix is not None and fix.edits:
+        fixes = finding.fixes if finding else tuple(filter(None, [_carried_fix(diagnostic, target.version)]))
+        for fix in (fix for fix in fixes if fix.edits):  # the fix, then alternatives (e.g. also drop a parameter)
             suffix = "" if fix.is_safe else " (unsafe)"
             actions.append(lsp.CodeAction(
                 title=f"{fix.title}{suffix}", kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                is_preferred=fix.is_safe, edit=target.workspace_edit(fix.edits),
+                is_preferred=fix.is_safe and fix is fixes[0], edit=target.workspace_edit(fix.edits),
             ))
         ignore = ignore_edit(analysis, span.line, str(diagnostic.code))
         if ignore is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types as lsp
 
 from ..analysis.fixes import Applicability, Edit, Fix
@@ -63,4 +65,7 @@ def fix_from_data(data: object) -> Fix | None:
 
 
 def is_ours(diagnostic: lsp.Diagnostic) -> bool:
-    return diagnostic.source == SOURCE and isinstance(diagnostic.code, str)
+    """Ours, or a client's copy without ``source`` (ALE drops it) that still carries a KL code."""
+    if not isinstance(diagnostic.code, str):
+        return False
+    return diagnostic.source == SOURCE or (diagnostic.source is None and re.fullmatch(r"KL\d{3}", diagnostic.code) is not None)

@@ -236,6 +236,7 @@ def create_server() -> KeraslensServer:
     async def code_action(ls: KeraslensServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         from ..checker import fix_text
         from . import actions
+        from .diagnostics import is_ours
 
         got = await ls.documents.analysis(params.text_document.uri)
         if got is None:
@@ -245,7 +246,10 @@ def create_server() -> KeraslensServer:
         only = params.context.only
         result: list[lsp.CodeAction] = []
         if actions.wanted(only, lsp.CodeActionKind.QuickFix):
-            result += actions.quick_fixes(target, analysis, params.context.diagnostics)
+            diagnostics = [d for d in params.context.diagnostics if is_ours(d)]
+            if not params.context.diagnostics:  # some clients (ALE) send none: offer ours under the cursor
+                diagnostics = [d for d in ls.diagnostics_for(snapshot, analysis) if _overlaps(d.range, params.range)]
+            result += actions.quick_fixes(target, analysis, diagnostics)
         fixable = any(f.fix and (f.fix.is_safe or snapshot.settings.unsafe_fixes) for f in analysis.findings)
         if fixable and actions.wanted(only, actions.FIX_ALL):
             settings = snapshot.analysis_settings
@@ -308,3 +312,7 @@ def serve(tcp: str | None = None) -> int:
     os._exit(code)
 
 
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    start = lambda r: (r.start.line, r.start.character)  # noqa: E731
+    end = lambda r: (r.end.line, r.end.character)  # noqa: E731
+    return start(a) <= end(b) and start(b) <= end(a)
