@@ -69,6 +69,9 @@ def decode_source(data: bytes) -> Decoded:
         return Decoded(text, f"not valid {encoding} at byte {exc.start}; undecodable bytes were replaced")
 
 
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
 @dataclass(slots=True)
 class SourceFile:
     """A parsed document. ``tree`` holds every top-level block that parsed."""
@@ -83,7 +86,7 @@ class SourceFile:
     _names: dict[str, list[ast.Name]] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
-        self.lines = self.text.splitlines()
+        self.lines = split_lines(self.text)
         self._line_is_ascii = [line.isascii() for line in self.lines]
         self.tree, self.syntax_problems = parse_with_recovery(self.text)
 
@@ -165,7 +168,7 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
         pass
     body: list[ast.stmt] = []
     problems: list[SyntaxProblem] = []
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     for start, end in _top_level_blocks(lines):
         block = "".join(lines[start:end])
         parsed = _parse_block(block)
@@ -182,6 +185,19 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
             ast.increment_lineno(stmt_copy, start)
             body.append(stmt_copy)
     return ast.Module(body=body, type_ignores=[]), problems
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as Python (and LSP) count them: only \\n, \\r\\n and \\r end a line.
+
+    ``str.splitlines`` also breaks at form feeds and U+2028, which Python source allows
+    inside a line: positions after them would point at the wrong line.
+    """
+    parts = _LINE_BREAK.split(text)
+    lines = [parts[i] + (parts[i + 1] if keepends else "") for i in range(0, len(parts) - 1, 2)]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
 
 
 def _shifted(problem: SyntaxProblem, offset: int) -> SyntaxProblem:

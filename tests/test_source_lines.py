@@ -1,0 +1,36 @@
+"""Lines end only at \\n, \\r\\n and \\r: form feeds and U+2028 inside a line keep positions right."""
+
+from __future__ import annotations
+
+import pytest
+
+from keraslens.analysis.engine import analyze
+from keraslens.analysis.source import split_lines
+from keraslens.analysis.config import Settings
+from keraslens.checker import fix_text
+
+ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
+
+
+@pytest.mark.parametrize("char", ODD, ids=repr)
+def test_odd_line_separators_do_not_split_lines(char):
+    text = f"a = '{char}'\r\nb = 2\rc = 3\n"
+    assert split_lines(text) == [f"a = '{char}'", "b = 2", "c = 3"]
+    assert "".join(split_lines(text, keepends=True)) == text
+
+
+@pytest.mark.parametrize("char", ODD, ids=repr)
+def test_findings_and_fixes_after_odd_separators(char, tmp_path):
+    text = (
+        "import keras\n"
+        f"NOTE = 'a{char}b'\n"
+        "class Scale(keras.layers.Layer):\n"
+        "    def __init__(self, **kwargs):\n"
+        "        self.k = 2\n"
+    )
+    path = tmp_path / "odd.py"
+    finding = next(f for f in analyze(text, str(path)).findings if f.code == "KL106")
+    assert finding.span.line == 4  # the line `def __init__` is on, as Python counts it
+    fixed, _ = fix_text(text, str(path), Settings())
+    assert f"NOTE = 'a{char}b'\n" in fixed  # the untouched line keeps its character
+    assert "        super().__init__(**kwargs)\n" in fixed
