@@ -122,7 +122,7 @@ class SourceFile:
         # one walk of the tree, on first use, for both questions
         if self._names is None:
             self._names = {}
-            for node in ast.walk(self.tree):
+            for node in walk(self.tree):
                 if isinstance(node, ast.Name):
                     self._names.setdefault(node.id, []).append(node)
                     continue
@@ -185,6 +185,22 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
             ast.increment_lineno(stmt_copy, start)
             body.append(stmt_copy)
     return ast.Module(body=body, type_ignores=[]), problems
+
+
+def walk(root: ast.AST, stop: tuple[type, ...] = ()) -> Iterator[ast.AST]:
+    """Every node under ``root``, like ``ast.walk`` but faster (the analysis's hottest loop):
+    fields are read directly. Nodes of a ``stop`` type below the root are not entered."""
+    stack: list[ast.AST] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                if not isinstance(value, stop):
+                    stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, stop))
 
 
 def split_lines(text: str, keepends: bool = False) -> list[str]:
