@@ -82,7 +82,7 @@ class SourceFile:
     lines: list[str] = field(init=False)
     syntax_problems: list[SyntaxProblem] = field(init=False)
     _line_is_ascii: list[bool] = field(init=False, repr=False)
-    _blocks: dict[int, list[ast.stmt]] = field(init=False, repr=False, default_factory=dict)
+    _blocks: dict[int, list[ast.stmt]] | None = field(init=False, repr=False, default=None)
     _names: dict[str, list[ast.Name]] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -110,27 +110,24 @@ class SourceFile:
         )
 
     def block_of(self, statement: ast.stmt) -> list[ast.stmt] | None:
-        """The statement list (body, orelse, finalbody) holding ``statement``."""
-        self._index()
+        """The statement list (body, orelse, finalbody) holding ``statement``; indexed on first use."""
+        if self._blocks is None:
+            self._blocks = {}
+            for node in walk_statements(self.tree):
+                for block_name in ("body", "orelse", "finalbody"):
+                    block = getattr(node, block_name, None)
+                    if isinstance(block, list):
+                        self._blocks.update((id(item), block) for item in block)
         return self._blocks.get(id(statement))
 
     def name_uses(self, name: str) -> list[ast.Name]:
-        """Every ``Name`` node spelling ``name``."""
-        return self._index().get(name, [])
-
-    def _index(self) -> dict[str, list[ast.Name]]:
-        # one walk of the tree, on first use, for both questions
+        """Every ``Name`` node spelling ``name``; indexed on first use."""
         if self._names is None:
             self._names = {}
             for node in walk(self.tree):
                 if isinstance(node, ast.Name):
                     self._names.setdefault(node.id, []).append(node)
-                    continue
-                for block_name in ("body", "orelse", "finalbody"):
-                    block = getattr(node, block_name, None)
-                    if isinstance(block, list):
-                        self._blocks.update((id(item), block) for item in block)
-        return self._names
+        return self._names.get(name, [])
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ""
