@@ -10,7 +10,7 @@ from . import __version__
 from .analysis.fixes import Fix
 from .analysis.rules import BY_CODE, Finding, Severity
 from .checker import FileResult
-from .docs import rule_url
+from .docs import REPOSITORY_URL, rule_url
 
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 
@@ -103,7 +103,7 @@ def render_sarif(results: list[FileResult]) -> str:
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "keraslens", "version": __version__, "informationUri": "https://pypi.org/project/keraslens/", "rules": rules}}, "results": sarif_results}],
+        "runs": [{"tool": {"driver": {"name": "keraslens", "version": __version__, "informationUri": REPOSITORY_URL, "rules": rules}}, "columnKind": "unicodeCodePoints", "results": sarif_results}],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 
