@@ -91,7 +91,10 @@ def fix_text(text: str, path: str, settings: Settings) -> tuple[str, int]:
     """Apply fixes until none applies (fixes of one pass never overlap); count fixes applied."""
     applied_total = 0
     for _ in range(MAX_FIX_PASSES):
-        fixes = [fix for f in analyze(text, path, settings).findings if (fix := choose_fix(f, settings)) is not None]
+        analysis = analyze(text, path, settings)
+        if analysis.source.syntax_problems:
+            break  # like ruff: no batch fixes in a file that does not parse
+        fixes = [fix for f in analysis.findings if (fix := choose_fix(f, settings)) is not None]
         if not fixes:
             break
         new_text, applied = apply_fixes(text, fixes)

@@ -123,3 +123,18 @@ def test_json_reports_the_fix_and_its_applicability(tmp_path, capsys):
 
 def test_usage_error_exits_2(tmp_path, capsys):
     assert main(["check", "--fix", str(tmp_path / "missing.py")]) == 2
+
+
+def test_fix_leaves_a_file_with_syntax_errors_alone(tmp_path):
+    broken = tmp_path / "broken.py"
+    text = (
+        "import keras\n\n\n"
+        "class Scale(keras.layers.Layer):\n"
+        "    def __init__(self, **kwargs):\n"
+        "        self.k = 2\n\n\n"
+        "def half_typed(:\n"
+    )
+    broken.write_text(text)
+    code = main(["check", str(broken), "--fix"])
+    assert broken.read_text() == text  # KL106 is reported but not fixed while the file does not parse
+    assert code == 1
