@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from flavor_worker import run_worker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -448,27 +448,6 @@ def _worker() -> None:
     json.dump({"versions": versions, "results": results}, sys.stdout)
 
 
-def _run_flavor(flavor: str, jobs: list[dict]) -> dict:
-    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0", CUDA_VISIBLE_DEVICES="")
-    if flavor == "tf_keras":
-        env["TF_USE_LEGACY_KERAS"] = "1"
-    else:
-        env.pop("TF_USE_LEGACY_KERAS", None)
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker"],
-        input=json.dumps(jobs),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr[-8000:])
-        raise SystemExit(f"worker for {flavor} failed (exit {proc.returncode})")
-    return json.loads(proc.stdout)
-
-
 def _key(e: dict) -> str:
     return json.dumps([e["layer"], e["args"], e["kwargs"], e["input_shape"], e["flavor"]], sort_keys=True)
 
@@ -485,7 +464,7 @@ def generate() -> dict:
         by_flavor.setdefault(entry["flavor"], []).append(entry)
     versions, results = {}, {}
     for flavor, jobs in by_flavor.items():
-        out = _run_flavor(flavor, jobs)
+        out = run_worker(__file__, flavor, jobs)
         versions[flavor] = out["versions"]
         for r in out["results"]:
             results[_key(r)] = r

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from flavor_worker import run_worker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -254,32 +254,13 @@ def _worker() -> None:
     json.dump({"versions": versions, "results": results}, sys.stdout)
 
 
-def _run_flavor(flavor: str, jobs: list[dict]) -> dict:
-    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    env.pop("KERASLENS_TRUTH_HIDDEN", None)  # edge_cases.py reads it; the truth uses the default
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker"],
-        input=json.dumps(jobs),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr[-6000:])
-        raise SystemExit(f"worker for {flavor} failed (exit {proc.returncode})")
-    return json.loads(proc.stdout)
-
-
 def generate() -> dict:
     by_flavor: dict[str, list[dict]] = {}
     for entry in CORPUS:
         by_flavor.setdefault(entry["flavor"], []).append(entry)
     versions, results = {}, {}
     for flavor, jobs in by_flavor.items():
-        out = _run_flavor(flavor, jobs)
+        out = run_worker(__file__, flavor, jobs, drop_env=("KERASLENS_TRUTH_HIDDEN",))
         versions[flavor] = out["versions"]
         for r in out["results"]:
             results[_key(r)] = r
