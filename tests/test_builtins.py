@@ -124,14 +124,22 @@ def evaluate(e: dict) -> dict:
     return _cache[key]
 
 
-def _weights_of(e: dict):
-    """What the analysis says the weights are: a list of (shape tuple | None, trainable) or a reason string."""
-    ref = f"keras.layers.{e['layer']}"
+def _arguments(e: dict) -> tuple[str, list, dict, object]:
+    """The entry as the analysis sees it: canonical name, arguments, input shape."""
     args = [_value(a) for a in e["args"]]
     kwargs = {k: _value(v) for k, v in e["kwargs"].items()}
-    shape = _input_shape(e["input_shape"])
+    return f"keras.layers.{e['layer']}", args, kwargs, _input_shape(e["input_shape"])
+
+
+def _wrapper_counter(e: dict) -> Counter:
+    return Counter(SimpleNamespace(classes={}), FLAVORS[e["flavor"]])
+
+
+def _weights_of(e: dict):
+    """What the analysis says the weights are: a list of (shape tuple | None, trainable) or a reason string."""
+    ref, args, kwargs, shape = _arguments(e)
     if e["layer"] in WRAPPERS:
-        counter = Counter(SimpleNamespace(classes={}), FLAVORS[e["flavor"]])
+        counter = _wrapper_counter(e)
         layer = _layer_value(e["layer"], args, kwargs)
         layer.input_shapes.append(shape)
         counted = counter.layer(layer)
@@ -183,12 +191,9 @@ def _prod(dims: tuple) -> int:
 
 
 def _shape_of(e: dict):
-    ref = f"keras.layers.{e['layer']}"
-    args = [_value(a) for a in e["args"]]
-    kwargs = {k: _value(v) for k, v in e["kwargs"].items()}
-    shape = _input_shape(e["input_shape"])
+    ref, args, kwargs, shape = _arguments(e)
     if e["layer"] in WRAPPERS:
-        counter = Counter(SimpleNamespace(classes={}), FLAVORS[e["flavor"]])
+        counter = _wrapper_counter(e)
         layer = _layer_value(e["layer"], args, kwargs)
         return counter.output_of(layer, [Tensor(shape)]).shape
     spec = builtins.lookup(ref)
