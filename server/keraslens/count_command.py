@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from .analysis.counts import (
 from .analysis.engine import analyze
 from .analysis.evaluate import SymbolicShape
 from .analysis.graph import LayerInstance, Model
+from .analysis.resolve import Flavor
 from .analysis.source import decode_source
 from .analysis.symbolic import Expr
 
@@ -62,6 +64,31 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
         known = sorted({*analysis.graph.bindings.get("<module>", {}), *analysis.graph.returns, *analysis.module.classes})
         raise TargetError(f"no layer, model or layer class named {target!r} in {path}; known: {', '.join(known) or 'none'}")
     return _result(target, Count(Status.UNKNOWN, reason=f"{target!r} is not a layer or model"), [], [])
+
+
+def probe_target(text: str, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
+                 settings: Settings = Settings(), timeout: float = 120.0) -> dict:
+    """The contract's object, counted by real Keras in the sandboxed worker (``--probe``)."""
+    if importlib.util.find_spec("tensorflow") is None:
+        raise TargetError("the probe needs TensorFlow: install the `probe` extra (pip install 'keraslens[probe]')")
+    from .probe.service import shared_probe
+    from .probe.slicer import SliceError, slice_for
+
+    analysis = analyze(text, path, settings)
+    try:
+        piece = slice_for(analysis.source.tree, target)
+    except SliceError as exc:
+        raise TargetError(str(exc)) from None
+    if piece.kind == "class" and input_shape is None:
+        raise TargetError("give --input-shape to probe a class")
+    legacy = analysis.flavor.flavor is Flavor.KERAS2
+    found = shared_probe().count(piece, path, target, args or [], kwargs or {}, input_shape, legacy, timeout)
+    if not found.ok:
+        return {**_result(target, Count(Status.UNKNOWN, reason=found.reason), [], []), "source": "probe"}
+    count = Count(Status.EXACT, found.trainable, found.non_trainable)
+    result = {**_result(target, count, found.layers, []), "source": "probe", "weights": found.weights}
+    result["reason"] = found.reason  # exact, but an isolation layer may have been unavailable
+    return result
 
 
 def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]) -> dict:
@@ -107,10 +134,11 @@ def run_count(args: argparse.Namespace) -> int:
         print(f"keraslens: bad JSON argument: {exc}", file=sys.stderr)
         return 2
     settings = Settings(keras_version=args.keras_version or "auto")
-    if args.probe:
-        print("keraslens: the TensorFlow probe is not available in this version; showing the static count", file=sys.stderr)
     try:
-        result = count_target(text, str(path), args.target, call_args, call_kwargs, shape, settings)
+        if args.probe:
+            result = probe_target(text, str(path.resolve()), args.target, call_args, call_kwargs, shape, settings)
+        else:
+            result = count_target(text, str(path), args.target, call_args, call_kwargs, shape, settings)
     except TargetError as exc:
         print(f"keraslens: {exc}", file=sys.stderr)
         return 2
@@ -120,7 +148,7 @@ def run_count(args: argparse.Namespace) -> int:
 
 def render_summary(result: dict) -> str:
     """A table like ``model.summary()`` prints, labelled static."""
-    lines = [f'Target: "{result["target"]}"  (static count, {result["status"]})']
+    lines = [f'Target: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
     rows = [(layer["name"], layer["class"], _number(layer["params"])) for layer in result["layers"]]
     rows += [(weight["name"], shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
     if rows:
