@@ -275,7 +275,27 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import code_lenses
 
-        return code_lenses(report, snapshot.index)
+        probe = snapshot.settings.probe and snapshot.settings.trusted
+        return code_lenses(report, snapshot.index, snapshot.uri, probe)
+
+    @server.command("keraslens.probe")
+    async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
+        """Count ``target`` with real Keras in the sandboxed worker, on demand (code lens)."""
+        snapshot = ls.documents.current.get(uri)
+        if snapshot is None:
+            return None
+        if not (snapshot.settings.probe and snapshot.settings.trusted):
+            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (setting `probe`, trusted workspaces only)"))
+            return None
+        from ..count_command import TargetError, probe_target
+
+        try:  # TensorFlow runs in the worker process; this thread only waits for its answer
+            result = await asyncio.to_thread(probe_target, snapshot.text, snapshot.path, target, [], {}, None, snapshot.analysis_settings)
+        except TargetError as exc:
+            result = {"target": target, "status": "unknown", "reason": str(exc), "total": None}
+        total = f"{result['total']:,} params (exact, real Keras)" if result["status"] == "exact" else f"not counted: {result['reason']}"
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {total}"))
+        return result
 
     return server
 
