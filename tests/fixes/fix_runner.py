@@ -52,7 +52,7 @@ def run(job: dict) -> dict:
     params = int(model.count_params())
     x = np.random.default_rng(0).random((2, *model.input_shape[1:])).astype("float32")
     weights = list(model.trainable_weights)
-    before = [np.array(w.numpy()) for w in weights]
+    before = [np.array(w.numpy(), copy=True) for w in weights]  # a copy, never a view of the live buffer
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.square(model(x, training=True) - 1.0))
     grads = tape.gradient(loss, weights)

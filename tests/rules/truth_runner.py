@@ -127,12 +127,17 @@ def tracked(layer, *objs):
     return True
 
 
+def _snapshot(variable):
+    # A private copy: `np.array(variable)` may alias the live buffer, which `assign_sub` then updates too.
+    return np.array(variable.numpy(), copy=True)
+
+
 def trains(layer, shape):
     x = _batch(shape)
     layer(x)
     weights = list(layer.trainable_weights)
     assert weights, "no trainable weights"
-    before = [np.array(w) for w in weights]
+    before = [_snapshot(w) for w in weights]
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(tf.square(layer(x) - 1.0))  # -1: zero-initialised weights still get a gradient
     grads = tape.gradient(loss, weights)
@@ -140,7 +145,7 @@ def trains(layer, shape):
     assert not missing, f"no gradient for {missing}"
     for w, g in zip(weights, grads):
         w.assign_sub(0.01 * tf.convert_to_tensor(g))
-    unchanged = [w.name for w, b in zip(weights, before) if np.array_equal(np.array(w), b)]
+    unchanged = [w.name for w, b in zip(weights, before) if np.array_equal(_snapshot(w), b)]
     assert not unchanged, f"not changed by a step: {unchanged}"
     return True
 

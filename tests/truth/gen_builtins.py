@@ -38,13 +38,12 @@ numeric suffixes. A configuration that fails to build stops the generator with i
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
-from flavor_worker import run_worker
+from flavor_worker import generate as run_corpus
+from flavor_worker import generator_main
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -458,49 +457,11 @@ def _normalized(e: dict) -> dict:
 
 
 def generate() -> dict:
-    corpus = [_normalized(e) for e in CORPUS]
-    by_flavor: dict[str, list[dict]] = {}
-    for entry in corpus:
-        by_flavor.setdefault(entry["flavor"], []).append(entry)
-    versions, results = {}, {}
-    for flavor, jobs in by_flavor.items():
-        out = run_worker(__file__, flavor, jobs)
-        versions[flavor] = out["versions"]
-        for r in out["results"]:
-            results[_key(r)] = r
-    entries = [results[_key(e)] for e in corpus]
-    return {"generated_by": "tests/truth/gen_builtins.py", "versions": versions, "entries": entries}
+    return run_corpus(__file__, [_normalized(e) for e in CORPUS], _key)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--check", action="store_true", help="compare with builtins.json instead of writing it")
-    args = parser.parse_args()
-    if args.worker:
-        _worker()
-        return 0
-    keys = [_key(_normalized(e)) for e in CORPUS]
-    if len(set(keys)) != len(keys):
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        raise SystemExit(f"duplicate corpus entries: {dupes}")
-    start = time.monotonic()
-    data = generate()
-    elapsed = time.monotonic() - start
-    flavors: dict[str, int] = {}
-    for e in data["entries"]:
-        flavors[e["flavor"]] = flavors.get(e["flavor"], 0) + 1
-    summary = ", ".join(f"{f}: {n}" for f, n in flavors.items())
-    if args.check:
-        old = {_key(e): e for e in json.loads(OUT.read_text())["entries"]}
-        diffs = [e for e in data["entries"] if old.get(_key(e)) != e]
-        for e in diffs:
-            print("differs:", e["flavor"], e["layer"], e["args"], e["kwargs"], e["input_shape"], e["total"])
-        print(f"{len(data['entries'])} entries ({summary}); {len(diffs)} differ; {elapsed:.1f}s")
-        return 1 if diffs else 0
-    OUT.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(data['entries'])} entries ({summary}) in {elapsed:.1f}s")
-    return 0
+    return generator_main(__doc__, OUT, generate, _worker, _key, "flavor", lambda e: (e["flavor"], e["layer"], e["args"], e["kwargs"], e["input_shape"], e["total"]))
 
 
 if __name__ == "__main__":

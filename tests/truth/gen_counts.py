@@ -31,13 +31,12 @@ corpus: the generator stops with the traceback instead of writing a partial file
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
-from flavor_worker import run_worker
+from flavor_worker import generate as run_corpus
+from flavor_worker import generator_main
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -255,17 +254,7 @@ def _worker() -> None:
 
 
 def generate() -> dict:
-    by_flavor: dict[str, list[dict]] = {}
-    for entry in CORPUS:
-        by_flavor.setdefault(entry["flavor"], []).append(entry)
-    versions, results = {}, {}
-    for flavor, jobs in by_flavor.items():
-        out = run_worker(__file__, flavor, jobs, drop_env=("KERASLENS_TRUTH_HIDDEN",))
-        versions[flavor] = out["versions"]
-        for r in out["results"]:
-            results[_key(r)] = r
-    entries = [results[_key(e)] for e in CORPUS]
-    return {"generated_by": "tests/truth/gen_counts.py", "versions": versions, "entries": entries}
+    return run_corpus(__file__, CORPUS, _key, drop_env=("KERASLENS_TRUTH_HIDDEN",))
 
 
 def _key(e: dict) -> str:
@@ -273,33 +262,7 @@ def _key(e: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--check", action="store_true", help="compare with counts.json instead of writing it")
-    args = parser.parse_args()
-    if args.worker:
-        _worker()
-        return 0
-    keys = [_key(e) for e in CORPUS]
-    if len(set(keys)) != len(keys):
-        raise SystemExit("duplicate corpus entries")
-    start = time.monotonic()
-    data = generate()
-    elapsed = time.monotonic() - start
-    groups: dict[str, int] = {}
-    for e in data["entries"]:
-        groups[e["group"]] = groups.get(e["group"], 0) + 1
-    summary = ", ".join(f"{g}: {n}" for g, n in groups.items())
-    if args.check:
-        old = {_key(e): e for e in json.loads(OUT.read_text())["entries"]}
-        diffs = [e for e in data["entries"] if old.get(_key(e)) != e]
-        for e in diffs:
-            print("differs:", e["file"], e["target"], e.get("args"), e.get("kwargs"), e["total"])
-        print(f"{len(data['entries'])} entries ({summary}); {len(diffs)} differ; {elapsed:.1f}s")
-        return 1 if diffs else 0
-    OUT.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(data['entries'])} entries ({summary}) in {elapsed:.1f}s")
-    return 0
+    return generator_main(__doc__, OUT, generate, _worker, _key, "group", lambda e: (e["file"], e["target"], e.get("args"), e.get("kwargs"), e["total"]))
 
 
 if __name__ == "__main__":

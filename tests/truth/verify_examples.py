@@ -108,8 +108,8 @@ def gradient_step(module, obj, check: dict) -> dict:
     x = tf.random.normal(concrete(input_shape_of(obj, check.get("input_shape")), batch=4))
     tracked = list(obj.trainable_weights)
     watched = [eval(expr, {"obj": obj, "module": module}) for expr in check.get("watch", [])]  # noqa: S307 - our own expressions
-    before = [np.array(v) for v in tracked]
-    watched_before = [np.array(v) for v in watched]
+    before = [np.array(v.numpy(), copy=True) for v in tracked]
+    watched_before = [np.array(v.numpy(), copy=True) for v in watched]
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.square(obj(x, training=True)))
     grads = tape.gradient(loss, tracked) if tracked else []
