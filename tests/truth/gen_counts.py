@@ -93,6 +93,7 @@ models("batchnorm.py", "mlp_bn", "conv_bn", "chan_bn")
 models("autoencoder.py", "encoder", "decoder", "autoencoder")
 models("tfkeras_style.py", "model_separate", "model_shared", "half_tracked", "seq")
 models("reuse_and_loops.py", "seq_shared", "seq_builtin_twice", "blocks", "wide_blocks", "siamese_seq", "kwargs_embedding")
+models("rebind_and_branches.py", "module_rebound", "make_rebound", "make_branches")
 models("k2_models.py", "k2_custom", "k2_seq", "text", flavor="tf_keras")
 models("k2_subclass.py", "net", "frozen", flavor="tf_keras")
 
@@ -108,6 +109,7 @@ models(
     "fixed_width",
     group="edge-cases",
 )
+models("rebind_and_branches.py", "make_unknown_branch", "make_unknown_loop", group="edge-cases")
 
 # --- keras-hub layers in models -----------------------------------------------------------------
 HUB = {"group": "keras-hub"}

@@ -20,7 +20,7 @@ from .countmodel import (
     Status,
     WeightRow,
 )
-from .evaluate import LayerValue, SymbolicShape, Tensor, as_int
+from .evaluate import LayerValue, SymbolicShape, Tensor, as_int, truth
 from .facts import ModuleFacts
 from .graph import Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
@@ -306,7 +306,7 @@ class ModuleCounts:
     def _arguments(self, instance: LayerInstance) -> tuple[list | None, dict | None]:
         if not isinstance(instance.call, ast.Call):
             return [], {}  # `x + y`
-        env = self.scopes.env(instance.scope)
+        env = self.scopes.env(instance.scope, instance.call)
         env.update({name: Tensor(self.tensor_shape(tensor)) for name, tensor in instance.arg_tensors.items()})
         return self.scopes.evaluator._arguments(instance.call, env)
 
@@ -327,7 +327,7 @@ class ModuleCounts:
         return self.layers[key]
 
     def tensor_shape(self, tensor: GraphTensor | None):
-        if tensor is None:
+        if tensor is None or tensor.maybe:
             return None
         if tensor.input_call is not None:
             return self._input_shape(tensor.input_call, tensor.scope)
@@ -461,6 +461,22 @@ def count_report(analysis) -> CountReport:
         counts = module_counts(analysis)
         analysis.memo["report"] = _build_report(analysis.source, analysis.module, analysis.graph, analysis.flavor.flavor, counts)
     return analysis.memo["report"]
+
+
+def branch_decider(source: SourceFile, module: ModuleFacts, flavor: Flavor, scopes: ScopeValues):
+    """For ``build_graph``: which way an ``if`` in model-building code goes, when its test has a
+    certain value there: plain values, and the shapes of tensors made so far."""
+
+    def decide(test: ast.expr, scope: str, names: dict, graph: ModuleGraph) -> bool | None:
+        env = scopes.env(scope, test)
+        mentioned = {node.id for node in ast.walk(test) if isinstance(node, ast.Name)}
+        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, GraphTensor)}
+        if tensors:
+            counts = ModuleCounts(source, module, graph, flavor, scopes)  # the graph read up to this test
+            env.update({name: Tensor(counts.tensor_shape(tensor)) for name, tensor in tensors.items()})
+        return truth(scopes.evaluator.expr(test, env))
+
+    return decide
 
 
 def module_counts(analysis) -> ModuleCounts:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .config import DEFAULT, Settings
+from .counts import branch_decider
 from .facts import ModuleFacts, collect_module
 from .graph import ModuleGraph, build_graph
 from .interpret import Interpreter
@@ -99,7 +100,8 @@ def _context(source: SourceFile, settings: Settings) -> tuple[Context, FlavorCho
     module = collect_module(source, flavor.flavor, imports)
     kinds = {name: facts.kind for name, facts in module.classes.items()}
     scopes = ScopeValues(source.tree, Interpreter(module, None, flavor.flavor))
-    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes)
+    decide = branch_decider(source, module, flavor.flavor, scopes)
+    graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes, decide)
     return Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes}), flavor
 
 

@@ -9,7 +9,7 @@ of the file's own Model subclasses). Shapes are not computed here: ``counts`` do
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .resolve import ImportMap
 
@@ -51,6 +51,7 @@ class Tensor:
     producer: Application | None = None
     index: int | None = None  # element of a multi-output result
     scope: str = MODULE_SCOPE  # where an Input was made (its shape may use the function's values)
+    maybe: bool = False  # bound in a branch or loop: it may be another tensor, its shape is not known
 
 
 @dataclass(eq=False, slots=True)
@@ -103,14 +104,16 @@ class ModuleGraph:
         return found if found is not None else self.returns.get(name)
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None) -> ModuleGraph:
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None, decide=None) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
     whether an imported name is a layer class defined in another file; ``values`` (a
     ``scopes.ScopeValues``) knows loop lengths, so loops are unrolled, and takes the
-    arguments of helper functions, which are then read once per call."""
+    arguments of helper functions, which are then read once per call; ``decide(test, scope,
+    names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
+    the names bound so far and the graph read so far."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, {f.name: f for f in functions})
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, {f.name: f for f in functions}, decide)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
         reader.read(function.body, function.name)
@@ -119,8 +122,9 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions) -> None:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions, decide) -> None:
         self.graph = graph
+        self.decide = decide
         self.imports = imports
         self.layer_classes = layer_classes
         self.is_library_layer = is_library_layer
@@ -152,13 +156,17 @@ class _ScopeReader:
         elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
             for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
                 pass_scope = f"{scope}#{index}"
-                self.values.bind_iteration(pass_scope, scope, stmt.target, item)
+                self.values.bind_iteration(pass_scope, scope, stmt, item)
                 for inner in stmt.body:
                     self._statement(inner, pass_scope, env)
+        elif isinstance(stmt, ast.If) and self.decide is not None and (taken := self.decide(stmt.test, scope, env, self.graph)) is not None:
+            for inner in stmt.body if taken else stmt.orelse:  # `if x.shape[-1] != filters:` on a known shape
+                self._statement(inner, scope, env)
         elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
             # straight-line reading of nested blocks: enough to see what is built, not how many
             # times or on which path, so what happens there is marked as not certain
             repeated = not isinstance(stmt, ast.With)
+            before = dict(env)
             self.nesting += repeated
             try:
                 for block in ("body", "orelse", "finalbody"):
@@ -166,6 +174,10 @@ class _ScopeReader:
                         self._statement(inner, scope, env)
             finally:
                 self.nesting -= repeated
+            if repeated:  # after the block, a tensor rebound in it is one of several
+                for name, value in env.items():
+                    if isinstance(value, Tensor) and before.get(name) is not value:
+                        env[name] = replace(value, maybe=True)
 
     def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
         if isinstance(target, ast.Name):

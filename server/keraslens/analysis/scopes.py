@@ -3,35 +3,59 @@
 ``width = 64`` at module level, or ``def make(depth=3): ... width = 2 * depth``, give
 values that layer arguments, ``keras.Input`` shapes and ``range(depth)`` loops use. A
 function counts as called with its defaults; a name bound in a branch or loop is unknown.
+Values are read where they are used: after ``n = 3; Dense(n); n = 5`` the first layer
+still has 3 units.
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from .evaluate import UNKNOWN
+from .graph import MODULE_SCOPE
 from .interpret import Interpreter
 
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
+
+
+@dataclass(slots=True)
+class _Timeline:
+    """The values at a scope's start, then each binding in source order with where it takes effect."""
+
+    start: dict[str, object]
+    steps: list[tuple[tuple[int, int], str, object]]
+
+    def at(self, node: ast.AST | None) -> dict[str, object]:
+        env = dict(self.start)
+        position = _position(node)
+        for where, name, value in self.steps:
+            if position is not None and where > position:
+                break
+            env[name] = value
+        return env
 
 
 class ScopeValues:
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
         self.evaluator = evaluator
-        self.constants = self._plain_values(tree.body, {})
-        self._scopes: dict[str, dict[str, object]] = {}
+        module = self._timeline(tree.body, {})
+        # functions run after the module code: they see the module names that are bound once
+        bound = [name for _, name, _ in module.steps]
+        self.constants = {name: value for name, value in module.at(None).items() if bound.count(name) == 1}
+        self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: module}
 
-    def env(self, scope: str) -> dict[str, object]:
-        """A copy of the values visible in ``scope`` (a module-level function name, or the module)."""
+    def env(self, scope: str, at: ast.AST | None = None) -> dict[str, object]:
+        """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
+        ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end."""
         if scope not in self._scopes:
-            env = dict(self.constants)
             function = next((s for s in self.tree.body if isinstance(s, ast.FunctionDef) and s.name == scope), None)
+            start = dict(self.constants)
             if function is not None:
-                env.update(_parameter_defaults(function, self.evaluator))
-                env = self._plain_values(function.body, env)
-            self._scopes[scope] = env
-        return dict(self._scopes[scope])
+                start.update(_parameter_defaults(function, self.evaluator))
+            self._scopes[scope] = self._timeline(function.body if function is not None else [], start)
+        return self._scopes[scope].at(at)
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
         """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
@@ -44,13 +68,13 @@ class ScopeValues:
         else:
             env.update(zip(params, args))
             env.update({name: value for name, value in kwargs.items() if name in params})
-        self._scopes[scope] = self._plain_values(function.body, env)
+        self._scopes[scope] = self._timeline(function.body, env)
 
     def value(self, node: ast.expr, scope: str):
-        return self.evaluator.expr(node, self.env(scope))
+        return self.evaluator.expr(node, self.env(scope, node))
 
     def arguments(self, call: ast.Call, scope: str) -> tuple[list | None, dict | None]:
-        return self.evaluator._arguments(call, self.env(scope))
+        return self.evaluator._arguments(call, self.env(scope, call))
 
     def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
         """What ``for ... in range(...)`` iterates over, when known and short enough to unroll."""
@@ -59,24 +83,31 @@ class ScopeValues:
         value = self.value(iterable, scope)
         return list(value) if isinstance(value, range) and len(value) <= MAX_UNROLL else None
 
-    def bind_iteration(self, scope: str, parent: str, target: ast.expr, item: object) -> None:
-        """The values in one unrolled pass of a loop: the parent's, with the loop variable set."""
-        env = self.env(parent)
-        if isinstance(target, ast.Name):
-            env[target.id] = item
-        self._scopes[scope] = env
+    def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
+        """The values in one unrolled pass of ``loop``: the parent's there, the loop variable set."""
+        env = self.env(parent, loop.target)
+        if isinstance(loop.target, ast.Name):
+            env[loop.target.id] = item
+        self._scopes[scope] = self._timeline(loop.body, env)
 
-    def _plain_values(self, body: list[ast.stmt], env: dict) -> dict[str, object]:
+    def _timeline(self, body: list[ast.stmt], start: dict[str, object]) -> _Timeline:
         """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
+        env, steps = dict(start), []
         for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 value = self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN
                 env[stmt.targets[0].id] = value
+                steps.append(((stmt.end_lineno, stmt.end_col_offset), stmt.targets[0].id, value))
             elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.For | ast.While | ast.If | ast.With | ast.Try):
                 for node in ast.walk(stmt):  # a name bound in a branch or loop is no longer plain
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                         env[node.id] = UNKNOWN
-        return env
+                        steps.append(((stmt.lineno, stmt.col_offset), node.id, UNKNOWN))
+        return _Timeline(start, steps)
+
+
+def _position(node: ast.AST | None) -> tuple[int, int] | None:
+    return (node.lineno, node.col_offset) if node is not None and hasattr(node, "lineno") else None
 
 
 def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> dict[str, object]:
