@@ -8,6 +8,7 @@ once. Every number carries a status: ``exact`` only when nothing was guessed.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from . import builtins as builtin_layers
@@ -22,7 +23,7 @@ from .countmodel import (
 )
 from .evaluate import LayerValue, SymbolicShape, Tensor, as_int, truth
 from .facts import ModuleFacts
-from .graph import Application, LayerInstance, Model, ModuleGraph
+from .graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph
 from .graph import Tensor as GraphTensor
 from .interpret import (
     SEQUENTIAL,
@@ -34,7 +35,7 @@ from .interpret import (
 from .library import layer_class_home
 from .resolve import Flavor
 from .scopes import ScopeValues
-from .source import SourceFile, Span
+from .source import SourceFile, Span, walk
 from .symbolic import Expr
 
 WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
@@ -297,6 +298,7 @@ class ModuleCounts:
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
+        self._names: dict[str, dict[str, list[ast.Name]]] = {}
         for application in graph.applications:
             self._apply(application)
         for model in graph.models:
@@ -405,6 +407,23 @@ class ModuleCounts:
             return (None, as_int(length)) if length is not None and as_int(length) is not None else None
         input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
+
+    def names_in(self, function: str) -> dict[str, list[ast.Name]]:
+        """The ``Name`` nodes of a top-level function, or, for the module, of everything outside
+        classes (a class's methods have names of their own), by name; indexed on first use."""
+        if function not in self._names:
+            body = self.source.tree.body
+            if function == MODULE_SCOPE:
+                statements = [s for s in body if not isinstance(s, ast.ClassDef)]
+            else:
+                statements = [s for s in body if isinstance(s, ast.FunctionDef) and s.name == function]
+            index: dict[str, list[ast.Name]] = {}
+            for statement in statements:
+                for node in walk(statement):
+                    if isinstance(node, ast.Name):
+                        index.setdefault(node.id, []).append(node)
+            self._names[function] = index
+        return self._names[function]
 
     # -- reports ---------------------------------------------------------------------------------
     def instance_count(self, instance: LayerInstance) -> Count:
@@ -567,7 +586,8 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
 def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
-    return [counts.source.span(node) for node in counts.source.name_uses(model.var)]
+    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
+    return [counts.source.span(node) for node in counts.names_in(function).get(model.var, [])]
 
 
 def shape_text(shape) -> str:

@@ -83,11 +83,13 @@ def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     for rule in RULES:
         if settings.enabled(rule.code):
             findings.extend(rule.check(view if rule.code in COUNT_BASED else full))
+    # file-wide `# keraslens: ignore-file[...]` comments, found once (case-insensitive, like SUPPRESS)
+    file_wide = _file_suppressions(source) if findings and "keraslens" in source.text.lower() else []
     findings = [
         finding
         for finding in findings
         if settings.enabled(finding.code)
-        and not _suppressed(source, finding)
+        and not _suppressed(source, finding, file_wide)
         and not (finding.class_name in partial and finding.code in ABSENCE_BASED)
     ]
     findings.sort(key=lambda f: (f.span.line, f.span.col, f.code))
@@ -130,12 +132,12 @@ def _syntax_finding(problem) -> Finding:
     return Finding(code, name, Severity.ERROR, f"{problem.message}; the rest of the file is still checked", problem.span)
 
 
-def _suppressed(source: SourceFile, finding: Finding) -> bool:
+def _suppressed(source: SourceFile, finding: Finding, file_wide: list[re.Match]) -> bool:
     for line_number in {finding.span.line, finding.span.end_line}:
         match = SUPPRESS.search(source.line_text(line_number))
         if match and not match.group("file") and _matches(match, finding.code):
             return True
-    return any(_matches(match, finding.code) for match in _file_suppressions(source))
+    return any(_matches(match, finding.code) for match in file_wide)
 
 
 def _file_suppressions(source: SourceFile) -> list[re.Match]:

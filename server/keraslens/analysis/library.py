@@ -13,10 +13,13 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .facts import ModuleFacts
 from .resolve import ImportMap
 from .source import content_hash
+
+if TYPE_CHECKING:
+    from .facts import ModuleFacts
 
 MAX_HOPS = 6  # re-exports followed before giving up
 _NOT_LIBRARY = ("keras.", "tensorflow.", "numpy.", "builtins.", "jax.", "torch.")

@@ -1,10 +1,13 @@
 """Bases imported from other files: ``class A(MyBase)`` where ``MyBase`` lives elsewhere.
 
-jedi follows the import (``Script.goto(..., follow_imports=True)``) to the defining file,
-of the user's project or an installed package; that file's class is then classified
-like a class of the current file, following its own bases (local or imported) up to
-Keras. Parsed files are cached by content; jedi answers by (file, text, position).
-jedi is imported on first use only: most files never need it.
+A base imported by a plain module-level import is looked up on the search path like
+``library`` does (the file's folder, then ``sys.path``); when that finds nothing and the
+package may still exist (in a folder above, or anything that is not a plain import), jedi
+follows the import (``Script.goto(..., follow_imports=True)``) to the defining file, of
+the user's project or an installed package. That file's class is then classified like a
+class of the current file, following its own bases (local or imported) up to Keras.
+Parsed files are cached by content; answers by import and folder, or (file, text,
+position). jedi is imported on first use only: most files never need it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .library import find_class
 from .resolve import ImportMap, is_layer_base, is_model_base
 from .source import SourceFile, content_hash
 
@@ -61,11 +65,12 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
         return None
     # jedi columns are characters; ask at the last character of the (dotted) name
     line, col = base.end_lineno or base.lineno, source.char_col(base.end_lineno or base.lineno, base.end_col_offset or 0) - 1
-    key = _import_key(source, base) or (source.path, text_hash, line, col)
+    imported = _imported_name(source, base)
+    key = ("import", os.path.dirname(source.path), imported) if imported else (source.path, text_hash, line, col)
     if key not in _goto_cache:
         if len(_goto_cache) > MAX_CACHED:
             clear_caches()
-        _goto_cache[key] = _goto(source, line, col)
+        _goto_cache[key] = _locate(source, imported, line, col)
     found = _goto_cache[key]
     if found is None or found in seen:
         return None
@@ -79,31 +84,54 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
     return _class_cache[cache_key]
 
 
-def _import_key(source: SourceFile, base: ast.expr) -> tuple | None:
-    """A cache key shared by every file of one directory for ``from pkg import Name`` bases.
-
-    jedi re-parses the whole file for each lookup (~50 ms); files of a package often
-    subclass the same imported base. Only a name bound once, by an absolute from-import at
-    module level, qualifies: then the answer depends on the import and the directory alone.
-    """
-    if not isinstance(base, ast.Name):
+def _imported_name(source: SourceFile, base: ast.expr) -> str | None:
+    """``pkg.mod.Name`` (``.mod.Name`` when relative) for a base whose first name is bound once,
+    by a module-level import; then where it leads depends on that name and the folder alone."""
+    root, attributes = base, []
+    while isinstance(root, ast.Attribute):
+        attributes.insert(0, root.attr)
+        root = root.value
+    if not isinstance(root, ast.Name):
         return None
     bindings = []
     for stmt in source.tree.body:
         if isinstance(stmt, ast.ImportFrom | ast.Import):
-            bindings += [(stmt, alias) for alias in stmt.names if (alias.asname or alias.name.split(".")[0]) == base.id]
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and stmt.name == base.id:
+            bindings += [(stmt, alias) for alias in stmt.names if (alias.asname or alias.name.split(".")[0]) == root.id]
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and stmt.name == root.id:
             return None
         elif isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and any(
-            isinstance(n, ast.Name) and n.id == base.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+            isinstance(n, ast.Name) and n.id == root.id and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)
         ):
             return None
     if len(bindings) != 1:
         return None
     stmt, alias = bindings[0]
-    if not isinstance(stmt, ast.ImportFrom) or stmt.level or not stmt.module:
-        return None
-    return ("from-import", os.path.dirname(source.path), stmt.module, alias.name)
+    if isinstance(stmt, ast.ImportFrom):
+        package = "." * stmt.level + (f"{stmt.module}." if stmt.module else "")
+        first = package + alias.name
+    else:
+        first = alias.name if alias.asname else alias.name.split(".")[0]
+    return ".".join([first, *attributes])
+
+
+def _locate(source: SourceFile, imported: str | None, line: int, col: int) -> tuple[str, str] | None:
+    """(file, class name) that a base refers to: on the search path first, then with jedi."""
+    if imported is not None:
+        found = find_class(imported, source.path)
+        if found is not None:
+            return found.path, found.name
+        if not imported.startswith(".") and not _package_exists(imported.split(".")[0], Path(source.path).parent):
+            return None  # not installed, not in the project: jedi would not find it either
+    return _goto(source, line, col)
+
+
+def _package_exists(top: str, folder: Path) -> bool:
+    """Whether ``top`` is a module or package in the file's folder, a folder above it (a project
+    root jedi would add), or on ``sys.path``."""
+    for root in [folder, *folder.parents, *map(Path, filter(None, sys.path))]:
+        if (root / top).is_dir() or any((root / f"{top}{suffix}").is_file() for suffix in (".py", ".pyi")):
+            return True
+    return False
 
 
 def _goto(source: SourceFile, line: int, col: int) -> tuple[str, str] | None:

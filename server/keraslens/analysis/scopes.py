@@ -10,13 +10,15 @@ still has 3 units.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from .evaluate import UNKNOWN
 from .graph import MODULE_SCOPE
 from .interpret import Interpreter
 
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
+CHECKPOINT = 32  # steps between the stored environments of a scope
 
 
 @dataclass(slots=True)
@@ -25,15 +27,24 @@ class _Timeline:
 
     start: dict[str, object]
     steps: list[tuple[tuple[int, int], str, object]]
+    _envs: dict[int, dict[str, object]] = field(default_factory=dict)  # by how many steps apply
 
     def at(self, node: ast.AST | None) -> dict[str, object]:
-        env = dict(self.start)
         position = _position(node)
-        for where, name, value in self.steps:
-            if position is not None and where > position:
-                break
-            env[name] = value
+        count = len(self.steps) if position is None else bisect_right(self.steps, position, key=lambda step: step[0])
+        env = dict(self._checkpoint(count - count % CHECKPOINT))
+        env.update((name, value) for _, name, value in self.steps[count - count % CHECKPOINT : count])
         return env
+
+    def _checkpoint(self, count: int) -> dict[str, object]:
+        """The values after ``count`` steps (a multiple of CHECKPOINT): long module code stays linear."""
+        done = max((c for c in self._envs if c <= count), default=None)
+        env = dict(self.start) if done is None else self._envs[done]
+        for reached in range(0 if done is None else done + CHECKPOINT, count + 1, CHECKPOINT):
+            env = dict(env)
+            env.update((name, value) for _, name, value in self.steps[max(reached - CHECKPOINT, 0) : reached])
+            self._envs[reached] = env
+        return self._envs[count]
 
 
 class ScopeValues:

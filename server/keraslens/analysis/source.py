@@ -83,7 +83,6 @@ class SourceFile:
     syntax_problems: list[SyntaxProblem] = field(init=False)
     _line_is_ascii: list[bool] = field(init=False, repr=False)
     _blocks: dict[int, list[ast.stmt]] | None = field(init=False, repr=False, default=None)
-    _names: dict[str, list[ast.Name]] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.lines = split_lines(self.text)
@@ -120,14 +119,6 @@ class SourceFile:
                         self._blocks.update((id(item), block) for item in block)
         return self._blocks.get(id(statement))
 
-    def name_uses(self, name: str) -> list[ast.Name]:
-        """Every ``Name`` node spelling ``name``; indexed on first use."""
-        if self._names is None:
-            self._names = {}
-            for node in walk(self.tree):
-                if isinstance(node, ast.Name):
-                    self._names.setdefault(node.id, []).append(node)
-        return self._names.get(name, [])
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ""
