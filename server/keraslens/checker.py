@@ -81,7 +81,10 @@ def check_file(path: Path, settings: Settings, fix: bool = False) -> FileResult:
         fixed, applied = fix_text(text, str(path), settings)
         if applied:
             result.original_text, result.fixed_text, result.applied, text = text, fixed, applied, fixed
-    result.findings.extend(analyze(text, str(path), settings).findings)
+    try:
+        result.findings.extend(analyze(text, str(path), settings).findings)
+    except Exception as exc:  # a defect of ours must not stop the run: the other files are still checked
+        result.findings.append(_file_problem("KL903", "internal-error", f"keraslens could not analyse this file ({type(exc).__name__}: {exc}); please report it", Severity.WARNING))
     if decoded.problem:
         result.findings.insert(0, _file_problem("KL902", "decode-problem", decoded.problem, Severity.WARNING))
     return result

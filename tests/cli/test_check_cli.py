@@ -282,6 +282,38 @@ def test_bad_input_is_reported_never_fatal(tmp_path, capsys):
     assert by_file["nul.py"] <= {"KL900", "KL902"} and by_file["nul.py"]
 
 
+def test_modules_that_use_each_other_s_layers(tmp_path, capsys):
+    """a.py makes b's layer and b.py makes a's: each home is read for its classes only, never
+    re-entered (this once recursed without end)."""
+    write(tmp_path / "a.py", "import keras\nfrom b import B\n\n\nclass A(keras.layers.Layer):\n    pass\n\n\nx = B()\n")
+    write(tmp_path / "b.py", "import keras\nimport tensorflow as tf\nfrom a import A\n\n\nclass B(keras.layers.Layer):\n    pass\n\n\ny = A()\n" + BUGGY.split("\n", 2)[2])
+    code, findings = check_json(capsys, tmp_path, "--jobs", "1")
+    assert code == 1
+    assert {(Path(f["path"]).name, f["code"]) for f in findings} == {("b.py", "KL101"), ("b.py", "KL106")}
+
+
+def test_an_internal_error_is_reported_and_the_other_files_checked(tmp_path, capsys, monkeypatch):
+    """A defect of the analysis (simulated for one file) becomes a KL903 warning for that file."""
+    import keraslens.checker as checker
+
+    real = checker.analyze
+
+    def failing_for_one(text, path, settings):
+        if path.endswith("trigger.py"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, path, settings)
+
+    monkeypatch.setattr(checker, "analyze", failing_for_one)
+    write(tmp_path / "trigger.py", CLEAN)
+    write(tmp_path / "fine.py", BUGGY)
+    code, findings = check_json(capsys, tmp_path, "--jobs", "1")
+    assert code == 1
+    trigger = [f for f in findings if f["path"].endswith("trigger.py")]
+    assert [(f["code"], f["severity"]) for f in trigger] == [("KL903", "warning")]
+    assert "RecursionError" in trigger[0]["message"]
+    assert {f["code"] for f in findings if f["path"].endswith("fine.py")} == {"KL101", "KL106"}
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
 def test_unreadable_file(tmp_path, capsys):
     path = write(tmp_path / "secret.py", BUGGY)

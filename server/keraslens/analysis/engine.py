@@ -7,7 +7,6 @@ on every keystroke of an unchanged document for free.
 from __future__ import annotations
 
 import ast
-import copy
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from .library import layer_class_home
 from .resolve import FlavorChoice, ImportMap, choose_flavor
 from .rules import RULES, Context, Finding, Severity
 from .scopes import ScopeValues
-from .source import SourceFile, content_hash
+from .source import SourceFile, content_hash, partially_parsed_classes, without_classes
 
 SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
 SYNTAX_ERROR = ("KL900", "syntax-error")
@@ -73,12 +72,12 @@ def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> 
 
 def _analyze(text: str, path: str, settings: Settings) -> Analysis:
     source = SourceFile(text, path)
-    partial = _partially_parsed_classes(source)
+    partial = partially_parsed_classes(source)
     full, flavor = _context(source, settings)
     # Counts must never be computed from a class that lost a member to a syntax error (a
     # wrong "exact" number): counts, hovers and count-based rules see the file without
     # such classes; the other rules still check what parsed of them.
-    view = full if not partial else _context(_without_classes(source, partial), settings)[0]
+    view = full if not partial else _context(without_classes(source, partial), settings)[0]
     findings = [_syntax_finding(problem) for problem in source.syntax_problems]
     for rule in RULES:
         if settings.enabled(rule.code):
@@ -105,26 +104,6 @@ def _context(source: SourceFile, settings: Settings) -> tuple[Context, FlavorCho
     decide = branch_decider(source, module, flavor.flavor, scopes)
     graph = build_graph(source.tree, imports, kinds, lambda ref: layer_class_home(ref, module) is not None, scopes, decide)
     return Context(source, module, flavor.flavor, graph, settings, memo={"scopes": scopes}), flavor
-
-
-def _without_classes(source: SourceFile, names: set[str]) -> SourceFile:
-    """The same document with the named top-level classes left out of its tree."""
-    view = copy.copy(source)
-    body = [node for node in source.tree.body if not (isinstance(node, ast.ClassDef) and node.name in names)]
-    view.tree = ast.Module(body=body, type_ignores=[])
-    return view
-
-
-def _partially_parsed_classes(source: SourceFile) -> set[str]:
-    """Top-level classes rebuilt without a member that does not parse (see source.py)."""
-    if not source.syntax_problems:
-        return set()
-    lines = [problem.span.line for problem in source.syntax_problems]
-    return {
-        node.name
-        for node in source.tree.body
-        if isinstance(node, ast.ClassDef) and any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines)
-    }
 
 
 def _syntax_finding(problem) -> Finding:

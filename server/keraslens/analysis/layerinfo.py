@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from .builtins import TABLE, WEIGHTLESS
 from .facts import ClassFacts, ModuleFacts
+from .resolve import Flavor
 
 # built-ins whose build() always creates weights: a subclass must let it run.
 # Attention creates none with its defaults (use_scale=False, score_mode="dot"); Keras's own
@@ -20,6 +21,43 @@ def is_weightless(ref: str, module: ModuleFacts) -> bool:
     if ref in module.classes:
         return False
     return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[-1] in WEIGHTLESS
+
+
+# weightless built-ins that still hold state in Keras 3: a SeedGenerator's variable
+_SEEDED = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
+_STATELESS_PREPROCESSING = frozenset({"Resizing", "CenterCrop"})  # not counted (no table entry), no state either
+_PLAIN_BASES = frozenset({"keras.layers.Layer", "keras.Layer"})
+
+
+def is_stateless(ref: str, module: ModuleFacts, flavor: Flavor) -> bool:
+    """Whether making the layer creates no variable at all (weights, seed state): then making a
+    new one on every call costs nothing but time. Checked with real Keras (KL103's fixtures)."""
+    if ref in module.classes:
+        return _stateless_class(module.classes[ref], module, flavor, set())
+    if not ref.startswith("keras.layers."):
+        return False
+    name = ref.rsplit(".", 1)[-1]
+    if name in _STATELESS_PREPROCESSING:
+        return True
+    return name in WEIGHTLESS and not (flavor is Flavor.KERAS3 and name in _SEEDED)
+
+
+def _stateless_class(facts: ClassFacts, module: ModuleFacts, flavor: Flavor, seen: set[str]) -> bool:
+    """A class of this file that makes no weight and holds only stateless sublayers, on a plain
+    ``Layer`` base (a built-in or imported base may make state of its own)."""
+    if facts.name in seen:
+        return False
+    seen.add(facts.name)
+    for current in _chain(facts, module):
+        if current.weights or current.external_bases or not set(current.keras_bases) <= _PLAIN_BASES:
+            return False
+        for site in current.sublayers:
+            if site.class_ref in module.classes:
+                if not _stateless_class(module.classes[site.class_ref], module, flavor, seen):
+                    return False
+            elif not is_stateless(site.class_ref, module, flavor):
+                return False
+    return True
 
 
 def _chain(facts: ClassFacts, module: ModuleFacts) -> Iterator[ClassFacts]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import ast
 import sys
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .resolve import ImportMap
-from .source import content_hash
+from .resolve import ImportMap, choose_flavor
+from .source import SourceFile, content_hash, partially_parsed_classes, without_classes
 
 if TYPE_CHECKING:
     from .facts import ModuleFacts
 
 MAX_HOPS = 6  # re-exports followed before giving up
+MAX_HOMES = 256  # library modules whose facts are kept
 _NOT_LIBRARY = ("keras.", "tensorflow.", "numpy.", "builtins.", "jax.", "torch.")
 
 
@@ -34,6 +36,7 @@ class ClassLocation:
 
 _lock = threading.Lock()
 _found: dict[tuple[str, str], ClassLocation | None] = {}
+_homes: OrderedDict[tuple[str, str], ModuleFacts] = OrderedDict()  # (path, content hash) -> facts
 
 
 def find_class(qualified: str, origin: str) -> ClassLocation | None:
@@ -59,12 +62,31 @@ def layer_class_home(ref: str, module: ModuleFacts) -> tuple[ModuleFacts, str] |
     location = find_class(ref, module.source.path)
     if location is None:
         return None
-    from .engine import (
-        analyze,  # the engine's rules count with this module: import late
-    )
-
-    home = analyze(location.text, location.path).module
+    home = _home_facts(location)
     return (home, location.name) if location.name in home.classes else None
+
+
+def _home_facts(location: ClassLocation) -> ModuleFacts:
+    """The facts of a module defining library classes: only what counting its classes needs
+    (no functional graph, no rules), so modules that use each other's classes never recurse."""
+    from .facts import collect_module  # facts resolves bases through project, which uses find_class
+
+    key = (location.path, content_hash(location.text))
+    with _lock:
+        cached = _homes.get(key)
+        if cached is not None:
+            _homes.move_to_end(key)
+            return cached
+    source = SourceFile(location.text, location.path)
+    # like the engine: a class that lost a member to a syntax error is never counted
+    source = without_classes(source, partially_parsed_classes(source))
+    imports = ImportMap.from_module(source.tree)
+    facts = collect_module(source, choose_flavor(imports).flavor, imports)
+    with _lock:
+        _homes[key] = facts
+        while len(_homes) > MAX_HOMES:
+            _homes.popitem(last=False)
+    return facts
 
 
 def _follow(qualified: str, folder: Path, hops: int) -> ClassLocation | None:

@@ -344,3 +344,23 @@ def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
 
 def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=16).hexdigest()
+
+
+def without_classes(source: SourceFile, names: set[str]) -> SourceFile:
+    """The same document with the named top-level classes left out of its tree."""
+    view = copy.copy(source)
+    body = [node for node in source.tree.body if not (isinstance(node, ast.ClassDef) and node.name in names)]
+    view.tree = ast.Module(body=body, type_ignores=[])
+    return view
+
+
+def partially_parsed_classes(source: SourceFile) -> set[str]:
+    """Top-level classes rebuilt without a member that does not parse (see ``parse_with_recovery``)."""
+    if not source.syntax_problems:
+        return set()
+    lines = [problem.span.line for problem in source.syntax_problems]
+    return {
+        node.name
+        for node in source.tree.body
+        if isinstance(node, ast.ClassDef) and any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lines)
+    }

@@ -7,7 +7,7 @@ import re
 
 from ..facts import ClassFacts, Phase, SublayerSite, TargetKind, WeightKind, WeightSite
 from ..fixes import Applicability, Edit, Fix
-from ..layerinfo import is_weightless
+from ..layerinfo import is_stateless
 from ..relocate import RESERVED, Relocation, Unmovable
 from ..resolve import Flavor
 from .base import Context, Rule
@@ -63,6 +63,11 @@ class StateCreatedInCall(Rule):
     created once, counted and trained, instead of freshly drawn on every call: what the
     code needs, but a different computation and a new attribute name.
 
+    A layer that makes no variable at all (`Resizing`, `Flatten`, a custom layer without
+    weights) is not reported: a new one per call costs only time. Keras 3's dropout and
+    noise layers do make one (their seed state), so they are reported there; tf_keras's
+    do not.
+
     No fix when the arguments use values only `call()` has (other than the input's
     shape), when the creation sits in a loop or another block, or in a helper method.
 
@@ -80,7 +85,7 @@ class StateCreatedInCall(Rule):
                 if not _only_in_call(site.phases):
                     continue
                 if isinstance(site, SublayerSite):
-                    if is_weightless(site.class_ref, ctx.module):
+                    if is_stateless(site.class_ref, ctx.module, ctx.flavor):
                         continue
                     what = f"a new `{site.class_ref.rsplit('.', 1)[-1]}` layer"
                 elif site.kind in STATE_KINDS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..edits import add_super_call, header_span
+from ..facts import ClassFacts, Phase, TargetKind
 from ..fixes import Applicability, Fix
 from ..layerinfo import weighted_builtin_base
 from .base import Context, Rule
@@ -36,6 +37,11 @@ class SubclassBuildSkipsSuper(Rule):
             self.scale = self.add_weight(shape=(), initializer="ones")
     ```
 
+    A `build()` that makes the base's state itself, under the names the base's own
+    `build()` uses (`self._kernel`, `self._query_dense`, ... in Keras 3; `self.kernel` in
+    tf_keras), is not reported: keras-hub's attention layers re-make `MultiHeadAttention`'s
+    projections that way, and they work.
+
     ## Fix safety
     Safe: inserts `super().build(input_shape)` (with `build()`'s own parameter name) as
     the first statement of `build()`, after the docstring, so the built-in weights exist
@@ -53,7 +59,7 @@ class SubclassBuildSkipsSuper(Rule):
         for facts in ctx.module.classes.values():
             build = facts.methods.get("build")
             base = weighted_builtin_base(facts, ctx.module)
-            if build is None or base is None or facts.calls_super("build"):
+            if build is None or base is None or facts.calls_super("build") or _remakes_base_state(facts):
                 continue
             edits = add_super_call(ctx.source, build, "build")
             fix = Fix("Call super().build(input_shape) first", Applicability.SAFE, edits) if edits else None
@@ -65,3 +71,18 @@ class SubclassBuildSkipsSuper(Rule):
                 facts,
                 fix=fix,
             )
+
+
+# what the built-ins' own build() assigns (Keras 3 keeps kernels and embeddings private,
+# tf_keras does not; attention keeps its projections in private sublayers)
+BASE_STATE = frozenset(
+    {"_kernel", "kernel", "_embeddings", "embeddings", "depthwise_kernel", "pointwise_kernel", "recurrent_kernel", "gamma", "moving_mean"}
+    | {"_query_dense", "_key_dense", "_value_dense", "_output_dense"}
+)
+
+
+def _remakes_base_state(facts: ClassFacts) -> bool:
+    return any(
+        Phase.BUILD in site.phases and site.target.kind is TargetKind.SELF_ATTR and site.target.attr in BASE_STATE
+        for site in [*facts.weights, *facts.sublayers]
+    )
