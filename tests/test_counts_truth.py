@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRUTH = ROOT / "tests" / "truth" / "counts.json"
 DATA = json.loads(TRUTH.read_text())
 ENTRIES: list[dict] = DATA["entries"]
-GOALS = {"own-models": 100.0, "keras-hub": 70.0, "class-targets": None, "edge-cases": None}
+GOALS = {"own-models": 100.0, "keras-hub": 70.0, "class-targets": None, "edge-cases": None, "adversarial": None}
 NUMBERS = ("trainable", "non_trainable", "total")
 
 _results: dict[str, dict] = {}

@@ -57,7 +57,9 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     if isinstance(value, LayerInstance):
         layer = counts.value_of(value)
         counted = counts.counter.layer(layer)
-        return _result(target, counted.count(), [], counted.weights)
+        return _result(target, counts.settled(counted.count()), [], counted.weights)
+    if value is None and target in analysis.graph.returns:
+        return _result(target, Count(Status.UNKNOWN, reason=f"what `{target}()` returns could not be followed statically (a return on one path of several?)"), [], [])
     if value is None and any(isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target for t in stmt.targets) for stmt in analysis.source.tree.body):
         return _result(target, Count(Status.UNKNOWN, reason=f"what `{target}` is bound to could not be followed statically"), [], [])
     if value is None:

@@ -1,14 +1,19 @@
-"""The LSP layer's pure helpers: position conversion, the ignore comment, fix-all's edit, settings layers."""
+"""The LSP layer's pure helpers: position conversion, the ignore comment, fix-all's edit, settings
+layers, count labels."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
+from keraslens.analysis.counts import count_report
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.source import Span
 from keraslens.lsp.actions import Target, fix_all, ignore_edit
 from keraslens.lsp.positions import LineIndex
+from keraslens.lsp.render import count_lines
 from keraslens.lsp.settings import SettingsStore
 
 TEXT = 'a = "😋é"; b = 1\r\nsecond\rthird\x0cstill third\nlast'
@@ -67,3 +72,12 @@ def test_settings_layers_project_file_wins_and_problems_are_logged_once(tmp_path
     assert settings.trusted is False  # trust only ever comes from the editor
     store.for_document(str(tmp_path / "other.py"), None)
     assert len([line for line in logged if "bogus" in line]) == 1
+
+
+def test_a_freeze_not_followed_keeps_the_total_and_says_the_split_is_not_known():
+    path = Path(__file__).resolve().parents[1] / "truth" / "models" / "adversarial" / "e01_for_layers_freeze.py"
+    report = count_report(analyze(path.read_text(encoding="utf-8"), str(path)))
+    model = next(m for m in report.models if m.name == "model")
+    lines = count_lines(model.count, markdown=False)
+    assert lines[:2] == ["Total: ≥ 92 params (static, partial)", "Trainable: ? · non-trainable: ?"]
+    assert "line 7" in lines[2] and "which weights train is not known" in lines[2]

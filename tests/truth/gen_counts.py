@@ -22,7 +22,9 @@ What is recorded, per entry:
 * ``group``: ``own-models`` (models written for this corpus), ``keras-hub`` (keras_hub.layers
   used in models, or as class targets), ``class-targets`` (custom layer classes with arguments and
   an input shape), ``edge-cases`` (sizes computed by loops, comprehensions, dict kwargs, an
-  environment variable, getattr: ``unknown`` is acceptable there, a wrong exact number is not).
+  environment variable, getattr: ``unknown`` is acceptable there, a wrong exact number is not),
+  ``adversarial`` (small programs written to break the analysis: globals, mutation, freezing
+  through ``model.layers``, factories, decorators; same rule as edge-cases).
 
 Each worker runs every target of its flavor in a subprocess of the current interpreter, so
 Keras 3 and tf_keras never share a process. A target that fails to build is an error of the
@@ -110,6 +112,40 @@ models(
     group="edge-cases",
 )
 models("rebind_and_branches.py", "make_unknown_branch", "make_unknown_loop", group="edge-cases")
+
+# --- programs written to break the analysis (each once gave a wrong exact number) -------------------
+ADVERSARIAL = {
+    "c12_mha_kv": ("model",),
+    "c20_global": ("build",),
+    "c21_paths": ("build", "build_big"),
+    "c32_seq_trainable": ("model",),
+    "c34_dict_mutate": ("build",),
+    "d06_enable_lora": ("model",),
+    "d27_seq_pop": ("model",),
+    "e01_for_layers_freeze": ("model",),
+    "e02_get_layer_freeze": ("model",),
+    "e05_branch_freeze": ("model",),
+    "e06_helper_trainable_name": ("model",),
+    "e08_seq_nested_model": ("model",),
+    "e09_shared_across_submodels": ("model",),
+    "e11_model_from_intermediate": ("model",),
+    "e12_shadow_x": ("model",),
+    "e13_noarg_factory_twice": ("model",),
+    "e14_noarg_model_factory": ("model",),
+    "e15_cached_factory": ("model",),
+    "e16_match": ("build",),
+    "e17_walrus_expr": ("model",),
+    "e18_import_rebind": ("build",),
+    "e20_broadcast_custom": ("model",),
+    "f03_weight_trainable_attr": ("model",),
+    "f10_subclass_model_build": ("model",),
+    "f17_custom_expand": ("model",),
+    "g04_redefined_function": ("model", "other"),
+    "g05_decorator": ("model",),
+    "g12_default_list_mutable": ("build",),
+}
+for case, targets in ADVERSARIAL.items():
+    models(f"adversarial/{case}.py", *targets, group="adversarial")
 
 # --- keras-hub layers in models -----------------------------------------------------------------
 HUB = {"group": "keras-hub"}

@@ -25,9 +25,12 @@ class Count:
     trainable: int | None = None
     non_trainable: int | None = None
     reason: str | None = None  # what is unknown (partial) or why nothing is known (unknown)
+    whole: int | None = None  # the total, where how it splits into trainable or not is unknown
 
     @property
     def total(self) -> int | None:
+        if self.whole is not None:
+            return self.whole
         if self.trainable is None or self.non_trainable is None:
             return None
         return self.trainable + self.non_trainable

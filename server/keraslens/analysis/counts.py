@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import builtins as builtin_layers
 from .countmodel import (
@@ -21,9 +21,9 @@ from .countmodel import (
     Status,
     WeightRow,
 )
-from .evaluate import LayerValue, SymbolicShape, Tensor, as_int, truth
+from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 from .facts import ModuleFacts
-from .graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph
+from .graph import ATTENTION_INPUTS, MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting
 from .graph import Tensor as GraphTensor
 from .interpret import (
     SEQUENTIAL,
@@ -67,23 +67,30 @@ class LayerCount:
     output: object = None  # Tensor or None
 
     def count(self) -> Count:
-        trainable = non_trainable = 0
+        trainable = non_trainable = unsure_params = 0
         unknown: list[str] = []
+        unsure: list[str] = []  # sized, but whether they train is not known
         for weight in self.weights:
             size = weight.size
             params = size.value if isinstance(size, Expr) and size.is_const else None
-            if params is None or weight.trainable is None:
+            if params is None:
                 unknown.append(weight.name)
+            elif weight.trainable is None:
+                unsure.append(weight.name)
+                unsure_params += params
             elif weight.trainable:
                 trainable += params
             else:
                 non_trainable += params
-        if not unknown and not self.doubts:
+        if not unknown and not unsure and not self.doubts:
             return Count(Status.EXACT, trainable, non_trainable)
-        reasons = ([f"unknown size of {', '.join(unknown)}"] if unknown else []) + self.doubts
-        if len(unknown) == len(self.weights) and (trainable + non_trainable) == 0 and self.weights or (self.doubts and not self.weights):
+        reasons = [f"unknown size of {', '.join(unknown)}"] if unknown else []
+        reasons += [f"whether {', '.join(unsure)} train is not known"] if unsure else []
+        reasons += self.doubts
+        if len(unknown) == len(self.weights) and self.weights or (self.doubts and not self.weights):
             return Count(Status.UNKNOWN, reason="; ".join(reasons))
-        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
+        whole = trainable + non_trainable + unsure_params if unsure else None
+        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
 
 
 def _short(ref: str) -> str:
@@ -104,7 +111,7 @@ class Counter:
         cached = self._cache.get(key)
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
-            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True), layer.attr or _short(layer.ref))
+            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
 
@@ -211,7 +218,7 @@ class Counter:
         if self.module.classes[class_name].external_bases:
             doubts.append("a base class from another module may create more weights")
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
-        return _frozen(counted, interpreter.attrs.get("trainable", True), class_name)
+        return _frozen(counted, interpreter.attrs.get("trainable", True))
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
@@ -255,13 +262,12 @@ class Counter:
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
 
-def _frozen(counted: LayerCount, trainable, label: str) -> LayerCount:
-    """``trainable=False`` on a layer makes all of its weights non-trainable."""
+def _frozen(counted: LayerCount, trainable) -> LayerCount:
+    """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
+    known leaves each weight's side unknown, not its size."""
     if trainable is True:
         return counted
-    if trainable is False:
-        return LayerCount([Weight(w.name, w.shape, False) for w in counted.weights], counted.doubts, counted.output)
-    return LayerCount(counted.weights, [*counted.doubts, f"whether `{label}` is trainable is not known"], counted.output)
+    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None) for w in counted.weights], counted.doubts, counted.output)
 
 
 def _dims(shape) -> tuple | None:
@@ -321,12 +327,27 @@ class ModuleCounts:
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
             if frozen is not None:
-                layer.kwargs["trainable"] = self.scopes.value(frozen, instance.scope)
+                layer.kwargs["trainable"] = self.setting(frozen)
+            if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
+                layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
             self.layers[key] = layer
         return self.layers[key]
+
+    def setting(self, setting: Setting):
+        """A value set on a layer or model after it is made, read where it is set."""
+        return UNKNOWN if setting.value is None else self.scopes.value(setting.value, setting.scope)
+
+    def settled(self, count: Count) -> Count:
+        """``layer.trainable = False`` or ``enable_lora`` on a layer not followed (``model.layers[1]``,
+        a loop variable) may change any count of the module: the total stays, the split does not."""
+        if not self.graph.loose_changes or count.status is Status.UNKNOWN:
+            return count
+        lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
+        reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
 
     def tensor_shape(self, tensor: GraphTensor | None):
         if tensor is None or tensor.maybe:
@@ -356,8 +377,9 @@ class ModuleCounts:
                 inputs.append(Tensor(self.tensor_shape(item)))
         self.application_inputs[id(application)] = inputs
         if instance.model is not None and instance.model.kind != "subclass":
-            output = Tensor(self._model_output(instance.model))
-        elif layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention") and len(inputs) >= 2:
+            given = inputs[0].shape if inputs and isinstance(inputs[0], Tensor) else None
+            output = Tensor(self._model_output(instance.model, given))
+        elif layer.ref in ATTENTION_INPUTS and len(inputs) >= 2:
             output = self._output_multi(layer, inputs)
         elif inputs and isinstance(inputs[0], list):
             output = self._output_multi(layer, inputs[0])
@@ -378,17 +400,24 @@ class ModuleCounts:
             return Tensor(None)
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
-    def _model_output(self, model: Model):
-        """The output shape of a Sequential or single-output functional model."""
+    def _model_output(self, model: Model, given=None):
+        """The output shape of a Sequential or single-output functional model (``given``: the
+        input shape where it is called, which a Sequential without an input of its own takes)."""
         if model.kind == "sequential":
-            return self._run_sequential(model)
+            return self._run_sequential(model, given)
         return self.tensor_shape(model.outputs[0]) if len(model.outputs) == 1 else None
 
-    def _run_sequential(self, model: Model):
+    def _run_sequential(self, model: Model, given=None):
         if id(model) in self._sequential_outputs:
             return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        if shape is None and given is None:
+            return None  # it may still be built where it is nested in another model
+        shape = shape if shape is not None else given
         for instance in model.layers:
+            if instance.model is not None and instance.model.kind != "subclass":
+                shape = self._model_output(instance.model, shape)
+                continue
             layer = self.value_of(instance)
             output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
             shape = output.shape
@@ -435,27 +464,53 @@ class ModuleCounts:
         rows: list[LayerRow] = []
         occurrences = {id(instance): model.layers.count(instance) for instance in model.layers}
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
-            count = self.instance_count(instance)
-            if instance.uncertain or (instance.applications and all(a.uncertain for a in instance.applications)):
-                # made or used only on some path: not even a lower bound may include it
-                count = Count(Status.UNKNOWN, reason=f"`{instance.label}` is made or used in a branch or loop")
+            count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
             rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, None))
         count = _sum([row.count for row in rows])
+        leaves = self._leaves(model)
+        if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
+            count = self._shared_leaves(model, leaves)
         if model.opaque and count.status is not Status.UNKNOWN:
-            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])))
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
         return rows, self._model_frozen(model, count)
 
-    def _model_frozen(self, model: Model, count: Count) -> Count:
+    def _leaves(self, model: Model) -> list[LayerInstance]:
+        """The layers of a model with its sub-models opened, each sub-model once."""
+        leaves = []
+        for instance in dict.fromkeys(model.layers):
+            nested = instance.model is not None and instance.model.kind != "subclass"
+            leaves += self._leaves(instance.model) if nested else [instance]
+        return leaves
+
+    def _shared_leaves(self, model: Model, leaves: list[LayerInstance]) -> Count:
+        count = _sum([self.row_count(leaf) for leaf in dict.fromkeys(leaves)])
+        frozen = any(self._trainable(sub) is not True for sub in self._submodels(model))
+        if frozen and count.total is not None:  # where a frozen sub-model shares a layer, its side is not known
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total)
+        return count
+
+    def row_count(self, instance: LayerInstance) -> Count:
+        if instance.uncertain or (instance.applications and all(a.uncertain for a in instance.applications)):
+            return Count(Status.UNKNOWN, reason=f"`{instance.label}` is made or used in a branch or loop")
+        return self.instance_count(instance)
+
+    def _submodels(self, model: Model) -> list[Model]:
+        nested = [i.model for i in model.layers if i.model is not None and i.model.kind != "subclass"]
+        return nested + [deeper for sub in nested for deeper in self._submodels(sub)]
+
+    def _trainable(self, model: Model):
         _, kwargs = self.scopes.arguments(model.call, model.scope)
         trainable = (kwargs or {}).get("trainable", True)
-        if model.trainable is not None:
-            trainable = self.scopes.value(model.trainable, model.scope)
-        if trainable is True:
+        return self.setting(model.trainable) if model.trainable is not None else trainable
+
+    def _model_frozen(self, model: Model, count: Count) -> Count:
+        trainable = self._trainable(model)
+        if trainable is True or count.status is Status.UNKNOWN:
             return count
-        if trainable is False and count.trainable is not None and count.non_trainable is not None:
-            return Count(count.status, 0, count.trainable + count.non_trainable, count.reason)
-        return Count(Status.UNKNOWN if count.status is Status.UNKNOWN else Status.PARTIAL, count.trainable, count.non_trainable, "whether the model is trainable is not known")
+        if trainable is False and count.total is not None:
+            return Count(count.status, 0, count.total, count.reason)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
 
 
 def _sum(counts: list[Count]) -> Count:
@@ -468,7 +523,8 @@ def _sum(counts: list[Count]) -> Count:
         return Count(Status.EXACT, trainable, non_trainable)
     if all(c.status is Status.UNKNOWN for c in counts):
         return Count(Status.UNKNOWN, reason="; ".join(reasons))
-    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons))
+    whole = sum(c.total or 0 for c in counts if c.status is not Status.UNKNOWN) if any(c.whole is not None for c in counts) else None
+    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
 
 
 # -- what the views show ------------------------------------------------------------------------------
@@ -513,7 +569,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
     for model in graph.models:
         report.models.append(model_report(source, counts, model))
     for instance in graph.instances:
-        count = counts.instance_count(instance)
+        count = counts.settled(counts.instance_count(instance))
         if count.status is Status.UNKNOWN:
             continue
         row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1)
@@ -536,7 +592,7 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     report.count = symbolic.count()
     for instance in counts.graph.instances:
         if instance.class_ref == name:
-            report.instantiations.append(LayerRow(instance.label, name, counts.instance_count(instance), source.span(instance.call), len(instance.applications) > 1))
+            report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
     return report
 
 
@@ -562,9 +618,10 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
     report = ModelReport(name, model.kind, source.span(model.call))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
-        report.rows, report.count = rows, count
     else:
-        report.rows, report.count = counts.model_rows(model)
+        rows, count = counts.model_rows(model)
+    report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
+    report.count = counts.settled(count)
     report.mentions = _mentions(counts, model)
     return report
 
@@ -573,6 +630,8 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     shape = None
     if model.calls:
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
+    elif model.build_call is not None and counts.counter.flavor is Flavor.KERAS3 and not _has_build(counts.module, model.class_ref):
+        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method creates no sublayer weights (0 params, with a warning); call the model on an input instead"), []
     elif model.build_call is not None and model.build_call.args:
         built = counts.scopes.value(model.build_call.args[0], model.scope)
         shape = tuple(built) if isinstance(built, tuple | list) else None
@@ -581,6 +640,11 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
+
+
+def _has_build(module: ModuleFacts, name: str) -> bool:
+    facts = module.classes.get(name)
+    return facts is not None and ("build" in facts.methods or any(_has_build(module, base) for base in facts.local_bases))
 
 
 def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:

@@ -32,7 +32,8 @@ class LayerInstance:
     applications: list[Application] = field(default_factory=list)
     in_sequential: bool = False
     sequential_uses: list[ast.expr] = field(default_factory=list)  # its elements in Sequential([...]) / .add()
-    trainable: ast.expr | None = None  # value of the last `layer.trainable = ...`
+    trainable: Setting | None = None  # the last `layer.trainable = ...`
+    lora_rank: Setting | None = None  # `layer.enable_lora(rank)`
     functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
     model: Model | None = None  # a model called like a layer: this instance stands for it
@@ -77,12 +78,21 @@ class Model:
     sequential_input: ast.Call | None = None  # keras.Input inside Sequential([...])
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
     build_call: ast.Call | None = None  # model.build(shape)
-    trainable: ast.expr | None = None  # value of the last `model.trainable = ...`
+    trainable: Setting | None = None  # the last `model.trainable = ...`
     opaque: bool = False  # its graph passes through something not followed (a loop, a helper)
     proxy: LayerInstance | None = None  # stands for the model where it is called like a layer
 
 
 Value = LayerInstance | Tensor | Model | list
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A value set on a layer or model after it is made, read where it is set (``value`` None:
+    set on some path only, so not known)."""
+
+    value: ast.expr | None
+    scope: str
 
 # functional forms of the merge layers: `layers.concatenate([a, b])` is `Concatenate()([a, b])`
 MERGE_FUNCTIONS = {
@@ -95,8 +105,9 @@ class ModuleGraph:
     instances: list[LayerInstance] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
-    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # scope -> name -> last value
-    returns: dict[str, Value] = field(default_factory=dict)  # function -> value it returns
+    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # scope -> name -> last value (None: not known)
+    returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
+    loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed
 
     def lookup(self, name: str) -> Value | None:
         """A module-level variable's last value, or what a function returns."""
@@ -113,9 +124,10 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
     the names bound so far and the graph read so far."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, {f.name: f for f in functions}, decide)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, _followable(tree, functions), decide)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
+        graph.bindings[function.name] = dict.fromkeys(_parameters(function))  # they shadow module names
         reader.read(function.body, function.name)
     reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
     return graph
@@ -132,27 +144,32 @@ class _ScopeReader:
         self.functions: dict[str, ast.FunctionDef] = functions
         self.inlining: list[str] = []  # functions being read for a call, innermost last
         self.nesting = 0  # inside a loop or a branch
+        self.entry_nesting: dict[str, int] = {}  # scope -> nesting where its function body starts
+        self.returned: set[str] = set()  # scopes past a `return` that is certain: the rest is not run
+        self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
+        self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
 
     def read(self, body: list[ast.stmt], scope: str) -> None:
         env = self.graph.bindings.setdefault(scope, {})
+        self.entry_nesting[scope] = self.nesting
         for stmt in body:
             self._statement(stmt, scope, env)
 
     def _statement(self, stmt: ast.stmt, scope: str, env: dict[str, Value]) -> None:
+        if scope in self.returned:
+            return
         if isinstance(stmt, ast.Assign):
             value = self._eval(stmt.value, scope, env)
             for target in stmt.targets:
                 if isinstance(target, ast.Attribute) and target.attr == "trainable":
-                    owner = self._eval(target.value, scope, env)
-                    if isinstance(owner, LayerInstance | Model):
-                        owner.trainable = stmt.value  # freezing moves every weight to non-trainable
+                    self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
                 self._bind(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self._bind(stmt.target, self._eval(stmt.value, scope, env), env)
         elif isinstance(stmt, ast.Expr):
             self._eval(stmt.value, scope, env)
-        elif isinstance(stmt, ast.Return) and stmt.value is not None:
-            self.graph.returns[scope] = self._eval(stmt.value, scope, env)
+        elif isinstance(stmt, ast.Return):
+            self._return(stmt, scope, env)
         elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
             for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
                 pass_scope = f"{scope}#{index}"
@@ -179,14 +196,37 @@ class _ScopeReader:
                     if isinstance(value, Tensor) and before.get(name) is not value:
                         env[name] = replace(value, maybe=True)
 
+    def _return(self, stmt: ast.Return, scope: str, env: dict[str, Value]) -> None:
+        """A return on one path of several leaves what the function returns unknown."""
+        value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
+        conditional = self.nesting > self.entry_nesting.get(scope, 0)
+        self.graph.returns[scope] = None if scope in self.maybe_returned else value
+        (self.maybe_returned if conditional else self.returned).add(scope)
+
+    def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: dict[str, Value]) -> None:
+        """``layer.trainable = False`` / ``layer.enable_lora(4)``: on a layer or model followed here,
+        it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
+        layers change is not known."""
+        owner = self._eval(owner_node, scope, env)
+        if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
+            if not self._on_parameter(owner_node, scope):
+                self.graph.loose_changes.append(owner_node)
+            return
+        setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
+
+    def _on_parameter(self, node: ast.expr, scope: str) -> bool:
+        """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
+        with its arguments, so the parameter itself changes nothing."""
+        while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        function = self.functions.get(scope.split("#", 1)[0])
+        return isinstance(node, ast.Name) and function is not None and node.id in _parameters(function)
+
     def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
         if isinstance(target, ast.Name):
-            if value is None:
-                env.pop(target.id, None)
-            else:
-                env[target.id] = value
-                if isinstance(value, LayerInstance | Model) and value.var is None:
-                    value.var = target.id
+            env[target.id] = value  # None: bound to something not followed, which hides a module name
+            if isinstance(value, LayerInstance | Model) and value.var is None:
+                value.var = target.id
         elif isinstance(target, ast.Tuple | ast.List):
             items = value if isinstance(value, list) and len(value) == len(target.elts) else [None] * len(target.elts)
             for element, item in zip(target.elts, items):
@@ -202,12 +242,11 @@ class _ScopeReader:
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
         self.values.bind_call(inner_scope, function, call, scope)
         params = [p.arg for p in [*function.args.posonlyargs, *function.args.args]]
-        inner_env: dict[str, Value] = {}
+        inner_env: dict[str, Value | None] = dict.fromkeys(_parameters(function))
         for name, arg in [*zip(params, call.args), *((k.arg, k.value) for k in call.keywords if k.arg in params)]:
-            value = self._eval(arg, scope, env)
-            if value is not None:
-                inner_env[name] = value
+            inner_env[name] = self._eval(arg, scope, env)
         self.inlining.append(function.name)
+        self.entry_nesting[inner_scope] = self.nesting
         try:
             for stmt in function.body:
                 self._statement(stmt, inner_scope, inner_env)
@@ -222,7 +261,7 @@ class _ScopeReader:
 
     def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
         if isinstance(node, ast.Name):
-            return env.get(node.id) or self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+            return env[node.id] if node.id in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
         if isinstance(node, ast.List | ast.Tuple):
             return [self._eval(element, scope, env) for element in node.elts]
         if isinstance(node, ast.Dict):
@@ -253,30 +292,50 @@ class _ScopeReader:
         if ref is not None and self._is_layer_class(ref):
             return self._instance(node, ref, scope, env)
         function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
-        if function is not None and (node.args or node.keywords) and self.values is not None:
+        if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
+            self.reused.add(function.name)  # the first call takes what reading the function made
+            return self.graph.returns[function.name]
+        if function is not None and self.values is not None:  # each further call makes new layers
             if function.name in self.inlining or len(self.inlining) >= MAX_INLINE:
                 return None
             return self._inline(function, node, scope, env)
-        if isinstance(node.func, ast.Name) and node.func.id in self.graph.returns and not node.args:
-            return self.graph.returns[node.func.id]
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build"):
-            owner = self._eval(node.func.value, scope, env)
-            if isinstance(owner, Model) and node.func.attr == "build":
-                owner.build_call = node
-            elif isinstance(owner, Model) and owner.kind == "sequential" and node.args:
-                self._add_to_sequential(owner, node.args[0], scope, env)
-            return None
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
+            return self._method(node, scope, env)
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
-            return self._apply(callee, node, scope, env)
+            return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
         if isinstance(callee, Model):
             inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
             tensors = [item if isinstance(item, Tensor) else None for item in inputs]
             callee.calls.append((node, tensors))
-            if callee.proxy is None:  # the model is a layer of the graph it is called in
-                callee.proxy = LayerInstance(callee.call, callee.class_ref or "keras.Model", callee.scope, callee.var, model=callee)
+            self._proxy(callee)  # the model is a layer of the graph it is called in
             return self._apply(callee.proxy, node, scope, env, node.args[:1])
         return None
+
+    def _method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
+        """``model.build(shape)``, ``model.add(layer)``, ``model.pop()``, ``layer.enable_lora(rank)``."""
+        method = node.func.attr
+        if method == "enable_lora":
+            rank = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "rank"), None)
+            self._set_later(node.func.value, "lora_rank", rank, scope, env)
+            return None
+        owner = self._eval(node.func.value, scope, env)
+        if isinstance(owner, Model) and method == "build":
+            owner.build_call = node
+        elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
+            self._add_to_sequential(owner, node.args[0], scope, env)
+        elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
+            if owner.layers and self.nesting == 0:
+                owner.layers.pop()
+            else:
+                owner.opaque = True
+        return None
+
+    @staticmethod
+    def _proxy(model: Model) -> LayerInstance:
+        if model.proxy is None:
+            model.proxy = LayerInstance(model.call, model.class_ref or "keras.Model", model.scope, model.var, model=model)
+        return model.proxy
 
     def _is_layer_class(self, ref: str) -> bool:
         if ref in self.layer_classes:
@@ -333,6 +392,9 @@ class _ScopeReader:
             model.sequential_input = value.input_call
         elif isinstance(value, LayerInstance) and value.class_ref == "keras.layers.InputLayer" and not model.layers:
             model.sequential_input = value.call  # same `shape=` as keras.Input
+        elif isinstance(value, Model):  # a model nested in a Sequential is one of its layers
+            model.layers.append(self._proxy(value))
+            model.opaque = model.opaque or self.nesting > 0
         elif isinstance(value, LayerInstance):
             value.in_sequential = True
             value.sequential_uses.append(element)
@@ -351,6 +413,34 @@ class _ScopeReader:
         model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
         model.opaque = model.opaque or not model.outputs
         return model
+
+
+def _parameters(function: ast.FunctionDef) -> list[str]:
+    args = function.args
+    return [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, [args.vararg, args.kwarg])]]
+
+
+def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str, ast.FunctionDef]:
+    """Functions whose calls can be read as their body: not decorated (``@functools.cache``
+    returns one object for every call), and bound once (``def head`` twice: which one runs?)."""
+    bound = [stmt.name for stmt in functions]
+    bound += [target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name)]
+    return {f.name: f for f in functions if not f.decorator_list and bound.count(f.name) == 1}
+
+
+ATTENTION_INPUTS = dict.fromkeys(["keras.layers.MultiHeadAttention", "keras.layers.GroupQueryAttention", "keras.layers.GroupedQueryAttention"], ("query", "value", "key"))
+
+
+def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
+    """The tensors a layer is called on: positional, or by keyword for attention (``key=k``)."""
+    names = ATTENTION_INPUTS.get(instance.class_ref)
+    if names is None:
+        return call.args
+    keywords = {k.arg: k.value for k in call.keywords}
+    given = [*call.args, *(keywords.get(name) for name in names[len(call.args):])]
+    while given and given[-1] is None:
+        given.pop()
+    return [arg if arg is not None else ast.Constant(None) for arg in given]
 
 
 def _is_symbolic(item) -> bool:
@@ -373,7 +463,7 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
     and whether some path ends somewhere else than an ``Input`` (then the list may be short)."""
     found: dict[int, LayerInstance] = {}
     stack = list(outputs)
-    visited: set[int] = set()
+    visited: set[int] = {id(tensor) for tensor in inputs}  # the walk stops at the model's inputs
     opaque = False
     while stack:
         tensor = stack.pop()

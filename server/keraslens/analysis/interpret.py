@@ -286,8 +286,11 @@ class Interpreter:
             env[target.id] = value
         elif isinstance(target, ast.Attribute) and target.attr == "trainable" and not _is_self(target.value):
             owner = self.expr(target.value, env)
+            value = value if isinstance(value, bool) and not self.conditional else UNKNOWN  # set on some path only
             if isinstance(owner, LayerValue):
                 owner.kwargs["trainable"] = value
+            elif isinstance(owner, WeightValue):  # `self.w.trainable = False` after `add_weight`
+                owner.trainable = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):
             self.attrs[target.attr] = value
             if isinstance(value, WeightValue) and value.name.startswith(UNNAMED):
@@ -826,11 +829,22 @@ def _matmul(left, right):
 
 
 def _broadcast(*values):
+    """NumPy broadcasting: shapes line up from the right, a 1 stretches to the other size."""
     shapes = [v.shape if isinstance(v, Tensor) else v.shape if isinstance(v, WeightValue) and isinstance(v.shape, tuple) else () for v in values]
     tensors = [v for v in values if isinstance(v, Tensor)]
     if any(isinstance(v, Tensor) and v.shape is None for v in values) or not tensors:
         return Tensor(None)
-    return Tensor(max(shapes, key=len))
+    dims = []
+    for position in range(1, max(map(len, shapes)) + 1):
+        sized = [shape[-position] for shape in shapes if len(shape) >= position and as_int(shape[-position]) != 1]
+        sized = [dim if is_known(dim) else None for dim in sized]
+        if not sized or all(dim == sized[0] for dim in sized):
+            dims.append(sized[0] if sized else 1)
+        elif None in sized:
+            dims.append(None)  # an unknown size may be 1 or the other one
+        else:
+            return Tensor(None)  # sizes that do not broadcast: the code would fail here
+    return Tensor(tuple(reversed(dims)))
 
 
 def _concat(items: list, axis) -> Tensor:

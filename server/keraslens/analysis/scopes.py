@@ -4,7 +4,9 @@
 values that layer arguments, ``keras.Input`` shapes and ``range(depth)`` loops use. A
 function counts as called with its defaults; a name bound in a branch or loop is unknown.
 Values are read where they are used: after ``n = 3; Dense(n); n = 5`` the first layer
-still has 3 units.
+still has 3 units. A name some code may change unseen is unknown: one declared ``global``
+somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
+``widths.append(8)``); so is one bound by a walrus, an import, a ``match`` or an ``except``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .evaluate import UNKNOWN
 from .graph import MODULE_SCOPE
 from .interpret import Interpreter
 
+MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard", "sort", "reverse"})
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
 CHECKPOINT = 32  # steps between the stored environments of a scope
 
@@ -51,6 +54,7 @@ class ScopeValues:
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
         self.evaluator = evaluator
+        self.declared_global, self.mutated = _unsteady_names(tree)
         module = self._timeline(tree.body, {})
         # functions run after the module code: they see the module names that are bound once
         bound = [name for _, name, _ in module.steps]
@@ -64,21 +68,21 @@ class ScopeValues:
             function = next((s for s in self.tree.body if isinstance(s, ast.FunctionDef) and s.name == scope), None)
             start = dict(self.constants)
             if function is not None:
-                start.update(_parameter_defaults(function, self.evaluator))
+                start.update(self._steady_all(_parameter_defaults(function, self.evaluator)))
             self._scopes[scope] = self._timeline(function.body if function is not None else [], start)
         return self._scopes[scope].at(at)
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
         """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
         env = dict(self.constants)
-        env.update(_parameter_defaults(function, self.evaluator))
+        env.update(self._steady_all(_parameter_defaults(function, self.evaluator)))
         args, kwargs = self.arguments(call, caller)
         params = [p.arg for p in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
         if args is None:
             env.update(dict.fromkeys(params, UNKNOWN))
         else:
-            env.update(zip(params, args))
-            env.update({name: value for name, value in kwargs.items() if name in params})
+            env.update(self._steady_all(dict(zip(params, args))))
+            env.update(self._steady_all({name: value for name, value in kwargs.items() if name in params}))
         self._scopes[scope] = self._timeline(function.body, env)
 
     def value(self, node: ast.expr, scope: str):
@@ -105,16 +109,61 @@ class ScopeValues:
         """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
         env, steps = dict(start), []
         for stmt in body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                value = self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN
-                env[stmt.targets[0].id] = value
-                steps.append(((stmt.end_lineno, stmt.end_col_offset), stmt.targets[0].id, value))
-            elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.For | ast.While | ast.If | ast.With | ast.Try):
-                for node in ast.walk(stmt):  # a name bound in a branch or loop is no longer plain
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                        env[node.id] = UNKNOWN
-                        steps.append(((stmt.lineno, stmt.col_offset), node.id, UNKNOWN))
+            simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            for name in _bound_names(stmt.value if simple else stmt):  # in a branch, a loop, a walrus, an import...
+                env[name] = UNKNOWN
+                steps.append(((stmt.lineno, stmt.col_offset), name, UNKNOWN))
+            if simple:
+                name = stmt.targets[0].id
+                value = self._steady(name, self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN)
+                env[name] = value
+                steps.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
         return _Timeline(start, steps)
+
+    def _steady(self, name: str, value: object) -> object:
+        """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
+        if name in self.declared_global or (name in self.mutated and isinstance(value, list | dict | set)):
+            return UNKNOWN
+        return value
+
+    def _steady_all(self, values: dict[str, object]) -> dict[str, object]:
+        return {name: self._steady(name, value) for name, value in values.items()}
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a statement binds in its own scope (not in functions or classes it defines)."""
+    names, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(current.name)
+            continue
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
+            names.append(current.id)
+        elif isinstance(current, ast.alias):
+            names.append((current.asname or current.name).split(".")[0])
+        elif isinstance(current, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and current.name:
+            names.append(current.name)
+        elif isinstance(current, ast.MatchMapping) and current.rest:
+            names.append(current.rest)
+        stack.extend(ast.iter_child_nodes(current))
+    return names
+
+
+def _unsteady_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """Names declared ``global`` anywhere, and names changed in place anywhere (``x[k] = v``,
+    ``del x[k]``, ``x.attr = v``, ``x.append(v)``)."""
+    declared, mutated = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
+            mutated.add(node.value.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
+            mutated.add(node.func.value.id)
+    return declared, mutated
 
 
 def _position(node: ast.AST | None) -> tuple[int, int] | None:
