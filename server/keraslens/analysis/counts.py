@@ -8,6 +8,7 @@ once. Every number carries a status: ``exact`` only when nothing was guessed.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -52,6 +53,8 @@ class Weight:
         """Product of the dims: int, Expr (symbolic) or None."""
         if self.shape is None:
             return None
+        if all(type(dim) is int for dim in self.shape):  # the common case, without symbolic products
+            return Expr.const(math.prod(self.shape))
         total = Expr.const(1)
         for dim in self.shape:
             if isinstance(dim, bool) or not (isinstance(dim, int | Expr)):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .evaluate import UNKNOWN
 from .graph import MODULE_SCOPE
 from .interpret import Interpreter
+from .source import walk, walk_statements
 
 MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard", "sort", "reverse"})
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
@@ -54,7 +55,8 @@ class ScopeValues:
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
         self.evaluator = evaluator
-        self.declared_global, self.mutated = _unsteady_names(tree)
+        self.declared_global = {name for node in walk_statements(tree) if isinstance(node, ast.Global) for name in node.names}
+        self._mutated: set[str] | None = None  # found on first need: most modules bind no containers
         module = self._timeline(tree.body, {})
         # functions run after the module code: they see the module names that are bound once
         bound = [name for _, name, _ in module.steps]
@@ -122,8 +124,11 @@ class ScopeValues:
 
     def _steady(self, name: str, value: object) -> object:
         """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
-        if name in self.declared_global or (name in self.mutated and isinstance(value, list | dict | set)):
+        if name in self.declared_global:
             return UNKNOWN
+        if isinstance(value, list | dict | set):
+            self._mutated = _mutated_names(self.tree) if self._mutated is None else self._mutated
+            return UNKNOWN if name in self._mutated else value
         return value
 
     def _steady_all(self, values: dict[str, object]) -> dict[str, object]:
@@ -152,18 +157,17 @@ def _bound_names(node: ast.AST) -> list[str]:
     return names
 
 
-def _unsteady_names(tree: ast.Module) -> tuple[set[str], set[str]]:
-    """Names declared ``global`` anywhere, and names changed in place anywhere (``x[k] = v``,
-    ``del x[k]``, ``x.attr = v``, ``x.append(v)``)."""
-    declared, mutated = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Global):
-            declared.update(node.names)
-        elif isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
+def _mutated_names(tree: ast.Module) -> set[str]:
+    """Names changed in place (``x[k] = v``, ``del x[k]``, ``x.attr = v``, ``x.append(v)``) in
+    module code and functions: the code whose values this module reads."""
+    mutated = set()
+    code = [stmt for stmt in tree.body if not isinstance(stmt, ast.ClassDef)]  # methods change `self`
+    for node in (node for stmt in code for node in walk(stmt)):
+        if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
             mutated.add(node.func.value.id)
-    return declared, mutated
+    return mutated
 
 
 def _position(node: ast.AST | None) -> tuple[int, int] | None:
