@@ -143,6 +143,8 @@ ADVERSARIAL = {
     "g04_redefined_function": ("model", "other"),
     "g05_decorator": ("model",),
     "g12_default_list_mutable": ("build",),
+    "r07_frozen_nested_unfreeze": ("model",),
+    "r18_model_trainable_kwarg": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

@@ -460,7 +460,7 @@ class ModuleCounts:
     # -- reports ---------------------------------------------------------------------------------
     def instance_count(self, instance: LayerInstance) -> Count:
         if instance.model is not None and instance.model.kind != "subclass":
-            return self.model_rows(instance.model)[1]
+            return self._nested_model_count(instance.model)
         return self.counter.layer(self.value_of(instance)).count()
 
     def model_rows(self, model: Model) -> tuple[list[LayerRow], Count]:
@@ -501,6 +501,16 @@ class ModuleCounts:
     def _submodels(self, model: Model) -> list[Model]:
         nested = [i.model for i in model.layers if i.model is not None and i.model.kind != "subclass"]
         return nested + [deeper for sub in nested for deeper in self._submodels(sub)]
+
+    def _nested_model_count(self, model: Model) -> Count:
+        """A model inside another: Keras 3 does not pass ``trainable=False`` given to a model's
+        constructor on to its layers, so the outer model counts them by their own flags."""
+        count = self.model_rows(model)[1]
+        _, kwargs = self.scopes.arguments(model.call, model.scope)
+        if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
+            reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+        return count
 
     def _trainable(self, model: Model):
         _, kwargs = self.scopes.arguments(model.call, model.scope)
