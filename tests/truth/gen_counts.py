@@ -145,6 +145,8 @@ ADVERSARIAL = {
     "g12_default_list_mutable": ("build",),
     "r07_frozen_nested_unfreeze": ("model",),
     "r18_model_trainable_kwarg": ("model",),
+    "s15_setattr_loop": ("model",),
+    "s17_setattr_const": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

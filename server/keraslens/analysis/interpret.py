@@ -448,6 +448,8 @@ class Interpreter:
     def _expr_Call(self, node: ast.Call, env: dict):
         self.evaluated.add(id(node))
         func = node.func
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3 and _is_self(node.args[0]):
+            return self._setattr(node, env)
         if isinstance(func, ast.Attribute):
             handled = self._method_call(node, func, env)
             if handled is not NotImplemented:
@@ -462,6 +464,15 @@ class Interpreter:
         if isinstance(callee, LayerValue):
             return self.apply_layer(callee, args, kwargs)
         return UNKNOWN
+
+    def _setattr(self, node: ast.Call, env: dict) -> None:
+        """``setattr(self, "d0", Dense(3))`` is ``self.d0 = Dense(3)`` when the name is known."""
+        name, value = self.expr(node.args[1], env), self.expr(node.args[2], env)
+        if isinstance(name, str):
+            self._assign(ast.Attribute(value=ast.Name("self", ast.Load()), attr=name, ctx=ast.Store()), value, env)
+        else:
+            self.outcome.doubts.append(f"line {node.lineno}: `setattr(self, ...)` with a name not known statically may add weights")
+        return None
 
     def _arguments(self, node: ast.Call, env: dict):
         args: list = []
