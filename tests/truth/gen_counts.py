@@ -147,6 +147,7 @@ ADVERSARIAL = {
     "r18_model_trainable_kwarg": ("model",),
     "s15_setattr_loop": ("model",),
     "s17_setattr_const": ("model",),
+    "t09_layer_apply_kw_inputs": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

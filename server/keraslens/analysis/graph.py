@@ -432,10 +432,11 @@ ATTENTION_INPUTS = dict.fromkeys(["keras.layers.MultiHeadAttention", "keras.laye
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
-    """The tensors a layer is called on: positional, or by keyword for attention (``key=k``)."""
+    """The tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k`` for attention)."""
     names = ATTENTION_INPUTS.get(instance.class_ref)
     if names is None:
-        return call.args
+        given = next((k.value for k in call.keywords if k.arg == "inputs"), None)
+        return call.args if call.args or given is None else [given]  # `layer(inputs=x)`
     keywords = {k.arg: k.value for k in call.keywords}
     given = [*call.args, *(keywords.get(name) for name in names[len(call.args):])]
     while given and given[-1] is None:
