@@ -44,8 +44,12 @@ class SharedLayer(Rule):
         for instance in ctx.graph.instances:
             # a call `layer(x)` and an element of `Sequential([..., layer, ...])` both apply it
             uses = [(a.call, "called") for a in instance.applications] + [(e, "used") for e in instance.sequential_uses]
-            uses.sort(key=lambda use: (use[0].lineno, use[0].col_offset))
             if len(uses) < 2:
+                continue
+            uses = sorted({id(node): (node, verb) for node, verb in uses}.values(), key=lambda use: (use[0].lineno, use[0].col_offset))
+            if len(uses) == 1:  # one call site run several times, in an unrolled loop
+                node = uses[0][0]
+                yield self.finding(ctx, node, f"`{instance.label}` is called on each pass of the loop: its weights are shared and counted once")
                 continue
             first = uses[0][0]
             for node, verb in uses[1:]:
