@@ -148,6 +148,13 @@ ADVERSARIAL = {
     "s15_setattr_loop": ("model",),
     "s17_setattr_const": ("model",),
     "t09_layer_apply_kw_inputs": ("model",),
+    "u01_class_attr_override": ("model",),
+    "u02_list_pop": ("model",),
+    "u03_del_attr": ("model",),
+    "u04_three_level_super": ("model",),
+    "u05_subscript_unknown": ("model",),
+    "u06_class_attr_patched": ("model",),
+    "u07_list_remove_reverse": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

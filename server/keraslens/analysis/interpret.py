@@ -24,13 +24,21 @@ from .evaluate import (
     subscript,
     truth,
 )
-from .facts import ModuleFacts, TargetKind, WeightKind
+from .facts import ModuleFacts, Phase, TargetKind, WeightKind
 from .library import layer_class_home
 from .resolve import Flavor
 from .symbolic import Expr
 
 MAX_LOOP = 512
 MAX_DEPTH = 12
+
+# List and dict methods the evaluator runs on the evaluated container; the ones that change it
+# must run exactly, since Keras tracks (and untracks) the layers such containers hold on `self`.
+READING_METHODS = {list: {"index", "count", "copy"}, dict: {"get", "items", "keys", "values", "copy"}}
+CHANGING_METHODS = {
+    list: {"append", "extend", "insert", "pop", "remove", "clear", "reverse"},
+    dict: {"pop", "popitem", "clear", "update", "setdefault"},
+}
 
 KERAS3_ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer", "constraint", "aggregation", "overwrite_with_gradient", "name")
 KERAS2_ADD_WEIGHT = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
@@ -72,6 +80,7 @@ class Interpreter:
         self.flavor = flavor
         self.depth = depth
         self.attrs: dict[str, object] = {}
+        self.running: list[ast.FunctionDef] = []  # the functions being evaluated, innermost last
         self.outcome = Outcome()
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
@@ -142,12 +151,14 @@ class Interpreter:
         env = self._bind(function, args, kwargs)
         self.invoked.add(id(function))
         self.depth += 1
+        self.running.append(function)
         try:
             return self._block(function.body, env)
         except _Return as done:
             return done.value
         finally:
             self.depth -= 1
+            self.running.pop()
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
         params = function.args
@@ -216,7 +227,28 @@ class Interpreter:
             raise _Break
         elif isinstance(stmt, ast.Continue):
             raise _Continue
-        # pass, assert, del, imports, nested defs: nothing to count
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self._delete(target, env)
+        # pass, assert, imports, nested defs: nothing to count
+
+    def _delete(self, target: ast.expr, env: dict) -> None:
+        """Keras stops tracking what ``del`` takes off ``self`` or out of a tracked list or dict."""
+        if isinstance(target, ast.Name):
+            env.pop(target.id, None)
+            return
+        try:
+            if isinstance(target, ast.Attribute) and _is_self(target.value):
+                del self.attrs[target.attr]
+                return
+            if isinstance(target, ast.Subscript):
+                container, key = self.expr(target.value, env), self.expr(target.slice, env)
+                if isinstance(container, dict | list) and is_known(key):
+                    del container[key]
+                    return
+        except (KeyError, IndexError, TypeError):
+            pass
+        raise Uncertain(f"line {target.lineno}: `del {ast.unparse(target)}` is not followed")
 
     def _if(self, stmt: ast.If, env: dict) -> None:
         decided = truth(self.expr(stmt.test, env))
@@ -304,11 +336,11 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value, env)
             key = self.expr(target.slice, env)
-            if isinstance(container, dict | list) and is_known(key):
-                try:
-                    container[key] = value
-                except Exception:
-                    pass
+            try:
+                container[key] = value
+            except Exception:
+                if isinstance(container, dict | list) or _holds_tracked(value):
+                    raise Uncertain(f"line {target.lineno}: `{ast.unparse(target)} = ...` is not followed") from None
 
     # -- expressions -----------------------------------------------------------------------
     def expr(self, node: ast.expr | None, env: dict):
@@ -327,7 +359,7 @@ class Interpreter:
 
     def _expr_Attribute(self, node: ast.Attribute, env: dict):
         if _is_self(node.value):
-            value = self.attrs.get(node.attr, UNKNOWN)
+            value = self.attrs[node.attr] if node.attr in self.attrs else self._class_constant(node.attr)
             return value.weight if isinstance(value, _PendingVariable) else value  # used like its value
         owner = self.expr(node.value, env)
         if isinstance(owner, Tensor) and node.attr == "shape":
@@ -519,21 +551,10 @@ class Interpreter:
                 return self._add_weight(node, env)
             return NotImplemented
         owner = self.expr(owner_node, env)
-        if isinstance(owner, list) and name in ("append", "extend", "insert"):
-            args, _ = self._arguments(node, env)
-            if args:
-                if name == "append":
-                    owner.append(args[0])
-                elif name == "extend" and isinstance(args[0], list | tuple):
-                    owner.extend(args[0])
-                elif name == "insert" and len(args) == 2:
-                    owner.insert(as_int(args[0]) or 0, args[1])
-            return None
-        if isinstance(owner, dict) and name in ("items", "keys", "values") and not node.args:
-            return list(getattr(owner, name)())
-        if isinstance(owner, dict) and name in ("get", "pop"):
-            args, _ = self._arguments(node, env)
-            return owner.get(args[0], args[1] if len(args) > 1 else None) if args and is_known(args[0]) else UNKNOWN
+        if isinstance(owner, list | dict) and name in READING_METHODS[type(owner)] | CHANGING_METHODS[type(owner)]:
+            return self._container_method(owner, name, node, env)
+        if isinstance(owner, list | dict):
+            raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
         if isinstance(owner, LayerValue) and name == "build":
             args, kwargs = self._arguments(node, env)
             shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
@@ -544,6 +565,25 @@ class Interpreter:
             output = _apply_builtin(owner, [Tensor(tuple(args[0]))], self.flavor) if args and isinstance(args[0], tuple | list) else UNKNOWN
             return output.shape if isinstance(output, Tensor) and output.shape is not None else UNKNOWN
         return NotImplemented
+
+    def _container_method(self, owner: list | dict, name: str, node: ast.Call, env: dict):
+        """Runs a list or dict method on the evaluated container; one it cannot run exactly is a give-up,
+        since the container may hold layers Keras tracks."""
+        args, kwargs = self._arguments(node, env)
+        if args is not None and not kwargs and all(map(is_known, args)):
+            if name == "insert" and args:
+                args[0] = as_int(args[0])
+            if name in ("extend", "update") and args:
+                args[0] = args[0] if isinstance(args[0], list | tuple | dict) else UNKNOWN
+            if all(map(is_known, args)):
+                try:
+                    result = getattr(owner, name)(*args)
+                except Exception:  # pop() on an empty list, remove() of what is not there: raises at run time
+                    raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` raises") from None
+                return list(result) if name in ("items", "keys", "values") else result
+        if name in READING_METHODS[type(owner)]:
+            return UNKNOWN
+        raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
 
     def _super_call(self, node: ast.Call, name: str, env: dict):
         args, kwargs = self._arguments(node, env)
@@ -563,8 +603,27 @@ class Interpreter:
             return _apply_builtin(self.builtin_base, args, self.flavor)
         return None
 
+    def _class_constant(self, name: str):
+        """``self.units`` not set on the instance: a constant in the nearest class body that binds it,
+        unless the file also sets ``<something>.units`` (``Head.units = 7`` at the bottom)."""
+        for facts in self._mro():
+            if name in facts.methods:
+                return UNKNOWN
+            bound = [stmt.value for stmt in facts.node.body if _binds(stmt, name)]
+            if not bound:
+                continue
+            value = _literal(bound[0]) if len(bound) == 1 else UNKNOWN
+            if value is UNKNOWN or _sets_attribute_elsewhere(self.module.source.tree, name):
+                return UNKNOWN
+            return value
+        return UNKNOWN
+
     def _parent_method(self, name: str) -> ast.FunctionDef | None:
-        for facts in self._mro()[1:]:
+        """What ``super().name`` reaches: the method of a class after the one whose method is running."""
+        chain = self._mro()
+        running = next((function for function in reversed(self.running) if any(facts.methods.get(function.name) is function for facts in chain)), None)
+        start = next((index for index, facts in enumerate(chain) if running is not None and facts.methods.get(running.name) is running), 0)
+        for facts in chain[start + 1 :]:
             if name in facts.methods:
                 return facts.methods[name]
         return None
@@ -654,7 +713,23 @@ class Interpreter:
         self.construct(args, kwargs)
         self.build(input_shape, extra_shapes)
         inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
-        return self.call([*inputs, *map(_tensor, extra_shapes)])
+        try:
+            return self.call([*inputs, *map(_tensor, extra_shapes)])
+        except Uncertain:
+            if self._call_may_add_state():
+                raise
+            return UNKNOWN  # call() only gives the output its shape: the weights are all known by now
+
+    def _call_may_add_state(self) -> bool:
+        """Whether call() or a method it reaches creates weights or layers or sets anything on ``self``."""
+        for facts in self._mro():
+            weights = [site for site in facts.weights if site.kind is not WeightKind.TENSOR]
+            if any(Phase.CALL in site.phases for site in [*weights, *facts.sublayers]):
+                return True
+            for function in facts.methods.values():
+                if Phase.CALL in facts.phases.get(function.name, ()) and any(map(_sets_on_self, ast.walk(function))):
+                    return True
+        return False
 
 
 @dataclass(eq=False, slots=True)
@@ -738,6 +813,43 @@ def _builtin_base(facts, module: ModuleFacts) -> str | None:
             if found:
                 return found
     return None
+
+
+def _binds(stmt: ast.stmt, name: str) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
+    return any(isinstance(inner, ast.Name) and inner.id == name for target in targets for inner in ast.walk(target))
+
+
+def _literal(node: ast.expr | None):
+    """An immutable literal (number, string, bool, None, tuples of them), else UNKNOWN."""
+    try:
+        value = ast.literal_eval(node) if node is not None else UNKNOWN
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return UNKNOWN
+    immutable = (int, float, str, bool, type(None))
+    if isinstance(value, immutable) or (isinstance(value, tuple) and all(isinstance(item, immutable) for item in value)):
+        return value
+    return UNKNOWN
+
+
+def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Store | ast.Del) and not _is_self(node.value)
+        for node in ast.walk(tree)
+    ) or any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" for node in ast.walk(tree))
+
+
+def _sets_on_self(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.ctx, ast.Store) and _is_self(node.value)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+
+
+def _holds_tracked(value) -> bool:
+    """Whether a value is or contains a layer or a weight."""
+    layers: list[LayerValue] = []
+    _collect_layers(value, layers, set())
+    return bool(layers) or bool(collect_variables({"": value}))
 
 
 def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
