@@ -155,6 +155,15 @@ ADVERSARIAL = {
     "u05_subscript_unknown": ("model",),
     "u06_class_attr_patched": ("model",),
     "u07_list_remove_reverse": ("model",),
+    "u08_tensor_slices": ("model",),
+    "u09_ops_concat_axis": ("model",),
+    "u10_ops_concat_default_axis": ("model",),
+    "u11_multi_output_index": ("model",),
+    "u12_last_step_stride": ("model",),
+    "u13_helper_ops": ("model",),
+    "u14_custom_layer_ops_concat": ("model",),
+    "u15_ops_around_layer_call": ("model",),
+    "u16_index_newaxis": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

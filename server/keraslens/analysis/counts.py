@@ -357,7 +357,19 @@ class ModuleCounts:
             return None
         if tensor.input_call is not None:
             return self._input_shape(tensor.input_call, tensor.scope)
+        if tensor.operands is not None and id(tensor) not in self.shapes:
+            self.shapes[id(tensor)] = self._expression_shape(tensor)
         return self.shapes.get(id(tensor))
+
+    def _expression_shape(self, tensor: GraphTensor):
+        """``ops.relu(x)``, ``x[:, 0]``: the expression evaluated with its operands' shapes."""
+        env = self.scopes.env(tensor.scope, tensor.node)
+        env.update({name: Tensor(self.tensor_shape(operand)) for name, operand in tensor.operands.items()})
+        try:
+            value = self.scopes.evaluator.expr(tensor.node, env)
+        except Uncertain:
+            return None
+        return value.shape if isinstance(value, Tensor) else None
 
     def _input_shape(self, call: ast.Call, scope: str):
         args, kwargs = self.scopes.arguments(call, scope)

@@ -53,6 +53,7 @@ class Tensor:
     index: int | None = None  # element of a multi-output result
     scope: str = MODULE_SCOPE  # where an Input was made (its shape may use the function's values)
     maybe: bool = False  # bound in a branch or loop: it may be another tensor, its shape is not known
+    operands: dict[str, Tensor] | None = None  # `ops.relu(x)`, `x[:, 0]`: the tensors the expression reads, by name
 
 
 @dataclass(eq=False, slots=True)
@@ -93,6 +94,9 @@ class Setting:
 
     value: ast.expr | None
     scope: str
+
+# functions that take and return tensors without weights: the counter shapes what they return
+TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
 
 # functional forms of the merge layers: `layers.concatenate([a, b])` is `Concatenate()([a, b])`
 MERGE_FUNCTIONS = {
@@ -276,9 +280,13 @@ class _ScopeReader:
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.nesting > 0)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
+        if isinstance(node, ast.Subscript):
+            return self._tensor_expression(node, scope, env)
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
+        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
+            return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
             instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.nesting > 0)
             self.graph.instances.append(instance)
@@ -311,6 +319,59 @@ class _ScopeReader:
             self._proxy(callee)  # the model is a layer of the graph it is called in
             return self._apply(callee.proxy, node, scope, env, node.args[:1])
         return None
+
+    def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: dict[str, Value]) -> Tensor | None:
+        """``ops.concatenate([a, b], axis=-1)``, ``tf.nn.relu(x)``, ``x[:, 0]``: a tensor without a layer,
+        shaped later by evaluating the expression on its operands' shapes. Followed only when every
+        call in it is such a function and its tensors are plain names (nothing in it makes a layer), and
+        a subscript keeps the batch axis (``outputs[0]`` picks one of several outputs)."""
+        if isinstance(node, ast.Subscript) and not _keeps_batch_axis(node.slice):
+            return None
+        node, applied = self._apply_arguments(node, scope, env)
+        if node is None:
+            return None
+        calls = [inner for inner in ast.walk(node) if isinstance(inner, ast.Call)]
+        if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
+            return None
+        names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
+        values = {name: env[name] if name in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(name) for name in names}
+        values.update(applied)
+        if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
+            return None
+        operands = {name: value for name, value in values.items() if isinstance(value, Tensor)}
+        if not operands:
+            return None
+        return Tensor(
+            node,
+            symbolic=any(t.symbolic for t in operands.values()),
+            scope=scope,
+            maybe=any(t.maybe for t in operands.values()),
+            operands=operands,
+        )
+
+    def _apply_arguments(self, node: ast.expr, scope: str, env: dict[str, Value]) -> tuple[ast.expr | None, dict[str, Tensor]]:
+        """``ops.relu(dense(x))``: an argument that calls something else than a tensor function is
+        read as the graph reads it (the layer is applied here) and stands in the expression as a name."""
+        if not isinstance(node, ast.Call):
+            return node, {}
+        applied: dict[str, Tensor] = {}
+
+        def stand_in(arg: ast.expr) -> ast.expr | None:
+            inner_calls = [inner for inner in ast.walk(arg) if isinstance(inner, ast.Call)]
+            if all((self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in inner_calls):
+                return arg
+            value = self._eval(arg, scope, env)
+            if not isinstance(value, Tensor):
+                return None
+            name = f"_argument_{len(applied)}"
+            applied[name] = value
+            return ast.copy_location(ast.Name(name, ast.Load()), arg)
+
+        args = [stand_in(arg) for arg in node.args]
+        keywords = [ast.keyword(k.arg, stand_in(k.value)) for k in node.keywords]
+        if any(arg is None for arg in args) or any(k.value is None for k in keywords):
+            return None, {}
+        return ast.copy_location(ast.Call(node.func, args, keywords), node), applied
 
     def _method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
         """``model.build(shape)``, ``model.add(layer)``, ``model.pop()``, ``layer.enable_lora(rank)``."""
@@ -444,6 +505,12 @@ def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
     return [arg if arg is not None else ast.Constant(None) for arg in given]
 
 
+def _keeps_batch_axis(index: ast.expr) -> bool:
+    first = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
+    is_full_slice = isinstance(first, ast.Slice) and first.lower is None and first.upper is None and first.step is None
+    return is_full_slice or (isinstance(first, ast.Constant) and first.value is Ellipsis)
+
+
 def _is_symbolic(item) -> bool:
     if isinstance(item, list):
         return any(_is_symbolic(element) for element in item)
@@ -472,6 +539,10 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
             opaque = True
             continue
         if id(tensor) in visited:
+            continue
+        if tensor.operands is not None:
+            visited.add(id(tensor))
+            stack.extend(tensor.operands.values())
             continue
         if tensor.producer is None:
             opaque = opaque or tensor.input_call is None

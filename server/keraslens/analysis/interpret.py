@@ -49,7 +49,8 @@ SHAPE_PRESERVING = frozenset(
      "negative", "rsqrt", "erf", "stop_gradient", "convert_to_tensor", "clip_by_value", "clip"}
 )
 MATMUL = frozenset({"tensorflow.matmul", "tensorflow.linalg.matmul", "keras.ops.matmul", "numpy.matmul", "keras.ops.dot"})
-CONCAT = frozenset({"tensorflow.concat", "keras.ops.concatenate", "keras.layers.concatenate", "numpy.concatenate"})
+# the axis each concatenation takes when none is given (None: it must be given)
+CONCAT = {"tensorflow.concat": None, "keras.ops.concatenate": 0, "keras.layers.concatenate": -1, "numpy.concatenate": 0}
 TENSOR_FROM_SHAPE = frozenset(
     {"tensorflow.zeros", "tensorflow.ones", "tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.random.truncated_normal",
      "keras.ops.zeros", "keras.ops.ones", "keras.random.normal", "keras.random.uniform", "numpy.zeros", "numpy.ones"}
@@ -462,17 +463,17 @@ class Interpreter:
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
         container = self.expr(node.value, env)
-        if isinstance(node.slice, ast.Slice):
-            parts = [self.expr(part, env) if part is not None else None for part in (node.slice.lower, node.slice.upper, node.slice.step)]
-            if not all(part is None or as_int(part) is not None for part in parts):
-                return UNKNOWN
-            if isinstance(container, SymbolicShape):
-                return UNKNOWN
-            index = slice(*(as_int(part) if part is not None else None for part in parts))
-        else:
-            index = self.expr(node.slice, env)
-            index = as_int(index) if as_int(index) is not None else index
+        if isinstance(node.slice, ast.Slice) and isinstance(container, SymbolicShape):
+            return UNKNOWN
+        index = self.expr(node.slice, env)
+        index = as_int(index) if as_int(index) is not None else index
         return subscript(container, index)
+
+    def _expr_Slice(self, node: ast.Slice, env: dict):
+        parts = [self.expr(part, env) if part is not None else None for part in (node.lower, node.upper, node.step)]
+        if not all(part is None or as_int(part) is not None for part in parts):
+            return UNKNOWN
+        return slice(*(as_int(part) if part is not None else None for part in parts))
 
     def _expr_Starred(self, node: ast.Starred, env: dict):
         return UNKNOWN
@@ -664,7 +665,7 @@ class Interpreter:
         if ref in MATMUL and len(args) >= 2:
             return _matmul(args[0], args[1])
         if ref in CONCAT and args and isinstance(args[0], list | tuple):
-            axis = kwargs.get("axis", args[1] if len(args) > 1 else -1)
+            axis = kwargs.get("axis", args[1] if len(args) > 1 else CONCAT[ref])
             return _concat(list(args[0]), axis)
         short = ref.rsplit(".", 1)[-1]
         if ref.startswith(ELEMENTWISE_PREFIXES) and short in SHAPE_PRESERVING:
