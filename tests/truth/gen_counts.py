@@ -164,6 +164,15 @@ ADVERSARIAL = {
     "u14_custom_layer_ops_concat": ("model",),
     "u15_ops_around_layer_call": ("model",),
     "u16_index_newaxis": ("model",),
+    "u17_loop_enumerate": ("model",),
+    "u18_loop_zip_unpack": ("model",),
+    "u19_loop_over_parameter": ("model",),
+    "u20_loop_reversed_sequential": ("model",),
+    "u21_loop_starred_target": ("model",),
+    "u22_loop_list_grows": ("model",),
+    "u23_loop_global_changed": ("model",),
+    "u24_sequential_input_shape_loop": ("model",),
+    "u25_build_starred_shape": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

@@ -207,6 +207,17 @@ def _indexed_shape(shape: tuple, index) -> tuple | None:
     return (*dims, *rest)
 
 
+def unpacked(value, targets: list[ast.expr]) -> list:
+    """The items ``a, *rest, b = value`` binds, in target order (``rest`` gets a list)."""
+    starred = [index for index, target in enumerate(targets) if isinstance(target, ast.Starred)]
+    if not isinstance(value, tuple | list) or len(starred) > 1 or len(value) < len(targets) - len(starred):
+        return [UNKNOWN] * len(targets)
+    if not starred:
+        return list(value) if len(value) == len(targets) else [UNKNOWN] * len(targets)
+    at, after = starred[0], len(targets) - starred[0] - 1
+    return [*value[:at], list(value[at : len(value) - after]), *value[len(value) - after :]]
+
+
 def literal(node: ast.expr):
     """The value of a constant expression in a signature default, or UNKNOWN."""
     try:

@@ -23,6 +23,7 @@ from .evaluate import (
     literal,
     subscript,
     truth,
+    unpacked,
 )
 from .facts import ModuleFacts, Phase, TargetKind, WeightKind
 from .library import layer_class_home
@@ -331,9 +332,10 @@ class Interpreter:
             if isinstance(value, LayerValue) and value.attr is None:
                 value.attr = target.attr
         elif isinstance(target, ast.Tuple | ast.List):
-            items = list(value) if isinstance(value, tuple | list) and len(value) == len(target.elts) else [UNKNOWN] * len(target.elts)
-            for element, item in zip(target.elts, items):
+            for element, item in zip(target.elts, unpacked(value, target.elts)):
                 self._assign(element, item, env)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, value, env)
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value, env)
             key = self.expr(target.slice, env)
@@ -532,7 +534,7 @@ class Interpreter:
         if isinstance(func, ast.Name):
             if func.id in self.module.classes:
                 return func.id
-            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round"):
+            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed"):
                 return f"builtins.{func.id}"
         return self.module.imports.canonical(func)
 
@@ -900,6 +902,8 @@ def _python_builtin(name: str, args: list):
             items = args[0] if len(args) == 1 and isinstance(args[0], tuple | list) else args
             if all(as_int(item) is not None for item in items):
                 return {"max": max, "min": min, "sum": sum}[name](as_int(item) for item in items)
+        if name in ("enumerate", "zip", "reversed") and args and all(isinstance(arg, tuple | list | range) for arg in args):
+            return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
         if name == "isinstance":
             return UNKNOWN
     except Exception:

@@ -15,12 +15,13 @@ import ast
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .evaluate import UNKNOWN
+from .evaluate import UNKNOWN, unpacked
 from .graph import MODULE_SCOPE
 from .interpret import Interpreter
 from .source import walk, walk_statements
 
 MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard", "sort", "reverse"})
+LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
 CHECKPOINT = 32  # steps between the stored environments of a scope
 
@@ -94,17 +95,20 @@ class ScopeValues:
         return self.evaluator._arguments(call, self.env(scope, call))
 
     def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
-        """What ``for ... in range(...)`` iterates over, when known and short enough to unroll."""
-        if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"):
+        """What a ``for`` loop iterates over (``range(3)``, ``(64, 32)``, ``enumerate(widths)``, a
+        name), when it is plain values known here and few enough to unroll."""
+        over_builtin = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in LOOP_BUILTINS
+        if not (over_builtin or isinstance(iterable, ast.Tuple | ast.List | ast.Name)):
             return None
         value = self.value(iterable, scope)
-        return list(value) if isinstance(value, range) and len(value) <= MAX_UNROLL else None
+        if not isinstance(value, range | list | tuple) or len(value) > MAX_UNROLL or not all(map(_is_plain, value)):
+            return None
+        return list(value)
 
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
-        """The values in one unrolled pass of ``loop``: the parent's there, the loop variable set."""
+        """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set."""
         env = self.env(parent, loop.target)
-        if isinstance(loop.target, ast.Name):
-            env[loop.target.id] = item
+        _bind_target(env, loop.target, item)
         self._scopes[scope] = self._timeline(loop.body, env)
 
     def _timeline(self, body: list[ast.stmt], start: dict[str, object]) -> _Timeline:
@@ -179,6 +183,25 @@ def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> di
     defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
     pairs = [*zip(params, defaults), *zip(function.args.kwonlyargs, function.args.kw_defaults)]
     return {param.arg: UNKNOWN if default is None else evaluator.expr(default, {}) for param, default in pairs}
+
+
+def _is_plain(value) -> bool:
+    """A number, string, bool, None or a tuple of them: what a loop may carry into its passes."""
+    if isinstance(value, tuple):
+        return all(map(_is_plain, value))
+    return value is None or isinstance(value, int | float | str | bool)
+
+
+def _bind_target(env: dict, target: ast.expr, value) -> None:
+    if isinstance(target, ast.Name):
+        env[target.id] = value
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element, item in zip(target.elts, unpacked(value, target.elts)):
+            _bind_target(env, element.value if isinstance(element, ast.Starred) else element, item)
+    else:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                env[node.id] = UNKNOWN
 
 
 def _is_plain_value(node: ast.expr) -> bool:
