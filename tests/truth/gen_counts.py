@@ -173,6 +173,9 @@ ADVERSARIAL = {
     "u23_loop_global_changed": ("model",),
     "u24_sequential_input_shape_loop": ("model",),
     "u25_build_starred_shape": ("model",),
+    "u26_call_reshape_transpose_mean": ("model",),
+    "u27_functional_reduce_squeeze": ("model",),
+    "u28_reshape_minus_one_batch": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

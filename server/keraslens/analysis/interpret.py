@@ -29,6 +29,7 @@ from .facts import ModuleFacts, Phase, TargetKind, WeightKind
 from .library import layer_class_home
 from .resolve import Flavor
 from .symbolic import Expr
+from .tensor_ops import shape_function
 
 MAX_LOOP = 512
 MAX_DEPTH = 12
@@ -669,6 +670,9 @@ class Interpreter:
         if ref in CONCAT and args and isinstance(args[0], list | tuple):
             axis = kwargs.get("axis", args[1] if len(args) > 1 else CONCAT[ref])
             return _concat(list(args[0]), axis)
+        shape_of = shape_function(ref)
+        if shape_of is not None and args and isinstance(args[0], Tensor):
+            return Tensor(shape_of(args[0].shape, args[1:], kwargs) if args[0].shape is not None else None)
         short = ref.rsplit(".", 1)[-1]
         if ref.startswith(ELEMENTWISE_PREFIXES) and short in SHAPE_PRESERVING:
             tensors = [arg for arg in args if isinstance(arg, Tensor)]
