@@ -237,7 +237,14 @@ class _ScopeReader:
                 self._bind(element, item, env)
 
     def _unrollable(self, loop: ast.For, scope: str) -> list | None:
-        if self.values is None or loop.orelse or any(isinstance(node, ast.Break | ast.Continue | ast.Return) for node in ast.walk(loop)):
+        """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
+        loops, only one that calls something (it may make or apply layers): a plain Python loop over
+        a parameter is not worth computing the function's values."""
+        if self.values is None or loop.orelse:
+            return None
+        kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
+        over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+        if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
             return None
         return self.values.loop_items(loop.iter, scope)
 
