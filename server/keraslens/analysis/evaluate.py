@@ -166,8 +166,7 @@ def subscript(container, index):
         position = as_int(index)
         return container.item(position) if position is not None else UNKNOWN
     if isinstance(container, Tensor):
-        shape = _indexed_shape(container.shape, index) if container.shape is not None else None
-        return Tensor(shape) if shape is not None else UNKNOWN
+        return UNKNOWN  # the interpreter shapes tensor slices (tensor_ops.indexed)
     if isinstance(container, tuple | list | str | dict) and is_known(index):
         try:
             if isinstance(index, slice):
@@ -176,35 +175,6 @@ def subscript(container, index):
         except Exception:
             return UNKNOWN
     return UNKNOWN
-
-
-def _indexed_shape(shape: tuple, index) -> tuple | None:
-    """The shape of ``tensor[index]`` (ints, slices, ``...`` and ``None``), or None when not known."""
-    items = list(index) if isinstance(index, tuple) else [index]
-    if not all(item is None or item is Ellipsis or isinstance(item, slice) or as_int(item) is not None for item in items):
-        return None
-    consumed = sum(item is not None and item is not Ellipsis for item in items)
-    if items.count(Ellipsis) > 1 or consumed > len(shape):
-        return None
-    if Ellipsis in items:
-        at = items.index(Ellipsis)
-        items[at : at + 1] = [slice(None)] * (len(shape) - consumed)
-    dims, rest = [], list(shape)
-    for item in items:
-        if item is None:
-            dims.append(1)
-            continue
-        dim = rest.pop(0)
-        if isinstance(item, slice):
-            if item == slice(None):
-                dims.append(dim)
-            elif isinstance(dim, int) and not isinstance(dim, bool):
-                dims.append(len(range(*item.indices(dim))))
-            elif dim is None:
-                dims.append(None)  # the batch (or a free) axis: its length is known only at run time
-            else:
-                return None
-    return (*dims, *rest)
 
 
 def unpacked(value, targets: list[ast.expr]) -> list:

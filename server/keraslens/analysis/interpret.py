@@ -29,7 +29,7 @@ from .facts import ModuleFacts, Phase, TargetKind, WeightKind
 from .library import layer_class_home
 from .resolve import Flavor
 from .symbolic import Expr
-from .tensor_ops import shape_function
+from .tensor_ops import indexed, shape_function
 
 MAX_LOOP = 512
 MAX_DEPTH = 12
@@ -470,6 +470,9 @@ class Interpreter:
             return UNKNOWN
         index = self.expr(node.slice, env)
         index = as_int(index) if as_int(index) is not None else index
+        if isinstance(container, Tensor):
+            shape = indexed(container.shape, index) if container.shape is not None else None
+            return Tensor(shape) if shape is not None else UNKNOWN
         return subscript(container, index)
 
     def _expr_Slice(self, node: ast.Slice, env: dict):
@@ -840,10 +843,13 @@ def _literal(node: ast.expr | None):
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
-    return any(
-        isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Store | ast.Del) and not _is_self(node.value)
-        for node in ast.walk(tree)
-    ) or any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" for node in ast.walk(tree))
+    """``Head.units = 7``, ``del other.units`` or any ``setattr(...)`` in the file."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Store | ast.Del) and not _is_self(node.value):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            return True
+    return False
 
 
 def _sets_on_self(node: ast.AST) -> bool:

@@ -1,4 +1,4 @@
-"""Output shapes of the tensor functions a ``call()`` or a functional model uses between layers.
+"""Output shapes of the tensor functions and slices a ``call()`` or a functional model uses between layers.
 
 ``keras.ops``, ``tf`` and NumPy follow NumPy's rules for these. A shape is a tuple whose items
 are ints, ``None`` (a length known only at run time, like the batch) or symbolic dimensions;
@@ -96,3 +96,32 @@ def transposed(shape: tuple, args: list, kwargs: dict) -> tuple | None:
     if None in order or sorted(order) != list(range(len(shape))):
         return None
     return tuple(shape[index] for index in order)
+
+
+def indexed(shape: tuple, index) -> tuple | None:
+    """The shape of ``tensor[index]`` (ints, slices, ``...`` and ``None``), or None when not known."""
+    items = list(index) if isinstance(index, tuple) else [index]
+    if not all(item is None or item is Ellipsis or isinstance(item, slice) or as_int(item) is not None for item in items):
+        return None
+    consumed = sum(item is not None and item is not Ellipsis for item in items)
+    if items.count(Ellipsis) > 1 or consumed > len(shape):
+        return None
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items[at : at + 1] = [slice(None)] * (len(shape) - consumed)
+    dims, rest = [], list(shape)
+    for item in items:
+        if item is None:
+            dims.append(1)
+            continue
+        dim = rest.pop(0)
+        if isinstance(item, slice):
+            if item == slice(None):
+                dims.append(dim)
+            elif isinstance(dim, int) and not isinstance(dim, bool):
+                dims.append(len(range(*item.indices(dim))))
+            elif dim is None:
+                dims.append(None)  # the batch (or a free) axis: its length is known only at run time
+            else:
+                return None
+    return (*dims, *rest)
