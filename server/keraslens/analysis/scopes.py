@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from .evaluate import UNKNOWN, unpacked
 from .graph import MODULE_SCOPE
-from .interpret import Interpreter
+from .interpret import CHANGING_METHODS, Interpreter
 from .source import walk, walk_statements
 
-MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard", "sort", "reverse"})
+MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
 CHECKPOINT = 32  # steps between the stored environments of a scope
