@@ -17,13 +17,12 @@ import pathspec
 
 from .analysis.config import Settings, pyproject_settings
 from .analysis.engine import analyze
-from .analysis.fixes import Fix, apply_fixes
+from .analysis.fix_all import fix_text
 from .analysis.rules import Finding, Severity
 from .analysis.source import Span, decode_source
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache", ".ruff_cache", "build", "dist", ".cache"})
 PARALLEL_THRESHOLD = 48
-MAX_FIX_PASSES = 8
 
 
 @dataclass(slots=True)
@@ -88,34 +87,6 @@ def check_file(path: Path, settings: Settings, fix: bool = False) -> FileResult:
     if decoded.problem:
         result.findings.insert(0, _file_problem("KL902", "decode-problem", decoded.problem, Severity.WARNING))
     return result
-
-
-def fix_text(text: str, path: str, settings: Settings) -> tuple[str, int]:
-    """Apply fixes until none applies (fixes of one pass never overlap); count fixes applied."""
-    applied_total = 0
-    for _ in range(MAX_FIX_PASSES):
-        analysis = analyze(text, path, settings)
-        if analysis.source.syntax_problems:
-            break  # like ruff: no batch fixes in a file that does not parse
-        fixes = [fix for f in analysis.findings if (fix := choose_fix(f, settings)) is not None]
-        if not fixes:
-            break
-        new_text, applied = apply_fixes(text, fixes)
-        if new_text == text:
-            break
-        text, applied_total = new_text, applied_total + len(applied)
-    return text, applied_total
-
-
-def choose_fix(finding: Finding, settings: Settings) -> Fix | None:
-    """The fix a batch run applies: the last wanted alternative, i.e. the most complete one
-    (alternatives are ordered from the primary fix to the ones that change more)."""
-    wanted = [fix for fix in finding.fixes if fix.edits and _wanted(fix, settings)]
-    return wanted[-1] if wanted else None
-
-
-def _wanted(fix: Fix, settings: Settings) -> bool:
-    return fix.is_safe or settings.unsafe_fixes
 
 
 def _file_problem(code: str, name: str, message: str, severity: Severity = Severity.ERROR) -> Finding:

@@ -10,20 +10,20 @@ import sys
 from pathlib import Path
 
 from .analysis.config import Settings
-from .analysis.countmodel import Count, Status
-from .analysis.counts import (
+from .analysis.engine import analyze
+from .analysis.facts.graph import LayerInstance, Model
+from .analysis.interpretation.count_model import Count, Status
+from .analysis.interpretation.counts import (
     Weight,
     model_report,
     module_counts,
     shape_text,
     symbolic_kwargs,
 )
-from .analysis.engine import analyze
-from .analysis.evaluate import SymbolicShape
-from .analysis.graph import LayerInstance, Model
-from .analysis.resolve import Flavor
+from .analysis.interpretation.symbolic import Expr
+from .analysis.interpretation.values import SymbolicShape
+from .analysis.names.imports import Flavor
 from .analysis.source import decode_source
-from .analysis.symbolic import Expr
 
 
 class TargetError(Exception):

@@ -12,15 +12,6 @@ from pathlib import Path
 
 from .analysis.rules import BY_CODE, RULES
 
-# The one place the project's public address is written; docs links and SARIF helpUri use it.
-REPOSITORY_URL = "https://github.com/keraslens/keraslens"
-DOCS_URL = REPOSITORY_URL + "/blob/main/docs/rules/{code}.md"
-
-
-def rule_url(code: str) -> str:
-    return DOCS_URL.format(code=code)
-
-
 def rule_markdown(code: str) -> str | None:
     rule = BY_CODE.get(code.upper())
     return rule.markdown() if rule else None

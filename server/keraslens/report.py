@@ -7,10 +7,10 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from . import __version__
-from .analysis.fixes import Fix
+from .analysis.fixes.edit import Fix
 from .analysis.rules import BY_CODE, Finding, Severity
+from .analysis.rules.links import REPOSITORY_URL, rule_url
 from .checker import FileResult
-from .docs import REPOSITORY_URL, rule_url
 
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 

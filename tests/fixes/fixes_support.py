@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "rules"))
 
 from keraslens.analysis.config import Settings  # noqa: E402
-from keraslens.checker import fix_text  # noqa: E402
+from keraslens.analysis.fix_all import fix_text  # noqa: E402
 from rules_support import settings_of  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,11 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from fixes_support import fixed, fixtures
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
-from keraslens.analysis.resolve import ImportMap
+from keraslens.analysis.names.imports import ImportMap
 
 ROOT = Path(__file__).parents[2]
 RUNNER = Path(__file__).with_name("fix_runner.py")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from fixes_support import FIXTURES, Fixture, fixed, fixtures
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
+from keraslens.analysis.fix_all import choose_fix
 from keraslens.analysis.rules import BY_CODE
-from keraslens.checker import check_file, choose_fix
+from keraslens.checker import check_file
 
 FIXTURE_LIST = fixtures()
 IDS = [f.id for f in FIXTURE_LIST]

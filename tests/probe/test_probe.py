@@ -8,8 +8,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from keraslens.analysis.counts import count_report
 from keraslens.analysis.engine import analyze
+from keraslens.analysis.interpretation.counts import count_report
 from keraslens.count_command import count_target
 from keraslens.probe.service import Probe, network_isolation_available
 from keraslens.probe.slicer import slice_for

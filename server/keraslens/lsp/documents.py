@@ -62,7 +62,7 @@ def _count_report(analysis, still_wanted: Callable[[], bool]):
     if not still_wanted():
         return SUPERSEDED  # queued behind a slow count while the user kept typing: skip it
     # imported on first use: counting pulls in more (formula tables, jedi) than startup needs
-    from ..analysis.counts import count_report
+    from ..analysis.interpretation.counts import count_report
 
     return count_report(analysis)
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ..analysis.countmodel import ClassReport, Count, CountReport, Status
+from ..analysis.interpretation.count_model import (
+    ClassReport,
+    Count,
+    CountReport,
+    Status,
+)
 from ..analysis.source import Span
 from .positions import LineIndex
 from .render import count_label, number

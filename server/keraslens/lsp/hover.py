@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.countmodel import (
+from ..analysis.interpretation.count_model import (
     ClassReport,
     CountReport,
     LayerRow,
@@ -16,7 +16,7 @@ from ..analysis.countmodel import (
     Status,
 )
 from ..analysis.rules import BY_CODE, Finding
-from ..docs import rule_url
+from ..analysis.rules.links import rule_url
 from .render import code, count_label, count_lines, number, table
 
 RULE_CODE = re.compile(r"\bKL\d{3}\b")

@@ -3,7 +3,7 @@ status, and tables that read well both rendered (markdown) and raw (plain text).
 
 from __future__ import annotations
 
-from ..analysis.countmodel import Count, Status
+from ..analysis.interpretation.count_model import Count, Status
 
 
 def number(value: int | None) -> str:

@@ -234,7 +234,7 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: KeraslensServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        from ..checker import fix_text
+        from ..analysis.fix_all import fix_text
         from . import actions
         from .diagnostics import is_ours
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from ..fixes import Fix
-from ..resolve import Flavor
+from ..fixes.edit import Fix
+from ..names.imports import Flavor
 from ..source import SourceFile, Span
 
 if TYPE_CHECKING:
-    from ..facts import ClassFacts, ModuleFacts
-    from ..graph import ModuleGraph
+    from ..facts.classes import ClassFacts, ModuleFacts
+    from ..facts.graph import ModuleGraph
 
 
 class Severity(str, Enum):

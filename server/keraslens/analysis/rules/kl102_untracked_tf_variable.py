@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import ast
 
-from ..facts import Phase, TargetKind, WeightKind, WeightSite
-from ..fixes import Applicability, Edit, Fix
-from ..initializers import (
+from ..facts.classes import Phase, TargetKind, WeightKind, WeightSite
+from ..fixes.edit import Applicability, Edit, Fix
+from ..fixes.initializers import (
     CREATORS,
     add_weight_call,
     keras_root,
     literal_spec,
     weight_spec,
 )
-from ..relocate import before_super_init
-from ..resolve import Flavor
+from ..fixes.relocate import before_super_init
+from ..names.imports import Flavor
 from .base import Context, Rule
 
 # tf.Variable keywords that mean the same on add_weight

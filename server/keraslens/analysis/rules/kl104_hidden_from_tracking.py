@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..facts import TargetKind, WeightKind
+from ..facts.classes import TargetKind, WeightKind
 from .base import Context, Rule
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from ..counts import module_counts
-from ..evaluate import Tensor, as_int
-from ..layerinfo import is_weightless
+from ..interpretation.counts import module_counts
+from ..interpretation.layer_questions import is_weightless
+from ..interpretation.values import Tensor, as_int
 from .base import Context, Related, Rule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..facts import Phase, TargetKind
+from ..facts.classes import Phase, TargetKind
 from .base import Context, Rule, Severity
 
 

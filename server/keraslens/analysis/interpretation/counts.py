@@ -12,8 +12,22 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from . import builtins as builtin_layers
-from .countmodel import (
+from ..facts.classes import ModuleFacts
+from ..facts.graph import (
+    ATTENTION_INPUTS,
+    MODULE_SCOPE,
+    Application,
+    LayerInstance,
+    Model,
+    ModuleGraph,
+    Setting,
+)
+from ..facts.graph import Tensor as GraphTensor
+from ..facts.library import layer_class_home
+from ..names.imports import Flavor
+from ..source import SourceFile, Span, walk
+from . import layer_table as builtin_layers
+from .count_model import (
     ClassReport,
     Count,
     CountReport,
@@ -22,22 +36,16 @@ from .countmodel import (
     Status,
     WeightRow,
 )
-from .evaluate import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
-from .facts import ModuleFacts
-from .graph import ATTENTION_INPUTS, MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting
-from .graph import Tensor as GraphTensor
-from .interpret import (
+from .interpreter import (
     SEQUENTIAL,
     Interpreter,
     Uncertain,
     collect_variables,
     sequential_layers,
 )
-from .library import layer_class_home
-from .resolve import Flavor
 from .scopes import ScopeValues
-from .source import SourceFile, Span, walk
 from .symbolic import Expr
+from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
 WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
 

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .resolve import ImportMap
+from ..names.imports import ImportMap
 
 # creator -> (kind, positional parameter names); roles: shape, mean, stddev, minval, maxval, value, dtype, seed
 _RANDOM = ("shape", "mean", "stddev", "dtype", "seed")

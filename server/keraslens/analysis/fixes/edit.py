@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .source import Span
+from ..source import Span
 
 
 class Applicability(str, Enum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from .resolve import ImportMap
+from ..names.imports import ImportMap
 
 INPUT = "keras.Input"
 INPUT_NAMES = frozenset({"keras.Input", "keras.layers.Input"})

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 
-from .fixes import Edit, apply_edits, line_offsets, offset_of
-from .source import SourceFile, Span
+from ..source import SourceFile, Span
+from .edit import Edit, apply_edits, line_offsets, offset_of
 
 
 def header_span(source: SourceFile, function: ast.FunctionDef) -> Span:

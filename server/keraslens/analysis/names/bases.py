@@ -19,9 +19,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .library import find_class
-from .resolve import ImportMap, is_layer_base, is_model_base
-from .source import SourceFile, content_hash
+from ..source import SourceFile, content_hash
+from .imports import ImportMap, is_layer_base, is_model_base
+from .locate import find_class
 
 MAX_DEPTH = 8
 MAX_CACHED = 20_000  # a long editing session re-resolves after this many distinct questions

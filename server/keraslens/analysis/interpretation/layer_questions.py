@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .builtins import TABLE, WEIGHTLESS
-from .facts import ClassFacts, ModuleFacts
-from .resolve import Flavor
+from ..facts.classes import ClassFacts, ModuleFacts
+from ..names.imports import Flavor
+from .layer_table import TABLE, WEIGHTLESS
 
 # built-ins whose build() always creates weights: a subclass must let it run.
 # Attention creates none with its defaults (use_scale=False, score_mode="dot"); Keras's own

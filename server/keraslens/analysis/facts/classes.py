@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .project import ExternalClass, resolve_base
-from .resolve import Flavor, ImportMap, is_layer_base, is_model_base
-from .source import SourceFile, walk, walk_statements
+from ..names.bases import ExternalClass, resolve_base
+from ..names.imports import Flavor, ImportMap, is_layer_base, is_model_base
+from ..source import SourceFile, walk, walk_statements
 
 
 class Phase(str, Enum):
@@ -478,3 +478,12 @@ def _statements(body: list[ast.stmt], guarded: bool = False) -> Iterator[tuple[a
             block = getattr(stmt, name, None)
             if block:
                 yield from _statements(block, inner_guard)
+
+
+def shape_argument(call: ast.Call, flavor: Flavor) -> ast.expr | None:
+    """The ``shape`` of an ``add_weight`` call in either Keras's positional convention."""
+    for keyword in call.keywords:
+        if keyword.arg == "shape":
+            return keyword.value
+    index = 1 if flavor is Flavor.KERAS2 or (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)) else 0
+    return call.args[index] if len(call.args) > index else None

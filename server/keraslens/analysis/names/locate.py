@@ -1,9 +1,9 @@
-"""Layer classes from other modules: the user's own files and installed packages.
+"""Where a class from another module is defined: the user's own files and installed packages.
 
 ``keras_hub.layers.TransformerEncoder`` is found by locating the module's file on the
 search path (the file's own folder first, then ``sys.path``) without importing
 anything, then following re-exports (``from .x import Y``) until the ``class``
-statement. The file is then analysed like any other; results are cached by content.
+statement. ``facts.library`` analyses the file found.
 """
 
 from __future__ import annotations
@@ -11,20 +11,13 @@ from __future__ import annotations
 import ast
 import sys
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .resolve import ImportMap, choose_flavor
-from .source import SourceFile, content_hash, partially_parsed_classes, without_classes
-
-if TYPE_CHECKING:
-    from .facts import ModuleFacts
+from ..source import content_hash
+from .imports import ImportMap
 
 MAX_HOPS = 6  # re-exports followed before giving up
-MAX_HOMES = 256  # library modules whose facts are kept
-_NOT_LIBRARY = ("keras.", "tensorflow.", "numpy.", "builtins.", "jax.", "torch.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +29,6 @@ class ClassLocation:
 
 _lock = threading.Lock()
 _found: dict[tuple[str, str], ClassLocation | None] = {}
-_homes: OrderedDict[tuple[str, str], ModuleFacts] = OrderedDict()  # (path, content hash) -> facts
 
 
 def find_class(qualified: str, origin: str) -> ClassLocation | None:
@@ -51,42 +43,6 @@ def find_class(qualified: str, origin: str) -> ClassLocation | None:
             _found.pop(key, None)
         return find_class(qualified, origin)
     return found
-
-
-def layer_class_home(ref: str, module: ModuleFacts) -> tuple[ModuleFacts, str] | None:
-    """The analysed module defining the layer class ``ref`` (a name as the module imports it)."""
-    if ref in module.classes:
-        return module, ref
-    if ref.startswith(_NOT_LIBRARY) or "." not in ref or module.source.path.startswith("<"):
-        return None
-    location = find_class(ref, module.source.path)
-    if location is None:
-        return None
-    home = _home_facts(location)
-    return (home, location.name) if location.name in home.classes else None
-
-
-def _home_facts(location: ClassLocation) -> ModuleFacts:
-    """The facts of a module defining library classes: only what counting its classes needs
-    (no functional graph, no rules), so modules that use each other's classes never recurse."""
-    from .facts import collect_module  # facts resolves bases through project, which uses find_class
-
-    key = (location.path, content_hash(location.text))
-    with _lock:
-        cached = _homes.get(key)
-        if cached is not None:
-            _homes.move_to_end(key)
-            return cached
-    source = SourceFile(location.text, location.path)
-    # like the engine: a class that lost a member to a syntax error is never counted
-    source = without_classes(source, partially_parsed_classes(source))
-    imports = ImportMap.from_module(source.tree)
-    facts = collect_module(source, choose_flavor(imports).flavor, imports)
-    with _lock:
-        _homes[key] = facts
-        while len(_homes) > MAX_HOMES:
-            _homes.popitem(last=False)
-    return facts
 
 
 def _follow(qualified: str, folder: Path, hops: int) -> ClassLocation | None:

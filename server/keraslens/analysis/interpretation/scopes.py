@@ -15,10 +15,10 @@ import ast
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .evaluate import UNKNOWN, unpacked
-from .graph import MODULE_SCOPE
-from .interpret import CHANGING_METHODS, Interpreter
-from .source import walk, walk_statements
+from ..facts.graph import MODULE_SCOPE
+from ..source import walk, walk_statements
+from .interpreter import CHANGING_METHODS, Interpreter
+from .values import UNKNOWN, unpacked
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})

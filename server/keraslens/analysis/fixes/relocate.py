@@ -20,7 +20,10 @@ from __future__ import annotations
 import ast
 import re
 
-from .edits import (
+from ..facts.classes import ClassFacts
+from ..names.imports import ImportMap
+from ..source import SourceFile, Span
+from .building import (
     add_method,
     body_start,
     delete_statement,
@@ -29,10 +32,7 @@ from .edits import (
     rewritten,
     statement_text,
 )
-from .facts import ClassFacts
-from .fixes import Edit
-from .resolve import ImportMap
-from .source import SourceFile, Span
+from .edit import Edit
 
 INPUT_DIM = re.compile(r"^(input|in|inp|n_in|d_in|dim_in|fan_in|num_in)(_?(dim|dims|size|features|channels|units|shape|d))?$|^(n|num)_inputs?$", re.I)
 SHAPE_FUNCTIONS = frozenset({"tensorflow.shape", "keras.ops.shape"})

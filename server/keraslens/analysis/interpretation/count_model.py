@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .source import Span
+from ..source import Span
 
 
 class Status(str, Enum):

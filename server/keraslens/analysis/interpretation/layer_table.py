@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .evaluate import UNKNOWN
 from .symbolic import Expr
+from .values import UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from . import builtins as builtin_layers
-from .evaluate import (
+from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
+from ..facts.library import layer_class_home
+from ..names.imports import Flavor
+from . import layer_table as builtin_layers
+from .shapes import indexed, shape_function
+from .symbolic import Expr
+from .values import (
     UNKNOWN,
     LayerValue,
     SymbolicShape,
@@ -25,11 +30,6 @@ from .evaluate import (
     truth,
     unpacked,
 )
-from .facts import ModuleFacts, Phase, TargetKind, WeightKind
-from .library import layer_class_home
-from .resolve import Flavor
-from .symbolic import Expr
-from .tensor_ops import indexed, shape_function
 
 MAX_LOOP = 512
 MAX_DEPTH = 12

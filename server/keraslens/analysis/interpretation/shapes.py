@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .evaluate import as_int
+from .values import as_int
 
 PREFIXES = ("keras.ops.", "tensorflow.math.", "tensorflow.", "numpy.")
 REDUCTIONS = frozenset(
