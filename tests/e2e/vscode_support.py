@@ -138,7 +138,7 @@ def _dpkg_missing(packages: list[str]) -> list[str]:
     return missing
 
 
-def apt_install(packages: list[str], log: Path, *, recommends: bool = False) -> None:
+def apt_install(packages: list[str], log: Path) -> None:
     missing = _dpkg_missing(packages)
     if not missing:
         return
@@ -150,7 +150,7 @@ def apt_install(packages: list[str], log: Path, *, recommends: bool = False) -> 
             raise ToolUnavailable(f"need root (or passwordless sudo) to apt-get install {missing}")
         prefix = ["sudo", "-n"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = [*prefix, "apt-get", "install", "-y", "-q", *([] if recommends else ["--no-install-recommends"]), *missing]
+    install = [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
     try:
         run(install, log=log, what=f"apt-get install {' '.join(missing)}", env=env, timeout=900)
     except ToolUnavailable:
@@ -161,7 +161,7 @@ def apt_install(packages: list[str], log: Path, *, recommends: bool = False) -> 
 
 def ensure_chromium(log: Path) -> Path:
     if not CHROMIUM.exists():
-        apt_install(["chromium"], log, recommends=True)  # as verified: fonts etc. come as recommends
+        apt_install(["chromium"], log)  # headless use needs no recommends (avahi, cups helpers, ...)
     if not CHROMIUM.exists():
         raise ToolUnavailable(f"{CHROMIUM} still missing after apt-get install chromium")
     return CHROMIUM
