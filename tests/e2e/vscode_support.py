@@ -255,14 +255,25 @@ def ensure_playwright(cache: Path, log: Path) -> Path:
     return prefix / "node_modules"
 
 
+def ensure_client_modules(log: Path, env: dict[str, str] | None = None) -> None:
+    """``npm ci`` in vscode-client/ when node_modules is missing or older than the lock file.
+
+    One at a time across processes (the unit tests and the end-to-end build share node_modules);
+    npm's download cache is the project's ``.cache/npm``.
+    """
+    env = dict(env or os.environ, npm_config_cache=str(REPO_ROOT / ".cache" / "npm"), npm_config_update_notifier="false")
+    installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
+    with open(cache_dir() / ".npm-ci.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not installed.exists() or installed.stat().st_mtime < (CLIENT_DIR / "package-lock.json").stat().st_mtime:
+            run([npm(), "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, log=log, what="npm ci (vscode-client)", env=env)
+
+
 def build_vsix(cache: Path, node_home: Path, log: Path) -> Path:
     """``npm ci`` + ``npm run package`` in vscode-client/ (what the README says); returns the .vsix path."""
     env = node24_env(node_home)  # vsce 4 wants node >= 22
     version = json.loads((CLIENT_DIR / "package.json").read_text(encoding="utf-8"))["version"]
-    lock = CLIENT_DIR / "package-lock.json"
-    installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        run([npm(), "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, log=log, what="npm ci (vscode-client)", env=env)
+    ensure_client_modules(log, env)
     vsix = cache / f"keraslens-{version}.vsix"
     vsix.unlink(missing_ok=True)
     run(

@@ -20,8 +20,6 @@ from pytest_lsp import make_test_lsp_client
 from .lsp_support import EXAMPLES, ROOT, client_position, codes, diagnostics, encoding, open_doc, start
 
 CLIENT = ROOT / "vscode-client"
-LIBS = CLIENT / "bundled" / "libs"
-LAUNCHER = CLIENT / "bundled" / "tool" / "launch.py"
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -37,11 +35,20 @@ def need(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def bundle() -> Path:
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private bundled/ (tool/launch.py + libs/), laid out as in the .vsix; returns libs/."""
     need("uv")
-    done = subprocess.run([need("node"), "scripts/bundle-python.mjs"], cwd=CLIENT, capture_output=True, text=True, timeout=500)
+    bundled = tmp_path_factory.mktemp("extension") / "bundled"
+    libs = bundled / "libs"
+    done = subprocess.run([need("node"), "scripts/bundle-python.mjs", str(libs)], cwd=CLIENT, capture_output=True, text=True, timeout=500)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return LIBS
+    (bundled / "tool").mkdir()
+    shutil.copy2(CLIENT / "bundled" / "tool" / "launch.py", bundled / "tool" / "launch.py")
+    return libs
+
+
+def launcher(libs: Path) -> Path:
+    return libs.parent / "tool" / "launch.py"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +74,7 @@ def test_bundle_is_pure_python_and_carries_the_metadata(bundle: Path) -> None:
 async def test_bundled_server_diagnoses_and_counts_without_an_install(bundle: Path, bare_python: Path, tmp_path: Path) -> None:
     """What the extension starts (`<python> bundled/tool/launch.py`) answers like the installed server."""
     client = make_test_lsp_client()
-    await client.start_io(str(bare_python), str(LAUNCHER), cwd=str(tmp_path))
+    await client.start_io(str(bare_python), str(launcher(bundle)), cwd=str(tmp_path))
     try:
         info = await start(client, "visual-studio-code", EXAMPLES)
         broken = EXAMPLES / "seed1_linear" / "broken_tensors.py"
@@ -87,7 +94,7 @@ async def test_bundled_server_diagnoses_and_counts_without_an_install(bundle: Pa
 
 
 def _launcher():
-    spec = importlib.util.spec_from_file_location("keraslens_launch", LAUNCHER)
+    spec = importlib.util.spec_from_file_location("keraslens_launch", CLIENT / "bundled" / "tool" / "launch.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -104,9 +111,9 @@ def test_launcher_prefers_the_environment_copy_only_when_newer() -> None:
 
 
 def test_launcher_says_the_bundled_copy_runs(bundle: Path, bare_python: Path) -> None:
-    done = subprocess.run([str(bare_python), str(LAUNCHER), "--help"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([str(bare_python), str(launcher(bundle)), "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert f"(bundled with the extension: {LIBS / 'keraslens'})" in done.stderr
+    assert f"(bundled with the extension: {bundle / 'keraslens'})" in done.stderr
     assert f"({bare_python})" in done.stderr
     assert "usage: keraslens serve" in done.stdout
 
@@ -120,7 +127,7 @@ def test_launcher_starts_a_newer_keraslens_from_the_environment(bundle: Path, ba
     (package.parent / "keraslens-99.0.dist-info").mkdir()
     (package.parent / "keraslens-99.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: keraslens\nVersion: 99.0\n", encoding="utf-8")
     done = subprocess.run(
-        [str(bare_python), str(LAUNCHER), "--stdio"],
+        [str(bare_python), str(launcher(bundle)), "--stdio"],
         capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(package.parent)),
     )
     assert done.returncode == 0, done.stderr

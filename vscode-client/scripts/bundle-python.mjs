@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const client = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repository = resolve(client, '..');
-const libs = join(client, 'bundled', 'libs');
+// the extension's bundled/libs, or the directory given (tests build a private copy)
+const libs = process.argv[2] ? resolve(process.argv[2]) : join(client, 'bundled', 'libs');
 const PYTHON_FLOOR = '3.11'; // the oldest interpreter the extension starts the server with
 
 function uv(args) {
