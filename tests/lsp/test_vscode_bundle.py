@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
-from pytest_lsp import make_test_lsp_client
+from pytest_lsp import client_capabilities, make_test_lsp_client
 
-from .lsp_support import EXAMPLES, ROOT, client_position, codes, diagnostics, encoding, open_doc, start
+from .lsp_support import EXAMPLES, FIXME, ROOT, accept_server_requests, client_position, codes, diagnostics, encoding, open_doc, start
 
 CLIENT = ROOT / "vscode-client"
 
@@ -89,6 +89,32 @@ async def test_bundled_server_diagnoses_and_counts_without_an_install(bundle: Pa
             text_document=lsp.TextDocumentIdentifier(uri=fixed.as_uri()),
             position=client_position(text, line, len("class Correct"), encoding(info))))
         assert hover is not None and "55 params (static, exact)" in hover.contents.value  # units=5 on 10 features
+    finally:
+        await client.shutdown_session()
+
+
+async def test_one_bundled_server_applies_each_folders_settings(bundle: Path, bare_python: Path, tmp_path: Path) -> None:
+    """Multi-root: the extension starts one server; VS Code answers workspace/configuration per folder (scopeUri)."""
+    folders = {name: tmp_path / name for name in ("quiet", "strict")}
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "layers.py").write_text(FIXME, encoding="utf-8")  # KL106 (NoSuper) and KL101 (RawTensor)
+    client = make_test_lsp_client()
+    client.set_configuration({"ignore": ["KL101"]}, section="keraslens", scope_uri=folders["quiet"].as_uri())
+    await client.start_io(str(bare_python), str(launcher(bundle)), cwd=str(tmp_path))
+    try:
+        accept_server_requests(client)
+        await client.initialize_session(lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[lsp.WorkspaceFolder(uri=f.as_uri(), name=name) for name, f in folders.items()],
+        ))
+        found = {}
+        for name, folder in folders.items():
+            uri = (folder / "layers.py").as_uri()
+            open_doc(client, uri, FIXME)
+            wanted = {"KL106"} if name == "quiet" else {"KL106", "KL101"}
+            found[name] = set(codes(await diagnostics(client, uri, lambda items, w=wanted: set(codes(items)) == w, timeout=60)))
+        assert found == {"quiet": {"KL106"}, "strict": {"KL106", "KL101"}}
     finally:
         await client.shutdown_session()
 
