@@ -275,8 +275,7 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import code_lenses
 
-        probe = snapshot.settings.probe and snapshot.settings.trusted
-        return code_lenses(report, snapshot.index, snapshot.uri, probe)
+        return code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
 
     @server.command("keraslens.probe")
     async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
@@ -284,17 +283,14 @@ def create_server() -> KeraslensServer:
         snapshot = ls.documents.current.get(uri)
         if snapshot is None:
             return None
-        if not (snapshot.settings.probe and snapshot.settings.trusted):
-            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (setting `probe`, trusted workspaces only)"))
+        if not snapshot.settings.probe:
+            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (your own settings enable it, never the project's)"))
             return None
-        from ..count_command import TargetError, probe_target
+        from ..probe.target import editor_answer
 
-        try:  # TensorFlow runs in the worker process; this thread only waits for its answer
-            result = await asyncio.to_thread(probe_target, snapshot.text, snapshot.path, target, [], {}, None, snapshot.analysis_settings)
-        except TargetError as exc:
-            result = {"target": target, "status": "unknown", "reason": str(exc), "total": None}
-        total = f"{result['total']:,} params (exact, real Keras)" if result["status"] == "exact" else f"not counted: {result['reason']}"
-        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {total}"))
+        # TensorFlow runs in the worker process; this thread only waits for its answer
+        result = await asyncio.to_thread(editor_answer, snapshot.text, snapshot.path, target, snapshot.analysis_settings)
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {result['message']}"))
         return result
 
     return server
@@ -324,6 +320,8 @@ def serve(tcp: str | None = None) -> int:
         server.start_io()
     # exit now: the interpreter would otherwise join a worker still counting a huge file
     code = 0 if server.closing else 1  # LSP: exit without shutdown first is an error
+    if "keraslens.probe.service" in sys.modules:  # os._exit skips atexit: stop the probe's workers first
+        sys.modules["keraslens.probe.service"].close_shared_probe()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
