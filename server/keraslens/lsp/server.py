@@ -225,7 +225,8 @@ def create_server() -> KeraslensServer:
                 report = await ls.documents.report_of(snapshot, analysis, HOVER_COUNT_WAIT_S)
             target = report.at(line, col) if report else None
             if target is not None:
-                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if stale else ""))
+                probed = _probe_hover(ls, snapshot, analysis, report, target)
+                sections.append(count_hover(report, target, markdown) + probed + (STALE_NOTE if stale else ""))
             sections += [finding_note(f, markdown) for f in analysis.findings if f.span.contains(line, col)]
         if not sections:
             return None
@@ -278,8 +279,8 @@ def create_server() -> KeraslensServer:
         return code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
 
     @server.command("keraslens.probe")
-    async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
-        """Count ``target`` with real Keras in the sandboxed worker, on demand (code lens)."""
+    async def run_probe(ls: KeraslensServer, uri: str, target: str, *layer_class: str) -> dict | None:
+        """Count the model ``target`` (or its ``layer_class`` layers) with real Keras in the sandboxed worker, on demand."""
         snapshot = ls.documents.current.get(uri)
         if snapshot is None:
             return None
@@ -287,13 +288,23 @@ def create_server() -> KeraslensServer:
             ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (your own settings enable it, never the project's)"))
             return None
         from ..probe.target import editor_answer
+        from .probe_views import progress
 
-        # TensorFlow runs in the worker process; this thread only waits for its answer
-        result = await asyncio.to_thread(editor_answer, snapshot.text, snapshot.path, target, snapshot.analysis_settings)
+        async with progress(ls, target):  # TensorFlow runs in the worker process; this thread only waits for its answer
+            result = await asyncio.to_thread(editor_answer, snapshot.text, snapshot.path, target, snapshot.analysis_settings, *layer_class[:1])
         ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {result['message']}"))
         return result
 
     return server
+
+
+def _probe_hover(ls: KeraslensServer, snapshot: Snapshot, analysis, report, target) -> str:  # noqa: ANN001
+    if not snapshot.settings.probe:
+        return ""
+    from .probe_views import probe_hover
+
+    text = probe_hover(report, target, analysis, snapshot.path, snapshot.uri, ls.client.markdown)
+    return f"\n\n{text}" if text else ""
 
 
 async def _report(ls: KeraslensServer, uri: str, switch: str):

@@ -166,9 +166,7 @@ class Probe:
     def count(self, piece: Slice, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
               legacy: bool, timeout: float = 60.0, allow_file_access: bool = False) -> ProbeResult:
         """Raises ``sandbox.IsolationUnavailable`` when no acceptable sandbox exists here."""
-        request = {"code": piece.code, "kind": piece.kind, "path": path, "target": target, "args": args, "kwargs": kwargs,
-                   "input_shape": input_shape}
-        key = hashlib.sha256(json.dumps([request, legacy], sort_keys=True, default=str).encode()).hexdigest()
+        request, key = _request(piece, path, target, args, kwargs, input_shape, legacy)
         with self._lock:
             if key not in self._cache:
                 found = self._run(request, (legacy, project_root(Path(path)), allow_file_access), timeout)
@@ -176,6 +174,11 @@ class Probe:
                     return found  # an error may be the machine's (a timeout under load): asked again next time
                 self._cache[key] = found
             return self._cache[key]
+
+    def cached(self, piece: Slice, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
+               legacy: bool) -> ProbeResult | None:
+        """The answer to an earlier identical request, without running anything: an edit to the slice misses."""
+        return self._cache.get(_request(piece, path, target, args, kwargs, input_shape, legacy)[1])
 
     def _run(self, request: dict, key: tuple, timeout: float) -> ProbeResult:
         worker = self._workers.get(key)
@@ -214,6 +217,14 @@ class Probe:
         """Stop every worker, without waiting for a request in flight (it fails: its worker is gone)."""
         for key in list(self._workers):
             self._recycle(key)
+
+
+def _request(piece: Slice, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
+             legacy: bool) -> tuple[dict, str]:
+    """The worker's request, and its cache key: (slice, target, arguments, shape, flavour)."""
+    request = {"code": piece.code, "kind": piece.kind, "path": path, "target": target, "args": args, "kwargs": kwargs,
+               "input_shape": input_shape}
+    return request, hashlib.sha256(json.dumps([request, legacy], sort_keys=True, default=str).encode()).hexdigest()
 
 
 def project_root(path: Path) -> Path:

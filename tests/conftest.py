@@ -1,4 +1,4 @@
-"""The probe's sandbox (bubblewrap) is installed by the test set-up itself, as CI starts from a fresh clone."""
+"""Shared fixtures. The probe's sandbox (bubblewrap) is installed by the test set-up itself: CI starts from a fresh clone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+INSTALL = Path(__file__).resolve().parent / "probe" / "install_tools.sh"
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +17,7 @@ def bubblewrap() -> None:
     from keraslens.probe.sandbox import bubblewrap_problem
 
     if bubblewrap_problem() is not None:
-        proc = subprocess.run(["bash", str(HERE / "install_tools.sh")], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        proc = subprocess.run(["bash", str(INSTALL)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               timeout=900, check=False)
         bubblewrap_problem.cache_clear()
         problem = bubblewrap_problem()
