@@ -121,6 +121,11 @@ def _within(path: str, folder: str) -> bool:
 def remove_stale_scratch() -> None:
     """Scratch folders (weak isolation) of probes whose process is gone, e.g. killed before its cleanup."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
-        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+        if owner_gone(folder, SCRATCH_PREFIX):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def owner_gone(folder: Path, prefix: str) -> bool:
+    """Whether the process that made ``folder`` (named ``<prefix><pid>-...``) has ended."""
+    owner = folder.name.removeprefix(prefix).split("-", 1)[0]
+    return owner.isdigit() and not Path(f"/proc/{owner}").exists()

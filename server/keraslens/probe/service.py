@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cgroup
 from .sandbox import Sandbox, remove_stale_scratch, sandbox_for
 from .slicer import Slice
 
@@ -36,7 +37,7 @@ LIMITS = {  # set by the worker itself before it imports anything
     "RLIMIT_CPU": 600,  # seconds over the worker's life; it is recycled when they run out
     "RLIMIT_FSIZE": 64 << 20,
     "RLIMIT_CORE": 0,
-    "RLIMIT_NPROC": 256,  # threads count too; the kernel exempts root, where the PID namespace contains them
+    "RLIMIT_NPROC": 256,  # threads count too; the kernel exempts root, capped by a pids cgroup there (cgroup.py)
 }
 
 
@@ -73,6 +74,9 @@ class _Worker:
         self._answers, answers_out = os.pipe()
         config = {"limits": LIMITS, "requests": requests_in, "answers": answers_out, "private_pids": self.sandbox.private_pids}
         command = [*self.sandbox.prefix, sys.executable, "-I", self.sandbox.worker, json.dumps(config)]
+        self.cgroup = cgroup.new_pids_cgroup()
+        if self.cgroup:
+            command = [*cgroup.join_command(self.cgroup), *command]
         try:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -152,6 +156,8 @@ class _Worker:
             os.close(fd)
         if self.sandbox.host_scratch:
             shutil.rmtree(self.sandbox.host_scratch, ignore_errors=True)
+        if self.cgroup:
+            cgroup.remove(self.cgroup)
 
 
 class Probe:
@@ -162,6 +168,7 @@ class Probe:
         self._cache: dict[str, ProbeResult] = {}
         self._lock = threading.Lock()
         remove_stale_scratch()
+        cgroup.remove_stale()
 
     def count(self, piece: Slice, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
               legacy: bool, timeout: float = 60.0, allow_file_access: bool = False) -> ProbeResult:
