@@ -209,7 +209,7 @@ def hostile(tmp_path, project):
 def test_a_hostile_program_is_contained(probe, project, hostile, name):
     code, expected = HOSTILE[name]
     assert ask(probe, fresh(), project=project).trainable == NORMAL_PARAMS  # a warm worker to attack
-    found = ask(probe, layer(code.format(**hostile.names)), project=project, timeout=10 if name == "infinite loop" else 60)
+    found = ask(probe, layer(code.format(**hostile.names)), project=project, timeout=5 if name == "infinite loop" else 60)
     if expected is None:
         assert found.ok and found.trainable == NORMAL_PARAMS, found.reason
     elif expected == "fork-or-count" and not process_count_limited():  # root without a pids cgroup: contained by the PID namespace
