@@ -20,9 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-README = HERE / "README.md"
-START, END = "<!-- probe-latency:start -->", "<!-- probe-latency:end -->"
+from readme_section import write_section
+
 INTRO = """`uv run python bench/probe_latency.py --write-readme`: `probe_target` (analysis, slice, the sandboxed
 worker) as the CLI and the editor call it. Cold = a new probe to its first answer (bubblewrap starts,
 the worker imports TensorFlow); warm = later requests, each on an edited file so no cached answer
@@ -146,14 +145,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if options.write_readme:
-        readme = README.read_text()
-        section = f"{START}\n{table}\n{END}"
-        if START in readme:
-            readme = readme[: readme.index(START)] + section + readme[readme.index(END) + len(END):]
-        else:
-            readme = readme.rstrip("\n") + f"\n\n## Probe latency\n\n{INTRO}\n\n{section}\n"
-        README.write_text(readme)
-
+        write_section("probe-latency", table, f"## Probe latency\n\n{INTRO}")
 
 if __name__ == "__main__":
     main()
