@@ -62,7 +62,7 @@ def _walk(root: Path, settings: Settings) -> Iterator[Path]:
 
 def settings_for(path: Path, overrides: dict) -> tuple[Settings, list[str]]:
     table, _ = pyproject_settings(path.resolve())
-    settings, problems = Settings().merged(table)
+    settings, problems = Settings().merged(table, project=True)
     settings, more = settings.merged(overrides)
     return settings, problems + more
 

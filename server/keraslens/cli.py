@@ -48,12 +48,15 @@ def _parser() -> argparse.ArgumentParser:
 
     count = commands.add_parser("count", help="static parameter count of a layer or model")
     count.add_argument("file")
-    count.add_argument("--target", required=True, help="module-level variable, function, or class name")
+    count.add_argument("--target", required=True, action="append",
+                       help="module-level variable, function, or class name; repeat for several (a JSON array then)")
     count.add_argument("--args", default="[]", help="JSON list of positional constructor arguments (class targets)")
     count.add_argument("--kwargs", default="{}", help="JSON object of keyword constructor arguments (class targets)")
     count.add_argument("--input-shape", default=None, help="JSON input shape without the batch dimension, e.g. [10]")
     count.add_argument("--keras-version", choices=("auto", "2", "3"))
     count.add_argument("--probe", action="store_true", help="run the sandboxed TensorFlow probe for exact numbers")
+    count.add_argument("--probe-allow-file-access", action="store_true",
+                       help="without bubblewrap, probe anyway with network and process isolation only (the code can reach your files)")
     count.add_argument("--format", choices=("text", "json"), default="text")
     count.set_defaults(run=_run_count)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -68,27 +67,20 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     return _result(target, Count(Status.UNKNOWN, reason=f"{target!r} is not a layer or model"), [], [])
 
 
-def probe_target(text: str, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
-                 settings: Settings = Settings(), timeout: float = 120.0) -> dict:
-    """The contract's object, counted by real Keras in the sandboxed worker (``--probe``)."""
-    if importlib.util.find_spec("tensorflow") is None:
-        raise TargetError("the probe needs TensorFlow: install the `probe` extra (pip install 'keraslens[probe]')")
-    from .probe.service import shared_probe
-    from .probe.slicer import SliceError, slice_for
+def probe_json(text: str, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
+               settings: Settings = Settings(), timeout: float = 120.0) -> dict:
+    """The contract's object, counted by real Keras in the sandboxed worker (``--probe``), with the
+    end of what the slice printed as ``output``."""
+    from .probe.target import ProbeRefused, probe_target
 
-    analysis = analyze(text, path, settings)
     try:
-        piece = slice_for(analysis.source.tree, target)
-    except SliceError as exc:
+        found = probe_target(text, path, target, args, kwargs, input_shape, settings, timeout)
+    except ProbeRefused as exc:
         raise TargetError(str(exc)) from None
-    if piece.kind == "class" and input_shape is None:
-        raise TargetError("give --input-shape to probe a class")
-    legacy = analysis.flavor.flavor is Flavor.KERAS2
-    found = shared_probe().count(piece, path, target, args or [], kwargs or {}, input_shape, legacy, timeout)
     if not found.ok:
-        return {**_result(target, Count(Status.UNKNOWN, reason=found.reason), [], []), "source": "probe"}
+        return {**_result(target, Count(Status.UNKNOWN, reason=found.reason), [], []), "source": "probe", "output": found.output}
     count = Count(Status.EXACT, found.trainable, found.non_trainable)
-    result = {**_result(target, count, found.layers, []), "source": "probe", "weights": found.weights}
+    result = {**_result(target, count, found.layers, []), "source": "probe", "weights": found.weights, "output": found.output}
     result["reason"] = found.reason  # exact, but an isolation layer may have been unavailable
     return result
 
@@ -135,16 +127,21 @@ def run_count(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         print(f"keraslens: bad JSON argument: {exc}", file=sys.stderr)
         return 2
-    settings = Settings(keras_version=args.keras_version or "auto")
+    settings = Settings(keras_version=args.keras_version or "auto", probe_allow_file_access=args.probe_allow_file_access)
+    results = []
     try:
-        if args.probe:
-            result = probe_target(text, str(path.resolve()), args.target, call_args, call_kwargs, shape, settings)
-        else:
-            result = count_target(text, str(path), args.target, call_args, call_kwargs, shape, settings)
+        for target in args.target:  # one call, one warm probe worker for every target
+            if args.probe:
+                results.append(probe_json(text, str(path.resolve()), target, call_args, call_kwargs, shape, settings))
+            else:
+                results.append(count_target(text, str(path), target, call_args, call_kwargs, shape, settings))
     except TargetError as exc:
         print(f"keraslens: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2) if args.format == "json" else render_summary(result))
+    if args.format == "json":
+        print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+    else:
+        print("\n\n".join(render_summary(result) for result in results))
     return 0
 
 
@@ -165,6 +162,8 @@ def render_summary(result: dict) -> str:
     lines.append(f"Non-trainable params: {_number(result['non_trainable'])}")
     if result["reason"]:
         lines.append(f"Note: {result['reason']}")
+    if result.get("output"):
+        lines.append(f"Printed by the probed code (its end):\n{result['output'].rstrip()}")
     return "\n".join(lines)
 
 

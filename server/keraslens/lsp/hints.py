@@ -12,6 +12,7 @@ from ..analysis.interpretation.count_model import (
 )
 from ..analysis.source import Span
 from .positions import LineIndex
+from .probe_views import probe_lenses
 from .render import count_label, number
 
 
@@ -42,17 +43,10 @@ def _hint(index: LineIndex, span: Span, label: str, tooltip: str) -> lsp.InlayHi
     return lsp.InlayHint(position=index.position(span.end_line, span.end_col), label=label, padding_left=True, tooltip=tooltip)
 
 
-PROBE_COMMAND = "keraslens.probe"
-
-
 def code_lenses(report: CountReport, index: LineIndex, uri: str, probe: bool) -> list[lsp.CodeLens]:
-    """A count above each layer class; with the probe enabled, a "run exact probe" button above each model."""
-    lenses = []
-    if probe:
-        for model in report.models:
-            if model.name != "<module>":
-                command = lsp.Command(title="Run exact probe (TensorFlow)", command=PROBE_COMMAND, arguments=[uri, model.name])
-                lenses.append(lsp.CodeLens(range=index.range(model.span), command=command))
+    """A count above each layer class; with the probe enabled, a "run exact probe" button above each
+    model and each layer class a model is built with."""
+    lenses = probe_lenses(report, index, uri) if probe else []
     for cls in report.classes.values():
         label = _class_short(cls)
         if label:

@@ -225,7 +225,8 @@ def create_server() -> KeraslensServer:
                 report = await ls.documents.report_of(snapshot, analysis, HOVER_COUNT_WAIT_S)
             target = report.at(line, col) if report else None
             if target is not None:
-                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if stale else ""))
+                probed = _probe_hover(ls, snapshot, analysis, report, target)
+                sections.append(count_hover(report, target, markdown) + probed + (STALE_NOTE if stale else ""))
             sections += [finding_note(f, markdown) for f in analysis.findings if f.span.contains(line, col)]
         if not sections:
             return None
@@ -275,29 +276,35 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import code_lenses
 
-        probe = snapshot.settings.probe and snapshot.settings.trusted
-        return code_lenses(report, snapshot.index, snapshot.uri, probe)
+        return code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
 
     @server.command("keraslens.probe")
-    async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
-        """Count ``target`` with real Keras in the sandboxed worker, on demand (code lens)."""
+    async def run_probe(ls: KeraslensServer, uri: str, target: str, *layer_class: str) -> dict | None:
+        """Count the model ``target`` (or its ``layer_class`` layers) with real Keras in the sandboxed worker, on demand."""
         snapshot = ls.documents.current.get(uri)
         if snapshot is None:
             return None
-        if not (snapshot.settings.probe and snapshot.settings.trusted):
-            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (setting `probe`, trusted workspaces only)"))
+        if not snapshot.settings.probe:
+            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (your own settings enable it, never the project's)"))
             return None
-        from ..count_command import TargetError, probe_target
+        from ..probe.target import editor_answer
+        from .probe_views import progress
 
-        try:  # TensorFlow runs in the worker process; this thread only waits for its answer
-            result = await asyncio.to_thread(probe_target, snapshot.text, snapshot.path, target, [], {}, None, snapshot.analysis_settings)
-        except TargetError as exc:
-            result = {"target": target, "status": "unknown", "reason": str(exc), "total": None}
-        total = f"{result['total']:,} params (exact, real Keras)" if result["status"] == "exact" else f"not counted: {result['reason']}"
-        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {total}"))
+        async with progress(ls, target):  # TensorFlow runs in the worker process; this thread only waits for its answer
+            result = await asyncio.to_thread(editor_answer, snapshot.text, snapshot.path, target, snapshot.analysis_settings, *layer_class[:1])
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {result['message']}"))
         return result
 
     return server
+
+
+def _probe_hover(ls: KeraslensServer, snapshot: Snapshot, analysis, report, target) -> str:  # noqa: ANN001
+    if not snapshot.settings.probe:
+        return ""
+    from .probe_views import probe_hover
+
+    text = probe_hover(report, target, analysis, snapshot.path, snapshot.uri, ls.client.markdown)
+    return f"\n\n{text}" if text else ""
 
 
 async def _report(ls: KeraslensServer, uri: str, switch: str):
@@ -324,6 +331,8 @@ def serve(tcp: str | None = None) -> int:
         server.start_io()
     # exit now: the interpreter would otherwise join a worker still counting a huge file
     code = 0 if server.closing else 1  # LSP: exit without shutdown first is an error
+    if "keraslens.probe.service" in sys.modules:  # os._exit skips atexit: stop the probe's workers first
+        sys.modules["keraslens.probe.service"].close_shared_probe()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
