@@ -19,6 +19,7 @@ from .. import __version__
 from .client import ClientFeatures
 from .documents import Documents, Snapshot
 from .settings import SECTION, SettingsStore
+from .textsync import SyncedWorkspace
 
 # The analysis stack (rules, engine, checker) and the views over it are imported inside the
 # handlers that need them: initialize is answered before they load (~0.2 s).
@@ -137,6 +138,8 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: KeraslensServer, params: lsp.InitializeParams) -> None:
+        # pygls has just built the workspace; ours keeps documents with LSP line semantics
+        ls.protocol._workspace = SyncedWorkspace.replacing(ls.workspace, lsp.TextDocumentSyncKind.Incremental)
         ls.client = ClientFeatures.of(params.capabilities)
         ls.settings.set_init_options(params.initialization_options)
         if ls.client.pull_diagnostics:  # registered here so it is advertised only to clients that pull
