@@ -11,15 +11,18 @@ import gc
 import logging
 import os
 import sys
+from threading import Event
 
 from lsprotocol import types as lsp
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from .client import ClientFeatures
 from .documents import Documents, Snapshot
+from .protocol import KeraslensProtocol
 from .settings import SECTION, SettingsStore
-from .textsync import SyncedWorkspace
+from .transport import dispatch, serve_stream
 
 # The analysis stack (rules, engine, checker) and the views over it are imported inside the
 # handlers that need them: initialize is answered before they load (~0.2 s).
@@ -35,7 +38,7 @@ STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 class KeraslensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=KeraslensProtocol)
         self.client = ClientFeatures()
         self.settings = SettingsStore(self.log)
         self.documents = Documents(self.log)
@@ -54,6 +57,20 @@ class KeraslensServer(LanguageServer):
         logger.error("internal error: %r", error)
         if not self.closing:
             self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"keraslens internal error: {error!r}"))
+
+    def start_io(self, stdin=None, stdout=None) -> None:  # noqa: ANN001
+        """pygls' loop, with a reader that bounds message size and resynchronises (transport.py)."""
+        self._stop_event = Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        body = lambda data: dispatch(data, self.protocol.structure_message, self.protocol.handle_message)  # noqa: E731
+        try:
+            asyncio.run(serve_stream(stdin or sys.stdin.buffer, body, self._stop_event.is_set))
+        except BrokenPipeError:
+            logger.error("keraslens: the connection to the client is lost")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # -- documents -------------------------------------------------------------------------
     def refresh_snapshot(self, uri: str) -> Snapshot | None:
@@ -138,8 +155,6 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: KeraslensServer, params: lsp.InitializeParams) -> None:
-        # pygls has just built the workspace; ours keeps documents with LSP line semantics
-        ls.protocol._workspace = SyncedWorkspace.replacing(ls.workspace, lsp.TextDocumentSyncKind.Incremental)
         ls.client = ClientFeatures.of(params.capabilities)
         ls.settings.set_init_options(params.initialization_options)
         if ls.client.pull_diagnostics:  # registered here so it is advertised only to clients that pull
