@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from .client import ClientFeatures
+from ..analysis.source import Span
 from .documents import Documents, Snapshot
 from .protocol import KeraslensProtocol
 from .settings import SECTION, SettingsStore
@@ -95,8 +96,11 @@ class KeraslensServer(LanguageServer):
 
     async def settle(self, uri: str) -> None:
         """After edits quieten: analyse, push diagnostics (if the client does not pull), count."""
-        got = await self.documents.analysis(uri)
+        got = await self.documents.analysis(uri, follow=False)  # a newer version has its own settle
         if got is None:
+            current = self.documents.snapshot(uri)
+            if current is not None and current.too_large and not self.client.pull_diagnostics and not self.closing:
+                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=current.version))
             return
         snapshot, analysis = got
         if not self.documents.is_current(snapshot):
@@ -227,24 +231,24 @@ def create_server() -> KeraslensServer:
     async def hover(ls: KeraslensServer, params: lsp.HoverParams) -> lsp.Hover | None:
         from .hover import code_at, count_hover, finding_note, rule_docs
 
-        got = await ls.documents.analysis(params.text_document.uri)
-        if got is None:
+        current = ls.documents.snapshot(params.text_document.uri)
+        if current is None or current.too_large:
             return None
-        snapshot, analysis = got
-        line, col = snapshot.index.point(params.position)
+        line, col = current.index.point(params.position)
         markdown = ls.client.markdown
         sections: list[str] = []
-        rule_code = code_at(snapshot.index.text(line), col)
+        rule_code = code_at(current.index.text(line), col)
         if rule_code:
             sections.append(rule_docs(rule_code, markdown))
-        else:
-            report, stale = ls.documents.ready_report(snapshot, line)
-            if report is None:
-                report = await ls.documents.report_of(snapshot, analysis, HOVER_COUNT_WAIT_S)
+        else:  # from the last finished count at once when this line was not edited since
+            view = await ls.documents.view_at(current.uri, params.position, HOVER_COUNT_WAIT_S)
+            if view is None:
+                return None
+            report, line, col = view.report, view.line, view.col
             target = report.at(line, col) if report else None
             if target is not None:
-                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if stale else ""))
-            sections += [finding_note(f, markdown) for f in analysis.findings if f.span.contains(line, col)]
+                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if view.stale else ""))
+            sections += [finding_note(f, markdown) for f in view.analysis.findings if f.span.contains(line, col)]
         if not sections:
             return None
         kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
@@ -284,7 +288,10 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import inlay_hints
 
-        return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        if ls.documents.is_current(snapshot):
+            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0))
+        return [h for h in hints if _moved(ls, snapshot, h, "position") and params.range.start.line <= h.position.line <= params.range.end.line]
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     async def code_lens(ls: KeraslensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
@@ -294,12 +301,15 @@ def create_server() -> KeraslensServer:
         from .hints import code_lenses
 
         probe = snapshot.settings.probe and snapshot.settings.trusted
-        return code_lenses(report, snapshot.index, snapshot.uri, probe)
+        lenses = code_lenses(report, snapshot.index, snapshot.uri, probe)
+        if ls.documents.is_current(snapshot):
+            return lenses
+        return [lens for lens in lenses if _moved(ls, snapshot, lens.range, "start") and _moved(ls, snapshot, lens.range, "end")]
 
     @server.command("keraslens.probe")
     async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
         """Count ``target`` with real Keras in the sandboxed worker, on demand (code lens)."""
-        snapshot = ls.documents.current.get(uri)
+        snapshot = ls.documents.snapshot(uri)
         if snapshot is None:
             return None
         if not (snapshot.settings.probe and snapshot.settings.trusted):
@@ -319,11 +329,21 @@ def create_server() -> KeraslensServer:
 
 
 async def _report(ls: KeraslensServer, uri: str, switch: str):
-    snapshot = ls.documents.current.get(uri)
+    """The current count, else the last finished one at once (its positions to be moved with
+    ``_moved``), else the current one if it is ready within HINT_COUNT_WAIT_S."""
+    snapshot = ls.documents.snapshot(uri)
     if snapshot is None or not getattr(snapshot.settings, switch):
         return None, None
-    counted = await ls.documents.report(uri, HINT_COUNT_WAIT_S)
+    counted = ls.documents.latest_count(uri) or await ls.documents.report(uri, HINT_COUNT_WAIT_S)
     return counted if counted else (None, None)
+
+
+def _moved(ls: KeraslensServer, old: Snapshot, holder: object, name: str) -> bool:
+    """Move ``holder.<name>`` (a position in ``old``) to the current version; False on an edited line."""
+    position = ls.documents.map_position(old, getattr(holder, name))
+    if position is not None:
+        setattr(holder, name, position)
+    return position is not None
 
 
 def serve(tcp: str | None = None) -> int:
