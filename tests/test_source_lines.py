@@ -33,3 +33,10 @@ def test_findings_and_fixes_after_odd_separators(char, tmp_path):
     fixed, _ = fix_text(text, str(path), Settings())
     assert f"NOTE = 'a{char}b'\n" in fixed  # the untouched line keeps its character
     assert "        super().__init__(**kwargs)\n" in fixed
+
+
+@pytest.mark.parametrize("blank", ["\x0c", "\xa0", "\u2028", "\u3000", "\x0b\x0c \t"], ids=repr)
+def test_a_line_of_unusual_whitespace_in_a_broken_file_is_a_blank_line(blank):
+    text = f"import keras\n{blank}\nclass Scale(keras.layers.Layer):\n    def __init__(self, **kwargs):\n        self.k = (\n"
+    found = {f.code for f in analyze(text, "blank.py").findings}
+    assert "KL900" in found and "KL903" not in found  # the syntax error, not an analysis crash

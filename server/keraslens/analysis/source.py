@@ -311,8 +311,8 @@ def _top_level_blocks(lines: list[str]) -> list[tuple[int, int]]:
     for index, line in enumerate(lines):
         if not line or line[0] in " \t\r\n#)]}":
             continue
-        word = line.split(None, 1)[0].rstrip(":")
-        if word in _CONTINUATION_KEYWORDS:
+        words = line.split(None, 1)  # empty for a line of only form feeds, U+3000 and the like
+        if not words or words[0].rstrip(":") in _CONTINUATION_KEYWORDS:
             continue
         if not previous_was_decorator:
             starts.append(index)

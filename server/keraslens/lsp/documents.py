@@ -1,9 +1,13 @@
-"""Open documents: one immutable snapshot per (version, settings), analysed once, counted once.
+"""Open documents: one immutable snapshot per (version, settings); latest version wins.
 
-Analysis runs on one worker thread and counting on another, each on a snapshot; the
-event loop only publishes results whose snapshot is still the current one. Awaiting
-handlers shield the shared futures, so a cancelled hover never cancels work that a
-diagnostic pull is also waiting for.
+Per document at most one analysis and one count run at a time, each on a worker thread;
+a newer version replaces the waiting request of an older one before it starts (its
+awaiters get ``SUPERSEDED``), and one that already runs finishes and becomes the "last
+finished" result. So a burst of keystrokes costs at most one stale analysis, never a
+queue of them. Requests that can be answered from the last finished analysis and count
+(hovers, inlay hints, lenses on lines the edits did not touch) are answered at once,
+positions mapped through the edits (``LineMap``). A document holds its current snapshot
+and its last finished analysis and count, nothing of older versions.
 """
 
 from __future__ import annotations
@@ -13,10 +17,16 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from lsprotocol import types as lsp
+
 from ..analysis.config import Settings
 from .positions import LineIndex
 
 DEBOUNCE_S = 0.05  # coalesces bursts of keystrokes; analysis itself takes longer on big files
+MAX_ANALYSED_CHARS = 5_000_000  # larger documents (generated data, minified code) are not analysed
+WORKERS = 2  # documents analysed side by side: a huge one never blocks a small one
+SUPERSEDED = object()
+ANALYSES_KEPT = 2  # open documents hold their own analysis; the engine's cache only serves fix-all passes
 
 
 @dataclass(eq=False, slots=True)
@@ -25,6 +35,8 @@ class Work:
 
     analysis: asyncio.Future | None = None
     report: asyncio.Future | None = None
+    analysis_started: bool = False
+    report_started: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -34,8 +46,19 @@ class Snapshot:
     text: str
     path: str
     settings: Settings  # all of them, views included
-    index: LineIndex
+    encoding: str | None
     work: Work = field(default_factory=Work, repr=False)
+    _index: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:  # built on first use: a huge document never needs one
+            self._index = LineIndex(self.text, self.encoding)
+        return self._index
+
+    @property
+    def too_large(self) -> bool:
+        return len(self.text) > MAX_ANALYSED_CHARS
 
     @property
     def analysis_settings(self) -> Settings:
@@ -46,8 +69,60 @@ class Snapshot:
         return self.text == other.text and self.path == other.path and self.analysis_settings == other.analysis_settings
 
 
-SUPERSEDED = object()
-ANALYSES_KEPT = 2  # open documents hold their own analysis; the engine's cache only serves fix-all passes
+class LineMap:
+    """Lines of an older snapshot <-> lines of a newer one: the lines before the first and after
+    the last changed line correspond; the changed block in between has no counterpart."""
+
+    __slots__ = ("prefix", "suffix", "delta", "old_count")
+
+    def __init__(self, old: LineIndex, new: LineIndex) -> None:
+        a, b = old.lines, new.lines
+        limit = min(len(a), len(b))
+        prefix = 0
+        while prefix < limit and a[prefix] == b[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and a[-1 - suffix] == b[-1 - suffix]:
+            suffix += 1
+        self.prefix, self.suffix, self.delta, self.old_count = prefix, suffix, len(b) - len(a), len(a)
+
+    def to_old(self, line: int) -> int | None:
+        """1-based line of the newer text -> the same line in the older text (None: edited)."""
+        if line <= self.prefix:
+            return line
+        if line > self.old_count + self.delta - self.suffix:
+            return line - self.delta
+        return None
+
+    def to_new(self, line: int) -> int | None:
+        if line <= self.prefix:
+            return line
+        if line > self.old_count - self.suffix:
+            return line + self.delta
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a request at one place is answered from: a snapshot (maybe older than the current
+    one), its analysis and count, and the place in that snapshot's lines."""
+
+    snapshot: Snapshot
+    analysis: object
+    report: object | None
+    line: int
+    col: int
+    stale: bool  # from a version before the latest edit
+
+
+@dataclass(eq=False, slots=True)
+class DocumentState:
+    current: Snapshot
+    analysed: tuple[Snapshot, object] | None = None  # the last finished analysis
+    counted: tuple[Snapshot, object, object] | None = None  # the last finished count: (snapshot, analysis, report)
+    analysing: bool = False
+    counting: bool = False
+    line_map: tuple[Snapshot, Snapshot, LineMap] | None = None  # the latest pair only
 
 
 def _analyze(text: str, path: str, settings: Settings):
@@ -58,111 +133,210 @@ def _analyze(text: str, path: str, settings: Settings):
     return analyze(text, path, settings)
 
 
-def _count_report(analysis, still_wanted: Callable[[], bool]):
-    if not still_wanted():
-        return SUPERSEDED  # queued behind a slow count while the user kept typing: skip it
+def _count_report(analysis):
     # imported on first use: counting pulls in more (formula tables, jedi) than startup needs
     from ..analysis.interpretation.counts import count_report
 
     return count_report(analysis)
 
 
-def _finished(future: asyncio.Future) -> bool:
-    return future.done() and not future.cancelled() and future.exception() is None
-
-
-def _finished_with(future: asyncio.Future, value: object) -> bool:
-    return _finished(future) and future.result() is value
+def _finished(future: asyncio.Future | None) -> bool:
+    return future is not None and future.done() and not future.cancelled() and future.exception() is None and future.result() is not SUPERSEDED
 
 
 class Documents:
     def __init__(self, log: Callable[[str], None]) -> None:
         self._log = log
         self._logged: set[str] = set()
-        self.current: dict[str, Snapshot] = {}
-        self.counted: dict[str, tuple[LineIndex, object]] = {}  # uri -> latest finished (its lines, CountReport): no analysis kept alive
+        self.states: dict[str, DocumentState] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._last_edit: dict[str, float] = {}
         self._tasks: set[asyncio.Task] = set()
-        self._analysis_pool = ThreadPoolExecutor(1, thread_name_prefix="keraslens-analysis")
-        self._count_pool = ThreadPoolExecutor(1, thread_name_prefix="keraslens-counts")
+        self._analysis_pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="keraslens-analysis")
+        self._count_pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="keraslens-counts")
         self.closed = False
+
+    @property
+    def current(self) -> dict[str, Snapshot]:
+        return {uri: state.current for uri, state in self.states.items()}
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        state = self.states.get(uri)
+        return state.current if state else None
 
     # -- state ------------------------------------------------------------------
     def update(self, uri: str, version: int, text: str, path: str, settings: Settings, encoding: str | None) -> Snapshot:
-        previous = self.current.get(uri)
-        snapshot = Snapshot(uri, version, text, path, settings, LineIndex(text, encoding))
-        if previous is not None and previous.same_input(snapshot):  # settings of views only, or a save
-            snapshot.index, snapshot.work = previous.index, previous.work
-        self.current[uri] = snapshot
+        state = self.states.get(uri)
+        snapshot = Snapshot(uri, version, text, path, settings, encoding)
+        if state is None:
+            self.states[uri] = DocumentState(snapshot)
+            return snapshot
+        previous = state.current
+        if previous.same_input(snapshot):  # settings of views only, or a save
+            snapshot.work, snapshot._index = previous.work, previous._index
+        else:
+            _supersede(previous.work)
+        state.current = snapshot
+        if snapshot.too_large:
+            self.log_once(f"keraslens: {uri} has {len(text):,} characters (more than {MAX_ANALYSED_CHARS:,}): not analysed")
         return snapshot
 
     def forget(self, uri: str) -> None:
-        self.current.pop(uri, None)
-        self.counted.pop(uri, None)
+        state = self.states.pop(uri, None)
+        if state is not None:
+            _supersede(state.current.work)
         self._last_edit.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer:
             timer.cancel()
 
     def is_current(self, snapshot: Snapshot) -> bool:
-        return not self.closed and self.current.get(snapshot.uri) is snapshot
+        state = self.states.get(snapshot.uri)
+        return not self.closed and state is not None and state.current is snapshot
 
-    def _still_wanted(self, snapshot: Snapshot) -> bool:
-        current = self.current.get(snapshot.uri)
-        return not self.closed and current is not None and current.work is snapshot.work
+    # -- scheduling: per document, one analysis and one count at a time, the latest version only
+    def _pump(self, uri: str) -> None:
+        state = self.states.get(uri)
+        if state is None or self.closed:
+            return
+        snapshot, work = state.current, state.current.work
+        loop = asyncio.get_running_loop()
+        if not state.analysing and work.analysis is not None and not work.analysis_started:
+            work.analysis_started = state.analysing = True
+            job = loop.run_in_executor(self._analysis_pool, _analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
+            job.add_done_callback(lambda job: self._analysed(state, snapshot, job))
+        if not state.counting and work.report is not None and not work.report_started and _finished(work.analysis):
+            work.report_started = state.counting = True
+            job = loop.run_in_executor(self._count_pool, _count_report, work.analysis.result())
+            job.add_done_callback(lambda job: self._counted(state, snapshot, job))
+
+    def _analysed(self, state: DocumentState, snapshot: Snapshot, job: asyncio.Future) -> None:
+        state.analysing = False
+        _settle(snapshot.work.analysis, job)
+        if _finished(snapshot.work.analysis):
+            state.analysed = (snapshot, snapshot.work.analysis.result())
+        self._pump(snapshot.uri)
+
+    def _counted(self, state: DocumentState, snapshot: Snapshot, job: asyncio.Future) -> None:
+        state.counting = False
+        _settle(snapshot.work.report, job)
+        if _finished(snapshot.work.report):
+            state.counted = (snapshot, snapshot.work.analysis.result(), snapshot.work.report.result())
+        self._pump(snapshot.uri)
 
     # -- work ---------------------------------------------------------------------
-    async def analysis(self, uri: str):
-        snapshot = self.current.get(uri)
-        if snapshot is None or self.closed:
-            return None
-        if snapshot.work.analysis is None:
-            loop = asyncio.get_running_loop()
-            snapshot.work.analysis = loop.run_in_executor(self._analysis_pool, _analyze, snapshot.text, snapshot.path, snapshot.analysis_settings)
-        try:
-            return snapshot, await asyncio.shield(snapshot.work.analysis)
-        except Exception as exc:  # noqa: BLE001 - a bug on odd input must not take the server down
-            self.log_once(f"keraslens: analysis failed on {uri} ({type(exc).__name__}: {exc})")
-            return None
-
-    async def report(self, uri: str, wait: float | None = None):
-        """(snapshot, CountReport or None when counting failed or took longer than ``wait``)."""
-        got = await self.analysis(uri)
-        if got is None:
-            return None
-        snapshot, analysis = got
-        return snapshot, await self.report_of(snapshot, analysis, wait)
+    async def analysis(self, uri: str, follow: bool = True):
+        """(snapshot, analysis) of the current version; with ``follow``, of the newest version
+        when edits arrive while waiting (else None then). None for unknown or too large documents."""
+        while True:
+            state = self.states.get(uri)
+            if state is None or self.closed or state.current.too_large:
+                return None
+            snapshot = state.current
+            if snapshot.work.analysis is None:
+                snapshot.work.analysis = asyncio.get_running_loop().create_future()
+                self._pump(uri)
+            try:
+                result = await asyncio.shield(snapshot.work.analysis)
+            except Exception as exc:  # noqa: BLE001 - a bug on odd input must not take the server down
+                self.log_once(f"keraslens: analysis failed on {uri} ({type(exc).__name__}: {exc})")
+                return None
+            if result is not SUPERSEDED:
+                return snapshot, result
+            if not follow:
+                return None
 
     async def report_of(self, snapshot: Snapshot, analysis, wait: float | None = None):
-        """The CountReport of this snapshot (None when counting failed, was skipped or is slower than ``wait``)."""
+        """The CountReport of this snapshot (None when counting failed, was superseded or is slower than ``wait``)."""
         work = snapshot.work
-        if work.report is None or _finished_with(work.report, SUPERSEDED):
-            wanted = lambda: self._still_wanted(snapshot)  # noqa: E731 - read from the worker thread
-            snapshot.work.report = asyncio.get_running_loop().run_in_executor(self._count_pool, _count_report, analysis, wanted)
+        if work.report is None:
+            state = self.states.get(snapshot.uri)
+            if self.closed or state is None or state.current.work is not work:
+                return None  # superseded before anyone asked: never counted
+            work.report = asyncio.get_running_loop().create_future()
+            self._pump(snapshot.uri)
         try:
-            report = await asyncio.wait_for(asyncio.shield(snapshot.work.report), wait)
+            report = await asyncio.wait_for(asyncio.shield(work.report), wait)
         except TimeoutError:
             return None
         except Exception as exc:  # noqa: BLE001 - counting must never take a feature down
             self.log_once(f"keraslens: counting failed ({type(exc).__name__}: {exc}); hovers show rule docs only")
             return None
-        if report is SUPERSEDED:
-            return None
-        if self._still_wanted(snapshot):
-            self.counted[snapshot.uri] = (snapshot.index, report)
-        return report
+        return None if report is SUPERSEDED else report
 
-    def ready_report(self, snapshot: Snapshot, line: int):
-        """A finished report usable at ``line`` right now: this snapshot's, or the previous one's
-        when that line reads the same in both (so an edit elsewhere never stalls a hover)."""
-        future = snapshot.work.report
-        if future is not None and _finished(future) and future.result() is not SUPERSEDED:
-            return future.result(), False
-        previous = self.counted.get(snapshot.uri)
-        if previous and previous[0].text(line) == snapshot.index.text(line) and len(previous[0].lines) == len(snapshot.index.lines):
-            return previous[1], True
-        return None, False
+    async def report(self, uri: str, wait: float | None = None):
+        """(snapshot, CountReport or None when counting failed or took longer than ``wait``)."""
+        got = await self.analysis(uri, follow=False)
+        if got is None:
+            return None
+        snapshot, analysis = got
+        return snapshot, await self.report_of(snapshot, analysis, wait)
+
+    def line_map(self, old: Snapshot, new: Snapshot) -> LineMap:
+        state = self.states[new.uri]
+        cached = state.line_map
+        if cached is None or cached[0] is not old or cached[1] is not new:
+            cached = state.line_map = (old, new, LineMap(old.index, new.index))
+        return cached[2]
+
+    def latest_count(self, uri: str):
+        """(snapshot, CountReport): the current version's if counted, else the last finished one."""
+        state = self.states.get(uri)
+        if state is None or state.counted is None or state.current.too_large:
+            return None
+        work = state.current.work
+        if _finished(work.report):
+            return state.current, work.report.result()
+        return state.counted[0], state.counted[2]
+
+    def finished_view(self, uri: str, position: lsp.Position) -> View | None:
+        """The last finished count that still describes the line under ``position``, at once."""
+        state = self.states.get(uri)
+        if state is None or state.counted is None or state.current.too_large:
+            return None
+        current = state.current
+        line, col = current.index.point(position)
+        counted, analysis, report = state.counted
+        if counted is current or counted.work is current.work:
+            return View(current, analysis, report, line, col, stale=False)
+        old_line = self.line_map(counted, current).to_old(line)
+        if old_line is None:
+            return None
+        return View(counted, analysis, report, old_line, col, stale=True)
+
+    async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
+        """The current version's view when it is ready within ``wait``; before that, the last
+        finished one when the line under the cursor did not change (no waiting at all)."""
+        state = self.states.get(uri)
+        if state is None or state.current.too_large:
+            return None
+        work = state.current.work
+        if not (_finished(work.analysis) and _finished(work.report)):
+            ready = self.finished_view(uri, position)
+            if ready is not None:
+                return ready
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        try:
+            got = await asyncio.wait_for(self.analysis(uri, follow=False), wait)
+        except TimeoutError:
+            return None
+        if got is None:
+            return None
+        snapshot, analysis = got
+        report = await self.report_of(snapshot, analysis, max(0.0, deadline - loop.time()))
+        line, col = snapshot.index.point(position)
+        return View(snapshot, analysis, report, line, col, stale=False)
+
+    def map_position(self, old: Snapshot, position: lsp.Position) -> lsp.Position | None:
+        """A position in ``old``'s lines -> the current version's, None on an edited line."""
+        current = self.snapshot(old.uri)
+        if current is None:
+            return None
+        if current is old:
+            return position
+        line = self.line_map(old, current).to_new(position.line + 1)
+        return None if line is None else lsp.Position(line=line - 1, character=position.character)
 
     async def run_in_analysis_thread(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self._analysis_pool, function, *args)
@@ -193,7 +367,7 @@ class Documents:
         task.add_done_callback(self._tasks.discard)
 
     def log_once(self, message: str) -> None:
-        if message not in self._logged:
+        if message not in self._logged and len(self._logged) < 1_000:
             self._logged.add(message)
             self._log(message)
 
@@ -207,3 +381,22 @@ class Documents:
             task.cancel()
         for pool in (self._analysis_pool, self._count_pool):
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _supersede(work: Work) -> None:
+    """An older version's requests that have not started: answered SUPERSEDED, never run."""
+    for future, started in ((work.analysis, work.analysis_started), (work.report, work.report_started)):
+        if future is not None and not started and not future.done():
+            future.set_result(SUPERSEDED)
+
+
+def _settle(future: asyncio.Future | None, job: asyncio.Future) -> None:
+    if future is None or future.done():
+        return
+    if job.cancelled():
+        future.set_result(SUPERSEDED)
+    elif job.exception() is not None:
+        future.set_exception(job.exception())
+        future.exception()  # read here: awaiters log it; nobody waiting is fine too
+    else:
+        future.set_result(job.result())

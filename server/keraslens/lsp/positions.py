@@ -1,8 +1,11 @@
 """Spans (1-based lines, code-point columns) <-> LSP positions in the negotiated encoding.
 
 Lines are split the way LSP splits them (``\\n``, ``\\r\\n``, ``\\r``), not with
-``str.splitlines`` (which also breaks on form feeds and U+2028). The unit conversion
-itself is pygls' ``PositionCodec``.
+``str.splitlines`` (which also breaks on ``\\x0b \\x0c \\x1c-\\x1e \\x85`` and U+2028/9).
+Columns in client units (UTF-8 bytes, UTF-16 units or code points) are converted here, in
+one place, for incoming edits and requests and for every outgoing range: a column past the
+end of its line means the end of the line (LSP), a column inside a character (half a
+surrogate pair) means the end of that character.
 """
 
 from __future__ import annotations
@@ -10,21 +13,53 @@ from __future__ import annotations
 import re
 
 from lsprotocol import types as lsp
-from pygls.workspace import PositionCodec, ServerTextPosition
 
 from ..analysis.source import Span
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+UTF8, UTF16, UTF32 = lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf32
+
+
+def _utf8_width(char: str) -> int:
+    point = ord(char)
+    return 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+
+
+def _utf16_width(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def client_units(text: str, encoding: str) -> int:
+    """Length of ``text`` in the client's code units (lone surrogates count as one character)."""
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    width = _utf8_width if encoding == UTF8 else _utf16_width
+    return sum(map(width, text))
+
+
+def code_points(line: str, units: int, encoding: str) -> int:
+    """A column in client units -> code points into ``line`` (a line's content), clamped to it."""
+    if units <= 0:
+        return 0
+    if encoding == UTF32 or line.isascii():
+        return min(units, len(line))
+    width = _utf8_width if encoding == UTF8 else _utf16_width
+    used = 0
+    for index, char in enumerate(line):
+        if used >= units:
+            return index
+        used += width(char)
+    return len(line)
 
 
 class LineIndex:
     """Position conversion for one immutable text (a document snapshot)."""
 
-    __slots__ = ("codec", "lines", "_content")
+    __slots__ = ("encoding", "lines", "_content")
 
     def __init__(self, text: str, encoding: str | None) -> None:
-        self.codec = PositionCodec(encoding or lsp.PositionEncodingKind.Utf16)
-        self.lines = _LINE.findall(text)  # with line endings, as PositionCodec expects
+        self.encoding = encoding or UTF16
+        self.lines = _LINE.findall(text)  # with line endings
         if not self.lines or self.lines[-1].endswith(("\n", "\r")):
             self.lines.append("")  # the (empty) line after a final newline is addressable
         self._content = [line.rstrip("\r\n") for line in self.lines]
@@ -38,25 +73,18 @@ class LineIndex:
             index, col = last, len(self._content[last])
         else:
             index, col = line - 1, min(max(col, 0), len(self._content[line - 1]))
-        if self._content[index].isascii():
-            return lsp.Position(line=index, character=col)
-        return self.codec.position_to_client_units(self.lines, ServerTextPosition(index, col))
+        return lsp.Position(line=index, character=client_units(self._content[index][:col], self.encoding))
 
     def range(self, span: Span) -> lsp.Range:
         return lsp.Range(start=self.position(span.line, span.col), end=self.position(span.end_line, span.end_col))
 
     def point(self, position: lsp.Position) -> tuple[int, int]:
         """Client position -> (1-based line, code-point column), clamped into the text."""
-        index = min(max(position.line, 0), len(self.lines) - 1)
-        if position.line > index:
-            return index + 1, len(self._content[index])
-        content = self._content[index]
-        if content.isascii():
-            return index + 1, min(max(position.character, 0), len(content))
-        units = min(max(position.character, 0), self.codec.client_num_units(content))
-        # a fresh Position: the codec clamps by mutating its argument
-        server = self.codec.position_from_client_units(self.lines, lsp.Position(line=index, character=units))
-        return index + 1, min(server.character, len(content))
+        if position.line < 0:
+            return 1, 0
+        if position.line >= len(self.lines):
+            return len(self.lines), len(self._content[-1])
+        return position.line + 1, code_points(self._content[position.line], position.character, self.encoding)
 
     def span(self, range_: lsp.Range) -> Span:
         start, end = self.point(range_.start), self.point(range_.end)

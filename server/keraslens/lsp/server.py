@@ -11,14 +11,19 @@ import gc
 import logging
 import os
 import sys
+from threading import Event
 
 from lsprotocol import types as lsp
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from .client import ClientFeatures
+from ..analysis.source import Span
 from .documents import Documents, Snapshot
+from .protocol import KeraslensProtocol
 from .settings import SECTION, SettingsStore
+from .transport import dispatch, serve_stream
 
 # The analysis stack (rules, engine, checker) and the views over it are imported inside the
 # handlers that need them: initialize is answered before they load (~0.2 s).
@@ -34,7 +39,7 @@ STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 class KeraslensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=KeraslensProtocol)
         self.client = ClientFeatures()
         self.settings = SettingsStore(self.log)
         self.documents = Documents(self.log)
@@ -53,6 +58,20 @@ class KeraslensServer(LanguageServer):
         logger.error("internal error: %r", error)
         if not self.closing:
             self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"keraslens internal error: {error!r}"))
+
+    def start_io(self, stdin=None, stdout=None) -> None:  # noqa: ANN001
+        """pygls' loop, with a reader that bounds message size and resynchronises (transport.py)."""
+        self._stop_event = Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        body = lambda data: dispatch(data, self.protocol.structure_message, self.protocol.handle_message)  # noqa: E731
+        try:
+            asyncio.run(serve_stream(stdin or sys.stdin.buffer, body, self._stop_event.is_set))
+        except BrokenPipeError:
+            logger.error("keraslens: the connection to the client is lost")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # -- documents -------------------------------------------------------------------------
     def refresh_snapshot(self, uri: str) -> Snapshot | None:
@@ -77,8 +96,11 @@ class KeraslensServer(LanguageServer):
 
     async def settle(self, uri: str) -> None:
         """After edits quieten: analyse, push diagnostics (if the client does not pull), count."""
-        got = await self.documents.analysis(uri)
+        got = await self.documents.analysis(uri, follow=False)  # a newer version has its own settle
         if got is None:
+            current = self.documents.snapshot(uri)
+            if current is not None and current.too_large and not self.client.pull_diagnostics and not self.closing:
+                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[], version=current.version))
             return
         snapshot, analysis = got
         if not self.documents.is_current(snapshot):
@@ -209,25 +231,25 @@ def create_server() -> KeraslensServer:
     async def hover(ls: KeraslensServer, params: lsp.HoverParams) -> lsp.Hover | None:
         from .hover import code_at, count_hover, finding_note, rule_docs
 
-        got = await ls.documents.analysis(params.text_document.uri)
-        if got is None:
+        current = ls.documents.snapshot(params.text_document.uri)
+        if current is None or current.too_large:
             return None
-        snapshot, analysis = got
-        line, col = snapshot.index.point(params.position)
+        line, col = current.index.point(params.position)
         markdown = ls.client.markdown
         sections: list[str] = []
-        rule_code = code_at(snapshot.index.text(line), col)
+        rule_code = code_at(current.index.text(line), col)
         if rule_code:
             sections.append(rule_docs(rule_code, markdown))
-        else:
-            report, stale = ls.documents.ready_report(snapshot, line)
-            if report is None:
-                report = await ls.documents.report_of(snapshot, analysis, HOVER_COUNT_WAIT_S)
+        else:  # from the last finished count at once when this line was not edited since
+            view = await ls.documents.view_at(current.uri, params.position, HOVER_COUNT_WAIT_S)
+            if view is None:
+                return None
+            report, line, col = view.report, view.line, view.col
             target = report.at(line, col) if report else None
             if target is not None:
-                probed = _probe_hover(ls, snapshot, analysis, report, target)
-                sections.append(count_hover(report, target, markdown) + probed + (STALE_NOTE if stale else ""))
-            sections += [finding_note(f, markdown) for f in analysis.findings if f.span.contains(line, col)]
+                probed = _probe_hover(ls, current, view.analysis, report, target)
+                sections.append(count_hover(report, target, markdown) + probed + (STALE_NOTE if view.stale else ""))
+            sections += [finding_note(f, markdown) for f in view.analysis.findings if f.span.contains(line, col)]
         if not sections:
             return None
         kind = lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText
@@ -267,7 +289,10 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import inlay_hints
 
-        return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        if ls.documents.is_current(snapshot):
+            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0))
+        return [h for h in hints if _moved(ls, snapshot, h, "position") and params.range.start.line <= h.position.line <= params.range.end.line]
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     async def code_lens(ls: KeraslensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
@@ -276,12 +301,15 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import code_lenses
 
-        return code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
+        lenses = code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
+        if ls.documents.is_current(snapshot):
+            return lenses
+        return [lens for lens in lenses if _moved(ls, snapshot, lens.range, "start") and _moved(ls, snapshot, lens.range, "end")]
 
     @server.command("keraslens.probe")
     async def run_probe(ls: KeraslensServer, uri: str, target: str, *layer_class: str) -> dict | None:
         """Count the model ``target`` (or its ``layer_class`` layers) with real Keras in the sandboxed worker, on demand."""
-        snapshot = ls.documents.current.get(uri)
+        snapshot = ls.documents.snapshot(uri)
         if snapshot is None:
             return None
         if not snapshot.settings.probe:
@@ -308,11 +336,21 @@ def _probe_hover(ls: KeraslensServer, snapshot: Snapshot, analysis, report, targ
 
 
 async def _report(ls: KeraslensServer, uri: str, switch: str):
-    snapshot = ls.documents.current.get(uri)
+    """The current count, else the last finished one at once (its positions to be moved with
+    ``_moved``), else the current one if it is ready within HINT_COUNT_WAIT_S."""
+    snapshot = ls.documents.snapshot(uri)
     if snapshot is None or not getattr(snapshot.settings, switch):
         return None, None
-    counted = await ls.documents.report(uri, HINT_COUNT_WAIT_S)
+    counted = ls.documents.latest_count(uri) or await ls.documents.report(uri, HINT_COUNT_WAIT_S)
     return counted if counted else (None, None)
+
+
+def _moved(ls: KeraslensServer, old: Snapshot, holder: object, name: str) -> bool:
+    """Move ``holder.<name>`` (a position in ``old``) to the current version; False on an edited line."""
+    position = ls.documents.map_position(old, getattr(holder, name))
+    if position is not None:
+        setattr(holder, name, position)
+    return position is not None
 
 
 def serve(tcp: str | None = None) -> int:
