@@ -282,3 +282,8 @@ def test_static_report_is_unchanged_by_probing():
     path = ROOT / "examples/seed1_linear/fixed.py"
     report = count_report(analyze(path.read_text(), str(path)))
     assert report.models[0].count.total == 55
+
+
+def test_a_slice_larger_than_a_pipe_buffer_is_sent_whole(probe, project):
+    found = ask(probe, layer(f"self.blob = {'x' * (300 << 10)!r}\n"), project=project)  # 300 KB: several pipe buffers
+    assert found.ok and found.trainable == NORMAL_PARAMS, found.reason
