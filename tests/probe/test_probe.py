@@ -138,6 +138,7 @@ class Hostile:
     def __init__(self, tmp_path: Path, project: Path) -> None:
         tag = uuid.uuid4().hex[:12]
         self.outside = tmp_path / f"outside-{tag}.txt"  # the host's /tmp, outside the scratch folder
+        self.host_tmp = Path("/tmp") / f"keraslens-probe-test-{tag}"  # in the sandbox, /tmp is the scratch folder
         self.home_marker = Path.home() / f".keraslens-probe-test-{tag}"
         self.secret = Path.home() / f".keraslens-probe-secret-{tag}"
         self.secret_text = f"token-{uuid.uuid4().hex}"
@@ -147,18 +148,23 @@ class Hostile:
         self.unix = socket.socket(socket.AF_UNIX)
         self.unix.bind(str(self.unix_path))
         self.unix.listen()
+        self.abstract_name = f"\0keraslens-probe-test-{tag}"  # D-Bus and X11 listen on such sockets too
+        self.abstract = socket.socket(socket.AF_UNIX)
+        self.abstract.bind(self.abstract_name)
+        self.abstract.listen()
         self.secret.write_text(self.secret_text)
 
     @property
     def names(self) -> dict:
-        return {"OUTSIDE": str(self.outside), "HOME_MARKER": str(self.home_marker), "SECRET": str(self.secret),
+        return {"OUTSIDE": str(self.outside), "HOST_TMP": str(self.host_tmp), "HOME_MARKER": str(self.home_marker), "SECRET": str(self.secret),
                 "PROJECT_FILE": str(self.project_file), "TCP_PORT": self.tcp.getsockname()[1], "UNIX": str(self.unix_path),
+                "ABSTRACT": self.abstract_name,
                 "FORGED": FORGED}
 
     def untouched(self) -> list[str]:
         """What changed: files outside the scratch folder, connections a listener saw."""
-        changed = [str(path) for path in (self.outside, self.home_marker, self.project_file) if path.exists()]
-        for listener in (self.tcp, self.unix):
+        changed = [str(path) for path in (self.outside, self.host_tmp, self.home_marker, self.project_file) if path.exists()]
+        for listener in (self.tcp, self.unix, self.abstract):
             listener.settimeout(0.3)
             try:
                 listener.accept()[0].close()
@@ -168,9 +174,9 @@ class Hostile:
         return changed
 
     def close(self) -> None:
-        self.tcp.close()
-        self.unix.close()
-        for path in (self.home_marker, self.secret):
+        for listener in (self.tcp, self.unix, self.abstract):
+            listener.close()
+        for path in (self.home_marker, self.secret, self.host_tmp):
             path.unlink(missing_ok=True)
 
 
@@ -181,11 +187,13 @@ HOSTILE = {  # name: (code in Dense2.__init__, what the result must say: an erro
     "os._exit(3)": ("import os\nos._exit(3)\n", "exit status 3"),
     "ctypes segfault": ("import ctypes\nctypes.string_at(0)\n", "SIGSEGV"),
     "write outside scratch": ("open({OUTSIDE!r}, 'w').write('x')\n", "No such file or directory"),
+    "write to /tmp": ("open({HOST_TMP!r}, 'w').write('x')\n", None),  # the private scratch folder: allowed, and gone
     "write in home": ("open({HOME_MARKER!r}, 'w').write('x')\n", "Read-only file system"),
     "write in the project": ("open({PROJECT_FILE!r}, 'w').write('x')\n", "Read-only file system"),
     "read a file in home": ("raise RuntimeError(open({SECRET!r}).read())\n", "No such file or directory"),
     "connect to 127.0.0.1": ("import socket\nsocket.create_connection(('127.0.0.1', {TCP_PORT}), timeout=3)\n", "Connection refused"),
     "connect to a Unix socket": ("import socket\ns = socket.socket(socket.AF_UNIX)\ns.settimeout(3)\ns.connect({UNIX!r})\n", "No such file or directory"),
+    "connect to an abstract Unix socket": ("import socket\ns = socket.socket(socket.AF_UNIX)\ns.settimeout(3)\ns.connect({ABSTRACT!r})\n", "Connection refused"),
     "print 100 MB": ("print('x' * (100 << 20))\n", "File too large"),
     "kill its parent": ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos.kill(1, signal.SIGKILL)\n", None),
     "detached grandchild": (
@@ -274,3 +282,8 @@ def test_static_report_is_unchanged_by_probing():
     path = ROOT / "examples/seed1_linear/fixed.py"
     report = count_report(analyze(path.read_text(), str(path)))
     assert report.models[0].count.total == 55
+
+
+def test_a_slice_larger_than_a_pipe_buffer_is_sent_whole(probe, project):
+    found = ask(probe, layer(f"self.blob = {'x' * (300 << 10)!r}\n"), project=project)  # 300 KB: several pipe buffers
+    assert found.ok and found.trainable == NORMAL_PARAMS, found.reason

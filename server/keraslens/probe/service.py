@@ -71,6 +71,7 @@ class _Worker:
         if legacy:
             env["TF_USE_LEGACY_KERAS"] = "1"
         requests_in, self._requests = os.pipe()
+        os.set_blocking(self._requests, False)  # a worker that stops reading cannot hold a write past its deadline
         self._answers, answers_out = os.pipe()
         config = {"limits": LIMITS, "requests": requests_in, "answers": answers_out, "private_pids": self.sandbox.private_pids}
         command = [*self.sandbox.prefix, sys.executable, "-I", self.sandbox.worker, json.dumps(config)]
@@ -109,6 +110,8 @@ class _Worker:
                 raise TimeoutError
             try:
                 data = data[os.write(self._requests, data):]
+            except BlockingIOError:  # filled up between select and write
+                continue
             except BrokenPipeError:
                 raise ChildProcessError(self._exit_code()) from None
 

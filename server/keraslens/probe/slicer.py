@@ -34,13 +34,14 @@ def slice_for(tree: ast.Module, target: str) -> Slice:
     imported = {name for node in statements if isinstance(node, ast.Import | ast.ImportFrom) for name in _binds(node)}
     kept = {index for index, node in enumerate(statements) if isinstance(node, ast.ImportFrom) and node.module == "__future__"}
     needed = {target}
+    facts = [(_binds(node), _changes(node)) for node in statements]  # what a statement reads: only once it is kept
     while True:  # to a fixed point: a function body may use a name defined further down
         before = len(kept)
         for index in range(len(statements) - 1, -1, -1):  # backwards: a use comes after its definition
-            node = statements[index]
-            if index not in kept and (_binds(node) & needed or _changes(node) & (needed - imported)):
+            binds, changes = facts[index]
+            if index not in kept and (binds & needed or changes & (needed - imported)):
                 kept.add(index)
-                needed |= _loads(node)
+                needed |= _loads(statements[index])
         if len(kept) == before:
             break
     if kind == "value" and not any(target in _binds(statements[i]) for i in kept):
