@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
+import sys
 from pathlib import Path
 
+import pytest
 from keraslens.analysis.config import Settings
 from keraslens.checker import settings_for
 from keraslens.cli import main
 from keraslens.lsp.settings import SettingsStore
+from keraslens.probe import target
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO_ENABLES = '[tool.keraslens]\nprobe = true\ntrusted = true\nprobe-allow-file-access = true\n'
@@ -63,3 +68,10 @@ def test_the_users_own_settings_enable_it_and_the_log_says_which(tmp_path):
 
 def test_defaults_run_nothing():
     assert (Settings().probe, Settings().trusted, Settings().probe_allow_file_access) == (False, False, False)
+
+
+def test_without_tensorflow_the_probe_names_the_interpreter(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    with pytest.raises(target.ProbeRefused, match="TensorFlow, which is not installed for " + re.escape(sys.executable)):
+        target.probe_target("x = 1\n", str(ROOT / "x.py"), "x", [], {}, None)

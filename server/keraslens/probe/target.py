@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 from ..analysis.config import Settings
 from ..analysis.engine import Analysis, analyze
@@ -20,7 +21,8 @@ def probe_target(text: str, path: str, target: str, args: list, kwargs: dict, in
                  settings: Settings = Settings(), timeout: float = 120.0) -> ProbeResult:
     """``target`` counted by real Keras in the sandboxed worker; ``path`` should be absolute."""
     if importlib.util.find_spec("tensorflow") is None:
-        raise ProbeRefused("the probe needs TensorFlow: install the `probe` extra (pip install 'keraslens[probe]')")
+        raise ProbeRefused(f"the probe needs TensorFlow, which is not installed for {sys.executable} "
+                           "(install it there, e.g. `pip install tensorflow`, or choose an interpreter that has it)")
     piece, legacy = _prepared(analyze(text, path, settings), target)
     if piece.kind == "class" and input_shape is None:
         raise ProbeRefused("give --input-shape to probe a class")
