@@ -36,6 +36,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLIENT_DIR = REPO_ROOT / "vscode-client"
 DRIVER = Path(__file__).resolve().parent / "vscode" / "drive.js"
+APT_INSTALL = REPO_ROOT / "tests" / "apt_install.sh"
 
 NODE_VERSION = "24.9.0"  # code-server 4.139 declares engines.node "24"
 CODE_SERVER_VERSION = "4.139.1"
@@ -141,23 +142,8 @@ def _dpkg_missing(packages: list[str]) -> list[str]:
 
 def apt_install(packages: list[str], log: Path) -> None:
     missing = _dpkg_missing(packages)
-    if not missing:
-        return
-    if shutil.which("apt-get") is None:
-        raise ToolUnavailable(f"apt-get not available to install {missing}")
-    prefix: list[str] = []
-    if os.geteuid() != 0:
-        if shutil.which("sudo") is None or subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode:
-            raise ToolUnavailable(f"need root (or passwordless sudo) to apt-get install {missing}")
-        prefix = ["sudo", "-n"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing]
-    try:
-        run(install, log=log, what=f"apt-get install {' '.join(missing)}", env=env, timeout=900)
-    except ToolUnavailable:
-        # stale package lists are the usual cause
-        run([*prefix, "apt-get", "update", "-q"], log=log, what="apt-get update", env=env, timeout=600)
-        run(install, log=log, what=f"apt-get install {' '.join(missing)}", env=env, timeout=900)
+    if missing:  # the shared installer: only these packages, no recommends, lists refreshed when needed
+        run(["bash", str(APT_INSTALL), *missing], log=log, what=f"apt_install.sh {' '.join(missing)}", timeout=1800)
 
 
 def ensure_chromium(log: Path) -> Path:
