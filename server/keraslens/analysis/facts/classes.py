@@ -10,6 +10,7 @@ inherit the phase of the method that calls them), where the result is stored, an
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -94,6 +95,10 @@ class ClassFacts:
     reads: dict[Phase, dict[str, ast.AST]] = field(default_factory=dict)  # phase -> self attribute -> first read
     private_list_uses: list[ast.Attribute] = field(default_factory=list)
     plain_holders: dict[str, ast.stmt] = field(default_factory=dict)  # self.x = SimpleNamespace() & co
+    # self attributes handed to something else: an argument, another attribute, a container
+    # (`self.enc_input = encoder.layers[0]`, `Head(self.proj)`, `self.blocks = [self.a]`)
+    passed_on: set[str] = field(default_factory=set)
+    dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
 
     @property
     def has_init(self) -> bool:
@@ -179,6 +184,7 @@ class ModuleFacts:
     flavor: Flavor
     classes: dict[str, ClassFacts]
     tf_module_classes: set[str]
+    assigned_attributes: set[str] = field(default_factory=set)  # `.x` in any `<obj>.x.assign*(...)` of the file
 
     def class_at(self, line: int) -> ClassFacts | None:
         for facts in self.classes.values():
@@ -221,13 +227,30 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
             elif classified is not None:
                 layer_like[node.name] = classified
                 changed = True
-    module = ModuleFacts(source, imports, flavor, {}, tf_modules)
+    module = ModuleFacts(source, imports, flavor, {}, tf_modules, _assigned_attributes(source.tree))
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
     for facts in module.classes.values():
         _ClassCollector(module, facts).collect()
     return module
+
+
+ASSIGN_METHODS = re.compile(r"^(assign(_add|_sub)?|scatter_\w+)$")
+
+
+def _assigned_attributes(tree: ast.Module) -> set[str]:
+    """Attributes that receive a variable update somewhere (``self.table.assign(...)``,
+    ``layer.count.assign_add(1)``): such a variable holds state, not a constant."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and ASSIGN_METHODS.match(node.func.attr):
+            receiver = node.func.value
+            while isinstance(receiver, ast.Subscript):
+                receiver = receiver.value
+            if isinstance(receiver, ast.Attribute):
+                found.add(receiver.attr)
+    return found
 
 
 def _classify(node, imports, known, tf_modules, resolve):
@@ -280,6 +303,8 @@ class _ClassCollector:
         facts.phases = self._method_phases()
         for name, function in facts.methods.items():
             self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
+            facts.passed_on |= _passed_on(function)
+            facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(function)
 
     def _method_phases(self) -> dict[str, frozenset[Phase]]:
         called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
@@ -457,6 +482,64 @@ def _assignment(stmt: ast.stmt) -> tuple[ast.expr | None, ast.expr | None]:
     if isinstance(stmt, ast.Return) and stmt.value is not None:
         return None, stmt.value
     return None, None
+
+
+def _passed_on(function: ast.FunctionDef) -> set[str]:
+    """Self attributes (or locals stored in them) given to a call, stored under another name or
+    put in a container; ``self.x.build(...)`` or ``self.x = x`` do not pass ``x`` on."""
+    aliases: dict[str, str] = {}  # local name <-> self attribute, either direction of `self.x = x`
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if (attr := _self_attr(target)) is not None and isinstance(value, ast.Name):
+                aliases[value.id] = attr
+            elif isinstance(target, ast.Name) and (attr := _self_attr(value)) is not None:
+                aliases[target.id] = attr
+    passed: set[str] = set()
+    for node in walk(function):
+        if isinstance(node, ast.Call):
+            values = [*node.args, *(k.value for k in node.keywords)]
+            passed.update(filter(None, (_held_attr(v, aliases) for value in values for v in _elements(value))))
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            own = _held_attr(target, aliases)
+            passed.update(attr for v in _elements(node.value) if (attr := _held_attr(v, aliases)) not in (None, own))
+    return passed
+
+
+def _elements(value: ast.expr) -> Iterator[ast.expr]:
+    """The value itself, or each element of a literal container (nested ones too)."""
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        for element in value.elts:
+            yield from _elements(element.value if isinstance(element, ast.Starred) else element)
+    elif isinstance(value, ast.Dict):
+        for element in value.values:
+            yield from _elements(element)
+    else:
+        yield value
+
+
+def _held_attr(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """``self.x``, ``self.x[0]``, ``self.x.layers[0]`` or a local alias of ``self.x``: ``x``."""
+    if (attr := _self_root_attr(node)) is not None:
+        return attr
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        node = node.value
+    return aliases.get(node.id) if isinstance(node, ast.Name) else None
+
+
+def _reads_dynamically(function: ast.FunctionDef) -> bool:
+    for node in walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            is_self = isinstance(first, ast.Name) and first.id == "self"
+            if is_self and node.func.id == "vars":
+                return True
+            if is_self and node.func.id == "getattr" and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant):
+                return True
+        if isinstance(node, ast.Attribute) and node.attr == "__dict__" and _self_attr(node) is not None:
+            return True
+    return False
 
 
 def _list_append_owner(stmt: ast.stmt) -> str | None:

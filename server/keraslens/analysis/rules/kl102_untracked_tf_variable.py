@@ -15,7 +15,7 @@ from ..fixes.initializers import (
 )
 from ..fixes.relocate import before_super_init
 from ..names.imports import Flavor
-from .base import Context, Rule
+from .base import Context, Rule, Severity
 
 # tf.Variable keywords that mean the same on add_weight
 CARRIED = ("dtype", "trainable", "name", "constraint")
@@ -46,6 +46,11 @@ class UntrackedTfVariable(Rule):
             self.w = self.add_weight(shape=(input_shape[-1], 5), initializer="random_normal", trainable=True)
     ```
 
+    A `tf.Variable(..., trainable=False)` made in `__init__` or `build()` that nothing
+    updates (no `.assign*` anywhere in the file) is a constant, such as a relative-position
+    index or a mask that `build()` recomputes from the configuration: nothing is lost, so it
+    is only a hint ("a tensor or `keras.Variable` would do").
+
     ## Fix safety
     `tf.Variable(initial, trainable=..., name=..., dtype=...)` becomes
     `self.add_weight(shape=..., initializer=..., trainable=..., name=..., dtype=...)` in
@@ -75,6 +80,17 @@ class UntrackedTfVariable(Rule):
                     continue
                 if site.target.kind not in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER):
                     continue
+                if _is_constant(ctx, site):
+                    yield self.finding(
+                        ctx,
+                        site.call,
+                        f"`self.{site.target.attr}` is a non-trainable `tf.Variable` that nothing assigns: a constant, "
+                        "which Keras 3 does not track; a tensor or `keras.Variable` would do",
+                        facts,
+                        severity=Severity.HINT,
+                        fix=_fix(ctx, facts, site),
+                    )
+                    continue
                 what = "a `tf.Variable`" if site.kind is WeightKind.TF_VARIABLE else f"a `tf.Module` (`{site.creator}`)"
                 yield self.finding(
                     ctx,
@@ -84,6 +100,18 @@ class UntrackedTfVariable(Rule):
                     facts,
                     fix=_fix(ctx, facts, site) if site.kind is WeightKind.TF_VARIABLE else None,
                 )
+
+
+def _is_constant(ctx: Context, site: WeightSite) -> bool:
+    """``tf.Variable(..., trainable=False)`` made in ``__init__``/``build()`` and never updated:
+    ``build()`` recomputes it from the configuration, so not saving it loses nothing."""
+    trainable = site.keyword("trainable")
+    return (
+        site.kind is WeightKind.TF_VARIABLE
+        and isinstance(trainable, ast.Constant) and trainable.value is False
+        and site.phases <= {Phase.INIT, Phase.BUILD}
+        and site.target.attr not in ctx.module.assigned_attributes
+    )
 
 
 def _fix(ctx: Context, facts, site: WeightSite) -> Fix | None:
