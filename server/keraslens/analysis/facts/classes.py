@@ -99,6 +99,7 @@ class ClassFacts:
     # (`self.enc_input = encoder.layers[0]`, `Head(self.proj)`, `self.blocks = [self.a]`)
     passed_on: set[str] = field(default_factory=set)
     dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
+    plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
 
     @property
     def has_init(self) -> bool:
@@ -185,6 +186,7 @@ class ModuleFacts:
     classes: dict[str, ClassFacts]
     tf_module_classes: set[str]
     assigned_attributes: set[str] = field(default_factory=set)  # `.x` in any `<obj>.x.assign*(...)` of the file
+    plain_layer_holders: set[str] = field(default_factory=set)  # plain classes of the file that store layers on self
 
     def class_at(self, line: int) -> ClassFacts | None:
         for facts in self.classes.values():
@@ -228,12 +230,32 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
                 layer_like[node.name] = classified
                 changed = True
     module = ModuleFacts(source, imports, flavor, {}, tf_modules, _assigned_attributes(source.tree))
+    module.plain_layer_holders = _plain_layer_holders(class_nodes, imports, set(layer_like), tf_modules)
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
     for facts in module.classes.values():
         _ClassCollector(module, facts).collect()
     return module
+
+
+def _plain_layer_holders(class_nodes, imports: ImportMap, layer_classes: set[str], tf_modules: set[str]) -> set[str]:
+    """Classes that are neither layers nor ``tf.Module``s but store a layer or a variable on
+    ``self``: Keras does not look inside their instances."""
+    held = {*layer_classes}
+    found: set[str] = set()
+    for node in class_nodes:
+        if node.name in layer_classes or node.name in tf_modules:
+            continue
+        if any(not (isinstance(base, ast.Name) and base.id == "object") for base in node.bases):
+            continue  # a base from elsewhere may be a layer or a tf.Module after all
+        for stmt in walk(node):
+            if isinstance(stmt, ast.Assign) and any(_self_root_attr(t) for t in stmt.targets):
+                refs = (imports.canonical(call.func) or getattr(call.func, "id", None) for call, _ in _creation_calls(stmt.value))
+                if any(ref and (ref in held or _is_keras_layer_class(ref) or ref in TF_VARIABLES | KERAS_VARIABLES) for ref in refs):
+                    found.add(node.name)
+                    break
+    return found
 
 
 ASSIGN_METHODS = re.compile(r"^(assign(_add|_sub)?|scatter_\w+)$")
@@ -404,6 +426,9 @@ class _ClassCollector:
                 hidden = Target(TargetKind.PLAIN_OBJECT, target.attr)
                 for argument in [*call.args, *(k.value for k in call.keywords)]:
                     created += self._collect_creations(argument, stmt, method, phases, hidden, guarded)
+                continue
+            if self._canonical(call.func) in self.module.plain_layer_holders:
+                self.facts.plain_objects.append(SublayerSite(self._canonical(call.func), call, stmt, method, phases, site_target, guarded))
                 continue
             site = self._site_for(call, stmt, method, phases, site_target, guarded)
             if site is not None:

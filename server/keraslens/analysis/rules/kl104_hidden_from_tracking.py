@@ -10,7 +10,9 @@ class HiddenFromTracking(Rule):
     """
     ## What it does
     Finds layers and variables reachable only through a plain Python object
-    (`types.SimpleNamespace`, `object()`, a holder class) or through a class attribute.
+    (`types.SimpleNamespace`, `object()`, a holder class) or through a class attribute,
+    including instances of a plain class of the same file that stores layers on itself,
+    held directly or in a list (`self.branches = [_Branch(...) for _ in range(3)]`).
 
     ## Why is this bad?
     Keras tracks sublayers and variables through the layer's own attributes (and lists,
@@ -66,5 +68,15 @@ class HiddenFromTracking(Rule):
                     site.call,
                     f"{what} held by {where} is hidden from Keras: 0 params, never trained, not saved; "
                     "assign it to an attribute of the layer",
+                    facts,
+                )
+            for site in facts.plain_objects:
+                if site.target.kind not in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER):
+                    continue
+                yield self.finding(
+                    ctx,
+                    site.call,
+                    f"`{site.class_ref}` is not a Layer: the layers it holds (`self.{site.target.attr}`) are hidden "
+                    "from Keras: 0 params, never trained, not saved; make it a `keras.layers.Layer`",
                     facts,
                 )
