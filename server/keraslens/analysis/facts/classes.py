@@ -187,6 +187,7 @@ class ModuleFacts:
     tf_module_classes: set[str]
     assigned_attributes: set[str] = field(default_factory=set)  # `.x` in any `<obj>.x.assign*(...)` of the file
     plain_layer_holders: set[str] = field(default_factory=set)  # plain classes of the file that store layers on self
+    numpy_generators: set[str] = field(default_factory=set)  # `rng` / `self.rng` bound to np.random.default_rng(...)
 
     def class_at(self, line: int) -> ClassFacts | None:
         for facts in self.classes.values():
@@ -231,12 +232,31 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
                 changed = True
     module = ModuleFacts(source, imports, flavor, {}, tf_modules, _assigned_attributes(source.tree))
     module.plain_layer_holders = _plain_layer_holders(class_nodes, imports, set(layer_like), tf_modules)
+    module.numpy_generators = _numpy_generators(source.tree, imports)
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
     for facts in module.classes.values():
         _ClassCollector(module, facts).collect()
     return module
+
+
+NUMPY_GENERATORS = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
+# methods of a NumPy Generator / RandomState that draw a fresh random array
+NUMPY_DRAWS = frozenset({"normal", "uniform", "standard_normal", "random", "random_sample", "randn", "rand", "truncated_normal"})
+
+
+def _numpy_generators(tree: ast.Module, imports: ImportMap) -> set[str]:
+    """Names (``rng``) and self attributes (``self.rng``) bound to a NumPy random generator."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and imports.canonical(node.value.func) in NUMPY_GENERATORS:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.add(target.id)
+                elif (attr := _self_attr(target)) is not None:
+                    found.add(f"self.{attr}")
+    return found
 
 
 def _plain_layer_holders(class_nodes, imports: ImportMap, layer_classes: set[str], tf_modules: set[str]) -> set[str]:
@@ -440,6 +460,14 @@ class _ClassCollector:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "add_weight":
             return WeightSite(WeightKind.ADD_WEIGHT, "add_weight", call, stmt, method, phases, target, guarded)
+        if isinstance(func, ast.Attribute) and func.attr == "astype" and isinstance(func.value, ast.Call):
+            # np.random.randn(...).astype("float32"): still the same fresh array
+            inner = self._site_for(func.value, stmt, method, phases, target, guarded)
+            if isinstance(inner, WeightSite) and inner.kind is WeightKind.TENSOR:
+                return WeightSite(WeightKind.TENSOR, f"{inner.creator}(...).astype", call, stmt, method, phases, target, guarded)
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in NUMPY_DRAWS and self._is_numpy_generator(func.value):
+            return WeightSite(WeightKind.TENSOR, f"numpy.random.Generator.{func.attr}", call, stmt, method, phases, target, guarded)
         ref = self._canonical(func)
         if ref is None:
             return None
@@ -449,6 +477,13 @@ class _ClassCollector:
         if ref not in NOT_SUBLAYERS and (ref in self.module.classes or _is_keras_layer_class(ref)):
             return SublayerSite(ref, call, stmt, method, phases, target, guarded)
         return None
+
+
+    def _is_numpy_generator(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Call):
+            return self.module.imports.canonical(node.func) in NUMPY_GENERATORS
+        name = node.id if isinstance(node, ast.Name) else f"self.{attr}" if (attr := _self_attr(node)) else None
+        return name in self.module.numpy_generators
 
 
 def _is_keras_layer_class(ref: str) -> bool:
