@@ -79,6 +79,21 @@ class SublayerSite:
     guarded: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SelfCall:
+    """``self.x(...)`` in ``call()`` or a helper it calls."""
+
+    attr: str
+    call: ast.Call
+    method: str
+    branches: tuple[tuple[int, int], ...]  # (id of an enclosing `if`, 0 body / 1 else)
+
+    def excludes(self, other: SelfCall) -> bool:
+        """Both cannot run in one pass: they sit in different branches of one `if`."""
+        mine = dict(self.branches)
+        return any(node in mine and mine[node] != branch for node, branch in other.branches)
+
+
 @dataclass(slots=True)
 class ClassFacts:
     name: str
@@ -100,6 +115,7 @@ class ClassFacts:
     passed_on: set[str] = field(default_factory=set)
     dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
     plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
+    self_calls: list[SelfCall] = field(default_factory=list)  # self.x(...) in the forward pass, in source order
 
     @property
     def has_init(self) -> bool:
@@ -346,6 +362,8 @@ class _ClassCollector:
         for name, function in facts.methods.items():
             self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
             facts.passed_on |= _passed_on(function)
+            if Phase.CALL in facts.phases.get(name, frozenset()):
+                facts.self_calls.extend(_self_calls(name, function.body, ()))
             facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(function)
 
     def _method_phases(self) -> dict[str, frozenset[Phase]]:
@@ -542,6 +560,41 @@ def _assignment(stmt: ast.stmt) -> tuple[ast.expr | None, ast.expr | None]:
     if isinstance(stmt, ast.Return) and stmt.value is not None:
         return None, stmt.value
     return None, None
+
+
+def _self_calls(method: str, body: list[ast.stmt], branches: tuple) -> Iterator[SelfCall]:
+    """``self.x(...)`` calls of a method body with the ``if`` branches around each."""
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in sorted(walk(stmt, stop=(ast.stmt, ast.excepthandler)), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+            if isinstance(node, ast.Call) and (attr := _self_attr(node.func)) is not None:
+                yield SelfCall(attr, node, method, branches)
+        if isinstance(stmt, ast.If):
+            yield from _self_calls(method, stmt.body, (*branches, (id(stmt), 0)))
+            yield from _self_calls(method, stmt.orelse, (*branches, (id(stmt), 1)))
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            yield from _self_calls(method, getattr(stmt, name, None) or [], branches)
+        for handler in getattr(stmt, "handlers", None) or []:
+            yield from _self_calls(method, handler.body, branches)
+
+
+def repeated_self_calls(facts: ClassFacts) -> dict[str, list[SelfCall]]:
+    """Sublayers of ``self`` called more than once in one forward pass: attr -> its calls
+    (the first, then each later one that can run in the same pass as the first)."""
+    sublayers = {site.target.attr for site in facts.sublayers if site.target.kind is TargetKind.SELF_ATTR}
+    by_attr: dict[str, list[SelfCall]] = {}
+    for call in facts.self_calls:
+        if call.attr in sublayers:
+            by_attr.setdefault(call.attr, []).append(call)
+    repeated = {}
+    for attr, calls in by_attr.items():
+        first, *later = calls
+        together = [call for call in later if not call.excludes(first)]
+        if together:
+            repeated[attr] = [first, *together]
+    return repeated
 
 
 def _passed_on(function: ast.FunctionDef) -> set[str]:
