@@ -59,9 +59,12 @@ class UntrackedTfVariable(Rule):
     `Constant(...)`). Safe when the initial value is deterministic (zeros, ones, fill,
     constants): the layer starts from the same values and now tracks, trains and saves
     the weight as the code intended. Unsafe when it is random: the same distribution, but
-    drawn by Keras's seed generator, so the initial values differ. No fix for `tf.Module`s,
-    for variables created in `call()` (see KL103), for initial values whose shape is not
-    static, or for `tf.Variable` options `add_weight` lacks.
+    drawn by Keras's seed generator, so the initial values differ. Any other initial value
+    (a NumPy array, a computed tensor, a shape that is not static) becomes
+    `keras.Variable(value, trainable=..., name=..., dtype=...)`: safe, the same values,
+    now tracked, trained and saved. No fix for `tf.Module`s, for variables created in
+    `call()` (see KL103), or for `tf.Variable` options Keras variables lack (`constraint`,
+    `synchronization`, ...).
 
     ## Keras versions
     Keras 3 only (`keras`, and `tf.keras` in TF 2.16+). tf_keras tracks `tf.Variable`
@@ -132,8 +135,17 @@ def _fix(ctx: Context, facts, site: WeightSite) -> Fix | None:
     else:
         spec = literal_spec(initial, ctx.source.segment, root)
     if spec is None or (spec.dtype is not None and "dtype" in keywords):
-        return None
+        return _keras_variable(ctx, call, initial, keywords, root)
     extra = [f"{name}={ctx.source.segment(keywords[name])}" for name in CARRIED if name in keywords]
     text = add_weight_call(method.args.args[0].arg, spec, extra)
     applicability = Applicability.UNSAFE if spec.random else Applicability.SAFE
     return Fix("Use self.add_weight(...) instead of tf.Variable", applicability, (Edit(ctx.span(call), text),))
+
+
+def _keras_variable(ctx: Context, call: ast.Call, initial: ast.expr, keywords: dict, root: str | None) -> Fix | None:
+    """Any other initial value: ``keras.Variable(value, ...)`` holds exactly the same values, tracked."""
+    if root is None or "constraint" in keywords:
+        return None
+    extra = [f"{name}={ctx.source.segment(keywords[name])}" for name in CARRIED if name in keywords]
+    text = f"{root}.Variable({', '.join([ctx.source.segment(initial), *extra])})"
+    return Fix("Use keras.Variable(...) instead of tf.Variable", Applicability.SAFE, (Edit(ctx.span(call), text),))
