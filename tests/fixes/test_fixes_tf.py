@@ -108,7 +108,8 @@ def _jobs(tmp: Path) -> dict[str, list[dict]]:
         for flavor in _flavors(fixture.fixed_path, fixture.settings()):
             for index, line in enumerate(fixture.params()):
                 jobs[flavor].append({"id": f"{fixture.id}#{index}@k{flavor}", "path": str(fixture.fixed_path), "expr": line.expr,
-                                     "shape": list(ast.literal_eval(line.shape)), "count": line.count})
+                                     "shape": list(ast.literal_eval(line.shape)) if line.wrap else None,
+                                     "feed": list(ast.literal_eval(line.shape)), "count": line.count})
     for relative, (expr, shape, correct, target) in SEEDS.items():
         path = tmp / relative.replace("/", "__")
         path.write_text(_fixed_seed(relative), encoding="utf-8")

@@ -10,6 +10,7 @@ inherit the phase of the method that calls them), where the result is stored, an
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -78,6 +79,21 @@ class SublayerSite:
     guarded: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SelfCall:
+    """``self.x(...)`` in ``call()`` or a helper it calls."""
+
+    attr: str
+    call: ast.Call
+    method: str
+    branches: tuple[tuple[int, int], ...]  # (id of an enclosing `if`, 0 body / 1 else)
+
+    def excludes(self, other: SelfCall) -> bool:
+        """Both cannot run in one pass: they sit in different branches of one `if`."""
+        mine = dict(self.branches)
+        return any(node in mine and mine[node] != branch for node, branch in other.branches)
+
+
 @dataclass(slots=True)
 class ClassFacts:
     name: str
@@ -94,6 +110,12 @@ class ClassFacts:
     reads: dict[Phase, dict[str, ast.AST]] = field(default_factory=dict)  # phase -> self attribute -> first read
     private_list_uses: list[ast.Attribute] = field(default_factory=list)
     plain_holders: dict[str, ast.stmt] = field(default_factory=dict)  # self.x = SimpleNamespace() & co
+    # self attributes handed to something else: an argument, another attribute, a container
+    # (`self.enc_input = encoder.layers[0]`, `Head(self.proj)`, `self.blocks = [self.a]`)
+    passed_on: set[str] = field(default_factory=set)
+    dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
+    plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
+    self_calls: list[SelfCall] = field(default_factory=list)  # self.x(...) in the forward pass, in source order
 
     @property
     def has_init(self) -> bool:
@@ -179,6 +201,9 @@ class ModuleFacts:
     flavor: Flavor
     classes: dict[str, ClassFacts]
     tf_module_classes: set[str]
+    assigned_attributes: set[str] = field(default_factory=set)  # `.x` in any `<obj>.x.assign*(...)` of the file
+    plain_layer_holders: set[str] = field(default_factory=set)  # plain classes of the file that store layers on self
+    numpy_generators: set[str] = field(default_factory=set)  # `rng` / `self.rng` bound to np.random.default_rng(...)
 
     def class_at(self, line: int) -> ClassFacts | None:
         for facts in self.classes.values():
@@ -221,13 +246,69 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
             elif classified is not None:
                 layer_like[node.name] = classified
                 changed = True
-    module = ModuleFacts(source, imports, flavor, {}, tf_modules)
+    module = ModuleFacts(source, imports, flavor, {}, tf_modules, _assigned_attributes(source.tree))
+    module.plain_layer_holders = _plain_layer_holders(class_nodes, imports, set(layer_like), tf_modules)
+    module.numpy_generators = _numpy_generators(source.tree, imports)
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
     for facts in module.classes.values():
         _ClassCollector(module, facts).collect()
     return module
+
+
+NUMPY_GENERATORS = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
+# methods of a NumPy Generator / RandomState that draw a fresh random array
+NUMPY_DRAWS = frozenset({"normal", "uniform", "standard_normal", "random", "random_sample", "randn", "rand", "truncated_normal"})
+
+
+def _numpy_generators(tree: ast.Module, imports: ImportMap) -> set[str]:
+    """Names (``rng``) and self attributes (``self.rng``) bound to a NumPy random generator."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and imports.canonical(node.value.func) in NUMPY_GENERATORS:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.add(target.id)
+                elif (attr := _self_attr(target)) is not None:
+                    found.add(f"self.{attr}")
+    return found
+
+
+def _plain_layer_holders(class_nodes, imports: ImportMap, layer_classes: set[str], tf_modules: set[str]) -> set[str]:
+    """Classes that are neither layers nor ``tf.Module``s but store a layer or a variable on
+    ``self``: Keras does not look inside their instances."""
+    held = {*layer_classes}
+    found: set[str] = set()
+    for node in class_nodes:
+        if node.name in layer_classes or node.name in tf_modules:
+            continue
+        if any(not (isinstance(base, ast.Name) and base.id == "object") for base in node.bases):
+            continue  # a base from elsewhere may be a layer or a tf.Module after all
+        for stmt in walk(node):
+            if isinstance(stmt, ast.Assign) and any(_self_root_attr(t) for t in stmt.targets):
+                refs = (imports.canonical(call.func) or getattr(call.func, "id", None) for call, _ in _creation_calls(stmt.value))
+                if any(ref and (ref in held or _is_keras_layer_class(ref) or ref in TF_VARIABLES | KERAS_VARIABLES) for ref in refs):
+                    found.add(node.name)
+                    break
+    return found
+
+
+ASSIGN_METHODS = re.compile(r"^(assign(_add|_sub)?|scatter_\w+)$")
+
+
+def _assigned_attributes(tree: ast.Module) -> set[str]:
+    """Attributes that receive a variable update somewhere (``self.table.assign(...)``,
+    ``layer.count.assign_add(1)``): such a variable holds state, not a constant."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and ASSIGN_METHODS.match(node.func.attr):
+            receiver = node.func.value
+            while isinstance(receiver, ast.Subscript):
+                receiver = receiver.value
+            if isinstance(receiver, ast.Attribute):
+                found.add(receiver.attr)
+    return found
 
 
 def _classify(node, imports, known, tf_modules, resolve):
@@ -280,6 +361,10 @@ class _ClassCollector:
         facts.phases = self._method_phases()
         for name, function in facts.methods.items():
             self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
+            facts.passed_on |= _passed_on(function)
+            if Phase.CALL in facts.phases.get(name, frozenset()):
+                facts.self_calls.extend(_self_calls(name, function.body, ()))
+            facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(function)
 
     def _method_phases(self) -> dict[str, frozenset[Phase]]:
         called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
@@ -380,6 +465,9 @@ class _ClassCollector:
                 for argument in [*call.args, *(k.value for k in call.keywords)]:
                     created += self._collect_creations(argument, stmt, method, phases, hidden, guarded)
                 continue
+            if self._canonical(call.func) in self.module.plain_layer_holders:
+                self.facts.plain_objects.append(SublayerSite(self._canonical(call.func), call, stmt, method, phases, site_target, guarded))
+                continue
             site = self._site_for(call, stmt, method, phases, site_target, guarded)
             if site is not None:
                 created.append(site)
@@ -390,6 +478,14 @@ class _ClassCollector:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "add_weight":
             return WeightSite(WeightKind.ADD_WEIGHT, "add_weight", call, stmt, method, phases, target, guarded)
+        if isinstance(func, ast.Attribute) and func.attr == "astype" and isinstance(func.value, ast.Call):
+            # np.random.randn(...).astype("float32"): still the same fresh array
+            inner = self._site_for(func.value, stmt, method, phases, target, guarded)
+            if isinstance(inner, WeightSite) and inner.kind is WeightKind.TENSOR:
+                return WeightSite(WeightKind.TENSOR, f"{inner.creator}(...).astype", call, stmt, method, phases, target, guarded)
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in NUMPY_DRAWS and self._is_numpy_generator(func.value):
+            return WeightSite(WeightKind.TENSOR, f"numpy.random.Generator.{func.attr}", call, stmt, method, phases, target, guarded)
         ref = self._canonical(func)
         if ref is None:
             return None
@@ -399,6 +495,13 @@ class _ClassCollector:
         if ref not in NOT_SUBLAYERS and (ref in self.module.classes or _is_keras_layer_class(ref)):
             return SublayerSite(ref, call, stmt, method, phases, target, guarded)
         return None
+
+
+    def _is_numpy_generator(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Call):
+            return self.module.imports.canonical(node.func) in NUMPY_GENERATORS
+        name = node.id if isinstance(node, ast.Name) else f"self.{attr}" if (attr := _self_attr(node)) else None
+        return name in self.module.numpy_generators
 
 
 def _is_keras_layer_class(ref: str) -> bool:
@@ -457,6 +560,99 @@ def _assignment(stmt: ast.stmt) -> tuple[ast.expr | None, ast.expr | None]:
     if isinstance(stmt, ast.Return) and stmt.value is not None:
         return None, stmt.value
     return None, None
+
+
+def _self_calls(method: str, body: list[ast.stmt], branches: tuple) -> Iterator[SelfCall]:
+    """``self.x(...)`` calls of a method body with the ``if`` branches around each."""
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in sorted(walk(stmt, stop=(ast.stmt, ast.excepthandler)), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
+            if isinstance(node, ast.Call) and (attr := _self_attr(node.func)) is not None:
+                yield SelfCall(attr, node, method, branches)
+        if isinstance(stmt, ast.If):
+            yield from _self_calls(method, stmt.body, (*branches, (id(stmt), 0)))
+            yield from _self_calls(method, stmt.orelse, (*branches, (id(stmt), 1)))
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            yield from _self_calls(method, getattr(stmt, name, None) or [], branches)
+        for handler in getattr(stmt, "handlers", None) or []:
+            yield from _self_calls(method, handler.body, branches)
+
+
+def repeated_self_calls(facts: ClassFacts) -> dict[str, list[SelfCall]]:
+    """Sublayers of ``self`` called more than once in one forward pass: attr -> its calls
+    (the first, then each later one that can run in the same pass as the first)."""
+    sublayers = {site.target.attr for site in facts.sublayers if site.target.kind is TargetKind.SELF_ATTR}
+    by_attr: dict[str, list[SelfCall]] = {}
+    for call in facts.self_calls:
+        if call.attr in sublayers:
+            by_attr.setdefault(call.attr, []).append(call)
+    repeated = {}
+    for attr, calls in by_attr.items():
+        first, *later = calls
+        together = [call for call in later if not call.excludes(first)]
+        if together:
+            repeated[attr] = [first, *together]
+    return repeated
+
+
+def _passed_on(function: ast.FunctionDef) -> set[str]:
+    """Self attributes (or locals stored in them) given to a call, stored under another name or
+    put in a container; ``self.x.build(...)`` or ``self.x = x`` do not pass ``x`` on."""
+    aliases: dict[str, str] = {}  # local name <-> self attribute, either direction of `self.x = x`
+    for node in walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if (attr := _self_attr(target)) is not None and isinstance(value, ast.Name):
+                aliases[value.id] = attr
+            elif isinstance(target, ast.Name) and (attr := _self_attr(value)) is not None:
+                aliases[target.id] = attr
+    passed: set[str] = set()
+    for node in walk(function):
+        if isinstance(node, ast.Call):
+            values = [*node.args, *(k.value for k in node.keywords)]
+            passed.update(filter(None, (_held_attr(v, aliases) for value in values for v in _elements(value))))
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            own = _held_attr(target, aliases)
+            passed.update(attr for v in _elements(node.value) if (attr := _held_attr(v, aliases)) not in (None, own))
+    return passed
+
+
+def _elements(value: ast.expr) -> Iterator[ast.expr]:
+    """The value itself, or each element of a literal container (nested ones too)."""
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        for element in value.elts:
+            yield from _elements(element.value if isinstance(element, ast.Starred) else element)
+    elif isinstance(value, ast.Dict):
+        for element in value.values:
+            yield from _elements(element)
+    else:
+        yield value
+
+
+def _held_attr(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    """``self.x``, ``self.x[0]``, ``self.x.layers[0]`` or a local alias of ``self.x``: ``x``."""
+    if (attr := _self_root_attr(node)) is not None:
+        return attr
+    while isinstance(node, ast.Subscript | ast.Attribute):
+        node = node.value
+    return aliases.get(node.id) if isinstance(node, ast.Name) else None
+
+
+def _reads_dynamically(function: ast.FunctionDef) -> bool:
+    for node in walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            is_self = isinstance(first, ast.Name) and first.id == "self"
+            if is_self and node.func.id == "vars":
+                return True
+            if is_self and node.func.id == "getattr" and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant):
+                return True
+        if isinstance(node, ast.Attribute) and node.attr == "__dict__" and _self_attr(node) is not None:
+            return True
+    return False
 
 
 def _list_append_owner(stmt: ast.stmt) -> str | None:

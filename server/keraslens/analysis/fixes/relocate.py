@@ -34,7 +34,7 @@ from .building import (
 )
 from .edit import Edit
 
-INPUT_DIM = re.compile(r"^(input|in|inp|n_in|d_in|dim_in|fan_in|num_in)(_?(dim|dims|size|features|channels|units|shape|d))?$|^(n|num)_inputs?$", re.I)
+INPUT_DIM = re.compile(r"^(input|in|inp|n_in|d_in|dim_in|fan_in|num_in)(_?(dim|dims|size|features|channels|units|shape|d))?$|^(n|num)_(inputs?|features|channels)$", re.I)
 SHAPE_FUNCTIONS = frozenset({"tensorflow.shape", "keras.ops.shape"})
 # attributes Keras layers already own: never store a parameter under these names
 RESERVED = frozenset({"name", "dtype", "trainable", "built", "weights", "input", "output", "input_shape", "losses",

@@ -25,8 +25,9 @@ class TensorAsWeight(Rule):
     """
     ## What it does
     Finds layer attributes that are assigned a freshly created tensor
-    (`tf.random.normal`, `tf.zeros`, `keras.random.uniform`, `np.random.randn`, ...)
-    and then used in `call()` like a weight.
+    (`tf.random.normal`, `tf.zeros`, `keras.random.uniform`, `np.random.randn`, a NumPy
+    generator's `rng.normal(...)`, any of them followed by `.astype(...)`) and then used in
+    `call()` like a weight.
 
     ## Why is this bad?
     A tensor is not a variable. Keras does not track it: the layer reports 0 parameters,

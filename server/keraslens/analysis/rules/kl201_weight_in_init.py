@@ -16,7 +16,8 @@ class WeightInInit(Rule):
     """
     ## What it does
     Finds `add_weight` calls in `__init__` whose shape uses an input-dimension argument
-    (`input_dim`, `in_features`, ...).
+    (`input_dim`, `in_features`, `in_channels`, `num_features`, ...). Advice, not a defect:
+    reported at `info`, so `keraslens check` still passes.
 
     ## Why is this bad?
     It works (the weights exist and train), but the layer only fits inputs of that one
@@ -62,7 +63,7 @@ class WeightInInit(Rule):
 
     code = "KL201"
     name = "weight-in-init"
-    severity = Severity.WARNING
+    severity = Severity.INFO  # advice: the weights exist and train (the subclassing guide does this on purpose)
 
     def check(self, ctx: Context):
         for facts in ctx.module.classes.values():
