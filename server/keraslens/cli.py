@@ -116,7 +116,7 @@ def _run_check(args: argparse.Namespace) -> int:
         if output:
             print(output)
     else:
-        texts = {r.path: (r.fixed_text or _read_lines(r.path)) for r in results if r.findings}
+        texts = {r.path: (r.notebook.text if r.notebook else r.fixed_text or _read_lines(r.path)) for r in results if r.findings}
         texts = {path: text if isinstance(text, list) else text.splitlines() for path, text in texts.items()}
         output = render_text(results, texts)
         if output:
