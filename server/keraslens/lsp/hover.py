@@ -17,7 +17,8 @@ from ..analysis.interpretation.count_model import (
 )
 from ..analysis.rules import BY_CODE, Finding
 from ..analysis.rules.links import rule_url
-from .render import code, count_label, count_lines, number, table
+from ..analysis.interpretation.summary import HEADERS, summary_rows, totals
+from .render import BOUND, code, count_label, count_lines, number, table
 
 RULE_CODE = re.compile(r"\bKL\d{3}\b")
 
@@ -93,16 +94,14 @@ def _class(report: ClassReport, markdown: bool) -> list[str]:
 
 
 def _model(model: ModelReport, markdown: bool) -> list[str]:
-    blocks = [_title(f"{model.name} ({model.kind} model): static summary", markdown)]
-    with_shapes = any(row.output_shape for row in model.rows)
-    rows = [
-        [row.name + (" (shared)" if row.shared else ""), row.class_name, *([row.output_shape or ""] if with_shapes else []), count_label(row.count)]
-        for row in model.rows
-    ]
+    """The static ``model.summary()``: its columns and its totals with sizes."""
+    blocks = [_title(f"{model.name} ({model.kind} model): {count_label(model.count)}", markdown)]
+    rows = [list(row) for row in summary_rows(model.rows, bound=BOUND)]
     if rows:
-        headers = ["layer", "class", *(["output shape"] if with_shapes else []), "params"]
-        blocks.append("\n".join(table(headers, rows, markdown)))
-    facts = count_lines(model.count, markdown)
+        blocks.append("\n".join(table(list(HEADERS), rows, markdown)))
+    facts = totals(model.count, model.dtype, bound=BOUND)
+    if markdown:
+        facts = [f"**{line}**" if line.startswith("Total params") else line for line in facts]
     if any(row.shared for row in model.rows):
         facts.append("Shared layers are called more than once; their weights are counted once.")
     blocks.append(_paragraph(facts, markdown))

@@ -54,7 +54,8 @@ class LayerRow:
     count: Count
     span: Span | None = None
     shared: bool = False  # called more than once: counted once
-    output_shape: str | None = None
+    output_shape: tuple | None = None  # with None for the batch or an unknown dim; None when not known
+    keras_name: str | None = None  # the `name=` it is made with
 
 
 @dataclass(slots=True)
@@ -79,6 +80,7 @@ class ModelReport:
     rows: list[LayerRow] = field(default_factory=list)
     count: Count = Count(Status.UNKNOWN, reason="not analysed")
     mentions: list[Span] = field(default_factory=list)  # other spans naming the model (var uses, .summary())
+    dtype: str = "float32"  # of its variables, for the sizes `model.summary()` prints
 
 
 @dataclass(slots=True)

@@ -44,6 +44,7 @@ from .interpreter import (
     sequential_layers,
 )
 from .scopes import ScopeValues
+from .summary import variable_dtype
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
@@ -312,6 +313,7 @@ class ModuleCounts:
         self.counter = Counter(module, flavor)
         self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
         self._sequential_outputs: dict[int, tuple | None] = {}
+        self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
@@ -410,6 +412,7 @@ class ModuleCounts:
             output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
+        self.layer_outputs[id(instance)] = output.shape
 
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
@@ -440,10 +443,10 @@ class ModuleCounts:
         for instance in model.layers:
             if instance.model is not None and instance.model.kind != "subclass":
                 shape = self._model_output(instance.model, shape)
-                continue
-            layer = self.value_of(instance)
-            output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
-            shape = output.shape
+            else:
+                layer = self.value_of(instance)
+                shape = (self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)).shape
+            self.layer_outputs[id(instance)] = shape
         self._sequential_outputs[id(model)] = shape
         return shape
 
@@ -489,7 +492,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, None))
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
@@ -544,6 +547,12 @@ class ModuleCounts:
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason)
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+
+
+def _given_name(instance: LayerInstance) -> str | None:
+    """``name="head"`` where the layer is made with a constant name."""
+    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
+    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
 
 
 def _sum(counts: list[Count]) -> Count:
@@ -648,7 +657,7 @@ def symbolic_kwargs(facts) -> dict:
 
 def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
     name = model.var or model.scope
-    report = ModelReport(name, model.kind, source.span(model.call))
+    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
     else:
