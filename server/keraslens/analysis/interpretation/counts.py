@@ -610,13 +610,44 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         report.classes[name] = class_report(source, module, flavor, name, counts)
     for model in graph.models:
         report.models.append(model_report(source, counts, model))
+    mentions = _layer_mentions(counts)
     for instance in graph.instances:
         count = counts.settled(counts.instance_count(instance))
-        if count.status is Status.UNKNOWN:
-            continue
-        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1)
+        formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
+        uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
+        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
+                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
         report.sites.append(row)
     return report
+
+
+def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
+    """Where each layer's variable is used: a use belongs to the last instance bound to that
+    name, in that function, at or before its line."""
+    bound: dict[tuple[str, str], list[LayerInstance]] = {}
+    for instance in counts.graph.instances:
+        if instance.var and isinstance(instance.call, ast.Call):
+            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+    found: dict[int, list[Span]] = {}
+    for (function, var), instances in bound.items():
+        instances.sort(key=lambda i: i.call.lineno)
+        for node in counts.names_in(function).get(var, []):
+            owner = next((i for i in reversed(instances) if i.call.lineno <= node.lineno), None)
+            if owner is not None:
+                found.setdefault(id(owner), []).append(counts.source.span(node))
+    return found
+
+
+def _input_formula(counts: ModuleCounts, instance: LayerInstance) -> str | None:
+    """``in*8 + 8``: the params of a layer not called yet, in terms of its input size."""
+    layer = counts.value_of(instance)
+    home = counts.counter.class_counter(layer.ref)
+    if home is None or layer.wrapped is not None:
+        return None
+    counter, name = home
+    counted = counter.custom(name, list(layer.args), dict(layer.kwargs), SymbolicShape())
+    sizes = [w.size for w in counted.weights]
+    return str(sum(sizes, Expr.const(0))) if counted.weights and None not in sizes else None
 
 
 def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: str, counts: ModuleCounts) -> ClassReport:
@@ -693,7 +724,17 @@ def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
     function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
-    return [counts.source.span(node) for node in counts.names_in(function).get(model.var, [])]
+    return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
+
+
+_SUMMARY_CALL = re.compile(r"\.\s*(?:summary|count_params)\s*\([^()]*\)")
+
+
+def _with_summary_call(source: SourceFile, span: Span) -> Span:
+    """``model`` in ``model.summary()`` / ``model.count_params()``: the whole call, so a hover
+    on ``summary`` shows the summary too."""
+    match = _SUMMARY_CALL.match(source.line_text(span.end_line), span.end_col)
+    return Span(span.line, span.col, span.end_line, match.end()) if match else span
 
 
 def shape_text(shape) -> str:
