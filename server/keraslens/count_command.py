@@ -155,7 +155,8 @@ def run_count(args: argparse.Namespace) -> int:
 def render_summary(result: dict) -> str:
     """A table like ``model.summary()`` prints (Layer (type), Output Shape, Param #, then the
     totals with their sizes), labelled with where the numbers come from."""
-    lines = [f'Model: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
+    kind = "Model" if result["layers"] else "Layer"
+    lines = [f'{kind}: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
     if result["layers"]:
         labels = layer_labels([LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer.get("keras_name")) for layer in result["layers"]])
         lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(labels, result["layers"])])

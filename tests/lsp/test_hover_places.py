@@ -97,3 +97,23 @@ async def test_summary_count_params_and_model_call_show_the_static_summary(clien
     assert "gate (Gate)" in text and "(None, 8)" in text and "dense (Dense)" in text and "(None, 2)" in text
     assert f"Total params: {GATE + DENSE:,} (616.00 B)" in text
     assert "Non-trainable params: 0 (0.00 B)" in text
+
+
+async def test_one_place_per_number_code_lens_above_classes_and_models_hints_at_layers(client: LanguageClient):
+    uri = client.uri  # type: ignore[attr-defined]
+    lines = SOURCE.splitlines()
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=len(lines), character=0))
+    hints: list[lsp.InlayHint] = []
+    for _ in range(50):
+        hints = list(await client.text_document_inlay_hint_async(lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=whole)) or [])
+        if hints:
+            break
+    lenses = await client.text_document_code_lens_async(lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    lens_lines = {lens.range.start.line: lens.command.title for lens in lenses}
+    hint_lines = {hint.position.line: hint.label for hint in hints}
+    header, model_line = lines.index("class Gate(layers.Layer):"), lines.index("model = keras.Model(inputs, outputs)")
+    assert lens_lines[header] == "in*units + units params (symbolic)"  # above the class
+    assert f"{GATE + DENSE} params" in lens_lines[model_line]  # above the model
+    assert header not in hint_lines  # not a second time after the class name
+    assert f"{GATE} params" in hint_lines[lines.index("gate = Gate(8)")]  # at the layer
+    assert not set(lens_lines) & set(hint_lines)

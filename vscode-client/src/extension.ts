@@ -93,6 +93,7 @@ async function startClient(): Promise<void> {
         documentSelector: [
             { scheme: 'file', language: 'python' },
             { scheme: 'untitled', language: 'python' },
+            { notebook: '*', language: 'python' },
         ],
         outputChannel: output,
         initializationOptions: currentSettings(),

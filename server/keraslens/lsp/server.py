@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from .client import ClientFeatures
 from .documents import Documents, Snapshot
+from .notebooks import NOTEBOOK_SYNC, install_notebooks
 from .settings import SECTION, SettingsStore
 
 # The analysis stack (rules, engine, checker) and the views over it are imported inside the
@@ -34,7 +35,7 @@ STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 class KeraslensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, notebook_document_sync=NOTEBOOK_SYNC)
         self.client = ClientFeatures()
         self.settings = SettingsStore(self.log)
         self.documents = Documents(self.log)
@@ -266,7 +267,7 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import inlay_hints
 
-        return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
+        return inlay_hints(report, snapshot.index, snapshot.index.span(params.range), classes=not snapshot.settings.code_lens)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     async def code_lens(ls: KeraslensServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
@@ -297,6 +298,7 @@ def create_server() -> KeraslensServer:
         ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {total}"))
         return result
 
+    install_notebooks(server)
     return server
 
 
