@@ -22,9 +22,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lsp_latency import README, fmt, generate, hover_positions, percentile  # noqa: E402
+from lsp_latency import fmt, generate, hover_positions, percentile, write_section  # noqa: E402
 
 SECTION = "## Notebook hover latency"
+INTRO = ("Hovers in a notebook go through the same snapshot, analysis and count report as a file; "
+         "the cell's position is shifted into the notebook's program and back (`keraslens/lsp/notebooks.py`).")
 CELLS = 100
 
 
@@ -139,21 +141,8 @@ def main() -> int:
     ])
     print(table)
     if not args.no_write:
-        write_section(table)
+        write_section(table, "notebook-latency", SECTION, INTRO)
     return 0
-
-
-def write_section(table: str) -> None:
-    start, end = "<!-- notebook-latency:start -->", "<!-- notebook-latency:end -->"
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = f"{start}\n{table.strip()}\n{end}"
-    if start in current and end in current:
-        current = current[: current.index(start)] + block + current[current.index(end) + len(end):]
-    else:
-        intro = ("Hovers in a notebook go through the same snapshot, analysis and count report as a file; "
-                 "the cell's position is shifted into the notebook's program and back (`keraslens/lsp/notebooks.py`).")
-        current = current.rstrip() + f"\n\n{SECTION}\n\n{intro}\n\n{block}\n"
-    README.write_text(current)
 
 
 if __name__ == "__main__":
