@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.set_defaults(run=_run_rules)
 
     count = commands.add_parser("count", help="static parameter count of a layer or model")
-    count.add_argument("file", help="the Python file to read")
+    count.add_argument("file", help="the Python file or notebook (.ipynb) to read")
     count.add_argument("--target", required=True, help="module-level variable, function, or class name")
     count.add_argument("--args", default="[]", help="JSON list of positional constructor arguments (class targets)")
     count.add_argument("--kwargs", default="{}", help="JSON object of keyword constructor arguments (class targets)")

@@ -24,6 +24,7 @@ from .analysis.interpretation.summary import HEADERS, layer_labels, shape_label,
 from .analysis.interpretation.symbolic import Expr
 from .analysis.interpretation.values import SymbolicShape
 from .analysis.names.imports import Flavor
+from .analysis.notebook import NotebookError, NotebookProgram, read_cells
 from .analysis.source import decode_source
 
 
@@ -129,8 +130,10 @@ def run_count(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         text = decode_source(path.read_bytes()).text
-    except OSError as exc:
-        print(f"keraslens: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        if path.suffix == ".ipynb":  # the code cells, as one program
+            text = NotebookProgram.of(read_cells(text)).text
+    except (OSError, NotebookError) as exc:
+        print(f"keraslens: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
     try:
         call_args = json.loads(args.args)

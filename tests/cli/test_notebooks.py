@@ -156,3 +156,13 @@ def test_magics_are_neutralised_without_moving_anything():
     assert "     % 2)" in program.text  # a modulo continuing an expression is Python, not a magic
     assert "x = 1" in program.text and "echo" not in program.text.replace("#cho", "")
     assert program.cell_sources(program.text) == {}  # and back, unchanged
+
+
+def test_count_reads_a_notebook(tmp_path, capsys):
+    path = tmp_path / "model.ipynb"
+    nb = new_notebook()
+    nb.cells = [new_code_cell("import keras"), new_markdown_cell("A model:"), new_code_cell("model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(5)])")]
+    nbformat.write(nb, path)
+    code, out, _ = run(capsys, "count", str(path), "--target", "model")
+    assert code == 0
+    assert "Total params: 55 (220.00 B)" in out  # Dense(5) on 10 features: 10*5 + 5, float32
