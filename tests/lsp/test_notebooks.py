@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from .lsp_support import CLIENTS, SERVER, apply_text_edits, client_position, codes, diagnostics, edits_of, encoding, start
+from .lsp_support import CLIENTS, SERVER, apply_text_edits, client_position, codes, diagnostics, edits_of, encoding, eventually, start
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -136,3 +136,12 @@ async def test_an_edit_in_one_cell_reanalyses_the_notebook(client: LanguageClien
     assert "128 params" in text
     client.notebook_document_did_close(lsp.DidCloseNotebookDocumentParams(
         notebook_document=lsp.NotebookDocumentIdentifier(uri=uri), cell_text_documents=[lsp.TextDocumentIdentifier(uri=u) for u in uris]))
+
+
+async def test_cell_diagnostics_are_pushed_until_the_client_pulls(client: LanguageClient):
+    """VS Code's language client 9 pulls diagnostics for files but not for notebook cells: a
+    client that can pull still gets the cells' diagnostics pushed until it pulls one."""
+    _, uris = open_notebook(client, "pushed")
+    await eventually(lambda: "KL106" in codes(client.diagnostics.get(uris[2], [])))
+    (pushed,) = [d for d in client.diagnostics[uris[2]] if d.code == "KL106"]
+    assert pushed.range.start == at(LAYER, "def __init__", client, 0)

@@ -32,6 +32,7 @@ class OpenNotebook:
     uri: str
     program: NotebookProgram
     cell_uris: list[str]
+    pulled: bool = False  # the client pulls this notebook's cell diagnostics: stop pushing them
 
     def cell_index(self, uri: str) -> int | None:
         return self.cell_uris.index(uri) if uri in self.cell_uris else None
@@ -88,6 +89,7 @@ def notebook_changed(ls, uri: str, immediately: bool = False) -> None:  # noqa: 
     if notebook is None:
         return
     opened = program_of(ls, notebook)
+    opened.pulled = uri in ls.notebooks and ls.notebooks[uri].pulled
     ls.notebooks[uri] = opened
     path = to_fs_path(uri) or uri
     settings = ls.settings.for_document(path, ls._folder_of(uri))
@@ -108,9 +110,11 @@ async def settle(ls, uri: str) -> None:  # noqa: ANN001
     snapshot, analysis = got
     if not ls.documents.is_current(snapshot):
         return
-    if not ls.client.pull_diagnostics:
+    # pushed until the client pulls for a cell: clients that pull for files may not for notebook
+    # cells (vscode-languageclient 9 does not), so a pull capability alone is not enough
+    if not opened.pulled:
         publish(ls, opened, ls.diagnostics_for(snapshot, analysis))
-    elif ls.client.diagnostic_refresh and not ls.closing:
+    if ls.client.pull_diagnostics and ls.client.diagnostic_refresh and not ls.closing:
         ls.workspace_diagnostic_refresh(None)
     report = await ls.documents.report_of(snapshot, analysis)
     if report is not None and ls.documents.is_current(snapshot):
@@ -142,9 +146,13 @@ def cell_diagnostic(opened: OpenNotebook, diagnostic: lsp.Diagnostic) -> tuple[i
 def forget(ls, uri: str) -> None:  # noqa: ANN001
     opened = ls.notebooks.pop(uri, None)
     ls.documents.forget(uri)
-    if opened is not None and not ls.client.pull_diagnostics and not ls.closing:
-        for cell_uri in opened.cell_uris:
-            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=cell_uri, diagnostics=[]))
+    if opened is not None and not opened.pulled and not ls.closing:
+        clear(ls, opened)
+
+
+def clear(ls, opened: OpenNotebook) -> None:  # noqa: ANN001
+    for cell_uri in opened.cell_uris:
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=cell_uri, diagnostics=[]))
 
 
 # -- requests on cells ---------------------------------------------------------------------
@@ -232,6 +240,9 @@ def cell_edit(ls, opened: OpenNotebook, edit: lsp.WorkspaceEdit) -> lsp.Workspac
 
 async def _pull_diagnostics(ls, original, params: lsp.DocumentDiagnosticParams):  # noqa: ANN001
     opened, cell = ls.cell_of(params.text_document.uri)
+    if not opened.pulled:  # from now on the client pulls: what was pushed would show twice
+        opened.pulled = True
+        clear(ls, opened)
     previous = (params.previous_result_id or "").rpartition("@")[0] or None
     report = await _call(original, attrs.evolve(params, text_document=_document(opened.uri), previous_result_id=previous))
     result_id = f"{report.result_id}@{cell}" if report.result_id else None
