@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "server" / "keraslens"
 
 # inside the analysis, each layer imports only its own and lower layers
 ANALYSIS_LAYERS = [
-    {"source", "config"},
+    {"source", "config", "notebook"},
     {"names"},
     {"facts"},
     {"interpretation"},

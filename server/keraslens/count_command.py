@@ -11,7 +11,7 @@ from pathlib import Path
 from .analysis.config import Settings
 from .analysis.engine import analyze
 from .analysis.facts.graph import LayerInstance, Model
-from .analysis.interpretation.count_model import Count, Status
+from .analysis.interpretation.count_model import Count, LayerRow, Status
 from .analysis.interpretation.counts import (
     Weight,
     model_report,
@@ -19,9 +19,11 @@ from .analysis.interpretation.counts import (
     shape_text,
     symbolic_kwargs,
 )
+from .analysis.interpretation.summary import HEADERS, layer_labels, shape_label, totals
 from .analysis.interpretation.symbolic import Expr
 from .analysis.interpretation.values import SymbolicShape
 from .analysis.names.imports import Flavor
+from .analysis.notebook import NotebookError, NotebookProgram, read_cells
 from .analysis.source import decode_source
 
 
@@ -49,10 +51,13 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     if isinstance(value, Model):
         report = model_report(analysis.source, counts, value)
         layers = [
-            {"name": row.name, "class": row.class_name, "params": row.count.total, "trainable": row.count.trainable, "non_trainable": row.count.non_trainable}
+            {
+                "name": row.name, "keras_name": row.keras_name, "class": row.class_name, "output_shape": _shape_json(row.output_shape), "params": row.count.total,
+                "trainable": row.count.trainable, "non_trainable": row.count.non_trainable, "status": row.count.status.value,
+            }
             for row in report.rows
         ]
-        return _result(target, report.count, layers, [])
+        return {**_result(target, report.count, layers, []), "dtype": report.dtype}
     if isinstance(value, LayerInstance):
         layer = counts.value_of(value)
         counted = counts.counter.layer(layer)
@@ -117,8 +122,10 @@ def run_count(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         text = decode_source(path.read_bytes()).text
-    except OSError as exc:
-        print(f"keraslens: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        if path.suffix == ".ipynb":  # the code cells, as one program
+            text = NotebookProgram.of(read_cells(text)).text
+    except (OSError, NotebookError) as exc:
+        print(f"keraslens: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
     try:
         call_args = json.loads(args.args)
@@ -146,26 +153,53 @@ def run_count(args: argparse.Namespace) -> int:
 
 
 def render_summary(result: dict) -> str:
-    """A table like ``model.summary()`` prints, labelled static."""
-    lines = [f'Target: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
-    rows = [(layer["name"], layer["class"], _number(layer["params"])) for layer in result["layers"]]
-    rows += [(weight["name"], shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
-    if rows:
-        widths = [max(len(str(row[i])) for row in rows + [("Layer / weight", "Class / shape", "Param #")]) for i in range(3)]
-        header = ("Layer / weight", "Class / shape", "Param #")
-        rule = "─" * (sum(widths) + 6)
-        lines += [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths)), rule]
-        lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-        lines.append(rule)
-    lines.append(f"Total params: {_number(result['total'])}")
-    lines.append(f"Trainable params: {_number(result['trainable'])}")
-    lines.append(f"Non-trainable params: {_number(result['non_trainable'])}")
-    if result["reason"]:
-        lines.append(f"Note: {result['reason']}")
+    """A table like ``model.summary()`` prints (Layer (type), Output Shape, Param #, then the
+    totals with their sizes), labelled with where the numbers come from."""
+    kind = "Model" if result["layers"] else "Layer"
+    lines = [f'{kind}: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
+    if result["layers"]:
+        labels = layer_labels([LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer.get("keras_name")) for layer in result["layers"]])
+        lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(labels, result["layers"])])
+    if result["weights"]:
+        lines += box_table(("Weight", "Shape", "Param #"), [(w["name"], shape_text(tuple(w["shape"])) if w["shape"] else "?", "?" if w["params"] is None else f"{w['params']:,}") for w in result["weights"]])
+    count = _count_of(result)
+    lines += [f" {line}" for line in totals(count, result.get("dtype", "float32"))]
+    if result["reason"] and count.status is Status.EXACT:  # exact, with a remark (the probe's isolation)
+        lines.append(f" Note: {result['reason']}")
     if result.get("output"):
         lines.append(f"Printed by the probed code (its end):\n{result['output'].rstrip()}")
     return "\n".join(lines)
 
 
-def _number(value) -> str:
-    return "?" if value is None else f"{value:,}"
+def _count_of(result: dict) -> Count:
+    status = Status(result["status"])
+    if status is Status.UNKNOWN:
+        return Count(status, reason=result["reason"])
+    whole = result["total"] if result["trainable"] is None else None
+    return Count(status, result["trainable"], result["non_trainable"], result["reason"], whole)
+
+
+def _row_params(layer: dict) -> str:
+    if layer["params"] is None:
+        return "?"
+    return ("at least " if layer.get("status") == "partial" else "") + f"{layer['params']:,}"
+
+
+def _shape_text(shape: list | None) -> str:
+    return shape_label(None if shape is None else tuple(shape))
+
+
+def box_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """The table in the box characters ``model.summary()`` draws; numbers right-aligned."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) + 2 for i in range(len(headers))]
+
+    def line(cells, left, middle, right, align_last=True) -> str:
+        parts = [f" {c} ".ljust(w) if i < len(cells) - 1 or not align_last else f" {c} ".rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return left + middle.join(parts) + right
+
+    border = lambda a, b, c, fill: a + b.join(fill * w for w in widths) + c  # noqa: E731
+    out = [border("┏", "┳", "┓", "━"), line(headers, "┃", "┃", "┃"), border("┡", "╇", "┩", "━")]
+    for index, row in enumerate(rows):
+        out.append(line(row, "│", "│", "│"))
+        out.append(border("├", "┼", "┤", "─") if index < len(rows) - 1 else border("└", "┴", "┘", "─"))
+    return out

@@ -17,7 +17,7 @@ import { Places, SECTION, configuredCommand, sanitizeAnswers, serverSettings } f
 
 const NAME = 'keraslens';
 const STOP_TIMEOUT_MS = 3000;
-const DOCUMENT_SELECTOR = [{ scheme: 'file', language: 'python' }, { scheme: 'untitled', language: 'python' }];
+const DOCUMENT_SELECTOR = [{ scheme: 'file', language: 'python' }, { scheme: 'untitled', language: 'python' }, { notebook: '*', language: 'python' }];
 
 let output: vscode.LogOutputChannel;
 let client: LanguageClient | undefined;

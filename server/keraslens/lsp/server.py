@@ -21,6 +21,7 @@ from .. import __version__
 from .client import ClientFeatures
 from ..analysis.source import Span
 from .documents import Documents, Snapshot
+from .notebooks import NOTEBOOK_SYNC, install_notebooks
 from .protocol import KeraslensProtocol
 from .settings import SECTION, SettingsStore
 from .transport import dispatch, serve_stream
@@ -39,7 +40,8 @@ STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 class KeraslensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=KeraslensProtocol)
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         notebook_document_sync=NOTEBOOK_SYNC, protocol_cls=KeraslensProtocol)
         self.client = ClientFeatures()
         self.settings = SettingsStore(self.log)
         self.documents = Documents(self.log)
@@ -289,9 +291,10 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import inlay_hints
 
+        classes = not snapshot.settings.code_lens  # one place per number: the lens when lenses are on
         if ls.documents.is_current(snapshot):
-            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
-        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0))
+            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range), classes=classes)
+        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0), classes=classes)
         return [h for h in hints if _moved(ls, snapshot, h, "position") and params.range.start.line <= h.position.line <= params.range.end.line]
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
@@ -323,6 +326,7 @@ def create_server() -> KeraslensServer:
         ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {result['message']}"))
         return result
 
+    install_notebooks(server)
     return server
 
 

@@ -54,7 +54,10 @@ class LayerRow:
     count: Count
     span: Span | None = None
     shared: bool = False  # called more than once: counted once
-    output_shape: str | None = None
+    output_shape: tuple | None = None  # with None for the batch or an unknown dim; None when not known
+    keras_name: str | None = None  # the `name=` it is made with
+    mentions: tuple[Span, ...] = ()  # where its variable is used and where it is called
+    formula: str | None = None  # its params in terms of the input, while the input is not known
 
 
 @dataclass(slots=True)
@@ -79,6 +82,7 @@ class ModelReport:
     rows: list[LayerRow] = field(default_factory=list)
     count: Count = Count(Status.UNKNOWN, reason="not analysed")
     mentions: list[Span] = field(default_factory=list)  # other spans naming the model (var uses, .summary())
+    dtype: str = "float32"  # of its variables, for the sizes `model.summary()` prints
 
 
 @dataclass(slots=True)
@@ -95,11 +99,13 @@ class CountReport:
         for model in self.models:
             if model.span.contains(line, col) or any(span.contains(line, col) for span in model.mentions):
                 return model
-        hits = [site for site in self.sites if site.span and site.span.contains(line, col)]
-        return min(hits, key=_span_size) if hits else None
+        hits = [(span, site) for site in self.sites for span in (site.span, *site.mentions) if span and span.contains(line, col)]
+        return min(hits, key=lambda hit: _span_size(hit[0]))[1] if hits else None
+
+    def models_of(self, row: LayerRow) -> list[ModelReport]:
+        """The models a layer site belongs to (made at the same place)."""
+        return [model for model in self.models if any(r.span == row.span for r in model.rows)]
 
 
-def _span_size(row: LayerRow) -> tuple[int, int]:
-    span = row.span
-    assert span is not None
+def _span_size(span: Span) -> tuple[int, int]:
     return (span.end_line - span.line, span.end_col - span.col)

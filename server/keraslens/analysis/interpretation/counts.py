@@ -44,6 +44,7 @@ from .interpreter import (
     sequential_layers,
 )
 from .scopes import ScopeValues
+from .summary import variable_dtype
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
@@ -312,6 +313,7 @@ class ModuleCounts:
         self.counter = Counter(module, flavor)
         self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
         self._sequential_outputs: dict[int, tuple | None] = {}
+        self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
@@ -410,6 +412,7 @@ class ModuleCounts:
             output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
+        self.layer_outputs[id(instance)] = output.shape
 
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
@@ -440,10 +443,10 @@ class ModuleCounts:
         for instance in model.layers:
             if instance.model is not None and instance.model.kind != "subclass":
                 shape = self._model_output(instance.model, shape)
-                continue
-            layer = self.value_of(instance)
-            output = self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)
-            shape = output.shape
+            else:
+                layer = self.value_of(instance)
+                shape = (self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)).shape
+            self.layer_outputs[id(instance)] = shape
         self._sequential_outputs[id(model)] = shape
         return shape
 
@@ -489,7 +492,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, None))
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
@@ -544,6 +547,12 @@ class ModuleCounts:
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason)
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+
+
+def _given_name(instance: LayerInstance) -> str | None:
+    """``name="head"`` where the layer is made with a constant name."""
+    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
+    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
 
 
 def _sum(counts: list[Count]) -> Count:
@@ -601,13 +610,44 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         report.classes[name] = class_report(source, module, flavor, name, counts)
     for model in graph.models:
         report.models.append(model_report(source, counts, model))
+    mentions = _layer_mentions(counts)
     for instance in graph.instances:
         count = counts.settled(counts.instance_count(instance))
-        if count.status is Status.UNKNOWN:
-            continue
-        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1)
+        formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
+        uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
+        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
+                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
         report.sites.append(row)
     return report
+
+
+def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
+    """Where each layer's variable is used: a use belongs to the last instance bound to that
+    name, in that function, at or before its line."""
+    bound: dict[tuple[str, str], list[LayerInstance]] = {}
+    for instance in counts.graph.instances:
+        if instance.var and isinstance(instance.call, ast.Call):
+            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+    found: dict[int, list[Span]] = {}
+    for (function, var), instances in bound.items():
+        instances.sort(key=lambda i: i.call.lineno)
+        for node in counts.names_in(function).get(var, []):
+            owner = next((i for i in reversed(instances) if i.call.lineno <= node.lineno), None)
+            if owner is not None:
+                found.setdefault(id(owner), []).append(counts.source.span(node))
+    return found
+
+
+def _input_formula(counts: ModuleCounts, instance: LayerInstance) -> str | None:
+    """``in*8 + 8``: the params of a layer not called yet, in terms of its input size."""
+    layer = counts.value_of(instance)
+    home = counts.counter.class_counter(layer.ref)
+    if home is None or layer.wrapped is not None:
+        return None
+    counter, name = home
+    counted = counter.custom(name, list(layer.args), dict(layer.kwargs), SymbolicShape())
+    sizes = [w.size for w in counted.weights]
+    return str(sum(sizes, Expr.const(0))) if counted.weights and None not in sizes else None
 
 
 def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: str, counts: ModuleCounts) -> ClassReport:
@@ -648,7 +688,7 @@ def symbolic_kwargs(facts) -> dict:
 
 def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
     name = model.var or model.scope
-    report = ModelReport(name, model.kind, source.span(model.call))
+    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
     else:
@@ -684,7 +724,17 @@ def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
     function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
-    return [counts.source.span(node) for node in counts.names_in(function).get(model.var, [])]
+    return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
+
+
+_SUMMARY_CALL = re.compile(r"\.\s*(?:summary|count_params)\s*\([^()]*\)")
+
+
+def _with_summary_call(source: SourceFile, span: Span) -> Span:
+    """``model`` in ``model.summary()`` / ``model.count_params()``: the whole call, so a hover
+    on ``summary`` shows the summary too."""
+    match = _SUMMARY_CALL.match(source.line_text(span.end_line), span.end_col)
+    return Span(span.line, span.col, span.end_line, match.end()) if match else span
 
 
 def shape_text(shape) -> str:
