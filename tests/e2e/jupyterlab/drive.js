@@ -12,47 +12,7 @@
 const { chromium } = require('playwright-core');
 const path = require('path');
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const squash = (text) => (text || '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
-
-async function readStdin() {
-    const chunks = [];
-    for await (const chunk of process.stdin) chunks.push(chunk);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-async function until(probe, timeoutMs, intervalMs = 300) {
-    const deadline = Date.now() + timeoutMs;
-    let value;
-    do {
-        value = await probe();
-        if (value) return value;
-        await sleep(intervalMs);
-    } while (Date.now() < deadline);
-    return value;
-}
-
-// Screen rectangle of `token` on the first line reading `line` in a code cell's editor
-// (CodeMirror 6 splits a line into one span per token: search the line's text nodes).
-async function tokenBox(page, cell, line, token) {
-    return page.evaluate(({ cell, line, token }) => {
-        const editor = document.querySelectorAll('.jp-CodeCell .cm-content')[cell];
-        const row = editor && Array.from(editor.querySelectorAll('.cm-line')).find((node) => node.textContent.includes(line));
-        if (!row) return null;
-        const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.textContent.indexOf(token);
-            if (at >= 0) {
-                const range = document.createRange();
-                range.setStart(node, at + 1);
-                range.setEnd(node, at + 2);
-                const box = range.getBoundingClientRect();
-                return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-            }
-        }
-        return null;
-    }, { cell, line, token });
-}
+const { readStdin, squash, tokenCentre, until } = require('../common/driving.js');
 
 async function main() {
     const scenario = await readStdin();
@@ -85,7 +45,10 @@ async function main() {
         // hover: autoActivate is on in the test's settings; move the mouse away and back until it shows
         const expect = new RegExp(scenario.hover.expect);
         report.hover = await until(async () => {
-            const box = await tokenBox(page, scenario.hover.cell, scenario.hover.line, scenario.hover.token);
+            const box = await tokenCentre(page, {
+                scopeSelector: '.jp-CodeCell .cm-content', index: scenario.hover.cell, lineSelector: '.cm-line',
+                line: scenario.hover.line, token: scenario.hover.token,
+            });
             if (!box) return null;
             await page.mouse.move(5, 5);
             await page.mouse.move(box.x, box.y);
