@@ -352,11 +352,11 @@ def test_fifty_thousand_line_generated_file(tmp_path, capsys):
 
 
 def test_rules_listing_and_one_rule(capsys):
-    assert main(["rules"]) == 0
+    assert main(["rules", "--format", "markdown"]) == 0
     listing = capsys.readouterr().out
     for code, rule in BY_CODE.items():
         assert f"[{code}]({code}.md) | {rule.name} | {rule.severity.value}" in listing
-    assert main(["rules", "kl101"]) == 0
+    assert main(["rules", "kl101", "--format", "markdown"]) == 0
     page = capsys.readouterr().out
     assert page.startswith("# KL101 tensor-as-weight")
     for section in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Keras versions"):
