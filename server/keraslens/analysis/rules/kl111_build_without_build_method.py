@@ -8,6 +8,7 @@ from ..facts.classes import ClassFacts, ModuleFacts, Phase, TargetKind
 from ..facts.lifecycle import Lifecycle, Step, lifecycles
 from ..fixes.edit import Applicability, Edit, Fix
 from ..fixes.initializers import keras_root
+from ..fixes.relocate import PLAIN_BASES
 from ..names.imports import Flavor
 from .base import Context, Related, Rule
 
@@ -96,6 +97,8 @@ def _sublayers_without_build(module: ModuleFacts, facts: ClassFacts) -> bool:
         family.append(base)
     if any("build" in member.methods or member.external_bases for member in family):
         return False
+    if any(base not in PLAIN_BASES for member in family for base in member.keras_bases):
+        return False  # a built-in base (Dense, Sequential, Functional) has a build() of its own
     return any(
         Phase.INIT in site.phases and site.target.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)
         for member in family for site in member.sublayers
