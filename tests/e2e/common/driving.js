@@ -1,4 +1,4 @@
-// Helpers shared by the Playwright drivers of the notebook end-to-end tests.
+// Helpers shared by the Playwright drivers of the end-to-end tests (code-server, JupyterLab).
 'use strict';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

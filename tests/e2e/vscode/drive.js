@@ -15,26 +15,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const squash = (text) => (text || '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
-
-async function readStdin() {
-    const chunks = [];
-    for await (const chunk of process.stdin) chunks.push(chunk);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-// Polls `probe` until it returns a truthy value or the time is up; returns the last value.
-async function until(probe, timeoutMs, intervalMs = 250) {
-    const deadline = Date.now() + timeoutMs;
-    let value;
-    do {
-        value = await probe();
-        if (value) return value;
-        await sleep(intervalMs);
-    } while (Date.now() < deadline);
-    return value;
-}
+const { readStdin, sleep, squash, until } = require('../common/driving.js');
 
 // Screen rectangle of `token` inside the first editor view line whose text matches `lineRe`.
 // Monaco renders one span per token and spaces as NBSP; a DOM Range finds the exact characters.
