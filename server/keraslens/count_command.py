@@ -136,6 +136,8 @@ def run_count(args: argparse.Namespace) -> int:
         return 2
     settings = Settings(keras_version=args.keras_version or "auto", probe_allow_file_access=args.probe_allow_file_access)
     results = []
+    if args.probe:  # the first answer waits for the sandbox and a TensorFlow import: say so before the wait
+        print("keraslens: starting the sandboxed probe (TensorFlow loads once, this takes a few seconds)...", file=sys.stderr, flush=True)
     try:
         for target in args.target:  # one call, one warm probe worker for every target
             if args.probe:

@@ -272,7 +272,9 @@ def test_cli_probe_flag_with_several_targets_in_one_worker(capsys, bubblewrap):
     path = str(ROOT / "examples/seed1_linear/fixed.py")
     assert main(["count", path, "--target", "model", "--target", "CorrectLinear", "--kwargs", '{"units": 2}', "--input-shape", "[3]",
                  "--probe", "--format", "json"]) == 0
-    model, layer_result = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    model, layer_result = json.loads(printed.out)
+    assert "starting the sandboxed probe" in printed.err  # the wait for TensorFlow is announced, stdout stays JSON
     assert (model["source"], model["total"]) == ("probe", 55)
     assert (layer_result["source"], layer_result["total"]) == ("probe", 8)  # 3 * 2 kernel + 2 bias
 
