@@ -12,7 +12,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-from lsp_latency import rss_mb
+from lsp_latency import rss_mb, shut_down
 
 SERVER = [sys.executable, "-m", "keraslens", "serve"]
 README = Path(__file__).resolve().parent / "README.md"
@@ -96,15 +96,8 @@ async def open_editor(root: Path, name: str, text: str) -> Editor:
 
 
 async def close_editor(editor: Editor) -> None:
-    client = editor.client
-    server = client._server
-    await client.shutdown_async(None)
-    client.exit(None)
-    try:
-        await asyncio.wait_for(server.wait(), 10)
-    except TimeoutError:
-        server.kill()
-    await client.stop()
+    await shut_down(editor.client)
+    await editor.client.stop()
 
 
 def write_section(key: str, heading: str, intro: str, table: str) -> None:

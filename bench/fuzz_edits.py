@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
-from tests.lsp.fuzz_session import Session, keras_sources, operations  # noqa: E402
+from tests.lsp.fuzz_session import Session, keras_sources, operations, start_texts  # noqa: E402
 
 
 def main() -> int:
@@ -37,7 +36,7 @@ def main() -> int:
 
         @seed(args.seed)
         @settings(max_examples=args.examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        @given(start=st.sampled_from(sources), ops=operations(sources))
+        @given(start=start_texts(sources), ops=operations(sources))
         def fuzz(start: str, ops: list) -> None:
             session.check(start, ops)
 

@@ -6,8 +6,8 @@ Alternates didChange (a comment in the middle of the file is rewritten, so every
 new text) and hover (class names, layer calls, models), pausing 0.25 s every 50 operations
 so the server analyses and counts the latest version (as when a person stops typing). The
 server's RSS is sampled every 500 operations. Goals: RSS after all operations within 20% of
-RSS after 1,000 and under 300 MB; hover p50 over the last 1,000 hovers within 20% of the
-first 1,000 (after warm-up). Writes the "Soak" section of bench/README.md.
+RSS after 1,000 and under 300 MB; hover p50 over the last 500 hovers within 20% of hovers
+500-1,000 (after warm-up). Writes the "Soak" section of bench/README.md.
 """
 
 from __future__ import annotations

@@ -34,6 +34,12 @@ LINES = ["    x = layers.Dense(4)\n", "class A(keras.layers.Layer):\n", "    def
          "        return x\n", "model = keras.Sequential([layers.Dense(3)])\n", "import keras\nfrom keras import layers\n", "def f(:\n"]
 
 
+# odd characters that are no line break in LSP (a form feed, U+2028, U+0085) above code with findings
+PREAMBLE = ("import tensorflow as tf\x0c  # page break\nNOTE = 'a\u2028b\x85c'  # 😋\n\n\n"
+            "class Raw(tf.keras.layers.Layer):\n    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.w = tf.random.normal((3, 3))\n\n    def call(self, x):\n        return x @ self.w\n\n\n")
+
+
 def keras_sources() -> list[str]:
     """Real layer files, read in place from the installed keras."""
     import keras
@@ -42,13 +48,17 @@ def keras_sources() -> list[str]:
     return [path.read_text(encoding="utf-8") for path in sorted(root.glob("*/*.py"))[:40] if not path.name.endswith("_test.py")]
 
 
+def start_texts(sources: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.sampled_from(sources[:8]), st.sampled_from(sources[:8]).map(lambda source: PREAMBLE + source))
+
+
 @dataclass
 class Op:
     kind: str
     start: float = 0.0  # fractions of the text: positions follow the text as it changes
     end: float = 0.0
     text: str = ""
-    out_of_range: bool = False
+    out_of_range: bool = False  # a column past the end of its line (clamped, per LSP), or beyond the text
 
 
 def operations(sources: list[str]) -> st.SearchStrategy[list[Op]]:
@@ -59,7 +69,7 @@ def operations(sources: list[str]) -> st.SearchStrategy[list[Op]]:
         st.sampled_from(LINES), fragment,
         st.just("y = '" + "é😋" * 20 + "a" * 100_000 + "'\n"),
     )
-    edit = st.builds(Op, st.just("edit"), fraction, fraction, new_text)
+    edit = st.builds(Op, st.just("edit"), fraction, fraction, new_text, st.booleans())  # maybe past the end of the line
     wipe = st.just(Op("edit", 0.0, 1.0, ""))
     request = st.builds(Op, st.sampled_from(["hover", "inlay", "lens", "action", "diagnostics"]), fraction, fraction, st.just(""), st.booleans())
     return st.lists(st.one_of(edit, edit, wipe, request, request), min_size=1, max_size=25)
@@ -135,8 +145,12 @@ class Session:
             end = max(start, int(op.end * len(text)))
             if op.kind == "edit":
                 version += 1
+                end_at = editor_model.to_position(text, end, enc)
+                if op.out_of_range:  # a column past the end of the line means its end
+                    end = editor_model.to_offset(text, lsp.Position(line=end_at.line, character=10**6), enc)
+                    end_at = lsp.Position(line=end_at.line, character=end_at.character + 1_000)
                 change = lsp.TextDocumentContentChangePartial(range=lsp.Range(
-                    start=editor_model.to_position(text, start, enc), end=editor_model.to_position(text, end, enc)), text=op.text)
+                    start=editor_model.to_position(text, start, enc), end=end_at), text=op.text)
                 text = text[:start] + op.text + text[end:]
                 client.text_document_did_change(lsp.DidChangeTextDocumentParams(
                     text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]))

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from .fuzz_session import Session, keras_sources, operations
+from .fuzz_session import Session, keras_sources, operations, start_texts
 
 pytestmark = [pytest.mark.timeout(900)]
 ANSWER_S = 5.0
@@ -25,6 +24,6 @@ def session(tmp_path_factory):
 
 
 @settings(max_examples=30, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-@given(start=st.sampled_from(SOURCES[:8]), ops=operations(SOURCES))
+@given(start=start_texts(SOURCES), ops=operations(SOURCES))
 def test_random_edits_keep_the_server_in_step(session, start, ops):
     session.check(start, ops)
