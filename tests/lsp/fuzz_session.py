@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import importlib.util
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,10 +42,9 @@ PREAMBLE = ("import tensorflow as tf\x0c  # page break\nNOTE = 'a\u2028b\x85c'  
 
 
 def keras_sources() -> list[str]:
-    """Real layer files, read in place from the installed keras."""
-    import keras
-
-    root = Path(keras.__file__).parent / "src" / "layers"
+    """Real layer files, read in place from the installed keras (found, not imported: no TensorFlow)."""
+    spec = importlib.util.find_spec("keras")
+    root = Path(next(iter(spec.submodule_search_locations))) / "src" / "layers"
     return [path.read_text(encoding="utf-8") for path in sorted(root.glob("*/*.py"))[:40] if not path.name.endswith("_test.py")]
 
 
