@@ -43,14 +43,14 @@ def timed(function) -> float:
 
 
 def count_all(text: str, path: str = "<bench>"):
-    from keraslens.analysis.counts import count_report
     from keraslens.analysis.engine import analyze
+    from keraslens.analysis.interpretation.counts import count_report
 
     return count_report(analyze(text, path))
 
 
 def count_report(analysis):
-    from keraslens.analysis.counts import count_report as report
+    from keraslens.analysis.interpretation.counts import count_report as report
 
     return report(analysis)
 
@@ -62,13 +62,13 @@ def analyze_only(text: str, path: str = "<bench>"):
 
 
 def library_first_and_cached(runs: int, folder: Path) -> tuple[list[float], list[float]]:
-    from keraslens.analysis import library
+    from keraslens.analysis.names import locate
 
     path = folder / "uses_hub.py"
     path.write_text(LIBRARY_FILE)
     first, cached = [], []
     for run in range(runs):
-        library._found.clear()
+        locate._found.clear()
         from keraslens.analysis import engine
 
         engine._CACHE.clear()

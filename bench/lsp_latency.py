@@ -319,15 +319,15 @@ def main() -> int:
     return 0
 
 
-def write_section(table: str) -> None:
+def write_section(table: str, key: str = "lsp-latency", section: str = SECTION, intro: str = INTRO) -> None:
     """Replace only this script's part of bench/README.md (between its markers)."""
-    start, end = "<!-- lsp-latency:start -->", "<!-- lsp-latency:end -->"
+    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
     current = README.read_text() if README.exists() else "# Benchmarks\n"
     block = f"{start}\n{table.strip()}\n{end}"
     if start in current and end in current:
         current = current[: current.index(start)] + block + current[current.index(end) + len(end):]
     else:
-        current = current.rstrip() + f"\n\n{SECTION}\n\n{INTRO}\n\n{block}\n"
+        current = current.rstrip() + f"\n\n{section}\n\n{intro}\n\n{block}\n"
     README.write_text(current)
 
 

@@ -36,7 +36,7 @@ TYPED = "scale_factor = 0.5  # tuned by hand after the second sweep!\n"  # 60 ke
 
 def analysis_ms(text: str, runs: int = 3) -> float:
     """Analysis plus counting of ``text`` in this process (fresh each time: no cache hit)."""
-    from keraslens.analysis.counts import count_report
+    from keraslens.analysis.interpretation.counts import count_report
     from keraslens.analysis.engine import analyze
 
     times = []

@@ -1,4 +1,4 @@
-"""The built-in layer table (keraslens.analysis.builtins) against real Keras (tests/truth/builtins.json).
+"""The built-in layer table (keraslens.analysis.interpretation.layer_table) against real Keras (tests/truth/builtins.json).
 
 builtins.json is made by tests/truth/gen_builtins.py from real Keras 3 and tf_keras; this file
 only reads it (no TensorFlow, fast). For each configuration:
@@ -33,12 +33,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from keraslens.analysis import builtins
-from keraslens.analysis.counts import Counter
-from keraslens.analysis.evaluate import LayerValue, Tensor
-from keraslens.analysis.resolve import Flavor
-from keraslens.analysis.symbolic import Expr
+from keraslens.analysis.interpretation import layer_table as builtins
+from keraslens.analysis.interpretation.counts import Counter
+from keraslens.analysis.interpretation.symbolic import Expr
+from keraslens.analysis.interpretation.values import LayerValue, Tensor
+from keraslens.analysis.names.imports import Flavor
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUTH = ROOT / "tests" / "truth" / "builtins.json"

@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from keraslens.analysis.countmodel import Status
-from keraslens.analysis.counts import count_report, module_counts
 from keraslens.analysis.engine import analyze
-from keraslens.analysis.symbolic import Expr
+from keraslens.analysis.interpretation.count_model import Status
+from keraslens.analysis.interpretation.counts import count_report, module_counts
+from keraslens.analysis.interpretation.symbolic import Expr
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from keraslens import docs
-from keraslens.analysis.rules import RULES
+from keraslens.analysis.rules import RULES, links
 from keraslens.analysis.rules.base import SECTIONS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
@@ -25,9 +25,9 @@ def test_every_rule_docstring_has_the_fixed_sections():
 
 def test_rule_urls_point_at_the_docs_pages():
     for rule in RULES:
-        url = docs.rule_url(rule.code)
+        url = links.rule_url(rule.code)
         assert re.match(r"^https://[^ ]+/docs/rules/KL\d{3}\.md$", url), url
-        assert url.startswith(docs.REPOSITORY_URL)
+        assert url.startswith(links.REPOSITORY_URL)
         assert (DOCS / url.rsplit("/", 1)[-1]).is_file()
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from keraslens.analysis.engine import analyze
-from keraslens.analysis.source import split_lines
 from keraslens.analysis.config import Settings
-from keraslens.checker import fix_text
+from keraslens.analysis.engine import analyze
+from keraslens.analysis.fix_all import fix_text
+from keraslens.analysis.source import split_lines
 
 ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
 

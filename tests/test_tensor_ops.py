@@ -3,8 +3,7 @@ NumPy, whose rules ``keras.ops`` and ``tf`` follow for these."""
 
 import numpy as np
 import pytest
-
-from keraslens.analysis.tensor_ops import indexed, shape_function
+from keraslens.analysis.interpretation.shapes import indexed, shape_function
 
 SHAPE = (3, 1, 6, 8)
 CALLS = [

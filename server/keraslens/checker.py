@@ -17,13 +17,13 @@ import pathspec
 
 from .analysis.config import Settings, pyproject_settings
 from .analysis.engine import analyze
-from .analysis.fixes import Fix, apply_fixes
+from .analysis.fix_all import fix_text
+from .analysis.notebook import NotebookError, NotebookProgram, read_cells, with_cell_sources
 from .analysis.rules import Finding, Severity
 from .analysis.source import Span, decode_source
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache", ".ruff_cache", "build", "dist", ".cache"})
 PARALLEL_THRESHOLD = 48
-MAX_FIX_PASSES = 8
 
 
 @dataclass(slots=True)
@@ -33,6 +33,13 @@ class FileResult:
     fixed_text: str | None = None  # set when fixing changed the file
     original_text: str | None = None
     applied: int = 0
+    notebook: NotebookProgram | None = None  # for an .ipynb: the program analysed (spans are in it)
+
+    def located(self, span: Span) -> tuple[int | None, Span]:
+        """(cell index or None, the span inside that cell or the file)."""
+        if self.notebook is None:
+            return None, span
+        return self.notebook.cell_span(span)
 
 
 def discover(paths: Iterable[str], settings: Settings) -> Iterator[Path]:
@@ -57,13 +64,13 @@ def _walk(root: Path, settings: Settings) -> Iterator[Path]:
             d for d in subdirs if d not in SKIP_DIRS and not d.startswith(".") and not spec.match_file(f"{relative_dir / d}/")
         )
         for name in sorted(files):
-            if name.endswith((".py", ".pyi")) and not spec.match_file(str(relative_dir / name)):
+            if name.endswith((".py", ".pyi", ".ipynb")) and not spec.match_file(str(relative_dir / name)):
                 yield Path(directory) / name
 
 
 def settings_for(path: Path, overrides: dict) -> tuple[Settings, list[str]]:
     table, _ = pyproject_settings(path.resolve())
-    settings, problems = Settings().merged(table)
+    settings, problems = Settings().merged(table, project=True)
     settings, more = settings.merged(overrides)
     return settings, problems + more
 
@@ -76,46 +83,46 @@ def check_file(path: Path, settings: Settings, fix: bool = False) -> FileResult:
         result.findings.append(_file_problem("KL901", "unreadable-file", f"cannot read file: {exc.strerror or exc}"))
         return result
     decoded = decode_source(data)
+    if path.suffix == ".ipynb":
+        return _check_notebook(result, decoded.text, settings, fix)
     text = decoded.text
     if fix and not decoded.problem:  # never write back text that was not decoded faithfully
         fixed, applied = fix_text(text, str(path), settings)
         if applied:
             result.original_text, result.fixed_text, result.applied, text = text, fixed, applied, fixed
-    try:
-        result.findings.extend(analyze(text, str(path), settings).findings)
-    except Exception as exc:  # a defect of ours must not stop the run: the other files are still checked
-        result.findings.append(_file_problem("KL903", "internal-error", f"keraslens could not analyse this file ({type(exc).__name__}: {exc}); please report it", Severity.WARNING))
+    _analyse_into(result, text, settings)
     if decoded.problem:
         result.findings.insert(0, _file_problem("KL902", "decode-problem", decoded.problem, Severity.WARNING))
     return result
 
 
-def fix_text(text: str, path: str, settings: Settings) -> tuple[str, int]:
-    """Apply fixes until none applies (fixes of one pass never overlap); count fixes applied."""
-    applied_total = 0
-    for _ in range(MAX_FIX_PASSES):
-        analysis = analyze(text, path, settings)
-        if analysis.source.syntax_problems:
-            break  # like ruff: no batch fixes in a file that does not parse
-        fixes = [fix for f in analysis.findings if (fix := choose_fix(f, settings)) is not None]
-        if not fixes:
-            break
-        new_text, applied = apply_fixes(text, fixes)
-        if new_text == text:
-            break
-        text, applied_total = new_text, applied_total + len(applied)
-    return text, applied_total
+def _analyse_into(result: FileResult, text: str, settings: Settings) -> None:
+    try:
+        result.findings.extend(analyze(text, result.path, settings).findings)
+    except Exception as exc:  # a defect of ours must not stop the run: the other files are still checked
+        result.findings.append(_file_problem("KL903", "internal-error", f"keraslens could not analyse this file ({type(exc).__name__}: {exc}); please report it", Severity.WARNING))
 
 
-def choose_fix(finding: Finding, settings: Settings) -> Fix | None:
-    """The fix a batch run applies: the last wanted alternative, i.e. the most complete one
-    (alternatives are ordered from the primary fix to the ones that change more)."""
-    wanted = [fix for fix in finding.fixes if fix.edits and _wanted(fix, settings)]
-    return wanted[-1] if wanted else None
-
-
-def _wanted(fix: Fix, settings: Settings) -> bool:
-    return fix.is_safe or settings.unsafe_fixes
+def _check_notebook(result: FileResult, text: str, settings: Settings, fix: bool) -> FileResult:
+    """Code cells analysed as one program; fixes written back into the cells they touch only."""
+    try:
+        cells = read_cells(text)
+    except NotebookError as exc:
+        result.findings.append(_file_problem("KL901", "unreadable-file", str(exc)))
+        return result
+    program = NotebookProgram.of(cells)
+    if not program.text.strip():
+        return result
+    if fix:
+        fixed, applied = fix_text(program.text, result.path, settings)
+        changed = program.cell_sources(fixed) if applied else {}
+        if changed:
+            notebook = with_cell_sources(text, changed)
+            result.original_text, result.fixed_text, result.applied = text, notebook, applied
+            program = NotebookProgram.of(read_cells(notebook))
+    result.notebook = program
+    _analyse_into(result, program.text, settings)
+    return result
 
 
 def _file_problem(code: str, name: str, message: str, severity: Severity = Severity.ERROR) -> Finding:

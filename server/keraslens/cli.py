@@ -30,12 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
 
     check = commands.add_parser("check", help="report findings in files or directories")
-    check.add_argument("paths", nargs="*", default=["."])
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("paths", nargs="*", default=["."], help="Python files, notebooks (.ipynb) or directories (default: .)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="report format (default: text)")
     check.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
     check.add_argument("--ignore", type=_codes, help="skip these rule codes or prefixes")
     check.add_argument("--exclude", type=_codes, help="extra gitignore-style patterns to skip")
-    check.add_argument("--keras-version", choices=("auto", "2", "3"))
+    check.add_argument("--keras-version", choices=("auto", "2", "3"), help="Keras the code targets (default: auto, from its imports)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     check.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
@@ -43,23 +43,27 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_run_check)
 
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
-    rules.add_argument("code", nargs="?")
+    rules.add_argument("code", nargs="?", help="a rule code such as KL101; without it, the list of rules")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text", help="plain text for a terminal (default) or the markdown of docs/rules")
     rules.set_defaults(run=_run_rules)
 
     count = commands.add_parser("count", help="static parameter count of a layer or model")
-    count.add_argument("file")
-    count.add_argument("--target", required=True, help="module-level variable, function, or class name")
+    count.add_argument("file", help="the Python file or notebook (.ipynb) to read")
+    count.add_argument("--target", required=True, action="append",
+                       help="module-level variable, function, or class name; repeat for several (a JSON array then)")
     count.add_argument("--args", default="[]", help="JSON list of positional constructor arguments (class targets)")
     count.add_argument("--kwargs", default="{}", help="JSON object of keyword constructor arguments (class targets)")
     count.add_argument("--input-shape", default=None, help="JSON input shape without the batch dimension, e.g. [10]")
-    count.add_argument("--keras-version", choices=("auto", "2", "3"))
+    count.add_argument("--keras-version", choices=("auto", "2", "3"), help="Keras the code targets (default: auto, from its imports)")
     count.add_argument("--probe", action="store_true", help="run the sandboxed TensorFlow probe for exact numbers")
-    count.add_argument("--format", choices=("text", "json"), default="text")
+    count.add_argument("--probe-allow-file-access", action="store_true",
+                       help="without bubblewrap, probe anyway with network and process isolation only (the code can reach your files)")
+    count.add_argument("--format", choices=("text", "json"), default="text", help="a model.summary()-like table (default) or the JSON object of DESIGN section 7")
     count.set_defaults(run=_run_count)
 
     serve = commands.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--stdio", action="store_true", help="accepted for editor compatibility; stdio is the default")
-    serve.add_argument("--tcp", metavar="HOST:PORT")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address (127.0.0.1:PORT) instead of stdio")
     serve.set_defaults(run=_run_serve)
     return parser
 
@@ -116,7 +120,7 @@ def _run_check(args: argparse.Namespace) -> int:
         if output:
             print(output)
     else:
-        texts = {r.path: (r.fixed_text or _read_lines(r.path)) for r in results if r.findings}
+        texts = {r.path: (r.notebook.text if r.notebook else r.fixed_text or _read_lines(r.path)) for r in results if r.findings}
         texts = {path: text if isinstance(text, list) else text.splitlines() for path, text in texts.items()}
         output = render_text(results, texts)
         if output:
@@ -135,12 +139,13 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _run_rules(args: argparse.Namespace) -> int:
-    from .docs import rule_markdown, rules_index
+    from .docs import rule_markdown, rule_text, rules_index, rules_table_text
 
+    markdown = args.format == "markdown"
     if args.code is None:
-        print(rules_index())
+        print(rules_index() if markdown else rules_table_text())
         return 0
-    text = rule_markdown(args.code)
+    text = rule_markdown(args.code) if markdown else rule_text(args.code)
     if text is None:
         print(f"keraslens: unknown rule {args.code!r}; `keraslens rules` lists them", file=sys.stderr)
         return 2

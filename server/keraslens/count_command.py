@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 from .analysis.config import Settings
-from .analysis.countmodel import Count, Status
-from .analysis.counts import (
+from .analysis.engine import analyze
+from .analysis.facts.graph import LayerInstance, Model
+from .analysis.interpretation.count_model import Count, LayerRow, Status
+from .analysis.interpretation.counts import (
     Weight,
     model_report,
     module_counts,
     shape_text,
     symbolic_kwargs,
 )
-from .analysis.engine import analyze
-from .analysis.evaluate import SymbolicShape
-from .analysis.graph import LayerInstance, Model
-from .analysis.resolve import Flavor
+from .analysis.interpretation.summary import HEADERS, layer_labels, shape_label, totals
+from .analysis.interpretation.symbolic import Expr
+from .analysis.interpretation.values import SymbolicShape
+from .analysis.names.imports import Flavor
+from .analysis.notebook import NotebookError, NotebookProgram, read_cells
 from .analysis.source import decode_source
-from .analysis.symbolic import Expr
 
 
 class TargetError(Exception):
@@ -50,10 +51,13 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     if isinstance(value, Model):
         report = model_report(analysis.source, counts, value)
         layers = [
-            {"name": row.name, "class": row.class_name, "params": row.count.total, "trainable": row.count.trainable, "non_trainable": row.count.non_trainable}
+            {
+                "name": row.name, "keras_name": row.keras_name, "class": row.class_name, "output_shape": _shape_json(row.output_shape), "params": row.count.total,
+                "trainable": row.count.trainable, "non_trainable": row.count.non_trainable, "status": row.count.status.value,
+            }
             for row in report.rows
         ]
-        return _result(target, report.count, layers, [])
+        return {**_result(target, report.count, layers, []), "dtype": report.dtype}
     if isinstance(value, LayerInstance):
         layer = counts.value_of(value)
         counted = counts.counter.layer(layer)
@@ -68,27 +72,20 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
     return _result(target, Count(Status.UNKNOWN, reason=f"{target!r} is not a layer or model"), [], [])
 
 
-def probe_target(text: str, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
-                 settings: Settings = Settings(), timeout: float = 120.0) -> dict:
-    """The contract's object, counted by real Keras in the sandboxed worker (``--probe``)."""
-    if importlib.util.find_spec("tensorflow") is None:
-        raise TargetError("the probe needs TensorFlow: install the `probe` extra (pip install 'keraslens[probe]')")
-    from .probe.service import shared_probe
-    from .probe.slicer import SliceError, slice_for
+def probe_json(text: str, path: str, target: str, args: list, kwargs: dict, input_shape: list | None,
+               settings: Settings = Settings(), timeout: float = 120.0) -> dict:
+    """The contract's object, counted by real Keras in the sandboxed worker (``--probe``), with the
+    end of what the slice printed as ``output``."""
+    from .probe.target import ProbeRefused, probe_target
 
-    analysis = analyze(text, path, settings)
     try:
-        piece = slice_for(analysis.source.tree, target)
-    except SliceError as exc:
+        found = probe_target(text, path, target, args, kwargs, input_shape, settings, timeout)
+    except ProbeRefused as exc:
         raise TargetError(str(exc)) from None
-    if piece.kind == "class" and input_shape is None:
-        raise TargetError("give --input-shape to probe a class")
-    legacy = analysis.flavor.flavor is Flavor.KERAS2
-    found = shared_probe().count(piece, path, target, args or [], kwargs or {}, input_shape, legacy, timeout)
     if not found.ok:
-        return {**_result(target, Count(Status.UNKNOWN, reason=found.reason), [], []), "source": "probe"}
+        return {**_result(target, Count(Status.UNKNOWN, reason=found.reason), [], []), "source": "probe", "output": found.output}
     count = Count(Status.EXACT, found.trainable, found.non_trainable)
-    result = {**_result(target, count, found.layers, []), "source": "probe", "weights": found.weights}
+    result = {**_result(target, count, found.layers, []), "source": "probe", "weights": found.weights, "output": found.output}
     result["reason"] = found.reason  # exact, but an isolation layer may have been unavailable
     return result
 
@@ -125,8 +122,10 @@ def run_count(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         text = decode_source(path.read_bytes()).text
-    except OSError as exc:
-        print(f"keraslens: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        if path.suffix == ".ipynb":  # the code cells, as one program
+            text = NotebookProgram.of(read_cells(text)).text
+    except (OSError, NotebookError) as exc:
+        print(f"keraslens: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
     try:
         call_args = json.loads(args.args)
@@ -135,38 +134,72 @@ def run_count(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         print(f"keraslens: bad JSON argument: {exc}", file=sys.stderr)
         return 2
-    settings = Settings(keras_version=args.keras_version or "auto")
+    settings = Settings(keras_version=args.keras_version or "auto", probe_allow_file_access=args.probe_allow_file_access)
+    results = []
     try:
-        if args.probe:
-            result = probe_target(text, str(path.resolve()), args.target, call_args, call_kwargs, shape, settings)
-        else:
-            result = count_target(text, str(path), args.target, call_args, call_kwargs, shape, settings)
+        for target in args.target:  # one call, one warm probe worker for every target
+            if args.probe:
+                results.append(probe_json(text, str(path.resolve()), target, call_args, call_kwargs, shape, settings))
+            else:
+                results.append(count_target(text, str(path), target, call_args, call_kwargs, shape, settings))
     except TargetError as exc:
         print(f"keraslens: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2) if args.format == "json" else render_summary(result))
+    if args.format == "json":
+        print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+    else:
+        print("\n\n".join(render_summary(result) for result in results))
     return 0
 
 
 def render_summary(result: dict) -> str:
-    """A table like ``model.summary()`` prints, labelled static."""
-    lines = [f'Target: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
-    rows = [(layer["name"], layer["class"], _number(layer["params"])) for layer in result["layers"]]
-    rows += [(weight["name"], shape_text(tuple(weight["shape"])) if weight["shape"] else "?", _number(weight["params"])) for weight in result["weights"]]
-    if rows:
-        widths = [max(len(str(row[i])) for row in rows + [("Layer / weight", "Class / shape", "Param #")]) for i in range(3)]
-        header = ("Layer / weight", "Class / shape", "Param #")
-        rule = "─" * (sum(widths) + 6)
-        lines += [rule, "  ".join(h.ljust(w) for h, w in zip(header, widths)), rule]
-        lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
-        lines.append(rule)
-    lines.append(f"Total params: {_number(result['total'])}")
-    lines.append(f"Trainable params: {_number(result['trainable'])}")
-    lines.append(f"Non-trainable params: {_number(result['non_trainable'])}")
-    if result["reason"]:
-        lines.append(f"Note: {result['reason']}")
+    """A table like ``model.summary()`` prints (Layer (type), Output Shape, Param #, then the
+    totals with their sizes), labelled with where the numbers come from."""
+    kind = "Model" if result["layers"] else "Layer"
+    lines = [f'{kind}: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
+    if result["layers"]:
+        labels = layer_labels([LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer.get("keras_name")) for layer in result["layers"]])
+        lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(labels, result["layers"])])
+    if result["weights"]:
+        lines += box_table(("Weight", "Shape", "Param #"), [(w["name"], shape_text(tuple(w["shape"])) if w["shape"] else "?", "?" if w["params"] is None else f"{w['params']:,}") for w in result["weights"]])
+    count = _count_of(result)
+    lines += [f" {line}" for line in totals(count, result.get("dtype", "float32"))]
+    if result["reason"] and count.status is Status.EXACT:  # exact, with a remark (the probe's isolation)
+        lines.append(f" Note: {result['reason']}")
+    if result.get("output"):
+        lines.append(f"Printed by the probed code (its end):\n{result['output'].rstrip()}")
     return "\n".join(lines)
 
 
-def _number(value) -> str:
-    return "?" if value is None else f"{value:,}"
+def _count_of(result: dict) -> Count:
+    status = Status(result["status"])
+    if status is Status.UNKNOWN:
+        return Count(status, reason=result["reason"])
+    whole = result["total"] if result["trainable"] is None else None
+    return Count(status, result["trainable"], result["non_trainable"], result["reason"], whole)
+
+
+def _row_params(layer: dict) -> str:
+    if layer["params"] is None:
+        return "?"
+    return ("at least " if layer.get("status") == "partial" else "") + f"{layer['params']:,}"
+
+
+def _shape_text(shape: list | None) -> str:
+    return shape_label(None if shape is None else tuple(shape))
+
+
+def box_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """The table in the box characters ``model.summary()`` draws; numbers right-aligned."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) + 2 for i in range(len(headers))]
+
+    def line(cells, left, middle, right, align_last=True) -> str:
+        parts = [f" {c} ".ljust(w) if i < len(cells) - 1 or not align_last else f" {c} ".rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return left + middle.join(parts) + right
+
+    border = lambda a, b, c, fill: a + b.join(fill * w for w in widths) + c  # noqa: E731
+    out = [border("┏", "┳", "┓", "━"), line(headers, "┃", "┃", "┃"), border("┡", "╇", "┩", "━")]
+    for index, row in enumerate(rows):
+        out.append(line(row, "│", "│", "│"))
+        out.append(border("├", "┼", "┤", "─") if index < len(rows) - 1 else border("└", "┴", "┘", "─"))
+    return out

@@ -7,19 +7,11 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from .analysis.rules import BY_CODE, RULES
-
-# The one place the project's public address is written; docs links and SARIF helpUri use it.
-REPOSITORY_URL = "https://github.com/keraslens/keraslens"
-DOCS_URL = REPOSITORY_URL + "/blob/main/docs/rules/{code}.md"
-
-
-def rule_url(code: str) -> str:
-    return DOCS_URL.format(code=code)
-
 
 def rule_markdown(code: str) -> str | None:
     rule = BY_CODE.get(code.upper())
@@ -31,6 +23,40 @@ def rules_index() -> str:
     rows += [f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} |" for r in RULES]
     intro = "Generated from the rule docstrings by `python -m keraslens.docs`; do not edit by hand."
     return "# keraslens rules\n\n" + intro + "\n\n" + "\n".join(rows) + "\n"
+
+
+def rules_table_text() -> str:
+    """The rule list for a terminal: aligned columns, no markup."""
+    width = max(len(r.name) for r in RULES)
+    lines = [f"{'code':<6} {'name':<{width}}  severity"]
+    lines += [f"{r.code:<6} {r.name:<{width}}  {r.severity.value}" for r in RULES]
+    return "\n".join(lines) + "\n\n`keraslens rules CODE` shows one rule's documentation."
+
+
+def rule_text(code: str) -> str | None:
+    """One rule's documentation for a terminal: headings as plain lines, links as their targets."""
+    rule = BY_CODE.get(code.upper())
+    if rule is None:
+        return None
+    parts = [f"{rule.code} {rule.name} (default severity: {rule.severity.value})"]
+    for title, body in rule.docs().items():
+        parts.append(f"{title}\n{'-' * len(title)}\n{_plain(body)}")
+    return "\n\n".join(parts) + "\n"
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+
+def _plain(markdown: str) -> str:
+    """``[text](url)`` -> ``text (url)``; code fences dropped, their code indented."""
+    out = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            continue
+        out.append(("    " + line if line else line) if fenced else _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", line))
+    return "\n".join(out)
 
 
 def generated_docs() -> dict[str, str]:

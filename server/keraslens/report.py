@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from . import __version__
-from .analysis.fixes import Fix
+from .analysis.fixes.edit import Fix
 from .analysis.rules import BY_CODE, Finding, Severity
+from .analysis.rules.links import REPOSITORY_URL, rule_url
+from .analysis.source import Span
 from .checker import FileResult
-from .docs import REPOSITORY_URL, rule_url
 
+Locate = Callable[[Span], tuple[int | None, Span]] | None
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
 
 
-def finding_json(path: str, finding: Finding) -> dict:
-    span = finding.span
+def finding_json(path: str, finding: Finding, cell: int | None = None, span: Span | None = None, locate: Locate = None) -> dict:
+    """One finding (DESIGN section 7); in a notebook ``cell`` is the 0-based cell index,
+    ``span`` the finding's place inside that cell and ``locate`` places the fix's edits."""
+    span = span or finding.span
     return {
         "path": path,
+        **({"cell": cell} if cell is not None else {}),
         "line": span.line,
         "column": span.col + 1,
         "end_line": span.end_line,
@@ -28,25 +34,29 @@ def finding_json(path: str, finding: Finding) -> dict:
         "severity": finding.severity.value,
         "message": finding.message,
         "class": finding.class_name,
-        "fix": fix_json(finding.fix),
+        "fix": fix_json(finding.fix, locate),
     }
 
 
-def fix_json(fix: Fix | None) -> dict | None:
+def fix_json(fix: Fix | None, locate: Locate = None) -> dict | None:
     if fix is None:
         return None
-    return {
-        "title": fix.title,
-        "applicability": fix.applicability.value,
-        "edits": [
-            {"line": e.span.line, "column": e.span.col + 1, "end_line": e.span.end_line, "end_column": e.span.end_col + 1, "text": e.text}
-            for e in fix.edits
-        ],
-    }
+    return {"title": fix.title, "applicability": fix.applicability.value, "edits": [_edit_json(e.span, e.text, locate) for e in fix.edits]}
+
+
+def _edit_json(span: Span, text: str, locate: Locate) -> dict:
+    cell, span = locate(span) if locate else (None, span)
+    place = {"cell": cell} if cell is not None else {}
+    return {**place, "line": span.line, "column": span.col + 1, "end_line": span.end_line, "end_column": span.end_col + 1, "text": text}
 
 
 def render_json(results: list[FileResult]) -> str:
-    return json.dumps([finding_json(r.path, f) for r in results for f in r.findings], indent=2, ensure_ascii=False)
+    return json.dumps([finding_json(r.path, f, *r.located(f.span), r.located) for r in results for f in r.findings], indent=2, ensure_ascii=False)
+
+
+def cell_label(cell: int | None) -> str:
+    """How text views name a notebook cell: 1-based, as Jupyter and editors number them."""
+    return "" if cell is None else f"cell {cell + 1}"
 
 
 def render_github(results: list[FileResult]) -> str:
@@ -54,9 +64,10 @@ def render_github(results: list[FileResult]) -> str:
     for result in results:
         for f in result.findings:
             level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity, "notice")
-            span = f.span
+            cell, span = result.located(f.span)
             props = f"file={_escape_property(result.path)},line={span.line},col={span.col + 1},endLine={span.end_line},endColumn={span.end_col + 1}"
-            lines.append(f"::{level} {props},title={_escape_property(f'{f.code} {f.name}')}::{_escape_data(f.message)}")
+            title = " ".join(filter(None, (cell_label(cell), f.code, f.name)))
+            lines.append(f"::{level} {props},title={_escape_property(title)}::{_escape_data(f.message)}")
     return "\n".join(lines)
 
 
@@ -82,30 +93,29 @@ def render_sarif(results: list[FileResult]) -> str:
             entry["defaultConfiguration"] = {"level": SARIF_LEVEL[rule.severity]}
         rules.append(entry)
     index = {code: i for i, code in enumerate(used)}
-    sarif_results = [
-        {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _artifact_uri(r.path)},
-                        "region": {"startLine": f.span.line, "startColumn": f.span.col + 1, "endLine": f.span.end_line, "endColumn": max(f.span.end_col + 1, 1)},
-                    }
-                }
-            ],
-        }
-        for r in results
-        for f in r.findings
-    ]
+    sarif_results = [_sarif_result(r, f, index) for r in results for f in r.findings]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{"tool": {"driver": {"name": "keraslens", "version": __version__, "informationUri": REPOSITORY_URL, "rules": rules}}, "columnKind": "unicodeCodePoints", "results": sarif_results}],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _sarif_result(result: FileResult, f: Finding, index: dict[str, int]) -> dict:
+    cell, span = result.located(f.span)
+    location = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _artifact_uri(result.path)},
+            "region": {"startLine": span.line, "startColumn": span.col + 1, "endLine": span.end_line, "endColumn": max(span.end_col + 1, 1)},
+        }
+    }
+    entry = {"ruleId": f.code, "ruleIndex": index[f.code], "level": SARIF_LEVEL[f.severity], "message": {"text": f.message}, "locations": [location]}
+    if cell is not None:  # the region's lines count inside the cell
+        location["logicalLocations"] = [{"name": cell_label(cell), "kind": "module"}]
+        entry["properties"] = {"cell": cell}
+        entry["message"] = {"text": f"{cell_label(cell)}: {f.message}"}
+    return entry
 
 
 def _artifact_uri(path: str) -> str:
@@ -122,10 +132,11 @@ def render_text(results: list[FileResult], texts: dict[str, list[str]]) -> str:
     for result in results:
         lines = texts.get(result.path, [])
         for f in result.findings:
-            span = f.span
-            out.append(f"{result.path}:{span.line}:{span.col + 1}: {f.code} [{f.severity.value}] {f.message}")
-            if 1 <= span.line <= len(lines):
-                source_line = lines[span.line - 1]
+            cell, span = result.located(f.span)
+            where = ":".join(filter(None, (result.path, cell_label(cell), str(span.line), str(span.col + 1))))
+            out.append(f"{where}: {f.code} [{f.severity.value}] {f.message}")
+            if 1 <= f.span.line <= len(lines):  # the texts are the analysed ones: the finding's own span
+                source_line = lines[f.span.line - 1]
                 width = len(str(span.line))
                 end = span.end_col if span.end_line == span.line else len(source_line)
                 out.append(f"{' ' * width} |")

@@ -21,18 +21,4 @@ fi
 echo "install_tools: missing: ${missing[*]}"
 [ "${1:-}" = "--check" ] && exit 1
 
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=()
-elif sudo -n true 2>/dev/null; then
-  sudo=(sudo -n)
-else
-  echo "install_tools: need root or passwordless sudo to apt-get install ${missing[*]}" >&2
-  exit 3
-fi
-command -v apt-get >/dev/null 2>&1 || { echo "install_tools: apt-get not found" >&2; exit 3; }
-
-export DEBIAN_FRONTEND=noninteractive
-install() { "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; }
-# stale or absent package lists are the usual reason for a failure: update once and retry
-install || { "${sudo[@]}" apt-get update -q && install; }
-echo "install_tools: installed ${missing[*]}"
+bash "$(dirname "$0")/../apt_install.sh" "${missing[@]}"

@@ -3,8 +3,9 @@
 The session fixture builds ``vscode-client/`` into a .vsix, installs it into code-server
 (VS Code's workbench served over HTTP) with an isolated user-data and extensions directory,
 and opens a workspace with a Keras file in headless Chromium through playwright-core
-(``tests/e2e/vscode/drive.js``). The extension starts the repository's own server
-(``.venv/bin/python -m keraslens serve``) through ``keraslens.server.path``.
+(``tests/e2e/vscode/drive.js``). The .vsix is what ``npm run package`` builds; nothing is
+configured and no keraslens is installed where code-server looks: the first ``python3`` on its PATH
+is a fresh venv without packages, so the extension must run the server it bundles.
 
 What is checked is what a user sees: the Problems panel lists a keraslens KL101 finding,
 hovering a layer class shows its parameter table, the Quick Fix menu offers a fix.
@@ -25,6 +26,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import quote
@@ -37,8 +39,6 @@ except ImportError:
     import vscode_support as vs
 
 pytestmark = [pytest.mark.editor, pytest.mark.timeout(2400)]
-
-SERVER_PYTHON = vs.REPO_ROOT / ".venv" / "bin" / "python"  # not resolved: the venv is found through the link
 
 MODEL_PY = textwrap.dedent(
     '''\
@@ -97,8 +97,6 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def vscode_toolchain() -> vs.Toolchain:
-    if not SERVER_PYTHON.exists():
-        _unavailable(f"{SERVER_PYTHON} does not exist; create the project venv first (uv sync)")
     try:
         return vs.prepare_toolchain()
     except vs.ToolUnavailable as error:
@@ -106,17 +104,26 @@ def vscode_toolchain() -> vs.Toolchain:
         raise  # unreachable
 
 
-# KERASLENS_E2E_BIN_DIR: a directory whose `keraslens` is tested instead (as in test_editors.py)
-SERVER_COMMAND = (
-    [str(Path(os.environ["KERASLENS_E2E_BIN_DIR"]) / "keraslens"), "serve"]
-    if os.environ.get("KERASLENS_E2E_BIN_DIR")
-    else [str(SERVER_PYTHON), "-m", "keraslens", "serve"]
+@pytest.fixture(scope="session")
+def bare_python_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """bin/ of a fresh venv with no packages: the python3 code-server finds first on its PATH."""
+    venv = tmp_path_factory.mktemp("bare-python") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    missing = subprocess.run([venv / "bin" / "python3", "-c", "import keraslens"], capture_output=True, timeout=60)
+    assert missing.returncode != 0, "the bare venv must not see the project's keraslens"
+    return venv / "bin"
+
+
+# KERASLENS_E2E_BIN_DIR: a directory whose `keraslens` is tested instead, through keraslens.server.path
+# (as in test_editors.py); by default the extension runs its bundled server
+CONFIGURED_SERVER = (
+    [str(Path(os.environ["KERASLENS_E2E_BIN_DIR"]) / "keraslens"), "serve"] if os.environ.get("KERASLENS_E2E_BIN_DIR") else None
 )
+BUNDLED_LAUNCHER = "bundled/tool/launch.py"  # what the extension runs when nothing is configured
 
 
-def user_settings(server_command: list[str]) -> dict:
-    return {
-        "keraslens.server.path": server_command,
+def user_settings(server_command: list[str] | None) -> dict:
+    settings = {
         "keraslens.trace.server": "messages",
         "security.workspace.trust.enabled": False,
         "telemetry.telemetryLevel": "off",
@@ -132,6 +139,9 @@ def user_settings(server_command: list[str]) -> dict:
         "editor.minimap.enabled": False,
         "editor.hover.delay": 150,
     }
+    if server_command:
+        settings["keraslens.server.path"] = server_command
+    return settings
 
 
 def scenario(server: vs.CodeServer, tools: vs.Toolchain, workspace: Path, screenshots: Path) -> dict:
@@ -155,24 +165,25 @@ SCREENSHOTS = vs.REPO_ROOT / ".cache" / "e2e" / "screenshots"
 ATTEMPTS = 2  # a second, fresh code-server when the first run broke before the product was reached
 
 
-def _open_once(tools: vs.Toolchain, base: Path, server_command: list[str], *, trusted: bool, shots: Path) -> dict:
+def _open_once(tools: vs.Toolchain, base: Path, python_dir: Path, *, trusted: bool, shots: Path) -> dict:
     workspace = base / "workspace"
     workspace.mkdir(parents=True, exist_ok=True)
     (workspace / "model.py").write_text(MODEL_PY, encoding="utf-8")
     root = base / "code-server"
-    settings = user_settings(server_command)
+    settings = user_settings(CONFIGURED_SERVER)
     if not trusted:
         settings["security.workspace.trust.enabled"] = True
         settings["security.workspace.trust.startupPrompt"] = "never"
     shutil.rmtree(shots, ignore_errors=True)
-    server = vs.start_code_server(tools, root, workspace, settings, workspace_trust=not trusted)
+    server = vs.start_code_server(tools, root, workspace, settings, workspace_trust=not trusted, path_first=python_dir)
     try:
         steps = scenario(server, tools, workspace, shots)
         if not trusted:
             steps["quickFix"] = None
         report = vs.run_driver(tools, steps)
-        report["server_processes"] = _processes_running(server_command)
+        report["server_processes"] = _processes_running(" ".join(CONFIGURED_SERVER or [BUNDLED_LAUNCHER]))
         report["logs"] = server.logs_text()
+        report["channel"] = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in server.channel_logs())
         report["screenshot_dir"] = str(shots)
         return report
     finally:
@@ -187,7 +198,7 @@ def _broken_run(report: dict) -> str | None:
     return crashed[0].splitlines()[0] if crashed else None
 
 
-def open_model_in_vscode(tools: vs.Toolchain, base: Path, server_command: list[str], *, trusted: bool = True) -> dict:
+def open_model_in_vscode(tools: vs.Toolchain, base: Path, python_dir: Path, *, trusted: bool = True) -> dict:
     """Start code-server, open model.py in Chromium, report what the UI showed, stop code-server.
 
     ``trusted=False`` keeps Workspace Trust on without trusting the folder (Restricted Mode).
@@ -198,7 +209,7 @@ def open_model_in_vscode(tools: vs.Toolchain, base: Path, server_command: list[s
     for attempt in range(1, ATTEMPTS + 1):
         shots = SCREENSHOTS / f"{label}-attempt{attempt}"
         try:
-            report = _open_once(tools, base / f"attempt{attempt}", server_command, trusted=trusted, shots=shots)
+            report = _open_once(tools, base / f"attempt{attempt}", python_dir, trusted=trusted, shots=shots)
         except (RuntimeError, subprocess.TimeoutExpired) as error:  # code-server or the driver died
             if attempt == ATTEMPTS:
                 raise
@@ -213,42 +224,45 @@ def open_model_in_vscode(tools: vs.Toolchain, base: Path, server_command: list[s
 
 
 @pytest.fixture(scope="module")
-def vscode_ui(vscode_toolchain: vs.Toolchain, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def vscode_ui(vscode_toolchain: vs.Toolchain, bare_python_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Open model.py in code-server once; the tests below check different parts of what the UI showed."""
-    report = open_model_in_vscode(vscode_toolchain, tmp_path_factory.mktemp("vscode-e2e"), SERVER_COMMAND)
+    report = open_model_in_vscode(vscode_toolchain, tmp_path_factory.mktemp("vscode-e2e"), bare_python_dir)
     print(f"\nVS Code e2e timings (ms): {json.dumps(report['timings'])}")
     return report
 
 
 @pytest.fixture(scope="module")
-def vscode_ui_restricted(vscode_toolchain: vs.Toolchain, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def vscode_ui_restricted(vscode_toolchain: vs.Toolchain, bare_python_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The same file in an untrusted folder (Restricted Mode)."""
     report = open_model_in_vscode(
-        vscode_toolchain, tmp_path_factory.mktemp("vscode-e2e-restricted"), SERVER_COMMAND, trusted=False
+        vscode_toolchain, tmp_path_factory.mktemp("vscode-e2e-restricted"), bare_python_dir, trusted=False
     )
     print(f"\nVS Code e2e (restricted) timings (ms): {json.dumps(report['timings'])}")
     return report
 
 
-def _processes_running(command: list[str]) -> list[str]:
-    """Processes whose command line is ``command`` (ps is read while code-server still runs)."""
-    wanted = " ".join(command)
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True, check=False).stdout
+def _processes_running(wanted: str) -> list[str]:
+    """Processes whose command line contains ``wanted`` (ps is read while code-server still runs)."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True, check=False).stdout
     return [line.strip() for line in out.splitlines() if wanted in line]
 
 
 def _explain(report: dict) -> str:
-    shown = {key: value for key, value in report.items() if key not in ("logs", "driver_log")}
+    shown = {key: value for key, value in report.items() if key not in ("logs", "driver_log", "channel")}
     return (
         f"\nscreenshots: {report.get('screenshot_dir')}\nUI report: {json.dumps(shown, indent=2)}"
         f"\n--- driver\n{report.get('driver_log', '')}\n{report.get('logs', '')}"
     )
 
 
-def test_extension_starts_the_keraslens_server(vscode_ui: dict) -> None:
+def test_extension_starts_the_keraslens_server(vscode_ui: dict, bare_python_dir: Path) -> None:
     assert vscode_ui["editorOpened"], _explain(vscode_ui)
-    assert vscode_ui["server_processes"], "the extension did not start `python -m keraslens serve`" + _explain(vscode_ui)
+    assert vscode_ui["server_processes"], "the extension did not start the keraslens server" + _explain(vscode_ui)
     assert not [e for e in vscode_ui["errors"] if e.startswith("driver:")], _explain(vscode_ui)
+    if CONFIGURED_SERVER is None:  # the bundled server, on the bare venv's python3: the output channel says so
+        started = re.search(r"keraslens \S+ \(bundled with the extension: .*\) on Python \S+ \((.*)\)", vscode_ui["channel"])
+        assert started, "the output channel does not say the bundled server runs" + _explain(vscode_ui)
+        assert started.group(1).startswith(str(bare_python_dir)), started.group(0)
 
 
 def test_problems_panel_lists_keraslens_kl101(vscode_ui: dict) -> None:

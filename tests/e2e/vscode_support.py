@@ -7,7 +7,8 @@ Everything is installed on demand and cached:
   PATH is already 24.x;
 * ``code-server`` and ``playwright-core`` from npm. code-server builds native modules, so the
   apt packages it needs for that are installed too when missing;
-* the extension itself: ``npm ci``, ``npm run compile`` and ``vsce package`` in ``vscode-client/``.
+* the extension itself: ``npm ci`` and ``npm run package`` in ``vscode-client/`` (which bundles the
+  server's Python libraries, see vscode-client/README.md).
 
 The cache lives in ``.cache/e2e/vscode`` at the repository root (it writes its own
 ``.gitignore``) or wherever ``KERASLENS_E2E_CACHE`` points. A file lock keeps parallel
@@ -35,6 +36,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLIENT_DIR = REPO_ROOT / "vscode-client"
 DRIVER = Path(__file__).resolve().parent / "vscode" / "drive.js"
+APT_INSTALL = REPO_ROOT / "tests" / "apt_install.sh"
 
 NODE_VERSION = "24.9.0"  # code-server 4.139 declares engines.node "24"
 CODE_SERVER_VERSION = "4.139.1"
@@ -138,30 +140,15 @@ def _dpkg_missing(packages: list[str]) -> list[str]:
     return missing
 
 
-def apt_install(packages: list[str], log: Path, *, recommends: bool = False) -> None:
+def apt_install(packages: list[str], log: Path) -> None:
     missing = _dpkg_missing(packages)
-    if not missing:
-        return
-    if shutil.which("apt-get") is None:
-        raise ToolUnavailable(f"apt-get not available to install {missing}")
-    prefix: list[str] = []
-    if os.geteuid() != 0:
-        if shutil.which("sudo") is None or subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode:
-            raise ToolUnavailable(f"need root (or passwordless sudo) to apt-get install {missing}")
-        prefix = ["sudo", "-n"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = [*prefix, "apt-get", "install", "-y", "-q", *([] if recommends else ["--no-install-recommends"]), *missing]
-    try:
-        run(install, log=log, what=f"apt-get install {' '.join(missing)}", env=env, timeout=900)
-    except ToolUnavailable:
-        # stale package lists are the usual cause
-        run([*prefix, "apt-get", "update", "-q"], log=log, what="apt-get update", env=env, timeout=600)
-        run(install, log=log, what=f"apt-get install {' '.join(missing)}", env=env, timeout=900)
+    if missing:  # the shared installer: only these packages, no recommends, lists refreshed when needed
+        run(["bash", str(APT_INSTALL), *missing], log=log, what=f"apt_install.sh {' '.join(missing)}", timeout=1800)
 
 
 def ensure_chromium(log: Path) -> Path:
     if not CHROMIUM.exists():
-        apt_install(["chromium"], log, recommends=True)  # as verified: fonts etc. come as recommends
+        apt_install(["chromium"], log)  # headless use needs no recommends (avahi, cups helpers, ...)
     if not CHROMIUM.exists():
         raise ToolUnavailable(f"{CHROMIUM} still missing after apt-get install chromium")
     return CHROMIUM
@@ -254,29 +241,38 @@ def ensure_playwright(cache: Path, log: Path) -> Path:
     return prefix / "node_modules"
 
 
+def ensure_client_modules(log: Path, env: dict[str, str] | None = None) -> None:
+    """``npm ci`` in vscode-client/ when node_modules is missing or older than the lock file.
+
+    One at a time across processes (the unit tests and the end-to-end build share node_modules);
+    npm's download cache is the project's ``.cache/npm``.
+    """
+    env = dict(env or os.environ, npm_config_cache=str(REPO_ROOT / ".cache" / "npm"), npm_config_update_notifier="false")
+    installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
+    with open(cache_dir() / ".npm-ci.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not installed.exists() or installed.stat().st_mtime < (CLIENT_DIR / "package-lock.json").stat().st_mtime:
+            run([npm(), "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, log=log, what="npm ci (vscode-client)", env=env)
+
+
 def build_vsix(cache: Path, node_home: Path, log: Path) -> Path:
-    """``npm ci`` + compile + ``vsce package`` in vscode-client/; returns the .vsix path."""
+    """``npm ci`` + ``npm run package`` in vscode-client/ (what the README says); returns the .vsix path."""
     env = node24_env(node_home)  # vsce 4 wants node >= 22
     version = json.loads((CLIENT_DIR / "package.json").read_text(encoding="utf-8"))["version"]
-    lock = CLIENT_DIR / "package-lock.json"
-    installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        run([npm(), "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, log=log, what="npm ci (vscode-client)", env=env)
-    run([npm(), "run", "compile"], cwd=CLIENT_DIR, log=log, what="npm run compile (vscode-client)", env=env, ours=True)
+    ensure_client_modules(log, env)
     vsix = cache / f"keraslens-{version}.vsix"
     vsix.unlink(missing_ok=True)
-    vsce = CLIENT_DIR / "node_modules" / ".bin" / "vsce"
     run(
-        [str(vsce), "package", "--no-dependencies", "--allow-missing-repository", "--out", str(vsix)],
+        [npm(), "run", "package", "--", "--out", str(vsix)],
         cwd=CLIENT_DIR,
         log=log,
-        what="vsce package",
+        what="npm run package (vscode-client)",
         env=env,
-        timeout=300,
+        timeout=600,
         ours=True,
     )
     if not vsix.exists():
-        raise RuntimeError(f"vsce package did not write {vsix}")
+        raise RuntimeError(f"npm run package did not write {vsix}")
     return vsix
 
 
@@ -324,9 +320,13 @@ class CodeServer:
     process: subprocess.Popen
     log: Path
 
+    def channel_logs(self) -> list[Path]:
+        """The extension's output channel (the client's lines and the server's stderr)."""
+        return sorted(self.user_data_dir.glob("logs/*/exthost*/keraslens.keraslens/*.log"))
+
     def logs_text(self, limit: int = 8000) -> str:
         """code-server's own output plus the extension's output channel, for failure reports."""
-        files = [self.log, *sorted(self.user_data_dir.glob("logs/*/exthost*/keraslens.keraslens/*.log"))]
+        files = [self.log, *self.channel_logs()]
         return "\n".join(f"--- {path}\n{_clip(path.read_text(encoding='utf-8', errors='replace'), limit)}" for path in files)
 
 
@@ -372,12 +372,20 @@ def install_extension(tools: Toolchain, user_data_dir: Path, extensions_dir: Pat
 
 
 def start_code_server(
-    tools: Toolchain, root: Path, workspace: Path, user_settings: dict, *, workspace_trust: bool = False, timeout: float = 90
+    tools: Toolchain,
+    root: Path,
+    workspace: Path,
+    user_settings: dict,
+    *,
+    workspace_trust: bool = False,
+    path_first: Path | None = None,
+    timeout: float = 90,
 ) -> CodeServer:
     """Start code-server on a free local port with an isolated user-data and extensions dir.
 
     ``workspace_trust`` keeps VS Code's Workspace Trust on (the folder then opens in restricted mode
-    unless the trust dialog is answered).
+    unless the trust dialog is answered). ``path_first`` goes first on code-server's PATH, and the
+    project's virtual environment is taken off it, so the extension finds that directory's python3.
     """
     user_data_dir = root / "user-data"
     extensions_dir = root / "extensions"
@@ -396,6 +404,13 @@ def start_code_server(
 
     env = node24_env(tools.node_home)
     env.pop("VSCODE_IPC_HOOK_CLI", None)
+    if path_first is not None:
+        env.pop("VIRTUAL_ENV", None)
+        venv_bin = str(REPO_ROOT / ".venv" / "bin")
+        rest = [entry for entry in env["PATH"].split(os.pathsep) if entry and entry != venv_bin]
+        env["PATH"] = os.pathsep.join([str(path_first), *rest])
+        # else the server replaces PATH with the one a login shell prints (~/.bashrc may put pyenv first)
+        env["VSCODE_CLI"] = "1"
     # code-server keeps logs and a heartbeat file in XDG dirs; keep them out of the user's home
     env["XDG_DATA_HOME"] = str(root / "xdg-data")
     env["XDG_CONFIG_HOME"] = str(root / "xdg-config")

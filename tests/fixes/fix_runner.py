@@ -4,7 +4,8 @@ Usage: ``python fix_runner.py JOBS.json``; the caller picks the Keras flavour th
 environment (``TF_USE_LEGACY_KERAS=1`` for tf_keras). Each job is
 ``{"id", "path", "expr", "shape"}``: the file is executed as a module (not as
 ``__main__``), ``expr`` is evaluated in it, and when ``shape`` is given the result is
-wrapped as ``Input(shape) -> layer -> Model``. Prints one ``RESULT {json}`` per job:
+wrapped as ``Input(shape) -> layer -> Model``; ``feed`` (optional) is the data shape when the
+object is counted as it is. Prints one ``RESULT {json}`` per job:
 ``{"id", "ok", "params", "trainable", "changed", "error"}``; ``changed`` counts the
 trainable weights that one SGD step on a GradientTape actually moved.
 """
@@ -50,7 +51,8 @@ def run(job: dict) -> dict:
     else:
         model = obj
     params = int(model.count_params())
-    x = np.random.default_rng(0).random((16, *model.input_shape[1:])).astype("float32")  # 16: a ReLU unit is rarely dead for all
+    feed = job.get("feed") or model.input_shape[1:]  # a subclassed model built by the fixed code has no input_shape
+    x = np.random.default_rng(0).random((16, *feed)).astype("float32")  # 16: a ReLU unit is rarely dead for all
     weights = list(model.trainable_weights)
     before = [np.array(w.numpy(), copy=True) for w in weights]  # a copy, never a view of the live buffer
     with tf.GradientTape() as tape:

@@ -6,6 +6,8 @@ Header of a fixture (comments at the top, kept by the fix like any comment):
     # params: 55 = Linear(5) on (10,) the intended parameter count of the FIXED code:
                                       the expression builds the layer, the tuple is the
                                       input shape without the batch axis (repeatable)
+    # params: 50 = make() fed (3,)    the expression gives a model already built by the
+                                      fixed code: counted as it is, trained on that shape
     # fixture: keras-version=2        optional Settings overrides (as in tests/rules)
 
 The rule a fixture is about is its folder name; after the fix it must not be reported.
@@ -21,12 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "rules"))
 
 from keraslens.analysis.config import Settings  # noqa: E402
-from keraslens.checker import fix_text  # noqa: E402
+from keraslens.analysis.fix_all import fix_text  # noqa: E402
 from rules_support import settings_of  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIX = re.compile(r"^#\s*fix:\s*(?P<mode>safe|unsafe)\s*$", re.M)
-PARAMS = re.compile(r"^#\s*params:\s*(?P<count>\d+)\s*=\s*(?P<expr>.+?)\s+on\s+(?P<shape>\(.*\))\s*$", re.M)
+PARAMS = re.compile(r"^#\s*params:\s*(?P<count>\d+)\s*=\s*(?P<expr>.+?)\s+(?P<how>on|fed)\s+(?P<shape>\(.*\))\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ParamsLine:
     count: int
     expr: str
     shape: str
+    wrap: bool = True  # `on`: call it on keras.Input(shape) first; `fed`: count it as built
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Fixture:
         return settings
 
     def params(self) -> list[ParamsLine]:
-        return [ParamsLine(int(m.group("count")), m.group("expr"), m.group("shape")) for m in PARAMS.finditer(self.text())]
+        return [ParamsLine(int(m.group("count")), m.group("expr"), m.group("shape"), m.group("how") == "on") for m in PARAMS.finditer(self.text())]
 
 
 def fixtures() -> list[Fixture]:

@@ -16,11 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from fixes_support import fixed, fixtures
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
-from keraslens.analysis.resolve import ImportMap
+from keraslens.analysis.names.imports import ImportMap
 
 ROOT = Path(__file__).parents[2]
 RUNNER = Path(__file__).with_name("fix_runner.py")
@@ -109,7 +108,8 @@ def _jobs(tmp: Path) -> dict[str, list[dict]]:
         for flavor in _flavors(fixture.fixed_path, fixture.settings()):
             for index, line in enumerate(fixture.params()):
                 jobs[flavor].append({"id": f"{fixture.id}#{index}@k{flavor}", "path": str(fixture.fixed_path), "expr": line.expr,
-                                     "shape": list(ast.literal_eval(line.shape)), "count": line.count})
+                                     "shape": list(ast.literal_eval(line.shape)) if line.wrap else None,
+                                     "feed": list(ast.literal_eval(line.shape)), "count": line.count})
     for relative, (expr, shape, correct, target) in SEEDS.items():
         path = tmp / relative.replace("/", "__")
         path.write_text(_fixed_seed(relative), encoding="utf-8")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-
 from fixes_support import FIXTURES, Fixture, fixed, fixtures
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
+from keraslens.analysis.fix_all import choose_fix
 from keraslens.analysis.rules import BY_CODE
-from keraslens.checker import check_file, choose_fix
+from keraslens.checker import check_file
 
 FIXTURE_LIST = fixtures()
 IDS = [f.id for f in FIXTURE_LIST]
 # rules whose findings carry a fix; the others must never offer one
-FIXING_RULES = {"KL101", "KL102", "KL103", "KL105", "KL106", "KL107", "KL108", "KL110", "KL201"}
+FIXING_RULES = {"KL101", "KL102", "KL103", "KL104", "KL105", "KL106", "KL107", "KL108", "KL110", "KL111", "KL201"}
 
 
 @pytest.fixture(autouse=True)

@@ -70,11 +70,11 @@ class C(keras.layers.Layer):
     def call(self, x):
         return tf.matmul(x, self.w)
 '''),
-    "initial value of unknown shape": ("KL102", '''
+    "an option Keras variables lack": ("KL102", '''
 class C(keras.layers.Layer):
     def __init__(self, table, **kwargs):
         super().__init__(**kwargs)
-        self.t = tf.Variable(table)
+        self.t = tf.Variable(table, constraint=tf.keras.constraints.NonNeg())
 
     def call(self, x):
         return x + self.t

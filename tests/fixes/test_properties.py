@@ -7,12 +7,13 @@ import ast
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
-
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
-from keraslens.analysis.fixes import apply_fixes, line_offsets
-from keraslens.checker import MAX_FIX_PASSES, choose_fix
+from keraslens.analysis.fix_all import MAX_FIX_PASSES, choose_fix
+from keraslens.analysis.fixes.edit import apply_fixes, line_offsets
 
 RULE_FIXTURES = sorted((Path(__file__).parents[1] / "rules" / "fixtures").rglob("*.py"))
 SAFE = Settings()

@@ -40,7 +40,7 @@ class RawTensor(layers.Layer):
 
 def counts_available() -> bool:
     try:
-        import keraslens.analysis.counts  # noqa: F401
+        import keraslens.analysis.interpretation.counts  # noqa: F401
     except Exception:  # noqa: BLE001 - still being written: the count tests skip until it imports
         return False
     return True

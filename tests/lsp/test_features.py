@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from keraslens.analysis.rules.links import rule_url
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from keraslens.docs import rule_url
-
 from .lsp_support import (
-    CLIENTS, EXAMPLES, FIXME, SERVER, apply_text_edits, client_position, codes, diagnostics, edits_of,
-    encoding, open_doc, replace_all, start,
+    CLIENTS,
+    EXAMPLES,
+    FIXME,
+    SERVER,
+    apply_text_edits,
+    client_position,
+    codes,
+    diagnostics,
+    edits_of,
+    encoding,
+    open_doc,
+    replace_all,
+    start,
 )
 
 pytestmark = [

@@ -10,13 +10,24 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
-from .lsp_support import CLIENTS, EXAMPLES, ROOT, SERVER, accept_server_requests, client_position, counts_available, encoding, open_doc, start
+from .lsp_support import (
+    CLIENTS,
+    EXAMPLES,
+    ROOT,
+    SERVER,
+    accept_server_requests,
+    client_position,
+    counts_available,
+    encoding,
+    open_doc,
+    start,
+)
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning"),
     pytest.mark.timeout(60),
-    pytest.mark.skipif(not counts_available(), reason="keraslens.analysis.counts does not import yet"),
+    pytest.mark.skipif(not counts_available(), reason="keraslens.analysis.interpretation.counts does not import yet"),
 ]
 INFO: dict[int, lsp.InitializeResult] = {}
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text())
@@ -53,7 +64,7 @@ def last_assignment(text: str, target: str) -> tuple[int, int]:
     raise AssertionError(f"no assignment to {target}")
 
 
-# The static counter (keraslens.analysis.counts) does not get these right yet; the hover
+# The static counter (keraslens.analysis.interpretation.counts) does not get these right yet; the hover
 # shows what it computes, honestly labelled. Remove an entry once the counter is fixed.
 COUNTER_GAPS: dict[tuple[str, str], str] = {}  # (file, target) -> why the static count is known to fall short
 

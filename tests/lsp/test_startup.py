@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-
 from keraslens.cli import main
 
 SERVE = [sys.executable, "-m", "keraslens", "serve"]
@@ -20,7 +19,7 @@ def test_server_module_imports_nothing_heavy():
     code = (
         "import sys, keraslens.cli, keraslens.lsp.server as s; s.create_server(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'jedi') "
-        "or m in ('keraslens.analysis.engine', 'keraslens.analysis.counts', 'keraslens.checker')))"
+        "or m in ('keraslens.analysis.engine', 'keraslens.analysis.interpretation.counts', 'keraslens.checker')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"

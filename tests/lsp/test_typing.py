@@ -54,7 +54,7 @@ def record_versions(client: LanguageClient) -> None:
 
 
 def analysis_seconds(text: str) -> float:
-    from keraslens.analysis.counts import count_report
+    from keraslens.analysis.interpretation.counts import count_report
     from keraslens.analysis.engine import analyze
 
     start_time = time.perf_counter()

@@ -6,15 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsprotocol import types as lsp
-
-from keraslens.analysis.counts import count_report
 from keraslens.analysis.engine import analyze
+from keraslens.analysis.interpretation.counts import count_report
 from keraslens.analysis.source import Span
 from keraslens.lsp.actions import Target, fix_all, ignore_edit
 from keraslens.lsp.positions import LineIndex
 from keraslens.lsp.render import count_lines
 from keraslens.lsp.settings import SettingsStore
+from lsprotocol import types as lsp
 
 TEXT = 'a = "😋é"; b = 1\r\nsecond\rthird\x0cstill third\nlast'
 

@@ -16,11 +16,8 @@ from pathlib import Path
 
 import pytest
 
-# (package-relative path, code): warnings reviewed and accepted, with the reason
-REVIEWED_WARNINGS = {
-    # the layer takes `input_dim` in __init__ by design; KL201's advice (derive it in build) stands
-    ("keras_hub/src/layers/modeling/rms_normalization.py", "KL201"),
-}
+# (package-relative path, code): warnings reviewed and accepted, with the reason (none today)
+REVIEWED_WARNINGS: set[tuple[str, str]] = set()
 
 
 def _source_dirs(below: str = "") -> list[Path]:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 CODE = re.compile(r"^KL\d{0,3}$")
+# Settings that run code or widen what runs: only the user sets them (CLI flags, their own editor
+# settings), never a repository's ``[tool.keraslens]``, which comes with the code it would run.
+USER_ONLY = ("probe", "probe_allow_file_access", "trusted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +27,18 @@ class Settings:
     inlay_hints: bool = True
     code_lens: bool = True
     probe: bool = False
-    trusted: bool = True
+    probe_allow_file_access: bool = False  # run the probe without filesystem isolation when none is available
+    trusted: bool = False  # the editor's word that the workspace is trusted; workspace settings enable the probe only then
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
             return False
         return not any(code.startswith(prefix) for prefix in self.ignore)
 
-    def merged(self, overrides: dict) -> tuple[Settings, list[str]]:
-        """These settings with ``overrides`` (camelCase, kebab-case or snake_case keys) on top."""
+    def merged(self, overrides: dict, project: bool = False) -> tuple[Settings, list[str]]:
+        """These settings with ``overrides`` (camelCase, kebab-case or snake_case keys) on top.
+
+        ``project``: the overrides come from the repository, which may not set ``USER_ONLY`` keys."""
         problems: list[str] = []
         changes: dict[str, object] = {}
         known = {f.name: f for f in fields(self)}
@@ -40,6 +46,9 @@ class Settings:
             key = _snake(raw_key)
             if key not in known:
                 problems.append(f"unknown setting {raw_key!r} ignored")
+                continue
+            if project and key in USER_ONLY:
+                problems.append(f"{raw_key!r} is ignored in a project file: only your own editor settings or a command-line flag set it")
                 continue
             checked = _check(key, value)
             if isinstance(checked, Problem):
@@ -49,12 +58,19 @@ class Settings:
         return replace(self, **changes), problems
 
 
+def without_keys(values: dict, keys: tuple[str, ...]) -> tuple[dict, list[str]]:
+    """``values`` flattened, without the ``keys`` (snake_case) however spelled; and the keys dropped."""
+    flat = _flatten(values)
+    kept = {key: value for key, value in flat.items() if _snake(key) not in keys}
+    return kept, [key for key in flat if key not in kept]
+
+
 def _flatten(values: dict, prefix: str = "") -> dict[str, object]:
     flat: dict[str, object] = {}
     for key, value in (values or {}).items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and name in ("probe",):
-            flat.update({name: value.get("enabled", False)})
+        if isinstance(value, dict) and name == "probe":  # {"enabled": true, "allowFileAccess": false}
+            flat.update({"probe" if key == "enabled" else f"probe_{_snake(key)}": item for key, item in value.items()})
         elif isinstance(value, dict) and name == "keraslens":
             flat.update(_flatten(value))
         elif name in ("server", "trace"):

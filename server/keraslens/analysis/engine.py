@@ -6,20 +6,19 @@ on every keystroke of an unchanged document for free.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .config import DEFAULT, Settings
-from .counts import branch_decider
-from .facts import ModuleFacts, collect_module
-from .graph import ModuleGraph, build_graph
-from .interpret import Interpreter
-from .library import layer_class_home
-from .resolve import FlavorChoice, ImportMap, choose_flavor
+from .facts.classes import ModuleFacts, collect_module
+from .facts.graph import ModuleGraph, build_graph
+from .facts.library import layer_class_home
+from .interpretation.counts import branch_decider
+from .interpretation.interpreter import Interpreter
+from .interpretation.scopes import ScopeValues
+from .names.imports import FlavorChoice, ImportMap, choose_flavor
 from .rules import RULES, Context, Finding, Severity
-from .scopes import ScopeValues
 from .source import SourceFile, content_hash, partially_parsed_classes, without_classes
 
 SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from lsprotocol import types as lsp
 
 from ..analysis.engine import SUPPRESS, Analysis
-from ..analysis.fixes import Edit, Fix
+from ..analysis.fixes.edit import Edit, Fix
 from ..analysis.source import Span
 from .diagnostics import fix_from_data
 from .positions import LineIndex

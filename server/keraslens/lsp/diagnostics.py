@@ -6,10 +6,10 @@ import re
 
 from lsprotocol import types as lsp
 
-from ..analysis.fixes import Applicability, Edit, Fix
+from ..analysis.fixes.edit import Applicability, Edit, Fix
 from ..analysis.rules import Finding, Severity
+from ..analysis.rules.links import rule_url
 from ..analysis.source import Span
-from ..docs import rule_url
 from .client import DiagnosticSupport
 from .positions import LineIndex
 

@@ -144,7 +144,7 @@ def _analyze(text: str, path: str, settings: Settings):
 
 def _count_report(analysis):
     # imported on first use: counting pulls in more (formula tables, jedi) than startup needs
-    from ..analysis.counts import count_report
+    from ..analysis.interpretation.counts import count_report
 
     return count_report(analysis)
 

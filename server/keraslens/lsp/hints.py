@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ..analysis.countmodel import ClassReport, Count, CountReport, Status
+from ..analysis.interpretation.count_model import (
+    ClassReport,
+    Count,
+    CountReport,
+    Status,
+)
 from ..analysis.source import Span
 from .positions import LineIndex
+from .probe_views import probe_lenses
 from .render import count_label, number
 
 
@@ -20,9 +26,11 @@ def _class_short(report: ClassReport) -> str | None:
     return _short(report.count) or (f"{report.formula} params" if report.formula else None)
 
 
-def inlay_hints(report: CountReport, index: LineIndex, visible: Span) -> list[lsp.InlayHint]:
+def inlay_hints(report: CountReport, index: LineIndex, visible: Span, classes: bool = False) -> list[lsp.InlayHint]:
+    """Counts after layer constructors and calls; after class names only when ``classes`` (the
+    code lens, which shows them above the class, is switched off): one place per number."""
     hints: list[lsp.InlayHint] = []
-    for cls in report.classes.values():
+    for cls in report.classes.values() if classes else ():
         label = _class_short(cls)
         if label and visible.line <= cls.span.line <= visible.end_line:
             hints.append(_hint(index, cls.span, label, count_label(cls.count)))
@@ -37,17 +45,15 @@ def _hint(index: LineIndex, span: Span, label: str, tooltip: str) -> lsp.InlayHi
     return lsp.InlayHint(position=index.position(span.end_line, span.end_col), label=label, padding_left=True, tooltip=tooltip)
 
 
-PROBE_COMMAND = "keraslens.probe"
-
-
 def code_lenses(report: CountReport, index: LineIndex, uri: str, probe: bool) -> list[lsp.CodeLens]:
-    """A count above each layer class; with the probe enabled, a "run exact probe" button above each model."""
-    lenses = []
-    if probe:
-        for model in report.models:
-            if model.name != "<module>":
-                command = lsp.Command(title="Run exact probe (TensorFlow)", command=PROBE_COMMAND, arguments=[uri, model.name])
-                lenses.append(lsp.CodeLens(range=index.range(model.span), command=command))
+    """A count above each layer class and each model; with the probe enabled, a "run exact probe"
+    button above each model and each layer class a model is built with."""
+    lenses = probe_lenses(report, index, uri) if probe else []
+    for model in report.models:
+        label = _short(model.count)
+        if label:
+            title = f"{model.name}: {label} ({model.count.status.value}, static)"
+            lenses.append(lsp.CodeLens(range=index.range(model.span), command=lsp.Command(title=title, command="")))
     for cls in report.classes.values():
         label = _class_short(cls)
         if label:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.countmodel import (
+from ..analysis.interpretation.count_model import (
     ClassReport,
     CountReport,
     LayerRow,
@@ -16,8 +16,9 @@ from ..analysis.countmodel import (
     Status,
 )
 from ..analysis.rules import BY_CODE, Finding
-from ..docs import rule_url
-from .render import code, count_label, count_lines, number, table
+from ..analysis.rules.links import rule_url
+from ..analysis.interpretation.summary import HEADERS, summary_rows, totals
+from .render import BOUND, code, count_label, count_lines, number, table
 
 RULE_CODE = re.compile(r"\bKL\d{3}\b")
 
@@ -76,8 +77,7 @@ def _class(report: ClassReport, markdown: bool) -> list[str]:
     headline = f"{report.formula} params (static, symbolic)" if symbolic else count_label(report.count)
     blocks = [_title(f"{report.name}: {headline}", markdown)]
     if report.weights:
-        rows = [[w.name, w.shape, "yes" if w.trainable else "no", number(w.params) if w.params is not None else (w.formula or "?")] for w in report.weights]
-        blocks.append("\n".join(table(["weight", "shape", "trainable", "params"], rows, markdown)))
+        blocks.append(_weight_table(report, markdown))
     else:
         blocks.append("No weights found statically.")
     facts = [f"Formula: {code(report.formula, markdown)}"] if report.formula else []
@@ -92,17 +92,23 @@ def _class(report: ClassReport, markdown: bool) -> list[str]:
     return blocks
 
 
+def _weight_table(report: ClassReport, markdown: bool) -> str:
+    rows = [[w.name, w.shape, "yes" if w.trainable else "no", number(w.params) if w.params is not None else (w.formula or "?")] for w in report.weights]
+    return "\n".join(table(["weight", "shape", "trainable", "params"], rows, markdown))
+
+
 def _model(model: ModelReport, markdown: bool) -> list[str]:
-    blocks = [_title(f"{model.name} ({model.kind} model): static summary", markdown)]
-    with_shapes = any(row.output_shape for row in model.rows)
-    rows = [
-        [row.name + (" (shared)" if row.shared else ""), row.class_name, *([row.output_shape or ""] if with_shapes else []), count_label(row.count)]
-        for row in model.rows
-    ]
+    """The static ``model.summary()``: its columns and its totals with sizes."""
+    blocks = [_title(f"{model.name} ({model.kind} model): {count_label(model.count)}", markdown)]
+    rows = [list(row) for row in summary_rows(model.rows, bound=BOUND)]
+    named = any(row.name != row.class_name for row in model.rows)  # the code's own names, beside Keras's
+    if named:
+        rows = [[*cells, row.name if row.name != row.class_name else ""] for cells, row in zip(rows, model.rows)]
     if rows:
-        headers = ["layer", "class", *(["output shape"] if with_shapes else []), "params"]
-        blocks.append("\n".join(table(headers, rows, markdown)))
-    facts = count_lines(model.count, markdown)
+        blocks.append("\n".join(table([*HEADERS, *(["Variable"] if named else [])], rows, markdown)))
+    facts = totals(model.count, model.dtype, bound=BOUND)
+    if markdown:
+        facts = [f"**{line}**" if line.startswith("Total params") else line for line in facts]
     if any(row.shared for row in model.rows):
         facts.append("Shared layers are called more than once; their weights are counted once.")
     blocks.append(_paragraph(facts, markdown))
@@ -110,9 +116,18 @@ def _model(model: ModelReport, markdown: bool) -> list[str]:
 
 
 def _site(report: CountReport, row: LayerRow, markdown: bool) -> list[str]:
+    """A layer where it is made, named or called: its count; while its input is unknown, what
+    its class holds and the params it will have; then its place in the model."""
     shared = " (shared: called more than once, counted once)" if row.shared else ""
-    blocks = [_title(f"{row.name}: {row.class_name}{shared}", markdown), _paragraph(count_lines(row.count, markdown), markdown)]
-    for model in report.models:
-        if any(r.name == row.name for r in model.rows):
-            blocks += _model(model, markdown)
+    details = count_lines(row.count, markdown)[1:]  # the total is in the title
+    blocks = [_title(f"{row.name}: {row.class_name}, {count_label(row.count)}{shared}", markdown), *([_paragraph(details, markdown)] if details else [])]
+    if row.formula:
+        blocks.append(f"Once its input is known: {code(row.formula, markdown)} params ({code('in', markdown)}: the size of the input's last axis)")
+    cls = report.classes.get(row.class_name)
+    if cls is not None and row.count.status is not Status.EXACT:
+        blocks += [f"{cls.name} weights:", _weight_table(cls, markdown)]
+    for model in report.models_of(row):
+        place = next(i for i, r in enumerate(model.rows) if r.span == row.span)
+        blocks.append(f"Layer {place + 1} of {len(model.rows)} in {code(model.name, markdown)}:")
+        blocks += _model(model, markdown)
     return blocks

@@ -3,7 +3,11 @@ status, and tables that read well both rendered (markdown) and raw (plain text).
 
 from __future__ import annotations
 
-from ..analysis.countmodel import Count, Status
+from ..analysis.interpretation.count_model import Count, Status
+from ..analysis.interpretation.summary import TO_MAKE_EXACT
+
+
+BOUND = "≥ "  # a lower bound, in editor views (the CLI writes "at least")
 
 
 def number(value: int | None) -> str:
@@ -15,7 +19,7 @@ def count_label(count: Count) -> str:
     if count.status is Status.UNKNOWN or count.total is None and count.trainable is None:
         return "? params (unknown)"
     total = count.total if count.total is not None else count.trainable
-    bound = "≥ " if count.status is Status.PARTIAL else ""
+    bound = BOUND if count.status is Status.PARTIAL else ""
     return f"{bound}{number(total)} params (static, {count.status.value})"
 
 
@@ -26,6 +30,8 @@ def count_lines(count: Count, markdown: bool) -> list[str]:
         lines.append(f"Trainable: {number(count.trainable)} · non-trainable: {number(count.non_trainable)}")
     if count.reason:
         lines.append(("Unknown: " if count.status is Status.UNKNOWN else "Not counted: ") + count.reason)
+    if count.status is Status.PARTIAL:
+        lines.append(f"To make it exact, give {TO_MAKE_EXACT}.")
     return lines
 
 

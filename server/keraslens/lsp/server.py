@@ -21,6 +21,7 @@ from .. import __version__
 from .client import ClientFeatures
 from ..analysis.source import Span
 from .documents import Documents, Snapshot
+from .notebooks import NOTEBOOK_SYNC, install_notebooks
 from .protocol import KeraslensProtocol
 from .settings import SECTION, SettingsStore
 from .transport import dispatch, serve_stream
@@ -39,7 +40,8 @@ STALE_NOTE = "\n\n(counted before the latest edit; recounting)"
 
 class KeraslensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=KeraslensProtocol)
+        super().__init__("keraslens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         notebook_document_sync=NOTEBOOK_SYNC, protocol_cls=KeraslensProtocol)
         self.client = ClientFeatures()
         self.settings = SettingsStore(self.log)
         self.documents = Documents(self.log)
@@ -250,7 +252,8 @@ def create_server() -> KeraslensServer:
             report, line, col = view.report, view.line, view.col
             target = report.at(line, col) if report else None
             if target is not None:
-                sections.append(count_hover(report, target, markdown) + (STALE_NOTE if view.stale else ""))
+                probed = _probe_hover(ls, current, view.analysis, report, target)
+                sections.append(count_hover(report, target, markdown) + probed + (STALE_NOTE if view.stale else ""))
             sections += [finding_note(f, markdown) for f in view.analysis.findings if f.span.contains(line, col)]
         if not sections:
             return None
@@ -259,7 +262,7 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: KeraslensServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        from ..checker import fix_text
+        from ..analysis.fix_all import fix_text
         from . import actions
         from .diagnostics import is_ours
 
@@ -291,9 +294,10 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import inlay_hints
 
+        classes = not snapshot.settings.code_lens  # one place per number: the lens when lenses are on
         if ls.documents.is_current(snapshot):
-            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range))
-        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0))
+            return inlay_hints(report, snapshot.index, snapshot.index.span(params.range), classes=classes)
+        hints = inlay_hints(report, snapshot.index, Span(1, 0, len(snapshot.index.lines), 0), classes=classes)
         return [h for h in hints if _moved(ls, snapshot, h, "position") and params.range.start.line <= h.position.line <= params.range.end.line]
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
@@ -303,32 +307,39 @@ def create_server() -> KeraslensServer:
             return []
         from .hints import code_lenses
 
-        probe = snapshot.settings.probe and snapshot.settings.trusted
-        lenses = code_lenses(report, snapshot.index, snapshot.uri, probe)
+        lenses = code_lenses(report, snapshot.index, snapshot.uri, snapshot.settings.probe)
         if ls.documents.is_current(snapshot):
             return lenses
         return [lens for lens in lenses if _moved(ls, snapshot, lens.range, "start") and _moved(ls, snapshot, lens.range, "end")]
 
     @server.command("keraslens.probe")
-    async def run_probe(ls: KeraslensServer, uri: str, target: str) -> dict | None:
-        """Count ``target`` with real Keras in the sandboxed worker, on demand (code lens)."""
+    async def run_probe(ls: KeraslensServer, uri: str, target: str, *layer_class: str) -> dict | None:
+        """Count the model ``target`` (or its ``layer_class`` layers) with real Keras in the sandboxed worker, on demand."""
         snapshot = ls.documents.snapshot(uri)
         if snapshot is None:
             return None
-        if not (snapshot.settings.probe and snapshot.settings.trusted):
-            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (setting `probe`, trusted workspaces only)"))
+        if not snapshot.settings.probe:
+            ls.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, "keraslens: the probe is off (your own settings enable it, never the project's)"))
             return None
-        from ..count_command import TargetError, probe_target
+        from ..probe.target import editor_answer
+        from .probe_views import progress
 
-        try:  # TensorFlow runs in the worker process; this thread only waits for its answer
-            result = await asyncio.to_thread(probe_target, snapshot.text, snapshot.path, target, [], {}, None, snapshot.analysis_settings)
-        except TargetError as exc:
-            result = {"target": target, "status": "unknown", "reason": str(exc), "total": None}
-        total = f"{result['total']:,} params (exact, real Keras)" if result["status"] == "exact" else f"not counted: {result['reason']}"
-        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {total}"))
+        async with progress(ls, target):  # TensorFlow runs in the worker process; this thread only waits for its answer
+            result = await asyncio.to_thread(editor_answer, snapshot.text, snapshot.path, target, snapshot.analysis_settings, *layer_class[:1])
+        ls.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, f"keraslens probe: {target}: {result['message']}"))
         return result
 
+    install_notebooks(server)
     return server
+
+
+def _probe_hover(ls: KeraslensServer, snapshot: Snapshot, analysis, report, target) -> str:  # noqa: ANN001
+    if not snapshot.settings.probe:
+        return ""
+    from .probe_views import probe_hover
+
+    text = probe_hover(report, target, analysis, snapshot.path, snapshot.uri, ls.client.markdown)
+    return f"\n\n{text}" if text else ""
 
 
 async def _report(ls: KeraslensServer, uri: str, switch: str):
@@ -365,6 +376,8 @@ def serve(tcp: str | None = None) -> int:
         server.start_io()
     # exit now: the interpreter would otherwise join a worker still counting a huge file
     code = 0 if server.closing else 1  # LSP: exit without shutdown first is an error
+    if "keraslens.probe.service" in sys.modules:  # os._exit skips atexit: stop the probe's workers first
+        sys.modules["keraslens.probe.service"].close_shared_probe()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

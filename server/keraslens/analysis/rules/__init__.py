@@ -15,6 +15,9 @@ from .kl108_timedistributed_needs_compute_output_shape import (
 )
 from .kl109_shared_layer_shape_mismatch import SharedLayerShapeMismatch
 from .kl110_subclass_build_skips_super import SubclassBuildSkipsSuper
+from .kl111_build_without_build_method import BuildWithoutBuildMethod
+from .kl112_summary_before_build import SummaryBeforeBuild
+from .kl113_trainable_after_compile import TrainableAfterCompile
 from .kl201_weight_in_init import WeightInInit
 from .kl202_unused_sublayer import UnusedSublayer
 from .kl301_shared_layer import SharedLayer
@@ -30,6 +33,9 @@ RULES: tuple[Rule, ...] = (
     TimeDistributedNeedsComputeOutputShape(),
     SharedLayerShapeMismatch(),
     SubclassBuildSkipsSuper(),
+    BuildWithoutBuildMethod(),
+    SummaryBeforeBuild(),
+    TrainableAfterCompile(),
     WeightInInit(),
     UnusedSublayer(),
     SharedLayer(),

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from ..fixes import Fix
-from ..resolve import Flavor
+from ..fixes.edit import Fix
+from ..names.imports import Flavor
 from ..source import SourceFile, Span
 
 if TYPE_CHECKING:
-    from ..facts import ClassFacts, ModuleFacts
-    from ..graph import ModuleGraph
+    from ..facts.classes import ClassFacts, ModuleFacts
+    from ..facts.graph import ModuleGraph
 
 
 class Severity(str, Enum):
@@ -82,9 +82,14 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, ctx: Context, where: ast.AST | Span, message: str, facts: ClassFacts | None = None, **extra) -> Finding:
+    def finding(
+        self, ctx: Context, where: ast.AST | Span, message: str, facts: ClassFacts | None = None,
+        severity: Severity | None = None, **extra,
+    ) -> Finding:
+        """``severity`` overrides the rule's for a milder case (KL102 on a constant)."""
         span = where if isinstance(where, Span) else ctx.span(where)
-        return Finding(self.code, self.name, self.severity_for(ctx.flavor), message, span, facts.name if facts else None, **extra)
+        severity = severity or self.severity_for(ctx.flavor)
+        return Finding(self.code, self.name, severity, message, span, facts.name if facts else None, **extra)
 
     @classmethod
     def docs(cls) -> dict[str, str]:

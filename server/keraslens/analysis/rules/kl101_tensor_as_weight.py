@@ -5,10 +5,17 @@ from __future__ import annotations
 import ast
 import re
 
-from ..facts import FILL_CREATORS, ClassFacts, Phase, TargetKind, WeightKind, WeightSite
-from ..fixes import Applicability, Edit, Fix
-from ..initializers import add_weight_call, keras_root, weight_spec
-from ..relocate import Relocation, Unmovable, before_super_init
+from ..facts.classes import (
+    FILL_CREATORS,
+    ClassFacts,
+    Phase,
+    TargetKind,
+    WeightKind,
+    WeightSite,
+)
+from ..fixes.edit import Applicability, Edit, Fix
+from ..fixes.initializers import add_weight_call, keras_root, weight_spec
+from ..fixes.relocate import Relocation, Unmovable, before_super_init
 from .base import Context, Related, Rule
 
 WEIGHT_LIKE = re.compile(r"^_?(w|b|[wb]_\w+|\w*(kernel|weight|weights|bias|gamma|beta|scale|embedding|embeddings))\d*$", re.I)
@@ -18,8 +25,9 @@ class TensorAsWeight(Rule):
     """
     ## What it does
     Finds layer attributes that are assigned a freshly created tensor
-    (`tf.random.normal`, `tf.zeros`, `keras.random.uniform`, `np.random.randn`, ...)
-    and then used in `call()` like a weight.
+    (`tf.random.normal`, `tf.zeros`, `keras.random.uniform`, `np.random.randn`, a NumPy
+    generator's `rng.normal(...)`, any of them followed by `.astype(...)`) and then used in
+    `call()` like a weight.
 
     ## Why is this bad?
     A tensor is not a variable. Keras does not track it: the layer reports 0 parameters,

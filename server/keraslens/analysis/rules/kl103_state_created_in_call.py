@@ -5,11 +5,18 @@ from __future__ import annotations
 import ast
 import re
 
-from ..facts import ClassFacts, Phase, SublayerSite, TargetKind, WeightKind, WeightSite
-from ..fixes import Applicability, Edit, Fix
-from ..layerinfo import is_stateless
-from ..relocate import RESERVED, Relocation, Unmovable
-from ..resolve import Flavor
+from ..facts.classes import (
+    ClassFacts,
+    Phase,
+    SublayerSite,
+    TargetKind,
+    WeightKind,
+    WeightSite,
+)
+from ..fixes.edit import Applicability, Edit, Fix
+from ..fixes.relocate import RESERVED, Relocation, Unmovable
+from ..interpretation.layer_questions import is_stateless
+from ..names.imports import Flavor
 from .base import Context, Rule
 
 STATE_KINDS = (WeightKind.ADD_WEIGHT, WeightKind.TF_VARIABLE, WeightKind.KERAS_VARIABLE)

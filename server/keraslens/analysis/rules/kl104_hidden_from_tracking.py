@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ..facts import TargetKind, WeightKind
+import ast
+
+from ..facts.classes import ClassFacts, TargetKind, WeightKind
+from ..fixes.building import add_method, delete_statement, insert_statements, statement_text
+from ..fixes.edit import Applicability, Edit, Fix
+from ..source import Span
 from .base import Context, Rule
 
 
@@ -10,7 +15,9 @@ class HiddenFromTracking(Rule):
     """
     ## What it does
     Finds layers and variables reachable only through a plain Python object
-    (`types.SimpleNamespace`, `object()`, a holder class) or through a class attribute.
+    (`types.SimpleNamespace`, `object()`, a holder class) or through a class attribute,
+    including instances of a plain class of the same file that stores layers on itself,
+    held directly or in a list (`self.branches = [_Branch(...) for _ in range(3)]`).
 
     ## Why is this bad?
     Keras tracks sublayers and variables through the layer's own attributes (and lists,
@@ -39,7 +46,15 @@ class HiddenFromTracking(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: where the object should live is the author's choice.
+    Unsafe, for a class attribute only: `proj = keras.layers.Dense(4)` in the class body
+    becomes `self.proj = keras.layers.Dense(4)` at the end of `__init__` (created as
+    `def __init__(self, **kwargs): super().__init__(**kwargs)` when missing). Each instance
+    then has its own tracked, trained and saved layer instead of one untracked layer
+    shared by every instance: what the code needs, but not what it did. No fix when
+    `__init__` reads the attribute, does not call `super().__init__()`, the class is its
+    only holder of methods, or the file reads it through the class (`Block.proj`). Plain
+    holders (`SimpleNamespace`, a plain class) get no fix: where the object should live
+    is the author's choice.
 
     ## Keras versions
     Both Keras 3 and tf_keras.
@@ -61,10 +76,55 @@ class HiddenFromTracking(Rule):
                     where = f"a plain object (`self.{site.target.attr}`)" if site.target.attr else "a plain object"
                 else:
                     continue
+                fix = _to_init(ctx, facts, site.statement) if site.target.kind is TargetKind.CLASS_ATTR else None
                 yield self.finding(
                     ctx,
                     site.call,
                     f"{what} held by {where} is hidden from Keras: 0 params, never trained, not saved; "
                     "assign it to an attribute of the layer",
                     facts,
+                    fix=fix,
                 )
+            for site in facts.plain_objects:
+                if site.target.kind not in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER):
+                    continue
+                yield self.finding(
+                    ctx,
+                    site.call,
+                    f"`{site.class_ref}` is not a Layer: the layers it holds (`self.{site.target.attr}`) are hidden "
+                    "from Keras: 0 params, never trained, not saved; make it a `keras.layers.Layer`",
+                    facts,
+                )
+
+
+def _to_init(ctx: Context, facts: ClassFacts, statement: ast.stmt) -> Fix | None:
+    """``proj = Dense(4)`` in the class body -> ``self.proj = Dense(4)`` at the end of ``__init__``."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return None
+    attr = statement.targets[0].id
+    methods = [s for s in facts.node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+    init = facts.methods.get("__init__")
+    if not methods or (init is not None and not facts.calls_super("__init__")) or _read_through_class(ctx, facts.name, attr):
+        return None
+    if init is not None and any(isinstance(n, ast.Attribute) and n.attr == attr for n in ast.walk(init)):
+        return None  # __init__ uses it before it would exist
+    target = statement.targets[0]
+    lines = statement_text(ctx.source, statement, {id(target): (target, f"self.{attr}")})
+    if init is not None:
+        added = insert_statements(ctx.source, init, lines, at_end=True)
+        if not added:
+            return None
+    else:
+        added = (add_method(ctx.source, facts.node, "def __init__(self, **kwargs):", ["super().__init__(**kwargs)", *lines], before=methods[0]),)
+    removed = delete_statement(ctx.source, statement)
+    end = statement.end_lineno or statement.lineno
+    if statement is facts.node.body[0] and end < len(ctx.source.lines) and not ctx.source.line_text(end + 1).strip():
+        removed += (Edit(Span(end + 1, 0, end + 2, 0), ""),)  # no blank line left at the top of the class
+    return Fix(f"Create it per instance as self.{attr} in __init__()", Applicability.UNSAFE, (*removed, *added))
+
+
+def _read_through_class(ctx: Context, class_name: str, attr: str) -> bool:
+    return any(
+        isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name) and n.value.id == class_name
+        for n in ast.walk(ctx.source.tree)
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from ..edits import delete_statement
-from ..fixes import Applicability, Fix
-from ..resolve import Flavor
+from ..fixes.building import delete_statement
+from ..fixes.edit import Applicability, Fix
+from ..names.imports import Flavor
 from .base import Context, Rule, Severity
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..edits import add_super_call, header_span
-from ..fixes import Applicability, Fix
-from ..relocate import PLAIN_BASES
+from ..fixes.building import add_super_call, header_span
+from ..fixes.edit import Applicability, Fix
+from ..fixes.relocate import PLAIN_BASES
 from .base import Context, Rule
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from ..facts import WeightKind
-from ..fixes import Applicability, Edit, Fix
-from ..resolve import Flavor
+from ..facts.classes import WeightKind
+from ..fixes.edit import Applicability, Edit, Fix
+from ..names.imports import Flavor
 from ..source import Span
 from .base import Context, Rule
 

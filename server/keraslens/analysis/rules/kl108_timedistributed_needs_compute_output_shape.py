@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from ..edits import add_method, body_start
-from ..facts import ClassFacts, WeightKind
-from ..fixes import Applicability, Fix
-from ..layerinfo import has_compute_output_shape
-from ..resolve import Flavor
+from ..facts.classes import ClassFacts, WeightKind, shape_argument
+from ..fixes.building import add_method, body_start
+from ..fixes.edit import Applicability, Fix
+from ..interpretation.layer_questions import has_compute_output_shape
+from ..names.imports import Flavor
 from .base import Context, Rule
-from .kl201_weight_in_init import shape_argument
 
 MATMUL = frozenset({"tensorflow.matmul", "tensorflow.linalg.matmul", "keras.ops.matmul"})
 # shape-preserving functions of one tensor

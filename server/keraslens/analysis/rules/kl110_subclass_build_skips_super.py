@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..edits import add_super_call, header_span
-from ..facts import ClassFacts, Phase, TargetKind
-from ..fixes import Applicability, Fix
-from ..layerinfo import weighted_builtin_base
+from ..facts.classes import ClassFacts, Phase, TargetKind
+from ..fixes.building import add_super_call, header_span
+from ..fixes.edit import Applicability, Fix
+from ..interpretation.layer_questions import weighted_builtin_base
 from .base import Context, Rule
 
 

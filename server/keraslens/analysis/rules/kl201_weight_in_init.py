@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from ..edits import delete_statement, remove_item
-from ..facts import ClassFacts, Phase, WeightKind
-from ..fixes import Applicability, Edit, Fix
-from ..relocate import INPUT_DIM, Relocation, Unmovable
-from ..resolve import Flavor
+from ..facts.classes import ClassFacts, Phase, WeightKind, shape_argument
+from ..fixes.building import delete_statement, remove_item
+from ..fixes.edit import Applicability, Edit, Fix
+from ..fixes.relocate import INPUT_DIM, Relocation, Unmovable
 from ..source import Span
 from .base import Context, Rule, Severity
 
@@ -17,7 +16,8 @@ class WeightInInit(Rule):
     """
     ## What it does
     Finds `add_weight` calls in `__init__` whose shape uses an input-dimension argument
-    (`input_dim`, `in_features`, ...).
+    (`input_dim`, `in_features`, `in_channels`, `num_features`, ...). Advice, not a defect:
+    reported at `info`, so `keraslens check` still passes.
 
     ## Why is this bad?
     It works (the weights exist and train), but the layer only fits inputs of that one
@@ -63,7 +63,7 @@ class WeightInInit(Rule):
 
     code = "KL201"
     name = "weight-in-init"
-    severity = Severity.WARNING
+    severity = Severity.INFO  # advice: the weights exist and train (the subclassing guide does this on purpose)
 
     def check(self, ctx: Context):
         for facts in ctx.module.classes.values():
@@ -187,15 +187,6 @@ def _constructions(ctx: Context, class_name: str):
     for node in ast.walk(ctx.source.tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name:
             yield node
-
-
-def shape_argument(call: ast.Call, flavor: Flavor) -> ast.expr | None:
-    """The ``shape`` of an ``add_weight`` call in either Keras's positional convention."""
-    for keyword in call.keywords:
-        if keyword.arg == "shape":
-            return keyword.value
-    index = 1 if flavor is Flavor.KERAS2 or (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)) else 0
-    return call.args[index] if len(call.args) > index else None
 
 
 def _names(node: ast.AST) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..facts.classes import TargetKind, repeated_self_calls
+from ..interpretation.layer_questions import is_weightless
 from .base import Context, Related, Rule, Severity
 
 
@@ -9,7 +11,10 @@ class SharedLayer(Rule):
     """
     ## What it does
     Marks a layer instance that is called two or more times, or appears twice in
-    `Sequential` models (in one model or across models).
+    `Sequential` models (in one model or across models), including a sublayer with weights
+    called twice in one pass of another layer's `call()` (the same norm before two
+    sub-blocks, one encoder applied to two inputs); calls in the two branches of one `if`
+    are not both run, and weightless sublayers (`Dropout`, `Activation`) are left out.
 
     ## Why is this bad?
     It is not a bug, but worth seeing: every call uses the same weights, and
@@ -41,6 +46,25 @@ class SharedLayer(Rule):
     severity = Severity.HINT
 
     def check(self, ctx: Context):
+        yield from self._model_code(ctx)
+        yield from self._inside_call(ctx)
+
+    def _inside_call(self, ctx: Context):
+        for facts in ctx.module.classes.values():
+            classes = {site.target.attr: site.class_ref for site in facts.sublayers if site.target.kind is TargetKind.SELF_ATTR}
+            for attr, (first, *later) in repeated_self_calls(facts).items():
+                if is_weightless(classes[attr], ctx.module):
+                    continue
+                for again in later:
+                    yield self.finding(
+                        ctx,
+                        again.call,
+                        f"`self.{attr}` is called again in the same forward pass: its weights are shared and counted once",
+                        facts,
+                        related=(Related(ctx.span(first.call), f"first call of `self.{attr}`"),),
+                    )
+
+    def _model_code(self, ctx: Context):
         for instance in ctx.graph.instances:
             # a call `layer(x)` and an element of `Sequential([..., layer, ...])` both apply it
             uses = [(a.call, "called") for a in instance.applications] + [(e, "used") for e in instance.sequential_uses]

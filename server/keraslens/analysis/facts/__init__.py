@@ -1,0 +1,1 @@
+"""Facts: per-class weight and sublayer sites, model graphs, and facts of library classes."""

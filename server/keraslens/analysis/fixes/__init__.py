@@ -1,0 +1,1 @@
+"""Fixes: the edit model (text edits with an applicability) and the edits fixes are built from."""

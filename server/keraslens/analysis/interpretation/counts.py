@@ -1,0 +1,747 @@
+"""Parameter counts from source: per layer instance, per class (symbolic), per model.
+
+Built-in layers come from the formula table (``builtins``); the file's own classes are
+run by the ``interpret`` abstract interpreter; models add their layers, each instance
+once. Every number carries a status: ``exact`` only when nothing was guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from ..facts.classes import ModuleFacts
+from ..facts.graph import (
+    ATTENTION_INPUTS,
+    MODULE_SCOPE,
+    Application,
+    LayerInstance,
+    Model,
+    ModuleGraph,
+    Setting,
+)
+from ..facts.graph import Tensor as GraphTensor
+from ..facts.library import layer_class_home
+from ..names.imports import Flavor
+from ..source import SourceFile, Span, walk
+from . import layer_table as builtin_layers
+from .count_model import (
+    ClassReport,
+    Count,
+    CountReport,
+    LayerRow,
+    ModelReport,
+    Status,
+    WeightRow,
+)
+from .interpreter import (
+    SEQUENTIAL,
+    Interpreter,
+    Uncertain,
+    collect_variables,
+    sequential_layers,
+)
+from .scopes import ScopeValues
+from .summary import variable_dtype
+from .symbolic import Expr
+from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
+
+WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
+
+
+@dataclass(slots=True)
+class Weight:
+    name: str
+    shape: tuple | None  # None: not known
+    trainable: bool | None
+
+    @property
+    def size(self):
+        """Product of the dims: int, Expr (symbolic) or None."""
+        if self.shape is None:
+            return None
+        if all(type(dim) is int for dim in self.shape):  # the common case, without symbolic products
+            return Expr.const(math.prod(self.shape))
+        total = Expr.const(1)
+        for dim in self.shape:
+            if isinstance(dim, bool) or not (isinstance(dim, int | Expr)):
+                return None
+            total = total * (dim if isinstance(dim, Expr) else Expr.const(dim))
+        return total
+
+
+@dataclass(slots=True)
+class LayerCount:
+    weights: list[Weight] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
+    output: object = None  # Tensor or None
+
+    def count(self) -> Count:
+        trainable = non_trainable = unsure_params = 0
+        unknown: list[str] = []
+        unsure: list[str] = []  # sized, but whether they train is not known
+        for weight in self.weights:
+            size = weight.size
+            params = size.value if isinstance(size, Expr) and size.is_const else None
+            if params is None:
+                unknown.append(weight.name)
+            elif weight.trainable is None:
+                unsure.append(weight.name)
+                unsure_params += params
+            elif weight.trainable:
+                trainable += params
+            else:
+                non_trainable += params
+        if not unknown and not unsure and not self.doubts:
+            return Count(Status.EXACT, trainable, non_trainable)
+        reasons = [f"unknown size of {', '.join(unknown)}"] if unknown else []
+        reasons += [f"whether {', '.join(unsure)} train is not known"] if unsure else []
+        reasons += self.doubts
+        if len(unknown) == len(self.weights) and self.weights or (self.doubts and not self.weights):
+            return Count(Status.UNKNOWN, reason="; ".join(reasons))
+        whole = trainable + non_trainable + unsure_params if unsure else None
+        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+
+
+def _short(ref: str) -> str:
+    return ref.rsplit(".", 1)[-1]
+
+
+class Counter:
+    """Counts layer values of one module; results cached per layer value."""
+
+    def __init__(self, module: ModuleFacts, flavor: Flavor) -> None:
+        self.module = module
+        self.flavor = flavor
+        self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
+        self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
+
+    def layer(self, layer: LayerValue) -> LayerCount:
+        key = id(layer)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
+            self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
+            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
+            self._cache[key] = (layer, counted)
+        return self._cache[key][1]
+
+    def _layer(self, layer: LayerValue) -> LayerCount:
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is not None and spec.weightless and not spec.wrapper:
+            return LayerCount()  # no weights, whatever it is called on
+        if not layer.input_shapes:
+            return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
+        input_shape = layer.input_shapes[0]
+        if layer.ref in WRAPPERS:
+            return self._wrapper(layer, input_shape)
+        if layer.ref == SEQUENTIAL:
+            return self._sequential(layer, input_shape)
+        home = self.class_counter(layer.ref)
+        if home is not None:
+            counter, name = home
+            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else ())
+        return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
+
+    def class_counter(self, ref: str) -> tuple[Counter, str] | None:
+        """The counter for the module defining the layer class ``ref`` (this one, or another file)."""
+        found = layer_class_home(ref, self.module)
+        if found is None:
+            return None
+        module, name = found
+        if module is self.module:
+            return self, name
+        if id(module) not in self._others:
+            self._others[id(module)] = (module, Counter(module, self.flavor))
+        return self._others[id(module)][1], name
+
+    def builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
+        spec = builtin_layers.lookup(ref)
+        if spec is None:
+            return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
+        try:
+            bound = spec.bind(args, kwargs)
+            result = spec.weights(bound, input_shape, self.flavor.value)
+        except Exception as exc:  # a formula that cannot apply to these values is "unknown", not a crash
+            return LayerCount(doubts=[f"`{_short(ref)}`: {exc}"])
+        if isinstance(result, builtin_layers.Unknown):
+            return LayerCount(doubts=[f"`{_short(ref)}`: {result.reason}"])
+        return LayerCount([Weight(w.name, _dims(w.shape), w.trainable) for w in result])
+
+    def _wrapper(self, layer: LayerValue, input_shape) -> LayerCount:
+        inner = layer.wrapped
+        if inner is None:
+            return LayerCount(doubts=["the wrapped layer is not known"])
+        if layer.ref == "keras.layers.TimeDistributed":
+            if not isinstance(input_shape, tuple) or len(input_shape) < 3:
+                return LayerCount(doubts=["TimeDistributed input rank is unknown"])
+            if not inner.input_shapes:  # its application recorded the per-step shape already
+                inner.input_shapes.append((input_shape[0], *input_shape[2:]))
+            counted = self.layer(inner)
+            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
+        backward = layer.kwargs.get("backward_layer", layer.args[3] if len(layer.args) > 3 else None)
+        if backward is not None and not isinstance(backward, LayerValue):
+            return LayerCount(doubts=["the backward layer is not known"])
+        weights, doubts = [], []
+        for direction, part in (("forward", inner), ("backward", backward or inner)):
+            if not part.input_shapes:
+                part.input_shapes.append(input_shape)
+            counted = self.layer(part)
+            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        return LayerCount(weights, doubts)
+
+    def _sequential(self, layer: LayerValue, input_shape) -> LayerCount:
+        sublayers = sequential_layers(layer)
+        if sublayers is None:
+            return LayerCount(doubts=[f"the layers of `{layer.attr or 'Sequential'}` are not known"])
+        weights, doubts, output = [], [], Tensor(input_shape)
+        for sublayer in sublayers:
+            output = self.output_of(sublayer, [output])
+            counted = self.layer(sublayer)
+            prefix = sublayer.attr or _short(sublayer.ref).lower()
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        return LayerCount(weights, doubts, output)
+
+    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
+        interpreter = Interpreter(self.module, class_name, self.flavor)
+        try:
+            output = interpreter.run(args, kwargs, input_shape, extra_shapes)
+        except Uncertain as exc:
+            return LayerCount(doubts=[str(exc)])
+        except RecursionError:
+            return LayerCount(doubts=["the code is too deeply nested to follow"])
+        weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in interpreter.outcome.weights]
+        weights += [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in collect_variables(interpreter.attrs)]
+        doubts = list(interpreter.outcome.doubts)
+        doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
+        base = interpreter.builtin_base
+        if base is not None and base.input_shapes:
+            counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
+            weights = counted.weights + weights
+            doubts += counted.doubts
+        for sub in interpreter.tracked_sublayers():
+            counted = self.layer(sub)
+            prefix = sub.attr or _short(sub.ref).lower()
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            doubts += counted.doubts
+        if self.module.classes[class_name].external_bases:
+            doubts.append("a base class from another module may create more weights")
+        counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
+        return _frozen(counted, interpreter.attrs.get("trainable", True))
+
+    def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
+        """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
+        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]
+        layer.input_shapes.append(shapes[0])
+        layer.extra_shapes.append(shapes[1:])  # a layer class may take several tensors
+        home = self.class_counter(layer.ref)
+        if home is not None:
+            counter, name = home
+            counted = self.layer(layer) if len(layer.input_shapes) == 1 else counter.custom(name, layer.args, layer.kwargs, layer.input_shapes[-1], layer.extra_shapes[-1])
+            return counted.output or Tensor(None)
+        if layer.ref in WRAPPERS:
+            return self._wrapper_output(layer, shapes[0])
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            bound = spec.bind(layer.args, layer.kwargs)
+            output = spec.output_shape(bound, [shapes[0]] if spec.multi_input else shapes[0])
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+    def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
+        inner = layer.wrapped
+        if inner is None or not isinstance(shape, tuple):
+            return Tensor(None)
+        if layer.ref == "keras.layers.TimeDistributed" and len(shape) >= 3:
+            out = self.output_of(inner, [Tensor((shape[0], *shape[2:]))])  # the wrapped layer sees one step
+            return Tensor((shape[0], shape[1], *out.shape[1:])) if out.shape else Tensor(None)
+        backward = layer.kwargs.get("backward_layer")
+        for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
+            part.input_shapes.append(shape)
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            output = spec.output_shape(spec.bind([inner], layer.kwargs), shape)
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _frozen(counted: LayerCount, trainable) -> LayerCount:
+    """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
+    known leaves each weight's side unknown, not its size."""
+    if trainable is True:
+        return counted
+    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None) for w in counted.weights], counted.doubts, counted.output)
+
+
+def _dims(shape) -> tuple | None:
+    if not isinstance(shape, tuple | list):
+        return None
+    dims = []
+    for dim in shape:
+        if isinstance(dim, Expr):
+            dims.append(dim.value if dim.is_const else dim)
+        elif isinstance(dim, int) and not isinstance(dim, bool):
+            dims.append(dim)
+        else:
+            return None
+    return tuple(dims)
+
+
+def _bool(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+# -- the module: graph shapes, models, reports --------------------------------------------------
+
+
+class ModuleCounts:
+    """Evaluates the module's functional code: layer values, tensor shapes, model rows."""
+
+    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues | None = None) -> None:
+        self.source = source
+        self.module = module
+        self.graph = graph
+        self.counter = Counter(module, flavor)
+        self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
+        self._sequential_outputs: dict[int, tuple | None] = {}
+        self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
+        self.layers: dict[int, LayerValue] = {}
+        self.shapes: dict[int, tuple | None] = {}
+        self.application_inputs: dict[int, list] = {}
+        self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        for application in graph.applications:
+            self._apply(application)
+        for model in graph.models:
+            if model.kind == "sequential":
+                self._run_sequential(model)
+
+    def _arguments(self, instance: LayerInstance) -> tuple[list | None, dict | None]:
+        if not isinstance(instance.call, ast.Call):
+            return [], {}  # `x + y`
+        env = self.scopes.env(instance.scope, instance.call)
+        env.update({name: Tensor(self.tensor_shape(tensor)) for name, tensor in instance.arg_tensors.items()})
+        return self.scopes.evaluator._arguments(instance.call, env)
+
+    def value_of(self, instance: LayerInstance) -> LayerValue:
+        key = id(instance)
+        if key not in self.layers:
+            args, kwargs = self._arguments(instance)
+            if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
+                args = (args or [])[1:]
+            layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
+            frozen = instance.trainable if instance.model is None else instance.model.trainable
+            if frozen is not None:
+                layer.kwargs["trainable"] = self.setting(frozen)
+            if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
+                layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
+            if instance.wrapped is not None:
+                layer.wrapped = self.value_of(instance.wrapped)
+                layer.args = [layer.wrapped, *layer.args[1:]]
+            self.layers[key] = layer
+        return self.layers[key]
+
+    def setting(self, setting: Setting):
+        """A value set on a layer or model after it is made, read where it is set."""
+        return UNKNOWN if setting.value is None else self.scopes.value(setting.value, setting.scope)
+
+    def settled(self, count: Count) -> Count:
+        """``layer.trainable = False`` or ``enable_lora`` on a layer not followed (``model.layers[1]``,
+        a loop variable) may change any count of the module: the total stays, the split does not."""
+        if not self.graph.loose_changes or count.status is Status.UNKNOWN:
+            return count
+        lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
+        reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+
+    def tensor_shape(self, tensor: GraphTensor | None):
+        if tensor is None or tensor.maybe:
+            return None
+        if tensor.input_call is not None:
+            return self._input_shape(tensor.input_call, tensor.scope)
+        if tensor.operands is not None and id(tensor) not in self.shapes:
+            self.shapes[id(tensor)] = self._expression_shape(tensor)
+        return self.shapes.get(id(tensor))
+
+    def _expression_shape(self, tensor: GraphTensor):
+        """``ops.relu(x)``, ``x[:, 0]``: the expression evaluated with its operands' shapes."""
+        env = self.scopes.env(tensor.scope, tensor.node)
+        env.update({name: Tensor(self.tensor_shape(operand)) for name, operand in tensor.operands.items()})
+        try:
+            value = self.scopes.evaluator.expr(tensor.node, env)
+        except Uncertain:
+            return None
+        return value.shape if isinstance(value, Tensor) else None
+
+    def _input_shape(self, call: ast.Call, scope: str):
+        args, kwargs = self.scopes.arguments(call, scope)
+        shape = kwargs.get("shape", args[0] if args else None) if args is not None else None
+        batch = kwargs.get("batch_size") if kwargs else None
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, tuple | list) or not all(d is None or as_int(d) is not None for d in shape):
+            return None
+        return (as_int(batch) if batch is not None else None, *(as_int(d) if d is not None else None for d in shape))
+
+    def _apply(self, application: Application) -> None:
+        instance = application.instance
+        layer = self.value_of(instance)
+        inputs = []
+        for item in application.inputs:
+            if isinstance(item, list):
+                inputs.append([Tensor(self.tensor_shape(t)) for t in item])
+            else:
+                inputs.append(Tensor(self.tensor_shape(item)))
+        self.application_inputs[id(application)] = inputs
+        if instance.model is not None and instance.model.kind != "subclass":
+            given = inputs[0].shape if inputs and isinstance(inputs[0], Tensor) else None
+            output = Tensor(self._model_output(instance.model, given))
+        elif layer.ref in ATTENTION_INPUTS and len(inputs) >= 2:
+            output = self._output_multi(layer, inputs)
+        elif inputs and isinstance(inputs[0], list):
+            output = self._output_multi(layer, inputs[0])
+        else:
+            output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
+        if application.output is not None:
+            self.shapes[id(application.output)] = output.shape
+        self.layer_outputs[id(instance)] = output.shape
+
+    def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
+        shapes = [t.shape for t in tensors]
+        layer.input_shapes.append(shapes)
+        spec = builtin_layers.lookup(layer.ref)
+        if spec is None:
+            return Tensor(None)
+        try:
+            output = spec.output_shape(spec.bind(layer.args, layer.kwargs), shapes)
+        except Exception:
+            return Tensor(None)
+        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+    def _model_output(self, model: Model, given=None):
+        """The output shape of a Sequential or single-output functional model (``given``: the
+        input shape where it is called, which a Sequential without an input of its own takes)."""
+        if model.kind == "sequential":
+            return self._run_sequential(model, given)
+        return self.tensor_shape(model.outputs[0]) if len(model.outputs) == 1 else None
+
+    def _run_sequential(self, model: Model, given=None):
+        if id(model) in self._sequential_outputs:
+            return self._sequential_outputs[id(model)]
+        shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        if shape is None and given is None:
+            return None  # it may still be built where it is nested in another model
+        shape = shape if shape is not None else given
+        for instance in model.layers:
+            if instance.model is not None and instance.model.kind != "subclass":
+                shape = self._model_output(instance.model, shape)
+            else:
+                layer = self.value_of(instance)
+                shape = (self.counter.output_of(layer, [Tensor(shape)]) if shape is not None else Tensor(None)).shape
+            self.layer_outputs[id(instance)] = shape
+        self._sequential_outputs[id(model)] = shape
+        return shape
+
+    def _declared_input(self, model: Model):
+        if not model.layers:
+            return None
+        layer = self.value_of(model.layers[0])
+        declared = layer.kwargs.get("input_shape")
+        if isinstance(declared, tuple | list) and all(d is None or as_int(d) is not None for d in declared):
+            return (None, *declared)
+        if layer.ref == "keras.layers.Embedding":  # its `input_dim` is the vocabulary size
+            length = layer.kwargs.get("input_length")
+            return (None, as_int(length)) if length is not None and as_int(length) is not None else None
+        input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
+        return (None, input_dim) if input_dim is not None else None
+
+    def names_in(self, function: str) -> dict[str, list[ast.Name]]:
+        """The ``Name`` nodes of a top-level function, or, for the module, of everything outside
+        classes (a class's methods have names of their own), by name; indexed on first use."""
+        if function not in self._names:
+            body = self.source.tree.body
+            if function == MODULE_SCOPE:
+                statements = [s for s in body if not isinstance(s, ast.ClassDef)]
+            else:
+                statements = [s for s in body if isinstance(s, ast.FunctionDef) and s.name == function]
+            index: dict[str, list[ast.Name]] = {}
+            for statement in statements:
+                for node in walk(statement):
+                    if isinstance(node, ast.Name):
+                        index.setdefault(node.id, []).append(node)
+            self._names[function] = index
+        return self._names[function]
+
+    # -- reports ---------------------------------------------------------------------------------
+    def instance_count(self, instance: LayerInstance) -> Count:
+        if instance.model is not None and instance.model.kind != "subclass":
+            return self._nested_model_count(instance.model)
+        return self.counter.layer(self.value_of(instance)).count()
+
+    def model_rows(self, model: Model) -> tuple[list[LayerRow], Count]:
+        rows: list[LayerRow] = []
+        occurrences = {id(instance): model.layers.count(instance) for instance in model.layers}
+        for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
+            count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
+            shared = max(len(instance.applications), occurrences[id(instance)]) > 1
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
+        count = _sum([row.count for row in rows])
+        leaves = self._leaves(model)
+        if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
+            count = self._shared_leaves(model, leaves)
+        if model.opaque and count.status is not Status.UNKNOWN:
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
+        return rows, self._model_frozen(model, count)
+
+    def _leaves(self, model: Model) -> list[LayerInstance]:
+        """The layers of a model with its sub-models opened, each sub-model once."""
+        leaves = []
+        for instance in dict.fromkeys(model.layers):
+            nested = instance.model is not None and instance.model.kind != "subclass"
+            leaves += self._leaves(instance.model) if nested else [instance]
+        return leaves
+
+    def _shared_leaves(self, model: Model, leaves: list[LayerInstance]) -> Count:
+        count = _sum([self.row_count(leaf) for leaf in dict.fromkeys(leaves)])
+        frozen = any(self._trainable(sub) is not True for sub in self._submodels(model))
+        if frozen and count.total is not None:  # where a frozen sub-model shares a layer, its side is not known
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total)
+        return count
+
+    def row_count(self, instance: LayerInstance) -> Count:
+        if instance.uncertain or (instance.applications and all(a.uncertain for a in instance.applications)):
+            return Count(Status.UNKNOWN, reason=f"`{instance.label}` is made or used in a branch or loop")
+        return self.instance_count(instance)
+
+    def _submodels(self, model: Model) -> list[Model]:
+        nested = [i.model for i in model.layers if i.model is not None and i.model.kind != "subclass"]
+        return nested + [deeper for sub in nested for deeper in self._submodels(sub)]
+
+    def _nested_model_count(self, model: Model) -> Count:
+        """A model inside another: Keras 3 does not pass ``trainable=False`` given to a model's
+        constructor on to its layers, so the outer model counts them by their own flags."""
+        count = self.model_rows(model)[1]
+        _, kwargs = self.scopes.arguments(model.call, model.scope)
+        if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
+            reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+        return count
+
+    def _trainable(self, model: Model):
+        _, kwargs = self.scopes.arguments(model.call, model.scope)
+        trainable = (kwargs or {}).get("trainable", True)
+        return self.setting(model.trainable) if model.trainable is not None else trainable
+
+    def _model_frozen(self, model: Model, count: Count) -> Count:
+        trainable = self._trainable(model)
+        if trainable is True or count.status is Status.UNKNOWN:
+            return count
+        if trainable is False and count.total is not None:
+            return Count(count.status, 0, count.total, count.reason)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+
+
+def _given_name(instance: LayerInstance) -> str | None:
+    """``name="head"`` where the layer is made with a constant name."""
+    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
+    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+
+
+def _sum(counts: list[Count]) -> Count:
+    if not counts:
+        return Count(Status.UNKNOWN, reason="no layers found")
+    trainable = sum(c.trainable or 0 for c in counts)
+    non_trainable = sum(c.non_trainable or 0 for c in counts)
+    reasons = [c.reason for c in counts if c.status is not Status.EXACT and c.reason]
+    if all(c.status is Status.EXACT for c in counts):
+        return Count(Status.EXACT, trainable, non_trainable)
+    if all(c.status is Status.UNKNOWN for c in counts):
+        return Count(Status.UNKNOWN, reason="; ".join(reasons))
+    whole = sum(c.total or 0 for c in counts if c.status is not Status.UNKNOWN) if any(c.whole is not None for c in counts) else None
+    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+
+
+# -- what the views show ------------------------------------------------------------------------------
+
+
+def count_report(analysis) -> CountReport:
+    """Counts for everything in an analysed file (``engine.Analysis``); cached on it."""
+    if "report" not in analysis.memo:
+        counts = module_counts(analysis)
+        analysis.memo["report"] = _build_report(analysis.source, analysis.module, analysis.graph, analysis.flavor.flavor, counts)
+    return analysis.memo["report"]
+
+
+def branch_decider(source: SourceFile, module: ModuleFacts, flavor: Flavor, scopes: ScopeValues):
+    """For ``build_graph``: which way an ``if`` in model-building code goes, when its test has a
+    certain value there: plain values, and the shapes of tensors made so far."""
+
+    def decide(test: ast.expr, scope: str, names: dict, graph: ModuleGraph) -> bool | None:
+        env = scopes.env(scope, test)
+        mentioned = {node.id for node in ast.walk(test) if isinstance(node, ast.Name)}
+        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, GraphTensor)}
+        if tensors:
+            counts = ModuleCounts(source, module, graph, flavor, scopes)  # the graph read up to this test
+            env.update({name: Tensor(counts.tensor_shape(tensor)) for name, tensor in tensors.items()})
+        return truth(scopes.evaluator.expr(test, env))
+
+    return decide
+
+
+def module_counts(analysis) -> ModuleCounts:
+    """For an ``engine.Analysis`` or a rule ``Context``: both carry the same memo."""
+    if "counts" not in analysis.memo:
+        flavor = getattr(analysis.flavor, "flavor", analysis.flavor)
+        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo.get("scopes"))
+    return analysis.memo["counts"]
+
+
+def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, counts: ModuleCounts) -> CountReport:
+    report = CountReport()
+    for name, facts in module.classes.items():
+        report.classes[name] = class_report(source, module, flavor, name, counts)
+    for model in graph.models:
+        report.models.append(model_report(source, counts, model))
+    mentions = _layer_mentions(counts)
+    for instance in graph.instances:
+        count = counts.settled(counts.instance_count(instance))
+        formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
+        uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
+        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
+                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
+        report.sites.append(row)
+    return report
+
+
+def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
+    """Where each layer's variable is used: a use belongs to the last instance bound to that
+    name, in that function, at or before its line."""
+    bound: dict[tuple[str, str], list[LayerInstance]] = {}
+    for instance in counts.graph.instances:
+        if instance.var and isinstance(instance.call, ast.Call):
+            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+    found: dict[int, list[Span]] = {}
+    for (function, var), instances in bound.items():
+        instances.sort(key=lambda i: i.call.lineno)
+        for node in counts.names_in(function).get(var, []):
+            owner = next((i for i in reversed(instances) if i.call.lineno <= node.lineno), None)
+            if owner is not None:
+                found.setdefault(id(owner), []).append(counts.source.span(node))
+    return found
+
+
+def _input_formula(counts: ModuleCounts, instance: LayerInstance) -> str | None:
+    """``in*8 + 8``: the params of a layer not called yet, in terms of its input size."""
+    layer = counts.value_of(instance)
+    home = counts.counter.class_counter(layer.ref)
+    if home is None or layer.wrapped is not None:
+        return None
+    counter, name = home
+    counted = counter.custom(name, list(layer.args), dict(layer.kwargs), SymbolicShape())
+    sizes = [w.size for w in counted.weights]
+    return str(sum(sizes, Expr.const(0))) if counted.weights and None not in sizes else None
+
+
+def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: str, counts: ModuleCounts) -> ClassReport:
+    facts = module.classes[name]
+    line = facts.node.lineno
+    col = source.char_col(line, facts.node.col_offset) + len("class ")
+    report = ClassReport(name, _span(line, col, col + len(name)))
+    symbolic = counts.counter.custom(name, [], symbolic_kwargs(facts), SymbolicShape())
+    total = Expr.const(0)
+    for weight in symbolic.weights:
+        size = weight.size
+        report.weights.append(WeightRow(weight.name, shape_text(weight.shape), bool(weight.trainable), size.value if isinstance(size, Expr) and size.is_const else None, str(size) if size is not None else None))
+        total = total + size if size is not None and total is not None else None
+    report.formula = str(total) if total is not None and symbolic.weights else None
+    report.count = symbolic.count()
+    for instance in counts.graph.instances:
+        if instance.class_ref == name:
+            report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
+    return report
+
+
+def symbolic_kwargs(facts) -> dict:
+    """Constructor parameters become symbols, except flags and strings, which keep defaults."""
+    init = facts.methods.get("__init__")
+    if init is None:
+        return {}
+    params = [*init.args.posonlyargs, *init.args.args][1:]
+    defaults = dict(zip([p.arg for p in params][len(params) - len(init.args.defaults):], init.args.defaults))
+    defaults.update({p.arg: d for p, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+    symbols = {}
+    for param in [*params, *init.args.kwonlyargs]:
+        default = defaults.get(param.arg)
+        is_int_default = isinstance(default, ast.Constant) and type(default.value) is int
+        if default is None or is_int_default:
+            symbols[param.arg] = Expr.sym(param.arg)
+    return symbols
+
+
+def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
+    name = model.var or model.scope
+    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
+    if model.kind == "subclass":
+        count, rows = _subclass_model(counts, model)
+    else:
+        rows, count = counts.model_rows(model)
+    report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
+    report.count = counts.settled(count)
+    report.mentions = _mentions(counts, model)
+    return report
+
+
+def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
+    shape = None
+    if model.calls:
+        shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
+    elif model.build_call is not None and counts.counter.flavor is Flavor.KERAS3 and not _has_build(counts.module, model.class_ref):
+        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method creates no sublayer weights (0 params, with a warning); call the model on an input instead"), []
+    elif model.build_call is not None and model.build_call.args:
+        built = counts.scopes.value(model.build_call.args[0], model.scope)
+        shape = tuple(built) if isinstance(built, tuple | list) else None
+    if shape is None:
+        return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
+    args, kwargs = counts.scopes.arguments(model.call, model.scope)
+    counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
+    return counted.count(), []
+
+
+def _has_build(module: ModuleFacts, name: str) -> bool:
+    facts = module.classes.get(name)
+    return facts is not None and ("build" in facts.methods or any(_has_build(module, base) for base in facts.local_bases))
+
+
+def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
+    if not model.var:
+        return []
+    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
+    return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
+
+
+_SUMMARY_CALL = re.compile(r"\.\s*(?:summary|count_params)\s*\([^()]*\)")
+
+
+def _with_summary_call(source: SourceFile, span: Span) -> Span:
+    """``model`` in ``model.summary()`` / ``model.count_params()``: the whole call, so a hover
+    on ``summary`` shows the summary too."""
+    match = _SUMMARY_CALL.match(source.line_text(span.end_line), span.end_col)
+    return Span(span.line, span.col, span.end_line, match.end()) if match else span
+
+
+def shape_text(shape) -> str:
+    if shape is None:
+        return "?"
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _span(line: int, col: int, end_col: int) -> Span:
+    return Span(line, col, line, end_col)

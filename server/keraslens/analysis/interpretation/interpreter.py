@@ -1,0 +1,1004 @@
+"""Runs a layer class's ``__init__``, ``build`` and ``call`` over the abstract values of
+``evaluate``: which weights and sublayers Keras would track, with which shapes, and
+what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
+ranges and helper methods are followed; anything else makes the result uncertain.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
+from ..facts.library import layer_class_home
+from ..names.imports import Flavor
+from . import layer_table as builtin_layers
+from .shapes import indexed, shape_function
+from .symbolic import Expr
+from .values import (
+    UNKNOWN,
+    LayerValue,
+    SymbolicShape,
+    Tensor,
+    WeightValue,
+    arithmetic,
+    as_int,
+    compare,
+    is_known,
+    literal,
+    subscript,
+    truth,
+    unpacked,
+)
+
+MAX_LOOP = 512
+MAX_DEPTH = 12
+
+# List and dict methods the evaluator runs on the evaluated container; the ones that change it
+# must run exactly, since Keras tracks (and untracks) the layers such containers hold on `self`.
+READING_METHODS = {list: {"index", "count", "copy"}, dict: {"get", "items", "keys", "values", "copy"}}
+CHANGING_METHODS = {
+    list: {"append", "extend", "insert", "pop", "remove", "clear", "reverse"},
+    dict: {"pop", "popitem", "clear", "update", "setdefault"},
+}
+
+KERAS3_ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer", "constraint", "aggregation", "overwrite_with_gradient", "name")
+KERAS2_ADD_WEIGHT = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+ELEMENTWISE_PREFIXES = ("tensorflow.nn.", "tensorflow.math.", "keras.activations.", "keras.ops.", "tensorflow.")
+SHAPE_PRESERVING = frozenset(
+    {"relu", "sigmoid", "tanh", "gelu", "softmax", "silu", "swish", "elu", "selu", "exp", "log", "sqrt", "square", "abs",
+     "add", "subtract", "multiply", "divide", "maximum", "minimum", "cast", "identity", "dropout", "leaky_relu", "softplus",
+     "negative", "rsqrt", "erf", "stop_gradient", "convert_to_tensor", "clip_by_value", "clip"}
+)
+MATMUL = frozenset({"tensorflow.matmul", "tensorflow.linalg.matmul", "keras.ops.matmul", "numpy.matmul", "keras.ops.dot"})
+# the axis each concatenation takes when none is given (None: it must be given)
+CONCAT = {"tensorflow.concat": None, "keras.ops.concatenate": 0, "keras.layers.concatenate": -1, "numpy.concatenate": 0}
+TENSOR_FROM_SHAPE = frozenset(
+    {"tensorflow.zeros", "tensorflow.ones", "tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.random.truncated_normal",
+     "keras.ops.zeros", "keras.ops.ones", "keras.random.normal", "keras.random.uniform", "numpy.zeros", "numpy.ones"}
+)
+
+
+class Uncertain(Exception):
+    """Raised to give up on a whole evaluation with a reason."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What running a class produced."""
+
+    weights: list[WeightValue] = field(default_factory=list)  # from add_weight / tracked variables
+    sublayers: list[LayerValue] = field(default_factory=list)  # tracked, in creation order
+    output: object = UNKNOWN
+    doubts: list[str] = field(default_factory=list)  # why the result may be incomplete
+
+
+class Interpreter:
+    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``."""
+
+    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0) -> None:
+        """``class_name`` None: evaluate module-level expressions only."""
+        self.module = module
+        self.facts = module.classes.get(class_name) if class_name else None
+        self.flavor = flavor
+        self.depth = depth
+        self.attrs: dict[str, object] = {}
+        self.running: list[ast.FunctionDef] = []  # the functions being evaluated, innermost last
+        self.outcome = Outcome()
+        self.created_layers: list[LayerValue] = []
+        self.conditional = 0
+        self.builtin_base: LayerValue | None = None
+        # which creation calls ran, and which were skipped on a decided path: a creation
+        # site in neither set was not followed, so a count without it is not exact
+        self.evaluated: set[int] = set()
+        self.skipped: set[int] = set()
+        self.invoked: set[int] = set()
+
+    # -- entry points ------------------------------------------------------------------
+    def construct(self, args: list, kwargs: dict) -> None:
+        init = self._method("__init__")
+        if init is not None:
+            self._invoke(init, args, kwargs)
+            return
+        base = _builtin_base(self.facts, self.module) if self.facts else None
+        if base is not None:  # the built-in's own __init__ takes the arguments
+            self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
+
+    def build(self, input_shape, extra_shapes: list | tuple = ()) -> None:
+        """``extra_shapes``: a layer called with several tensors gets each one's shape (Keras 3)."""
+        build = self._method("build")
+        if build is not None:
+            self._invoke(build, [input_shape, *extra_shapes], {})
+        elif self.builtin_base is not None:
+            spec = builtin_layers.lookup(self.builtin_base.ref)
+            several = spec is not None and spec.multi_input and extra_shapes
+            self.builtin_base.input_shapes.append([input_shape, *extra_shapes] if several else input_shape)
+
+    def call(self, inputs: list) -> object:
+        call = self._method("call")
+        if call is None:
+            if self.builtin_base is not None:
+                return _apply_builtin(self.builtin_base, inputs, self.flavor)
+            return UNKNOWN
+        return self._invoke(call, inputs, {})
+
+    def tracked_sublayers(self) -> list[LayerValue]:
+        found: list[LayerValue] = []
+        seen: set[int] = set()
+        for value in self.attrs.values():
+            _collect_layers(value, found, seen)
+        return found
+
+    def _method(self, name: str) -> ast.FunctionDef | None:
+        for facts in self._mro():
+            if name in facts.methods:
+                return facts.methods[name]
+        return None
+
+    def _mro(self):
+        if self.facts is None:
+            return []
+        chain = [self.facts]
+        index = 0
+        while index < len(chain):
+            for base in chain[index].local_bases:
+                if base in self.module.classes and self.module.classes[base] not in chain:
+                    chain.append(self.module.classes[base])
+            index += 1
+        return chain
+
+    # -- functions -----------------------------------------------------------------------
+    def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
+        if self.depth > MAX_DEPTH:
+            raise Uncertain("calls nest too deeply")
+        env = self._bind(function, args, kwargs)
+        self.invoked.add(id(function))
+        self.depth += 1
+        self.running.append(function)
+        try:
+            return self._block(function.body, env)
+        except _Return as done:
+            return done.value
+        finally:
+            self.depth -= 1
+            self.running.pop()
+
+    def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
+        params = function.args
+        positional = [*params.posonlyargs, *params.args][1:]  # drop self
+        env: dict[str, object] = {}
+        defaults = params.defaults
+        first_default = len(positional) - len(defaults)
+        for index, param in enumerate(positional):
+            if index < len(args):
+                env[param.arg] = args[index]
+            elif param.arg in kwargs:
+                env[param.arg] = kwargs[param.arg]
+            elif index >= first_default:
+                env[param.arg] = self._default(defaults[index - first_default])
+            else:
+                env[param.arg] = UNKNOWN
+        for param, default in zip(params.kwonlyargs, params.kw_defaults):
+            env[param.arg] = kwargs.get(param.arg, self._default(default) if default is not None else UNKNOWN)
+        if params.vararg:
+            env[params.vararg.arg] = tuple(args[len(positional):])
+        if params.kwarg:
+            named = {p.arg for p in [*positional, *params.kwonlyargs]}
+            env[params.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in named}
+        return env
+
+    def _default(self, node: ast.expr):
+        value = literal(node)
+        return value if is_known(value) else self.expr(node, {})
+
+    # -- statements ----------------------------------------------------------------------
+    def _block(self, body: list[ast.stmt], env: dict) -> None:
+        for stmt in body:
+            self._statement(stmt, env)
+
+    def _statement(self, stmt: ast.stmt, env: dict) -> None:
+        if isinstance(stmt, ast.Assign):
+            value = self.expr(stmt.value, env)
+            if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
+                self._doubt_unknown_object(stmt.value)
+            for target in stmt.targets:
+                self._assign(target, value, env)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._assign(stmt.target, self.expr(stmt.value, env), env)
+        elif isinstance(stmt, ast.AugAssign):
+            current = self.expr(stmt.target, env)
+            self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
+        elif isinstance(stmt, ast.Expr):
+            self.expr(stmt.value, env)
+        elif isinstance(stmt, ast.Return):
+            raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
+        elif isinstance(stmt, ast.If):
+            self._if(stmt, env)
+        elif isinstance(stmt, ast.For):
+            self._for(stmt, env)
+        elif isinstance(stmt, ast.With):
+            self._block(stmt.body, env)
+        elif isinstance(stmt, ast.Try):
+            self._skip(*stmt.handlers, *stmt.orelse)  # assumed: the body does not raise
+            self._block(stmt.body, env)
+            self._block(stmt.finalbody, env)
+        elif isinstance(stmt, ast.While):
+            self._uncertain_block(stmt.body, env, "a while loop")
+        elif isinstance(stmt, ast.Raise):
+            raise _Raise("the code raises on this path")
+        elif isinstance(stmt, ast.Break):
+            raise _Break
+        elif isinstance(stmt, ast.Continue):
+            raise _Continue
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self._delete(target, env)
+        # pass, assert, imports, nested defs: nothing to count
+
+    def _delete(self, target: ast.expr, env: dict) -> None:
+        """Keras stops tracking what ``del`` takes off ``self`` or out of a tracked list or dict."""
+        if isinstance(target, ast.Name):
+            env.pop(target.id, None)
+            return
+        try:
+            if isinstance(target, ast.Attribute) and _is_self(target.value):
+                del self.attrs[target.attr]
+                return
+            if isinstance(target, ast.Subscript):
+                container, key = self.expr(target.value, env), self.expr(target.slice, env)
+                if isinstance(container, dict | list) and is_known(key):
+                    del container[key]
+                    return
+        except (KeyError, IndexError, TypeError):
+            pass
+        raise Uncertain(f"line {target.lineno}: `del {ast.unparse(target)}` is not followed")
+
+    def _if(self, stmt: ast.If, env: dict) -> None:
+        decided = truth(self.expr(stmt.test, env))
+        if decided is True:
+            self._skip(*stmt.orelse)
+            self._block(stmt.body, env)
+        elif decided is False:
+            self._skip(*stmt.body)
+            self._block(stmt.orelse, env)
+        else:
+            self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
+            self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+
+    def _doubt_unknown_object(self, value: ast.expr) -> None:
+        """``self.x = Thing(...)`` where ``Thing`` could not be followed may hold weights."""
+        if not isinstance(value, ast.Call):
+            return
+        ref = self._ref(value.func)
+        if ref is None or not ref.startswith(("keras.", "tensorflow.", "numpy.", "builtins.", "math.")):
+            self.outcome.doubts.append(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
+
+    def _skip(self, *nodes: ast.AST) -> None:
+        self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
+
+    def unfollowed_sites(self) -> list[ast.Call]:
+        """Creation calls in methods that ran but that the evaluation did not follow."""
+        missed = []
+        for facts in self._mro():
+            ran = {name for name, function in facts.methods.items() if id(function) in self.invoked}
+            calls = [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR]
+            calls += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)]
+            missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
+        return missed
+
+    def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
+        before = len(self.outcome.weights), len(self.created_layers)
+        self.conditional += 1
+        try:
+            self._block(body, env)
+        except _Return:
+            pass
+        except _Raise:  # a path that raises is not the one a working model takes
+            del self.outcome.weights[before[0]:], self.created_layers[before[1]:]
+        finally:
+            self.conditional -= 1
+        if (len(self.outcome.weights), len(self.created_layers)) != before:
+            raise Uncertain(f"weights or layers are created under {why}")
+
+    def _for(self, stmt: ast.For, env: dict) -> None:
+        iterable = self.expr(stmt.iter, env)
+        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+            self._uncertain_block(stmt.body, env, "a loop over unknown values")
+            return
+        if not iterable:
+            self._skip(*stmt.body)
+        for item in iterable:
+            self._assign(stmt.target, item, env)
+            try:
+                self._block(stmt.body, env)
+            except _Break:
+                break
+            except _Continue:
+                continue
+
+    def _assign(self, target: ast.expr, value, env: dict) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+        elif isinstance(target, ast.Attribute) and target.attr == "trainable" and not _is_self(target.value):
+            owner = self.expr(target.value, env)
+            value = value if isinstance(value, bool) and not self.conditional else UNKNOWN  # set on some path only
+            if isinstance(owner, LayerValue):
+                owner.kwargs["trainable"] = value
+            elif isinstance(owner, WeightValue):  # `self.w.trainable = False` after `add_weight`
+                owner.trainable = value
+        elif isinstance(target, ast.Attribute) and _is_self(target.value):
+            self.attrs[target.attr] = value
+            if isinstance(value, WeightValue) and value.name.startswith(UNNAMED):
+                value.name = target.attr  # what the summary calls it: the attribute holding it
+            if isinstance(value, LayerValue) and value.attr is None:
+                value.attr = target.attr
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element, item in zip(target.elts, unpacked(value, target.elts)):
+                self._assign(element, item, env)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, value, env)
+        elif isinstance(target, ast.Subscript):
+            container = self.expr(target.value, env)
+            key = self.expr(target.slice, env)
+            try:
+                container[key] = value
+            except Exception:
+                if isinstance(container, dict | list) or _holds_tracked(value):
+                    raise Uncertain(f"line {target.lineno}: `{ast.unparse(target)} = ...` is not followed") from None
+
+    # -- expressions -----------------------------------------------------------------------
+    def expr(self, node: ast.expr | None, env: dict):
+        if node is None:
+            return None
+        method = getattr(self, f"_expr_{type(node).__name__}", None)
+        return method(node, env) if method else UNKNOWN
+
+    def _expr_Constant(self, node: ast.Constant, env: dict):
+        return node.value
+
+    def _expr_Name(self, node: ast.Name, env: dict):
+        if node.id in env:
+            return env[node.id]
+        return {"True": True, "False": False, "None": None}.get(node.id, UNKNOWN)
+
+    def _expr_Attribute(self, node: ast.Attribute, env: dict):
+        if _is_self(node.value):
+            value = self.attrs[node.attr] if node.attr in self.attrs else self._class_constant(node.attr)
+            return value.weight if isinstance(value, _PendingVariable) else value  # used like its value
+        owner = self.expr(node.value, env)
+        if isinstance(owner, Tensor) and node.attr == "shape":
+            return owner.shape if owner.shape is not None else UNKNOWN
+        return UNKNOWN
+
+    def _expr_Tuple(self, node: ast.Tuple, env: dict):
+        return tuple(self.expr(element, env) for element in node.elts)
+
+    def _expr_List(self, node: ast.List, env: dict):
+        return [self.expr(element, env) for element in node.elts]
+
+    def _expr_Dict(self, node: ast.Dict, env: dict):
+        keys = [self.expr(key, env) if key is not None else UNKNOWN for key in node.keys]
+        if not all(is_known(key) and isinstance(key, str | int) for key in keys):
+            return UNKNOWN
+        return {key: self.expr(value, env) for key, value in zip(keys, node.values)}
+
+    def _expr_ListComp(self, node: ast.ListComp, env: dict):
+        return self._comprehension(node, env, lambda inner: self.expr(node.elt, inner))
+
+    def _expr_DictComp(self, node: ast.DictComp, env: dict):
+        pairs = self._comprehension(node, env, lambda inner: (self.expr(node.key, inner), self.expr(node.value, inner)))
+        if pairs is UNKNOWN or not all(is_known(key) and isinstance(key, str | int) for key, _ in pairs):
+            return UNKNOWN
+        return dict(pairs)
+
+    def _comprehension(self, node: ast.ListComp | ast.DictComp, env: dict, element):
+        if len(node.generators) != 1 or node.generators[0].ifs:
+            return UNKNOWN
+        generator = node.generators[0]
+        iterable = self.expr(generator.iter, env)
+        if isinstance(iterable, dict):
+            iterable = list(iterable)
+        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+            return UNKNOWN
+        if not iterable:
+            self._skip(node)
+        inner = dict(env)
+        results = []
+        for item in iterable:
+            self._assign(generator.target, item, inner)
+            results.append(element(inner))
+        return results
+
+    def _expr_BinOp(self, node: ast.BinOp, env: dict):
+        return self._binop(node.op, self.expr(node.left, env), self.expr(node.right, env))
+
+    def _binop(self, op: ast.operator, left, right):
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            if isinstance(op, ast.MatMult):
+                return _matmul(left, right)
+            return _broadcast(left, right)
+        if isinstance(op, ast.Add) and isinstance(left, tuple | list) and isinstance(right, tuple | list):
+            return type(left)(left) + type(left)(right)
+        return arithmetic(op, left, right)
+
+    def _expr_UnaryOp(self, node: ast.UnaryOp, env: dict):
+        value = self.expr(node.operand, env)
+        if isinstance(node.op, ast.Not):
+            decided = truth(value)
+            return UNKNOWN if decided is None else not decided
+        if isinstance(node.op, ast.USub):
+            return arithmetic(ast.Mult(), value, -1) if is_known(value) else UNKNOWN
+        return value if isinstance(node.op, ast.UAdd) else UNKNOWN
+
+    def _expr_BoolOp(self, node: ast.BoolOp, env: dict):
+        is_and = isinstance(node.op, ast.And)
+        for value_node in node.values:
+            value = self.expr(value_node, env)
+            decided = truth(value)
+            if decided is None:
+                return UNKNOWN
+            if decided is not is_and:
+                return value
+        return value
+
+    def _expr_Compare(self, node: ast.Compare, env: dict):
+        left = self.expr(node.left, env)
+        for op, right_node in zip(node.ops, node.comparators):
+            right = self.expr(right_node, env)
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(right, tuple | list | dict | str) or not is_known(left):
+                    return UNKNOWN
+                result = (left in right) ^ isinstance(op, ast.NotIn)
+            else:
+                result = compare(op, left, right)
+            if result is not True:
+                return result
+            left = right
+        return True
+
+    def _expr_IfExp(self, node: ast.IfExp, env: dict):
+        decided = truth(self.expr(node.test, env))
+        if decided is None:
+            body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
+            return body if _same(body, orelse) else UNKNOWN
+        self._skip(node.orelse if decided else node.body)
+        return self.expr(node.body if decided else node.orelse, env)
+
+    def _expr_Subscript(self, node: ast.Subscript, env: dict):
+        container = self.expr(node.value, env)
+        if isinstance(node.slice, ast.Slice) and isinstance(container, SymbolicShape):
+            return UNKNOWN
+        index = self.expr(node.slice, env)
+        index = as_int(index) if as_int(index) is not None else index
+        if isinstance(container, Tensor):
+            shape = indexed(container.shape, index) if container.shape is not None else None
+            return Tensor(shape) if shape is not None else UNKNOWN
+        return subscript(container, index)
+
+    def _expr_Slice(self, node: ast.Slice, env: dict):
+        parts = [self.expr(part, env) if part is not None else None for part in (node.lower, node.upper, node.step)]
+        if not all(part is None or as_int(part) is not None for part in parts):
+            return UNKNOWN
+        return slice(*(as_int(part) if part is not None else None for part in parts))
+
+    def _expr_Starred(self, node: ast.Starred, env: dict):
+        return UNKNOWN
+
+    def _expr_Call(self, node: ast.Call, env: dict):
+        self.evaluated.add(id(node))
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3 and _is_self(node.args[0]):
+            return self._setattr(node, env)
+        if isinstance(func, ast.Attribute):
+            handled = self._method_call(node, func, env)
+            if handled is not NotImplemented:
+                return handled
+        ref = self._ref(func)
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            return UNKNOWN
+        if ref is not None:
+            return self._known_call(ref, node, args, kwargs)
+        callee = self.expr(func, env)
+        if isinstance(callee, LayerValue):
+            return self.apply_layer(callee, args, kwargs)
+        return UNKNOWN
+
+    def _setattr(self, node: ast.Call, env: dict) -> None:
+        """``setattr(self, "d0", Dense(3))`` is ``self.d0 = Dense(3)`` when the name is known."""
+        name, value = self.expr(node.args[1], env), self.expr(node.args[2], env)
+        if isinstance(name, str):
+            self._assign(ast.Attribute(value=ast.Name("self", ast.Load()), attr=name, ctx=ast.Store()), value, env)
+        else:
+            self.outcome.doubts.append(f"line {node.lineno}: `setattr(self, ...)` with a name not known statically may add weights")
+        return None
+
+    def _arguments(self, node: ast.Call, env: dict):
+        args: list = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                value = self.expr(arg.value, env)
+                if not isinstance(value, tuple | list):
+                    return None, None
+                args.extend(value)
+            else:
+                args.append(self.expr(arg, env))
+        kwargs: dict = {}
+        for keyword in node.keywords:
+            value = self.expr(keyword.value, env)
+            if keyword.arg is None:
+                if not isinstance(value, dict):
+                    return None, None
+                kwargs.update(value)
+            else:
+                kwargs[keyword.arg] = value
+        return args, kwargs
+
+    def _ref(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            if func.id in self.module.classes:
+                return func.id
+            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed"):
+                return f"builtins.{func.id}"
+        return self.module.imports.canonical(func)
+
+    def _method_call(self, node: ast.Call, func: ast.Attribute, env: dict):
+        owner_node = func.value
+        name = func.attr
+        if _is_super(owner_node):
+            return self._super_call(node, name, env)
+        if _is_self(owner_node):
+            if name == "add_weight":
+                return self._add_weight(node, env)
+            method = self._method(name)
+            if method is not None and name not in ("call", "build", "__init__"):
+                args, kwargs = self._arguments(node, env)
+                return self._invoke(method, args, kwargs) if args is not None else UNKNOWN
+            if name == "add_variable":
+                return self._add_weight(node, env)
+            return NotImplemented
+        owner = self.expr(owner_node, env)
+        if isinstance(owner, list | dict) and name in READING_METHODS[type(owner)] | CHANGING_METHODS[type(owner)]:
+            return self._container_method(owner, name, node, env)
+        if isinstance(owner, list | dict):
+            raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
+        if isinstance(owner, LayerValue) and name == "build":
+            args, kwargs = self._arguments(node, env)
+            shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
+            owner.input_shapes.append(shape if len(kwargs) <= 1 else list(kwargs.values()))
+            return None
+        if isinstance(owner, LayerValue) and name == "compute_output_shape":
+            args, _ = self._arguments(node, env)
+            output = _apply_builtin(owner, [Tensor(tuple(args[0]))], self.flavor) if args and isinstance(args[0], tuple | list) else UNKNOWN
+            return output.shape if isinstance(output, Tensor) and output.shape is not None else UNKNOWN
+        return NotImplemented
+
+    def _container_method(self, owner: list | dict, name: str, node: ast.Call, env: dict):
+        """Runs a list or dict method on the evaluated container; one it cannot run exactly is a give-up,
+        since the container may hold layers Keras tracks."""
+        args, kwargs = self._arguments(node, env)
+        if args is not None and not kwargs and all(map(is_known, args)):
+            if name == "insert" and args:
+                args[0] = as_int(args[0])
+            if name in ("extend", "update") and args:
+                args[0] = args[0] if isinstance(args[0], list | tuple | dict) else UNKNOWN
+            if all(map(is_known, args)):
+                try:
+                    result = getattr(owner, name)(*args)
+                except Exception:  # pop() on an empty list, remove() of what is not there: raises at run time
+                    raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` raises") from None
+                return list(result) if name in ("items", "keys", "values") else result
+        if name in READING_METHODS[type(owner)]:
+            return UNKNOWN
+        raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
+
+    def _super_call(self, node: ast.Call, name: str, env: dict):
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            raise Uncertain("super() arguments are not known")
+        base = _builtin_base(self.facts, self.module) if self.facts else None
+        parent = self._parent_method(name)
+        if parent is not None:
+            return self._invoke(parent, args, kwargs)
+        if base is None:
+            return None  # keras.layers.Layer's own __init__/build create nothing
+        if name == "__init__":
+            self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
+        elif name == "build" and self.builtin_base is not None:
+            self.builtin_base.input_shapes.append(args[0] if args else kwargs.get("input_shape", UNKNOWN))
+        elif name == "call" and self.builtin_base is not None:
+            return _apply_builtin(self.builtin_base, args, self.flavor)
+        return None
+
+    def _class_constant(self, name: str):
+        """``self.units`` not set on the instance: a constant in the nearest class body that binds it,
+        unless the file also sets ``<something>.units`` (``Head.units = 7`` at the bottom)."""
+        for facts in self._mro():
+            if name in facts.methods:
+                return UNKNOWN
+            bound = [stmt.value for stmt in facts.node.body if _binds(stmt, name)]
+            if not bound:
+                continue
+            value = _literal(bound[0]) if len(bound) == 1 else UNKNOWN
+            if value is UNKNOWN or _sets_attribute_elsewhere(self.module.source.tree, name):
+                return UNKNOWN
+            return value
+        return UNKNOWN
+
+    def _parent_method(self, name: str) -> ast.FunctionDef | None:
+        """What ``super().name`` reaches: the method of a class after the one whose method is running."""
+        chain = self._mro()
+        running = next((function for function in reversed(self.running) if any(facts.methods.get(function.name) is function for facts in chain)), None)
+        start = next((index for index, facts in enumerate(chain) if running is not None and facts.methods.get(running.name) is running), 0)
+        for facts in chain[start + 1 :]:
+            if name in facts.methods:
+                return facts.methods[name]
+        return None
+
+    def _add_weight(self, node: ast.Call, env: dict) -> WeightValue:
+        args, kwargs = self._arguments(node, env)
+        if args is None:
+            raise Uncertain("add_weight arguments are not known")
+        order = KERAS2_ADD_WEIGHT if self.flavor is Flavor.KERAS2 else KERAS3_ADD_WEIGHT
+        bound = dict(zip(order, args)) | kwargs
+        shape = bound.get("shape", ())
+        shape = () if shape is None else shape
+        if isinstance(shape, list):
+            shape = tuple(shape)
+        if isinstance(shape, int) and not isinstance(shape, bool):
+            shape = (shape,)
+        trainable = bound.get("trainable", True)
+        trainable = True if trainable is None else trainable
+        name = bound.get("name")
+        weight = WeightValue(name if isinstance(name, str) else f"{UNNAMED}{len(self.outcome.weights)}", shape if isinstance(shape, tuple) else UNKNOWN, trainable, node, self.conditional > 0)
+        self.outcome.weights.append(weight)
+        return weight
+
+    def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
+        if ref.startswith("builtins."):
+            return _python_builtin(ref[len("builtins."):], args)
+        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref == SEQUENTIAL or layer_class_home(ref, self.module):
+            layer = LayerValue(ref, args, kwargs, node)
+            if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
+                layer.wrapped = args[0]
+            self.created_layers.append(layer)
+            return layer
+        if ref in ("keras.Variable", "keras.backend.Variable") or (ref == "tensorflow.Variable" and self.flavor is Flavor.KERAS2):
+            return self._variable(node, args, kwargs)
+        if ref in TENSOR_FROM_SHAPE and args:
+            shape = args[0]
+            return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
+        if ref in MATMUL and len(args) >= 2:
+            return _matmul(args[0], args[1])
+        if ref in CONCAT and args and isinstance(args[0], list | tuple):
+            axis = kwargs.get("axis", args[1] if len(args) > 1 else CONCAT[ref])
+            return _concat(list(args[0]), axis)
+        shape_of = shape_function(ref)
+        if shape_of is not None and args and isinstance(args[0], Tensor):
+            return Tensor(shape_of(args[0].shape, args[1:], kwargs) if args[0].shape is not None else None)
+        short = ref.rsplit(".", 1)[-1]
+        if ref.startswith(ELEMENTWISE_PREFIXES) and short in SHAPE_PRESERVING:
+            tensors = [arg for arg in args if isinstance(arg, Tensor)]
+            return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
+        if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
+            return args[0].shape if args[0].shape is not None else UNKNOWN
+        return UNKNOWN
+
+    def _variable(self, node: ast.Call, args: list, kwargs: dict):
+        initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
+        shape = kwargs.get("shape")
+        if shape is None and isinstance(initial, Tensor):
+            shape = initial.shape
+        elif shape is None and isinstance(initial, int | float) and not isinstance(initial, bool):
+            shape = ()  # a Python number is a scalar variable
+        trainable = kwargs.get("trainable", True)
+        weight = WeightValue(kwargs.get("name") if isinstance(kwargs.get("name"), str) else f"variable_{len(self.outcome.weights)}", tuple(shape) if isinstance(shape, tuple | list) else UNKNOWN, trainable, node, self.conditional > 0)
+        weight_holder = _PendingVariable(weight)
+        return weight_holder
+
+    def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
+        inputs = args[:1] if args else list(kwargs.values())[:1]
+        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention", "keras.layers.Attention", "keras.layers.AdditiveAttention"):
+            inputs = _attention_inputs(layer.ref, args, kwargs)
+        shapes = _shapes_of(inputs)
+        layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+        if layer.ref == SEQUENTIAL:
+            output = inputs[0] if inputs else UNKNOWN
+            for sublayer in sequential_layers(layer) or []:
+                output = self.apply_layer(sublayer, [output], {})
+            return output if isinstance(output, Tensor) else Tensor(None)
+        home = layer_class_home(layer.ref, self.module)
+        if home is None:
+            return _apply_builtin(layer, inputs, self.flavor)
+        extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
+        layer.extra_shapes.append(extra)
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
+        try:
+            return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
+        except (Uncertain, _Return, _Break, _Continue, RecursionError):
+            return Tensor(None)
+
+    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
+        """Construct, build and call the layer as Keras does on its first call; the output."""
+        self.construct(args, kwargs)
+        self.build(input_shape, extra_shapes)
+        inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
+        try:
+            return self.call([*inputs, *map(_tensor, extra_shapes)])
+        except Uncertain:
+            if self._call_may_add_state():
+                raise
+            return UNKNOWN  # call() only gives the output its shape: the weights are all known by now
+
+    def _call_may_add_state(self) -> bool:
+        """Whether call() or a method it reaches creates weights or layers or sets anything on ``self``."""
+        for facts in self._mro():
+            weights = [site for site in facts.weights if site.kind is not WeightKind.TENSOR]
+            if any(Phase.CALL in site.phases for site in [*weights, *facts.sublayers]):
+                return True
+            for function in facts.methods.values():
+                if Phase.CALL in facts.phases.get(function.name, ()) and any(map(_sets_on_self, ast.walk(function))):
+                    return True
+        return False
+
+
+@dataclass(eq=False, slots=True)
+class _PendingVariable:
+    """A variable object; it becomes a tracked weight when stored on the layer."""
+
+    weight: WeightValue
+
+
+class _Return(Exception):
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+class _Raise(Uncertain):
+    pass
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+SEQUENTIAL = "keras.Sequential"
+UNNAMED = "weight_"
+
+
+def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
+    """The layers of a ``keras.Sequential([...])`` value, when all are known layers."""
+    items = layer.args[0] if layer.args else layer.kwargs.get("layers")
+    if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
+        return None
+    return list(items)
+
+
+def _tensor(shape) -> Tensor:
+    return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and is_known(shape) else Tensor(None)
+
+
+def _as_inputs(input_shape) -> list:
+    """One input shape, or the shapes of a list input."""
+    if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
+        return input_shape
+    return [input_shape]
+
+
+def _is_self_attr(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and _is_self(node.value)
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _is_super(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _same(a, b) -> bool:
+    try:
+        return is_known(a) and type(a) is type(b) and a == b
+    except Exception:
+        return False
+
+
+def _layer_kwargs(kwargs: dict) -> dict:
+    """Constructor keywords without the ones every Layer takes (they create no weights)."""
+    return {k: v for k, v in kwargs.items() if k not in ("name", "dtype", "trainable")}
+
+
+def _builtin_base(facts, module: ModuleFacts) -> str | None:
+    for base in facts.keras_bases:
+        if builtin_layers.lookup(base) is not None:
+            return base
+    for name in facts.local_bases:
+        if name in module.classes:
+            found = _builtin_base(module.classes[name], module)
+            if found:
+                return found
+    return None
+
+
+def _binds(stmt: ast.stmt, name: str) -> bool:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
+    return any(isinstance(inner, ast.Name) and inner.id == name for target in targets for inner in ast.walk(target))
+
+
+def _literal(node: ast.expr | None):
+    """An immutable literal (number, string, bool, None, tuples of them), else UNKNOWN."""
+    try:
+        value = ast.literal_eval(node) if node is not None else UNKNOWN
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return UNKNOWN
+    immutable = (int, float, str, bool, type(None))
+    if isinstance(value, immutable) or (isinstance(value, tuple) and all(isinstance(item, immutable) for item in value)):
+        return value
+    return UNKNOWN
+
+
+def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
+    """``Head.units = 7``, ``del other.units`` or any ``setattr(...)`` in the file."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.ctx, ast.Store | ast.Del) and not _is_self(node.value):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            return True
+    return False
+
+
+def _sets_on_self(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.ctx, ast.Store) and _is_self(node.value)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+
+
+def _holds_tracked(value) -> bool:
+    """Whether a value is or contains a layer or a weight."""
+    layers: list[LayerValue] = []
+    _collect_layers(value, layers, set())
+    return bool(layers) or bool(collect_variables({"": value}))
+
+
+def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, LayerValue):
+        found.append(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_layers(item, found, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_layers(item, found, seen)
+
+
+def collect_variables(attrs: dict) -> list[WeightValue]:
+    """Variables (keras.Variable; tf.Variable in Keras 2) stored on the layer are tracked."""
+    found: list[WeightValue] = []
+    stack = list(attrs.values())
+    seen: set[int] = set()
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, _PendingVariable):
+            found.append(value.weight)
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return found
+
+
+def _python_builtin(name: str, args: list):
+    try:
+        if name == "len" and args and isinstance(args[0], tuple | list | dict | str):
+            return len(args[0])
+        if name in ("int", "round") and args and as_int(args[0]) is not None:
+            return as_int(args[0])
+        if name == "range" and all(as_int(arg) is not None for arg in args) and args:
+            return range(*(as_int(arg) for arg in args))
+        if name in ("tuple", "list") and args and isinstance(args[0], tuple | list | range):
+            return tuple(args[0]) if name == "tuple" else list(args[0])
+        if name in ("max", "min", "sum") and args:
+            items = args[0] if len(args) == 1 and isinstance(args[0], tuple | list) else args
+            if all(as_int(item) is not None for item in items):
+                return {"max": max, "min": min, "sum": sum}[name](as_int(item) for item in items)
+        if name in ("enumerate", "zip", "reversed") and args and all(isinstance(arg, tuple | list | range) for arg in args):
+            return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
+        if name == "isinstance":
+            return UNKNOWN
+    except Exception:
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _shapes_of(inputs: list) -> list:
+    shapes = []
+    for item in inputs:
+        if isinstance(item, Tensor):
+            shapes.append(item.shape)
+        elif isinstance(item, list | tuple) and all(isinstance(element, Tensor) for element in item):
+            shapes.append([element.shape for element in item])
+        else:
+            shapes.append(None)
+    return shapes
+
+
+def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
+    if ref in ("keras.layers.Attention", "keras.layers.AdditiveAttention"):
+        return args[:1] or [kwargs.get("inputs", UNKNOWN)]
+    names = ("query", "value", "key")
+    values = [args[i] if i < len(args) else kwargs.get(name) for i, name in enumerate(names)]
+    return [value for value in values if value is not None]
+
+
+def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
+    spec = builtin_layers.lookup(layer.ref)
+    if spec is None:
+        return Tensor(None)
+    shapes = _shapes_of(inputs)
+    try:
+        bound = spec.bind(layer.args, layer.kwargs)
+        if spec.multi_input:
+            output = spec.output_shape(bound, shapes)
+        else:
+            output = spec.output_shape(bound, shapes[0] if shapes else None)
+    except Exception:
+        return Tensor(None)
+    return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _matmul(left, right):
+    if not isinstance(left, Tensor) or left.shape is None:
+        return Tensor(None)
+    right_shape = right.shape if isinstance(right, Tensor | WeightValue) and isinstance(right.shape, tuple) else None
+    if not right_shape:
+        return Tensor(None)
+    return Tensor(tuple(left.shape[:-1]) + (right_shape[-1],))
+
+
+def _broadcast(*values):
+    """NumPy broadcasting: shapes line up from the right, a 1 stretches to the other size."""
+    shapes = [v.shape if isinstance(v, Tensor) else v.shape if isinstance(v, WeightValue) and isinstance(v.shape, tuple) else () for v in values]
+    tensors = [v for v in values if isinstance(v, Tensor)]
+    if any(isinstance(v, Tensor) and v.shape is None for v in values) or not tensors:
+        return Tensor(None)
+    dims = []
+    for position in range(1, max(map(len, shapes)) + 1):
+        sized = [shape[-position] for shape in shapes if len(shape) >= position and as_int(shape[-position]) != 1]
+        sized = [dim if is_known(dim) else None for dim in sized]
+        if not sized or all(dim == sized[0] for dim in sized):
+            dims.append(sized[0] if sized else 1)
+        elif None in sized:
+            dims.append(None)  # an unknown size may be 1 or the other one
+        else:
+            return Tensor(None)  # sizes that do not broadcast: the code would fail here
+    return Tensor(tuple(reversed(dims)))
+
+
+def _concat(items: list, axis) -> Tensor:
+    shapes = [item.shape for item in items if isinstance(item, Tensor)]
+    axis = as_int(axis)
+    if len(shapes) != len(items) or any(shape is None for shape in shapes) or axis is None:
+        return Tensor(None)
+    if len({len(shape) for shape in shapes}) != 1:
+        return Tensor(None)
+    rank = len(shapes[0])
+    axis = axis % rank
+    total = 0
+    for shape in shapes:
+        dim = shape[axis]
+        if dim is None or not is_known(dim):
+            return Tensor(tuple(shapes[0][:axis]) + (None,) + tuple(shapes[0][axis + 1:]))
+        total = arithmetic(ast.Add(), total, dim)
+    return Tensor(tuple(shapes[0][:axis]) + (total,) + tuple(shapes[0][axis + 1:]))
+

@@ -1,0 +1,751 @@
+"""The built-in Keras layers as data: constructor signature, weights, output shape.
+
+Each entry says which weights ``build()`` creates for an input shape (the batch axis
+included, as ``None``) and what shape a call returns. Dimensions are ints, symbolic
+``Expr`` values, or ``None`` when not known; a weight whose existence depends on an
+unknown argument makes the whole answer ``Unknown`` rather than a guess. Every
+formula is checked against real Keras 3 and tf_keras by ``tests/test_builtins.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .symbolic import Expr
+from .values import UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class WeightSpec:
+    name: str
+    shape: tuple
+    trainable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    reason: str
+
+
+class NotKnown(Exception):
+    """An argument the formula needs is not known statically."""
+
+
+Bound = dict
+Shape = tuple | list | None
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    params: tuple[str, ...]  # positional order of the constructor
+    defaults: dict = field(default_factory=dict)
+    weights_of: Callable[[Bound, tuple, bool], list[WeightSpec]] | None = None  # (bound, shape, keras2)
+    output_of: Callable[[Bound, Shape], Shape] | None = None
+    multi_input: bool = False
+    keras3_only: tuple[str, ...] = ()  # arguments tf_keras does not have
+    wrapper: bool = False  # TimeDistributed, Bidirectional: ``counts`` counts the wrapped layer
+
+    @property
+    def weightless(self) -> bool:
+        return self.weights_of is None
+
+    def bind(self, args: list, kwargs: dict) -> Bound:
+        bound = dict(self.defaults)
+        bound.update(zip(self.params, args, strict=False))
+        bound.update(kwargs)
+        return bound
+
+    def weights(self, bound: Bound, input_shape, flavor: str = "3") -> list[WeightSpec] | Unknown:
+        keras2 = flavor in ("2", "tf_keras", "keras2")
+        if keras2 and any(bound.get(name) not in (None, UNKNOWN) for name in self.keras3_only):
+            return Unknown(f"{', '.join(self.keras3_only)} is Keras 3 only")
+        if self.wrapper:
+            return Unknown("a wrapper's weights are those of the layer it wraps")
+        if self.weights_of is None:
+            return []
+        if input_shape is None or input_shape is UNKNOWN:
+            return Unknown("the input shape is not known")
+        try:
+            return self.weights_of(bound, input_shape, keras2)
+        except NotKnown as exc:
+            return Unknown(str(exc))
+
+    def output_shape(self, bound: Bound, input_shape) -> Shape:
+        if self.output_of is None or input_shape is None or input_shape is UNKNOWN:
+            return None
+        try:
+            return self.output_of(bound, input_shape)
+        except (NotKnown, TypeError, IndexError, ValueError, ZeroDivisionError):
+            return None
+
+
+# -- argument helpers --------------------------------------------------------------------------
+
+
+def _known(bound: Bound, name: str):
+    value = bound.get(name)
+    if value is UNKNOWN:
+        raise NotKnown(f"`{name}` is not known")
+    return value
+
+
+def _flag(bound: Bound, name: str) -> bool:
+    value = _known(bound, name)
+    if isinstance(value, Expr):
+        raise NotKnown(f"`{name}` is not known")
+    return bool(value)
+
+
+def _dim(value):
+    """A usable dimension (int or Expr) or None."""
+    if isinstance(value, Expr):
+        return value.value if value.is_const else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _int(bound: Bound, name: str):
+    value = _dim(_known(bound, name))
+    if value is None:
+        raise NotKnown(f"`{name}` is not known")
+    return value
+
+
+def _ints(bound: Bound, name: str, rank: int) -> tuple:
+    value = _known(bound, name)
+    items = tuple(value) if isinstance(value, tuple | list) else (value,) * rank
+    dims = tuple(_dim(item) for item in items)
+    if len(dims) != rank or any(dim is None for dim in dims):
+        raise NotKnown(f"`{name}` is not known")
+    return dims
+
+
+def _last(shape) -> object:
+    if not isinstance(shape, tuple | list) or not shape:
+        raise NotKnown("the input rank is not known")
+    return shape[-1]
+
+
+def _channels(bound: Bound, shape) -> object:
+    if not isinstance(shape, tuple | list) or len(shape) < 2:
+        raise NotKnown("the input rank is not known")
+    channels_first = _known(bound, "data_format") == "channels_first"
+    dim = _dim(shape[1] if channels_first else shape[-1])
+    if dim is None:
+        raise NotKnown("the input's channel axis is not known")
+    return dim
+
+
+def _feature(shape) -> object:
+    dim = _dim(_last(shape))
+    if dim is None:
+        raise NotKnown("the input's last axis is not known")
+    return dim
+
+
+def _mul(*dims):
+    total = 1
+    for dim in dims:
+        total = total * dim
+    return total
+
+
+def _div(dim, by: int):
+    if isinstance(dim, int) and isinstance(by, int) and by:
+        return dim // by
+    if by == 1:
+        return dim
+    raise NotKnown("a grouped channel count is not known")
+
+
+def _bias(bound: Bound, size, name: str = "bias") -> list[WeightSpec]:
+    return [WeightSpec(name, (size,))] if _flag(bound, "use_bias") else []
+
+
+# -- output shapes -----------------------------------------------------------------------------
+
+
+def _same(bound: Bound, shape: Shape) -> Shape:
+    return tuple(shape) if isinstance(shape, tuple | list) else None
+
+
+def _with_last(shape: Shape, last) -> Shape:
+    return (*tuple(shape)[:-1], last)
+
+
+def _conv_length(length, kernel: int, stride: int, padding: str, dilation: int):
+    if not isinstance(length, int):
+        return None
+    if padding in ("same", "causal"):
+        return -(-length // stride)
+    if padding == "valid":
+        span = dilation * (kernel - 1) + 1
+        return (length - span) // stride + 1
+    return None
+
+
+def _transpose_length(length, kernel: int, stride: int, padding: str, dilation: int, output_padding):
+    if not isinstance(length, int):
+        return None
+    span = kernel + (kernel - 1) * (dilation - 1)
+    if output_padding is None:
+        if padding == "valid":
+            return length * stride + max(span - stride, 0)
+        if padding == "same":
+            return length * stride
+        return None
+    pad = {"valid": 0, "same": span // 2}.get(padding)
+    return None if pad is None else (length - 1) * stride + span - 2 * pad + output_padding
+
+
+def _spatial(bound: Bound, shape: Shape, rank: int, transpose: bool = False) -> Shape:
+    if _known(bound, "data_format") == "channels_first" or len(shape) != rank + 2:
+        return None
+    kernel = _ints(bound, "kernel_size", rank) if "kernel_size" in bound else _ints(bound, "pool_size", rank)
+    strides_name = "strides" if bound.get("strides") is not None else ("pool_size" if "pool_size" in bound else "strides")
+    strides = _ints(bound, strides_name, rank)
+    dilation = _ints(bound, "dilation_rate", rank) if "dilation_rate" in bound else (1,) * rank
+    padding = str(_known(bound, "padding")).lower()
+    if transpose:
+        output_padding = bound.get("output_padding")
+        paddings = (None,) * rank if output_padding is None else _ints(bound, "output_padding", rank)
+        dims = [_transpose_length(n, k, s, padding, d, p) for n, k, s, d, p in zip(shape[1:-1], kernel, strides, dilation, paddings, strict=True)]
+    else:
+        dims = [_conv_length(n, k, s, padding, d) for n, k, s, d in zip(shape[1:-1], kernel, strides, dilation, strict=True)]
+    return (shape[0], *dims, shape[-1])
+
+
+def _conv_output(rank: int, transpose: bool = False):
+    def output(bound: Bound, shape: Shape) -> Shape:
+        spatial = _spatial(bound, shape, rank, transpose)
+        if spatial is None:
+            return None
+        last = _int(bound, "filters") if "filters" in bound else _mul(_channels(bound, shape), _int(bound, "depth_multiplier"))
+        return _with_last(spatial, last)
+
+    return output
+
+
+def _pool_output(rank: int):
+    def output(bound: Bound, shape: Shape) -> Shape:
+        return _spatial(bound, shape, rank)
+
+    return output
+
+
+def _global_pool(bound: Bound, shape: Shape) -> Shape:
+    if _known(bound, "data_format") == "channels_first":
+        return None
+    if _flag(bound, "keepdims"):
+        return (shape[0], *([1] * (len(shape) - 2)), shape[-1])
+    return (shape[0], shape[-1])
+
+
+def _flatten(bound: Bound, shape: Shape) -> Shape:
+    rest = shape[1:]
+    if all(isinstance(dim, int) for dim in rest):
+        return (shape[0], math.prod(rest))
+    return (shape[0], None)
+
+
+def _reshape(bound: Bound, shape: Shape) -> Shape:
+    target = _known(bound, "target_shape")
+    if not isinstance(target, tuple | list) or not all(isinstance(d, int) for d in target):
+        return None
+    target = list(target)
+    if -1 in target:
+        known = math.prod(shape[1:]) if all(isinstance(d, int) for d in shape[1:]) else None
+        rest = math.prod(d for d in target if d != -1)
+        target[target.index(-1)] = known // rest if known is not None and rest else None
+    return (shape[0], *target)
+
+
+def _dense_output(bound: Bound, shape: Shape) -> Shape:
+    return _with_last(shape, _int(bound, "units"))
+
+
+def _embedding_output(bound: Bound, shape: Shape) -> Shape:
+    return (*tuple(shape), _int(bound, "output_dim"))
+
+
+def _rnn_output(bound: Bound, shape: Shape) -> Shape:
+    if _flag(bound, "return_state") or len(shape) != 3:
+        return None
+    units = _int(bound, "units")
+    return (shape[0], shape[1], units) if _flag(bound, "return_sequences") else (shape[0], units)
+
+
+def _conv_rnn_output(rank: int):
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _flag(bound, "return_state") or len(shape) != rank + 3:
+            return None
+        frame = _spatial(bound, (shape[0], *shape[2:]), rank)
+        if frame is None:
+            return None
+        frame = _with_last(frame, _int(bound, "filters"))
+        return (frame[0], shape[1], *frame[1:]) if _flag(bound, "return_sequences") else frame
+
+    return output
+
+
+def _merge_output(bound: Bound, shapes: Shape) -> Shape:
+    if not isinstance(shapes, list) or not shapes or any(not isinstance(s, tuple | list) for s in shapes):
+        return None
+    if len({len(s) for s in shapes}) != 1:
+        return None
+    return tuple(_broadcast_dim([s[i] for s in shapes]) for i in range(len(shapes[0])))
+
+
+def _broadcast_dim(dims: list):
+    sized = {dim for dim in dims if dim != 1}
+    if not sized:
+        return 1
+    return sized.pop() if len(sized) == 1 else None
+
+
+def _concat_output(bound: Bound, shapes: Shape) -> Shape:
+    merged = _merge_output(bound, shapes)
+    axis = _known(bound, "axis")
+    if merged is None or not isinstance(axis, int):
+        return None
+    axis = axis % len(merged)
+    dims = [s[axis] for s in shapes]
+    if any(_dim(dim) is None for dim in dims):
+        return (*merged[:axis], None, *merged[axis + 1:])
+    return (*merged[:axis], sum(dims[1:], dims[0]), *merged[axis + 1:])
+
+
+def _attention_output(bound: Bound, shapes: Shape) -> Shape:
+    if not isinstance(shapes, list) or len(shapes) < 2:
+        return None
+    query, value = shapes[0], shapes[1]
+    return _with_last(query, value[-1])
+
+
+def _mha_shapes(shapes: Shape):
+    if not isinstance(shapes, list) or len(shapes) < 2 or any(not isinstance(s, tuple | list) for s in shapes):
+        raise NotKnown("query and value shapes are not known")
+    query, value = shapes[0], shapes[1]
+    key = shapes[2] if len(shapes) > 2 and shapes[2] is not None else value
+    return query, value, key
+
+
+def _mha_output(bound: Bound, shapes: Shape) -> Shape:
+    query, _, _ = _mha_shapes(shapes)
+    output = _known(bound, "output_shape")
+    if output is None:
+        return tuple(query)
+    dims = tuple(output) if isinstance(output, tuple | list) else (output,)
+    return (*tuple(query)[:-1], *dims)
+
+
+def _resize(rank: int, argument: str):
+    """UpSampling (multiply), ZeroPadding (add both sides), Cropping (remove both sides)."""
+
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") == "channels_first" or len(shape) != rank + 2:
+            return None
+        value = _known(bound, argument)
+        items = tuple(value) if isinstance(value, tuple | list) else (value,) * rank
+        if len(items) != rank:
+            return None
+        dims = []
+        for dim, item in zip(shape[1:-1], items, strict=True):
+            pair = tuple(item) if isinstance(item, tuple | list) else (item, item)
+            if not isinstance(dim, int) or not all(isinstance(p, int) for p in pair):
+                dims.append(None)
+            elif argument == "size":
+                dims.append(dim * pair[0])
+            else:
+                dims.append(dim + (1 if argument == "padding" else -1) * sum(pair))
+        return (shape[0], *dims, shape[-1])
+
+    return output
+
+
+def _repeat_output(bound: Bound, shape: Shape) -> Shape:
+    return (shape[0], _int(bound, "n"), shape[-1])
+
+
+def _bidirectional_output(bound: Bound, shape: Shape) -> Shape:
+    inner = _known(bound, "layer")
+    spec = lookup(getattr(inner, "ref", ""))
+    if spec is None:
+        return None
+    output = spec.output_shape(spec.bind(inner.args, inner.kwargs), shape)
+    mode = _known(bound, "merge_mode")
+    if output is None or mode not in ("concat", "sum", "ave", "mul"):
+        return None
+    last = _dim(output[-1])
+    return _with_last(output, None if last is None else 2 * last) if mode == "concat" else output
+
+
+def _permute_output(bound: Bound, shape: Shape) -> Shape:
+    dims = _known(bound, "dims")
+    return (shape[0], *(shape[d] for d in dims))
+
+
+# -- weights -----------------------------------------------------------------------------------
+
+
+def _dense(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    d, units = _feature(shape), _int(bound, "units")
+    return _lora(bound, "kernel", (d, units)) + _bias(bound, units)
+
+
+def _lora(bound: Bound, name: str, shape: tuple) -> list[WeightSpec]:
+    rank = _known(bound, "lora_rank")
+    if not rank:
+        return [WeightSpec(name, shape)]
+    rank = _int(bound, "lora_rank")
+    # enabling LoRA freezes the base kernel and adds two trainable factors
+    return [WeightSpec(name, shape, False), WeightSpec(f"lora_{name}_a", (*shape[:-1], rank)), WeightSpec(f"lora_{name}_b", (rank, shape[-1]))]
+
+
+def _embedding(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    return _lora(bound, "embeddings", (_int(bound, "input_dim"), _int(bound, "output_dim")))
+
+
+def _reversible_embedding(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    vocabulary, width = _int(bound, "input_dim"), _int(bound, "output_dim")
+    untied = [] if _flag(bound, "tie_weights") else [WeightSpec("reverse_embeddings", (width, vocabulary))]
+    return _embedding(bound, shape, keras2) + untied
+
+
+def _einsum(bound: Bound, shape: Shape):
+    """Dimension of each letter, from the input and from ``output_shape`` (None there stays None)."""
+    equation = _known(bound, "equation")
+    match = re.fullmatch(r"([a-zA-Z.]+),([a-zA-Z]+)->([a-zA-Z.]+)", str(equation).replace(" ", ""))
+    if match is None:
+        raise NotKnown("the einsum equation is not known")
+    in_spec, kernel_spec, out_spec = match.groups()
+    output = _known(bound, "output_shape")
+    output = list(output) if isinstance(output, tuple | list) else [output]
+    in_chars, out_chars = in_spec.replace("...", ""), out_spec.replace("...", "")
+    elided = in_spec.startswith("...")
+    if elided != out_spec.startswith("...") or (not elided and "..." in in_spec + out_spec):
+        raise NotKnown("this einsum ellipsis is not modelled")
+    if elided:
+        inputs = list(shape)[len(shape) - len(in_chars):]
+        leading = list(shape)[: len(shape) - len(in_chars)]
+    else:
+        if len(in_chars) != len(shape):
+            raise NotKnown("the einsum equation does not match the input rank")
+        inputs, leading = list(shape), []
+        if len(output) == len(out_chars) - 1:
+            output = [shape[0], *output]
+    if len(output) != len(out_chars):
+        raise NotKnown("the einsum output shape does not match the equation")
+    in_dims = dict(zip(in_chars, inputs, strict=True))
+    out_dims = dict(zip(out_chars, output, strict=True))
+    return in_dims, out_dims, out_chars, kernel_spec, leading
+
+
+def _einsum_output(bound: Bound, shape: Shape) -> Shape:
+    _, out_dims, out_chars, _, leading = _einsum(bound, shape)
+    return (*leading, *(out_dims[char] for char in out_chars))
+
+
+def _einsum_dense(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    in_dims, out_dims, out_chars, kernel_spec, _ = _einsum(bound, shape)
+    kernel = tuple(_dim(in_dims[char] if char in in_dims else out_dims.get(char)) for char in kernel_spec)
+    if any(dim is None for dim in kernel):
+        raise NotKnown("a kernel dimension of the einsum is not known")
+    weights = _lora(bound, "kernel", kernel)
+    bias_axes = _known(bound, "bias_axes")
+    if bias_axes:
+        first = min(out_chars.index(char) for char in bias_axes)
+        bias = tuple(_dim(out_dims[char]) if char in bias_axes else 1 for char in out_chars[first:])
+        if any(dim is None for dim in bias):
+            raise NotKnown("a bias dimension of the einsum is not known")
+        weights.append(WeightSpec("bias", bias))
+    return weights
+
+
+def _conv(rank: int, transpose: bool = False):
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        c, filters = _channels(bound, shape), _int(bound, "filters")
+        kernel = _ints(bound, "kernel_size", rank)
+        groups = 1 if transpose else _int(bound, "groups")
+        if transpose:
+            if _known(bound, "lora_rank"):
+                raise NotKnown("LoRA on a transposed convolution is not modelled")
+            return [WeightSpec("kernel", (*kernel, filters, c))] + _bias(bound, filters)
+        return _lora(bound, "kernel", (*kernel, _div(c, groups), filters)) + _bias(bound, filters)
+
+    return weights
+
+
+def _depthwise(rank: int):
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        c, multiplier = _channels(bound, shape), _int(bound, "depth_multiplier")
+        kernel = _ints(bound, "kernel_size", rank)
+        return [WeightSpec("kernel", (*kernel, c, multiplier))] + _bias(bound, _mul(c, multiplier))
+
+    return weights
+
+
+def _separable(rank: int):
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        c, multiplier, filters = _channels(bound, shape), _int(bound, "depth_multiplier"), _int(bound, "filters")
+        kernel = _ints(bound, "kernel_size", rank)
+        return [
+            WeightSpec("depthwise_kernel", (*kernel, c, multiplier)),
+            WeightSpec("pointwise_kernel", (*(1,) * rank, _mul(c, multiplier), filters)),
+        ] + _bias(bound, filters)
+
+    return weights
+
+
+def _recurrent(gates: int):
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        d, units = _feature(shape), _int(bound, "units")
+        width = gates * units
+        found = [WeightSpec("kernel", (d, width)), WeightSpec("recurrent_kernel", (units, width))]
+        if gates == 3 and _flag(bound, "reset_after"):
+            return found + ([WeightSpec("bias", (2, width))] if _flag(bound, "use_bias") else [])
+        return found + _bias(bound, width)
+
+    return weights
+
+
+def _conv_recurrent(rank: int):
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        if not isinstance(shape, tuple | list) or len(shape) != rank + 3:
+            raise NotKnown("the input rank is not known")
+        c, filters = _channels(bound, (shape[0], *shape[2:])), _int(bound, "filters")
+        kernel = _ints(bound, "kernel_size", rank)
+        return [
+            WeightSpec("kernel", (*kernel, c, 4 * filters)),
+            WeightSpec("recurrent_kernel", (*kernel, filters, 4 * filters)),
+        ] + _bias(bound, 4 * filters)
+
+    return weights
+
+
+def _axis_sizes(bound: Bound, shape) -> tuple:
+    axis = _known(bound, "axis")
+    axes = list(axis) if isinstance(axis, tuple | list) else [axis]
+    if not isinstance(shape, tuple | list) or not all(isinstance(a, int) for a in axes):
+        raise NotKnown("the normalised axis is not known")
+    sizes = tuple(_dim(shape[a]) for a in axes)
+    if any(size is None for size in sizes):
+        raise NotKnown("the normalised axis size is not known")
+    return sizes
+
+
+def _scale_center(bound: Bound, size: tuple) -> list[WeightSpec]:
+    return ([WeightSpec("gamma", size)] if _flag(bound, "scale") else []) + ([WeightSpec("beta", size)] if _flag(bound, "center") else [])
+
+
+def _batch_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    sizes = _axis_sizes(bound, shape)
+    if len(sizes) == 1:
+        size = sizes
+    else:  # several axes (tf_keras): the weights broadcast against the input
+        axes = {a % len(shape) for a in _known(bound, "axis")}
+        size = tuple(dim if index in axes else 1 for index, dim in enumerate(shape))
+    statistics = ("moving_mean", "moving_variance") + (("moving_stddev", "renorm_mean", "renorm_stddev") if _flag(bound, "renorm") else ())
+    return _scale_center(bound, size) + [WeightSpec(name, size, False) for name in statistics]
+
+
+def _layer_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    size = _axis_sizes(bound, shape)
+    if bound.get("rms_scaling"):
+        return [WeightSpec("gamma", size)]
+    return _scale_center(bound, size)
+
+
+def _group_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    return _scale_center(bound, _axis_sizes(bound, shape))
+
+
+def _rms_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    return [WeightSpec("scale", _axis_sizes(bound, shape))]
+
+
+def _mha(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
+    query, value, key = _mha_shapes(shapes)
+    heads, key_dim = _int(bound, "num_heads"), _int(bound, "key_dim")
+    value_dim = _dim(_known(bound, "value_dim")) or key_dim
+    output = _known(bound, "output_shape")
+    out_dims = tuple(output) if isinstance(output, tuple | list) else (_feature(query),) if output is None else (output,)
+    if any(_dim(dim) is None for dim in out_dims):
+        raise NotKnown("`output_shape` is not known")
+    use_bias = _flag(bound, "use_bias")
+    weights = []
+    parts = [("query", _feature(query), key_dim), ("key", _feature(key), key_dim), ("value", _feature(value), value_dim)]
+    if _flag(bound, "use_gate"):  # a sigmoid gate on the attention output, projected from the query
+        parts.append(("gate", _feature(query), value_dim))
+    for part, features, width in parts:
+        weights.append(WeightSpec(f"{part}/kernel", (features, heads, width)))
+        weights += [WeightSpec(f"{part}/bias", (heads, width))] if use_bias else []
+    weights.append(WeightSpec("attention_output/kernel", (heads, value_dim, *out_dims)))
+    weights += [WeightSpec("attention_output/bias", out_dims)] if use_bias else []
+    return weights
+
+
+def _gqa(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
+    query, value, key = _mha_shapes(shapes)
+    head_dim, query_heads, kv_heads = _int(bound, "head_dim"), _int(bound, "num_query_heads"), _int(bound, "num_key_value_heads")
+    use_bias = _flag(bound, "use_bias")
+    weights = []
+    for part, features, heads in (("query", _feature(query), query_heads), ("key", _feature(key), kv_heads), ("value", _feature(value), kv_heads)):
+        weights.append(WeightSpec(f"{part}/kernel", (features, heads, head_dim)))
+        weights += [WeightSpec(f"{part}/bias", (heads, head_dim))] if use_bias else []
+    weights.append(WeightSpec("output/kernel", (query_heads, head_dim, _feature(query))))
+    weights += [WeightSpec("output/bias", (_feature(query),))] if use_bias else []
+    return weights
+
+
+def _dot_attention(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
+    weights = [WeightSpec("scale", ())] if _flag(bound, "use_scale") else []
+    if _known(bound, "score_mode") == "concat":
+        weights.append(WeightSpec("concat_score_weight", ()))
+    return weights
+
+
+def _additive_attention(bound: Bound, shapes, keras2: bool) -> list[WeightSpec]:
+    if not _flag(bound, "use_scale"):
+        return []
+    if not isinstance(shapes, list) or not shapes or not isinstance(shapes[0], tuple | list):
+        raise NotKnown("the query shape is not known")
+    return [WeightSpec("scale", (_feature(shapes[0]),))]
+
+
+def _prelu(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    dims = list(shape[1:])
+    shared = _known(bound, "shared_axes")
+    for axis in [shared] if isinstance(shared, int) else (shared or []):
+        dims[axis - 1] = 1
+    if any(_dim(dim) is None for dim in dims):
+        raise NotKnown("the input shape is not fully known")
+    return [WeightSpec("alpha", tuple(dims))]
+
+
+def _normalization(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    if _known(bound, "mean") is not None:
+        return []  # given mean/variance become constants, not weights
+    axis = _known(bound, "axis")
+    axes = [] if axis is None else list(axis) if isinstance(axis, tuple | list) else [axis]
+    size = tuple(_dim(shape[a]) for a in axes)
+    if any(dim is None for dim in size):
+        raise NotKnown("the normalised axis size is not known")
+    return [WeightSpec("mean", size, False), WeightSpec("variance", size, False), WeightSpec("count", (), False)]
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+_CONV = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias")
+_CONV_DEFAULTS = {"strides": 1, "padding": "valid", "data_format": None, "dilation_rate": 1, "groups": 1, "use_bias": True, "lora_rank": None}
+_TRANSPOSE = ("filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias")
+_DEPTHWISE = ("kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate", "activation", "use_bias")
+_SEPARABLE = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "activation", "use_bias")
+_DEPTH_DEFAULTS = {**_CONV_DEFAULTS, "depth_multiplier": 1}
+_RNN_FLAGS = {"use_bias": True, "return_sequences": False, "return_state": False, "reset_after": True}
+_POOL = ("pool_size", "strides", "padding", "data_format")
+_GLOBAL = {"data_format": None, "keepdims": False}
+
+
+def _pool(rank: int) -> LayerSpec:
+    return LayerSpec(_POOL, {"pool_size": 2, "strides": None, "padding": "valid", "data_format": None}, output_of=_pool_output(rank))
+
+
+def _conv_spec(rank: int) -> LayerSpec:
+    return LayerSpec(_CONV, _CONV_DEFAULTS, _conv(rank), _conv_output(rank), keras3_only=("lora_rank",))
+
+
+def _transpose_spec(rank: int) -> LayerSpec:
+    return LayerSpec(_TRANSPOSE, {**_CONV_DEFAULTS, "output_padding": None}, _conv(rank, transpose=True), _conv_output(rank, transpose=True))
+
+
+def _conv_rnn_spec(rank: int) -> LayerSpec:
+    return LayerSpec(_CONV + ("recurrent_activation",), {**_CONV_DEFAULTS, **_RNN_FLAGS}, _conv_recurrent(rank), _conv_rnn_output(rank))
+
+
+_SAME = LayerSpec((), output_of=_same)
+_NORM = ("axis", "epsilon", "center", "scale")
+
+TABLE: dict[str, LayerSpec] = {
+    "Dense": LayerSpec(("units", "activation", "use_bias"), {"use_bias": True, "lora_rank": None}, _dense, _dense_output, keras3_only=("lora_rank",)),
+    "EinsumDense": LayerSpec(("equation", "output_shape", "activation", "bias_axes"), {"bias_axes": None, "lora_rank": None}, _einsum_dense, _einsum_output, keras3_only=("lora_rank",)),
+    "Embedding": LayerSpec(("input_dim", "output_dim"), {"lora_rank": None}, _embedding, _embedding_output, keras3_only=("lora_rank",)),
+    "ReversibleEmbedding": LayerSpec(("input_dim", "output_dim", "tie_weights"), {"tie_weights": True, "lora_rank": None}, _reversible_embedding, _embedding_output, keras3_only=("lora_rank",)),
+    "Conv1D": _conv_spec(1),
+    "Conv2D": _conv_spec(2),
+    "Conv3D": _conv_spec(3),
+    "Conv1DTranspose": _transpose_spec(1),
+    "Conv2DTranspose": _transpose_spec(2),
+    "Conv3DTranspose": _transpose_spec(3),
+    "DepthwiseConv1D": LayerSpec(_DEPTHWISE, _DEPTH_DEFAULTS, _depthwise(1), _conv_output(1)),
+    "DepthwiseConv2D": LayerSpec(_DEPTHWISE, _DEPTH_DEFAULTS, _depthwise(2), _conv_output(2)),
+    "SeparableConv1D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(1), _conv_output(1)),
+    "SeparableConv2D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(2), _conv_output(2)),
+    "SimpleRNN": LayerSpec(("units", "activation", "use_bias"), _RNN_FLAGS, _recurrent(1), _rnn_output),
+    "LSTM": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(4), _rnn_output),
+    "GRU": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(3), _rnn_output),
+    "ConvLSTM1D": _conv_rnn_spec(1),
+    "ConvLSTM2D": _conv_rnn_spec(2),
+    "ConvLSTM3D": _conv_rnn_spec(3),
+    "BatchNormalization": LayerSpec(("axis", "momentum", *_NORM), {"axis": -1, "center": True, "scale": True, "renorm": False}, _batch_norm, _same),
+    "LayerNormalization": LayerSpec(_NORM, {"axis": -1, "center": True, "scale": True}, _layer_norm, _same),
+    "GroupNormalization": LayerSpec(("groups", *_NORM), {"groups": 32, "axis": -1, "center": True, "scale": True}, _group_norm, _same),
+    "RMSNormalization": LayerSpec(("axis", "epsilon"), {"axis": -1}, _rms_norm, _same),
+    "MultiHeadAttention": LayerSpec(
+        ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape"),
+        {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False},
+        _mha, _mha_output, multi_input=True,
+    ),
+    "GroupQueryAttention": LayerSpec(("head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"), {"use_bias": True}, _gqa, _attention_output, multi_input=True),
+    "Attention": LayerSpec(("use_scale", "score_mode"), {"use_scale": False, "score_mode": "dot"}, _dot_attention, _attention_output, multi_input=True),
+    "AdditiveAttention": LayerSpec(("use_scale",), {"use_scale": True}, _additive_attention, _attention_output, multi_input=True),
+    "PReLU": LayerSpec(("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"), {"shared_axes": None}, _prelu, _same),
+    "Normalization": LayerSpec(("axis", "mean", "variance"), {"axis": -1, "mean": None}, _normalization, _same),
+    # weightless layers with a known output shape
+    "Flatten": LayerSpec(("data_format",), output_of=_flatten),
+    "Reshape": LayerSpec(("target_shape",), output_of=_reshape),
+    "RepeatVector": LayerSpec(("n",), output_of=_repeat_output),
+    "Permute": LayerSpec(("dims",), output_of=_permute_output),
+    "Concatenate": LayerSpec(("axis",), {"axis": -1}, output_of=_concat_output, multi_input=True),
+    "MaxPooling1D": _pool(1),
+    "MaxPooling2D": _pool(2),
+    "MaxPooling3D": _pool(3),
+    "AveragePooling1D": _pool(1),
+    "AveragePooling2D": _pool(2),
+    "AveragePooling3D": _pool(3),
+    **{f"Global{kind}Pooling{rank}D": LayerSpec(("data_format", "keepdims"), _GLOBAL, output_of=_global_pool) for kind in ("Average", "Max") for rank in (1, 2, 3)},
+    **{name: LayerSpec((), output_of=_merge_output, multi_input=True) for name in "Add Subtract Multiply Average Maximum Minimum".split()},
+    **{
+        name: _SAME
+        for name in (
+            "Activation Dropout ReLU LeakyReLU ELU Softmax SpatialDropout1D SpatialDropout2D SpatialDropout3D GaussianNoise "
+            "GaussianDropout AlphaDropout ActivityRegularization Identity Masking UnitNormalization Rescaling"
+        ).split()
+    },
+    # weightless, output shape not modelled
+    **{f"UpSampling{rank}D": LayerSpec(("size",), {"size": 2, "data_format": None}, output_of=_resize(rank, "size")) for rank in (1, 2, 3)},
+    **{f"ZeroPadding{rank}D": LayerSpec(("padding",), {"padding": 1, "data_format": None}, output_of=_resize(rank, "padding")) for rank in (1, 2, 3)},
+    **{f"Cropping{rank}D": LayerSpec(("cropping",), {"cropping": 1 if rank == 1 else 0, "data_format": None}, output_of=_resize(rank, "cropping")) for rank in (1, 2, 3)},
+    **{name: LayerSpec(()) for name in "Lambda Dot InputLayer".split()},
+    # wrappers: ``counts`` counts the wrapped layer; only the output shape is here
+    "TimeDistributed": LayerSpec(("layer",), wrapper=True),
+    "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True),
+}
+
+# renamed or aliased in some Keras versions
+TABLE["GroupedQueryAttention"] = TABLE["GroupQueryAttention"]
+TABLE["Convolution2D"] = TABLE["Conv2D"]
+TABLE["Convolution1D"] = TABLE["Conv1D"]
+
+WEIGHTLESS = frozenset(name for name, spec in TABLE.items() if spec.weightless and not spec.wrapper)
+
+
+def lookup(ref: str) -> LayerSpec | None:
+    """The spec of a canonical Keras layer name such as ``keras.layers.Dense``."""
+    if not ref.startswith("keras."):
+        return None
+    return TABLE.get(ref.rsplit(".", 1)[-1])

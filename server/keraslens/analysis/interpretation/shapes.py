@@ -1,0 +1,127 @@
+"""Output shapes of the tensor functions and slices a ``call()`` or a functional model uses between layers.
+
+``keras.ops``, ``tf`` and NumPy follow NumPy's rules for these. A shape is a tuple whose items
+are ints, ``None`` (a length known only at run time, like the batch) or symbolic dimensions;
+each function returns None when the result is not known, never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .values import as_int
+
+PREFIXES = ("keras.ops.", "tensorflow.math.", "tensorflow.", "numpy.")
+REDUCTIONS = frozenset(
+    {"mean", "sum", "max", "min", "prod", "std", "var", "logsumexp", "any", "all", "amax", "amin",
+     "reduce_mean", "reduce_sum", "reduce_max", "reduce_min", "reduce_prod", "reduce_std", "reduce_variance",
+     "reduce_logsumexp", "reduce_any", "reduce_all"}
+)
+
+
+def shape_function(ref: str):
+    """The shape function for a canonical name (``keras.ops.reshape``), or None."""
+    prefix = next((prefix for prefix in PREFIXES if ref.startswith(prefix)), None)
+    if prefix is None:
+        return None
+    name = ref[len(prefix) :]
+    if name in REDUCTIONS:
+        return reduced
+    return {"expand_dims": expanded, "squeeze": squeezed, "reshape": reshaped, "transpose": transposed}.get(name)
+
+
+def _axis(value, rank: int) -> int | None:
+    axis = as_int(value)
+    if axis is None or not -rank <= axis < rank:
+        return None
+    return axis % rank
+
+
+def reduced(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    """``mean(x, axis=1)``: the axis goes (or stays as 1 with ``keepdims=True``); no axis: a scalar.
+    Only the second positional argument is the axis in all three libraries; ``keepdims`` by keyword."""
+    axis = kwargs.get("axis", args[0] if args else None)
+    keepdims = kwargs.get("keepdims", False)
+    if not isinstance(keepdims, bool):
+        return None
+    if axis is None:
+        return (1,) * len(shape) if keepdims else ()
+    axes = [_axis(item, len(shape)) for item in (axis if isinstance(axis, tuple | list) else [axis])]
+    if None in axes or len(set(axes)) != len(axes):
+        return None
+    return tuple(1 if index in axes else dim for index, dim in enumerate(shape) if keepdims or index not in axes)
+
+
+def expanded(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    axis = _axis(kwargs.get("axis", args[0] if args else None), len(shape) + 1)
+    return None if axis is None else (*shape[:axis], 1, *shape[axis:])
+
+
+def squeezed(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    axis = kwargs.get("axis", args[0] if args else None)
+    if axis is None:  # every axis of length 1: not known while some length is not
+        return tuple(dim for dim in shape if dim != 1) if all(isinstance(dim, int) for dim in shape) else None
+    axes = [_axis(item, len(shape)) for item in (axis if isinstance(axis, tuple | list) else [axis])]
+    if None in axes or any(shape[index] != 1 for index in axes):
+        return None
+    return tuple(dim for index, dim in enumerate(shape) if index not in axes)
+
+
+def reshaped(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    """``reshape(x, (-1, 24))``: one -1 takes what is left, which is not known when a length is not."""
+    target = kwargs.get("newshape", kwargs.get("shape", args[0] if args else None))
+    if isinstance(target, int) and not isinstance(target, bool):
+        target = (target,)
+    if not isinstance(target, tuple | list) or any(as_int(dim) is None or as_int(dim) < -1 for dim in target):
+        return None
+    target = [as_int(dim) for dim in target]
+    if target.count(-1) > 1:
+        return None
+    if -1 not in target:
+        return tuple(target)
+    known = all(isinstance(dim, int) and not isinstance(dim, bool) for dim in shape)
+    rest = math.prod(dim for dim in target if dim != -1)
+    if known and rest and math.prod(shape) % rest == 0:
+        return tuple(math.prod(shape) // rest if dim == -1 else dim for dim in target)
+    return tuple(None if dim == -1 else dim for dim in target) if not known else None
+
+
+def transposed(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    axes = kwargs.get("axes", kwargs.get("perm", args[0] if args else None))
+    if axes is None:
+        return tuple(reversed(shape))
+    if not isinstance(axes, tuple | list) or len(axes) != len(shape):
+        return None
+    order = [_axis(item, len(shape)) for item in axes]
+    if None in order or sorted(order) != list(range(len(shape))):
+        return None
+    return tuple(shape[index] for index in order)
+
+
+def indexed(shape: tuple, index) -> tuple | None:
+    """The shape of ``tensor[index]`` (ints, slices, ``...`` and ``None``), or None when not known."""
+    items = list(index) if isinstance(index, tuple) else [index]
+    if not all(item is None or item is Ellipsis or isinstance(item, slice) or as_int(item) is not None for item in items):
+        return None
+    consumed = sum(item is not None and item is not Ellipsis for item in items)
+    if items.count(Ellipsis) > 1 or consumed > len(shape):
+        return None
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items[at : at + 1] = [slice(None)] * (len(shape) - consumed)
+    dims, rest = [], list(shape)
+    for item in items:
+        if item is None:
+            dims.append(1)
+            continue
+        dim = rest.pop(0)
+        if isinstance(item, slice):
+            if item == slice(None):
+                dims.append(dim)
+            elif isinstance(dim, int) and not isinstance(dim, bool):
+                dims.append(len(range(*item.indices(dim))))
+            elif dim is None:
+                dims.append(None)  # the batch (or a free) axis: its length is known only at run time
+            else:
+                return None
+    return (*dims, *rest)
