@@ -15,7 +15,6 @@ from pygls.lsp.client import LanguageClient
 from lsp_latency import rss_mb, shut_down
 
 SERVER = [sys.executable, "-m", "keraslens", "serve"]
-README = Path(__file__).resolve().parent / "README.md"
 
 
 class Editor:
@@ -98,15 +97,3 @@ async def open_editor(root: Path, name: str, text: str) -> Editor:
 async def close_editor(editor: Editor) -> None:
     await shut_down(editor.client)
     await editor.client.stop()
-
-
-def write_section(key: str, heading: str, intro: str, table: str) -> None:
-    """Replace only one script's part of bench/README.md (between its markers)."""
-    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
-    current = README.read_text()
-    block = f"{start}\n{table.strip()}\n{end}"
-    if start in current and end in current:
-        current = current[: current.index(start)] + block + current[current.index(end) + len(end):]
-    else:
-        current = current.rstrip() + f"\n\n{heading}\n\n{intro.strip()}\n\n{block}\n"
-    README.write_text(current)

@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from editor_client import Editor, close_editor, open_editor, write_section
-from lsp_latency import generate, percentile
+from editor_client import Editor, close_editor, open_editor
+from lsp_latency import generate, percentile, write_section
 
 KEYSTROKES, GAP_S = 60, 0.030
 DEBOUNCE_MS = 50  # keraslens.lsp.documents.DEBOUNCE_S
@@ -129,7 +129,7 @@ def main() -> int:
     ])
     print(table)
     if not args.no_write:
-        write_section("typing-burst", "## Typing bursts", __doc__.split("\n\n", 2)[2], table)
+        write_section(table, "typing-burst", "## Typing bursts", __doc__.split("\n\n", 2)[2].strip())
     return 1 if failures else 0
 
 
