@@ -199,15 +199,21 @@ async def session(command: list[str], text: str, uri: str, root: Path, positions
     server = client._server
     result["rss_mb"] = rss_mb(server.pid) if server else float("nan")
     stop = time.perf_counter()
+    await shut_down(client)
+    result["shutdown_ms"] = (time.perf_counter() - stop) * 1000
+    await client.stop()
+    return result
+
+
+async def shut_down(client) -> None:  # noqa: ANN001 - a pygls LanguageClient
+    """shutdown, exit, and wait for the server process (killed after 10 s)."""
+    server = client._server
     await client.shutdown_async(None)
     client.exit(None)
     try:
         await asyncio.wait_for(server.wait(), 10)
     except TimeoutError:
         server.kill()
-    result["shutdown_ms"] = (time.perf_counter() - stop) * 1000
-    await client.stop()
-    return result
 
 
 async def seed_hovers(command: list[str], root: Path) -> list[float]:

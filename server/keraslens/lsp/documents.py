@@ -47,6 +47,7 @@ class Snapshot:
     path: str
     settings: Settings  # all of them, views included
     encoding: str | None
+    settings_generation: int = 0
     work: Work = field(default_factory=Work, repr=False)
     _index: LineIndex | None = field(default=None, repr=False)
 
@@ -78,12 +79,8 @@ class LineMap:
     def __init__(self, old: LineIndex, new: LineIndex) -> None:
         a, b = old.lines, new.lines
         limit = min(len(a), len(b))
-        prefix = 0
-        while prefix < limit and a[prefix] == b[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and a[-1 - suffix] == b[-1 - suffix]:
-            suffix += 1
+        prefix = _common_length(lambda n: a[:n] == b[:n], limit)  # list slices compare in C
+        suffix = _common_length(lambda n: a[len(a) - n:] == b[len(b) - n:], limit - prefix)
         self.prefix, self.suffix, self.delta, self.old_count = prefix, suffix, len(b) - len(a), len(a)
 
     def to_old(self, line: int) -> int | None:
@@ -100,6 +97,18 @@ class LineMap:
         if line > self.old_count - self.suffix:
             return line + self.delta
         return None
+
+
+def _common_length(same: Callable[[int], bool], limit: int) -> int:
+    """The largest n <= limit with same(n), same() being monotone (binary search)."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +174,14 @@ class Documents:
         return state.current if state else None
 
     # -- state ------------------------------------------------------------------
-    def update(self, uri: str, version: int, text: str, path: str, settings: Settings, encoding: str | None) -> Snapshot:
+    def settings_of(self, uri: str, generation: int) -> Settings | None:
+        """The settings the document was last read with, if the settings did not change since."""
         state = self.states.get(uri)
-        snapshot = Snapshot(uri, version, text, path, settings, encoding)
+        return state.current.settings if state and state.current.settings_generation == generation else None
+
+    def update(self, uri: str, version: int, text: str, path: str, settings: Settings, encoding: str | None, generation: int = 0) -> Snapshot:
+        state = self.states.get(uri)
+        snapshot = Snapshot(uri, version, text, path, settings, encoding, generation)
         if state is None:
             self.states[uri] = DocumentState(snapshot)
             return snapshot

@@ -16,7 +16,7 @@ from lsprotocol import types as lsp
 
 from ..analysis.source import Span
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_BREAK = re.compile(r"\r\n|\r|\n")
 UTF8, UTF16, UTF32 = lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf16, lsp.PositionEncodingKind.Utf32
 
 
@@ -55,14 +55,12 @@ def code_points(line: str, units: int, encoding: str) -> int:
 class LineIndex:
     """Position conversion for one immutable text (a document snapshot)."""
 
-    __slots__ = ("encoding", "lines", "_content")
+    __slots__ = ("encoding", "lines")
 
     def __init__(self, text: str, encoding: str | None) -> None:
         self.encoding = encoding or UTF16
-        self.lines = _LINE.findall(text)  # with line endings
-        if not self.lines or self.lines[-1].endswith(("\n", "\r")):
-            self.lines.append("")  # the (empty) line after a final newline is addressable
-        self._content = [line.rstrip("\r\n") for line in self.lines]
+        # each line without its break; after a final break, an (empty) addressable last line
+        self.lines = text.split("\n") if "\r" not in text else _BREAK.split(text)
 
     def position(self, line: int, col: int) -> lsp.Position:
         """1-based line, code-point column -> client position (clamped into the text)."""
@@ -70,10 +68,10 @@ class LineIndex:
         if line < 1:
             index, col = 0, 0
         elif line - 1 > last:
-            index, col = last, len(self._content[last])
+            index, col = last, len(self.lines[last])
         else:
-            index, col = line - 1, min(max(col, 0), len(self._content[line - 1]))
-        return lsp.Position(line=index, character=client_units(self._content[index][:col], self.encoding))
+            index, col = line - 1, min(max(col, 0), len(self.lines[line - 1]))
+        return lsp.Position(line=index, character=client_units(self.lines[index][:col], self.encoding))
 
     def range(self, span: Span) -> lsp.Range:
         return lsp.Range(start=self.position(span.line, span.col), end=self.position(span.end_line, span.end_col))
@@ -83,8 +81,8 @@ class LineIndex:
         if position.line < 0:
             return 1, 0
         if position.line >= len(self.lines):
-            return len(self.lines), len(self._content[-1])
-        return position.line + 1, code_points(self._content[position.line], position.character, self.encoding)
+            return len(self.lines), len(self.lines[-1])
+        return position.line + 1, code_points(self.lines[position.line], position.character, self.encoding)
 
     def span(self, range_: lsp.Range) -> Span:
         start, end = self.point(range_.start), self.point(range_.end)
@@ -92,7 +90,7 @@ class LineIndex:
 
     def text(self, line: int) -> str:
         """A 1-based line without its line ending ("" outside the text)."""
-        return self._content[line - 1] if 1 <= line <= len(self._content) else ""
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
 
     def end(self) -> lsp.Position:
-        return self.position(len(self.lines), len(self._content[-1]))
+        return self.position(len(self.lines), len(self.lines[-1]))

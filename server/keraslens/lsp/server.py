@@ -76,21 +76,24 @@ class KeraslensServer(LanguageServer):
             self.shutdown()
 
     # -- documents -------------------------------------------------------------------------
-    def refresh_snapshot(self, uri: str) -> Snapshot | None:
+    def refresh_snapshot(self, uri: str, typing: bool = False) -> Snapshot | None:
         document = self.workspace.get_text_document(uri)
-        folder = self._folder_of(uri)
         path = document.path or uri
-        settings = self.settings.for_document(document.path, folder)
-        return self.documents.update(uri, document.version or 0, document.source, path, settings, self.workspace.position_encoding)
+        generation = self.settings.generation
+        # a keystroke keeps the settings (pyproject.toml is read again on open, save, or its watcher)
+        settings = self.documents.settings_of(uri, generation) if typing else None
+        if settings is None:
+            settings = self.settings.for_document(document.path, self._folder_of(uri))
+        return self.documents.update(uri, document.version or 0, document.source, path, settings, self.workspace.position_encoding, generation)
 
     def _folder_of(self, uri: str) -> str | None:
         uris = [f.uri for f in self.workspace.folders.values() if uri.startswith(f.uri.rstrip("/") + "/")]
         return max(uris, key=len) if uris else None
 
-    def document_changed(self, uri: str, immediately: bool = False) -> None:
+    def document_changed(self, uri: str, immediately: bool = False, typing: bool = False) -> None:
         if uri not in self.workspace.text_documents:
             return  # a change to a document that was never opened (pygls already logged it)
-        self.refresh_snapshot(uri)
+        self.refresh_snapshot(uri, typing)
         if immediately:
             self.documents.spawn(lambda: self.settle(uri))
         else:
@@ -187,7 +190,7 @@ def create_server() -> KeraslensServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: KeraslensServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.document_changed(params.text_document.uri)
+        ls.document_changed(params.text_document.uri, typing=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: KeraslensServer, params: lsp.DidSaveTextDocumentParams) -> None:
@@ -363,7 +366,7 @@ def serve(tcp: str | None = None) -> int:
     sys.setswitchinterval(0.001)
     # the collector kept rescanning the syntax trees open documents keep alive: analysis of a
     # 5,000-line file took 0.32 s with the default thresholds, 0.14 s with these (as checker.py)
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(100_000, 10, 10)
     server = create_server()
     gc.freeze()  # startup objects (lsprotocol's types) are never garbage
     if tcp:
