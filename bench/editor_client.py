@@ -12,7 +12,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-from lsp_latency import rss_mb, shut_down
+from lsp_latency import quiet_client, rss_mb, shut_down
 
 SERVER = [sys.executable, "-m", "keraslens", "serve"]
 
@@ -71,17 +71,16 @@ class Editor:
 
 
 async def open_editor(root: Path, name: str, text: str) -> Editor:
-    client = LanguageClient("keraslens-bench", "1")
     uri = (root / name).as_uri()
-    editor = Editor(client, uri, text)
+    published: dict[int, float] = {}
 
-    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
         if params.uri == uri and params.version is not None:
-            editor.published.setdefault(params.version, time.perf_counter())
+            published.setdefault(params.version, time.perf_counter())
 
-    for method in (lsp.WORKSPACE_INLAY_HINT_REFRESH, lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.CLIENT_REGISTER_CAPABILITY, lsp.WINDOW_LOG_MESSAGE):
-        client.feature(method)(lambda params: None)
+    client = quiet_client("keraslens-bench", on_diagnostics)
+    editor = Editor(client, uri, text)
+    editor.published = published
 
     caps = lsp.ClientCapabilities(text_document=lsp.TextDocumentClientCapabilities(
         hover=lsp.HoverClientCapabilities(content_format=[lsp.MarkupKind.Markdown]),

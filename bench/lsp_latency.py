@@ -24,9 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_section import write_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-README = HERE / "README.md"
 SECTION = "## LSP latency"
 INTRO = """`bench/lsp_latency.py` drives `keraslens serve` with pygls' own client over stdio, like an
 editor: spawn -> `initialize` result; `didOpen` -> first `publishDiagnostics`; `didChange`
@@ -122,26 +124,32 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def session(command: list[str], text: str, uri: str, root: Path, positions, pulls_counts: bool, changes: int) -> dict:
+def quiet_client(name: str, on_diagnostics):
+    """A pygls client like an editor with no settings: ``on_diagnostics`` sees every publish; refresh,
+    registration, log and configuration requests are answered and ignored."""
     from lsprotocol import types as lsp
     from pygls.lsp.client import LanguageClient
 
-    client = LanguageClient("lsp-latency", "1")
+    client = LanguageClient(name, "1")
+    client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(on_diagnostics)
+    for method in (lsp.WORKSPACE_INLAY_HINT_REFRESH, lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.CLIENT_REGISTER_CAPABILITY, lsp.WINDOW_LOG_MESSAGE):
+        client.feature(method)(lambda params: None)
+    client.feature(lsp.WORKSPACE_CONFIGURATION)(lambda params: [None for _ in params.items])
+    return client
+
+
+async def session(command: list[str], text: str, uri: str, root: Path, positions, pulls_counts: bool, changes: int) -> dict:
+    from lsprotocol import types as lsp
+
     published: dict[int, float] = {}
     arrived = asyncio.Event()
 
-    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
         if params.uri == uri:
             published.setdefault(params.version if params.version is not None else -1, time.perf_counter())
             arrived.set()
 
-    for method in (lsp.WORKSPACE_INLAY_HINT_REFRESH, lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.CLIENT_REGISTER_CAPABILITY):
-        client.feature(method)(lambda params: None)
-
-    @client.feature(lsp.WORKSPACE_CONFIGURATION)
-    def configuration(params: lsp.ConfigurationParams):
-        return [None for _ in params.items]
+    client = quiet_client("lsp-latency", on_diagnostics)
 
     caps = lsp.ClientCapabilities(
         text_document=lsp.TextDocumentClientCapabilities(
@@ -315,20 +323,8 @@ def main() -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        write_section(table)
+        write_section("lsp-latency", table, f"{SECTION}\n\n{INTRO}")
     return 0
-
-
-def write_section(table: str, key: str = "lsp-latency", section: str = SECTION, intro: str = INTRO) -> None:
-    """Replace only this script's part of bench/README.md (between its markers)."""
-    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = f"{start}\n{table.strip()}\n{end}"
-    if start in current and end in current:
-        current = current[: current.index(start)] + block + current[current.index(end) + len(end):]
-    else:
-        current = current.rstrip() + f"\n\n{section}\n\n{intro}\n\n{block}\n"
-    README.write_text(current)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lsp_latency import fmt, generate, hover_positions, percentile, write_section  # noqa: E402
+from lsp_latency import fmt, generate, hover_positions, percentile, quiet_client  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 SECTION = "## Notebook hover latency"
 INTRO = ("Hovers in a notebook go through the same snapshot, analysis and count report as a file; "
@@ -52,21 +53,9 @@ def place(cells: list[str], line: int) -> tuple[int, int]:
 
 async def session(text: str, root: Path, positions, notebook: bool) -> dict:
     from lsprotocol import types as lsp
-    from pygls.lsp.client import LanguageClient
 
-    client = LanguageClient("notebook-latency", "1")
     arrived = asyncio.Event()
-
-    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
-        arrived.set()
-
-    for method in (lsp.WORKSPACE_INLAY_HINT_REFRESH, lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.CLIENT_REGISTER_CAPABILITY):
-        client.feature(method)(lambda params: None)
-
-    @client.feature(lsp.WORKSPACE_CONFIGURATION)
-    def configuration(params: lsp.ConfigurationParams):
-        return [None for _ in params.items]
+    client = quiet_client("notebook-latency", lambda params: arrived.set())
 
     caps = lsp.ClientCapabilities(
         text_document=lsp.TextDocumentClientCapabilities(hover=lsp.HoverClientCapabilities(content_format=[lsp.MarkupKind.Markdown])),
@@ -141,7 +130,7 @@ def main() -> int:
     ])
     print(table)
     if not args.no_write:
-        write_section(table, "notebook-latency", SECTION, INTRO)
+        write_section("notebook-latency", table, f"{SECTION}\n\n{INTRO}")
     return 0
 
 

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from editor_client import close_editor, open_editor
-from lsp_latency import generate, hover_positions, percentile, write_section
+from lsp_latency import generate, hover_positions, percentile
+from readme_section import write_section  # noqa: E402
 
 PAUSE_EVERY, PAUSE_S, SAMPLE_EVERY = 50, 0.25, 500
 MARKER = "# soak edit"
@@ -87,7 +88,7 @@ def main() -> int:
     ])
     print(table)
     if not args.no_write:
-        write_section(table, "soak", "## Soak", __doc__.split("\n\n", 2)[2].strip())
+        write_section("soak", table, "## Soak\n\n" + __doc__.split("\n\n", 2)[2].strip())
     return 0 if abs(growth) <= 0.2 and end < 300 else 1
 
 

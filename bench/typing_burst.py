@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 from editor_client import Editor, close_editor, open_editor
-from lsp_latency import generate, percentile, write_section
+from lsp_latency import generate, percentile
+from readme_section import write_section  # noqa: E402
 
 KEYSTROKES, GAP_S = 60, 0.030
 DEBOUNCE_MS = 50  # keraslens.lsp.documents.DEBOUNCE_S
@@ -129,7 +130,7 @@ def main() -> int:
     ])
     print(table)
     if not args.no_write:
-        write_section(table, "typing-burst", "## Typing bursts", __doc__.split("\n\n", 2)[2].strip())
+        write_section("typing-burst", table, "## Typing bursts\n\n" + __doc__.split("\n\n", 2)[2].strip())
     return 1 if failures else 0
 
 
