@@ -591,18 +591,19 @@ def _condition(test: ast.expr) -> tuple[str, int]:
 
 
 def repeated_self_calls(facts: ClassFacts) -> dict[str, list[SelfCall]]:
-    """Sublayers of ``self`` called more than once in one forward pass: attr -> its calls
-    (the first, then each later one that can run in the same pass as the first)."""
+    """Sublayers of ``self`` called more than once in one run of a method of the forward pass:
+    attr -> its calls (the first, then each later one that can run in the same pass as the
+    first). Calls in two methods are not compared: which of them runs may depend on a mode."""
     sublayers = {site.target.attr for site in facts.sublayers if site.target.kind is TargetKind.SELF_ATTR}
-    by_attr: dict[str, list[SelfCall]] = {}
+    by_method: dict[tuple[str, str], list[SelfCall]] = {}
     for call in facts.self_calls:
         if call.attr in sublayers:
-            by_attr.setdefault(call.attr, []).append(call)
-    repeated = {}
-    for attr, calls in by_attr.items():
+            by_method.setdefault((call.attr, call.method), []).append(call)
+    repeated: dict[str, list[SelfCall]] = {}
+    for (attr, _), calls in by_method.items():
         first, *later = calls
         together = [call for call in later if not call.excludes(first)]
-        if together:
+        if together and attr not in repeated:
             repeated[attr] = [first, *together]
     return repeated
 
