@@ -86,10 +86,11 @@ class SelfCall:
     attr: str
     call: ast.Call
     method: str
-    branches: tuple[tuple[int, int], ...]  # (id of an enclosing `if`, 0 body / 1 else)
+    branches: tuple[tuple[str, int], ...]  # (condition of an enclosing `if`, 1 when it holds / 0 when not)
 
     def excludes(self, other: SelfCall) -> bool:
-        """Both cannot run in one pass: they sit in different branches of one `if`."""
+        """Both cannot run in one pass: they need opposite values of one condition (two branches
+        of one `if`, or `if x:` and a later `if not x:`)."""
         mine = dict(self.branches)
         return any(node in mine and mine[node] != branch for node, branch in other.branches)
 
@@ -571,8 +572,9 @@ def _self_calls(method: str, body: list[ast.stmt], branches: tuple) -> Iterator[
             if isinstance(node, ast.Call) and (attr := _self_attr(node.func)) is not None:
                 yield SelfCall(attr, node, method, branches)
         if isinstance(stmt, ast.If):
-            yield from _self_calls(method, stmt.body, (*branches, (id(stmt), 0)))
-            yield from _self_calls(method, stmt.orelse, (*branches, (id(stmt), 1)))
+            condition, holds = _condition(stmt.test)
+            yield from _self_calls(method, stmt.body, (*branches, (condition, holds)))
+            yield from _self_calls(method, stmt.orelse, (*branches, (condition, 1 - holds)))
             continue
         for name in ("body", "orelse", "finalbody"):
             yield from _self_calls(method, getattr(stmt, name, None) or [], branches)
@@ -580,19 +582,28 @@ def _self_calls(method: str, body: list[ast.stmt], branches: tuple) -> Iterator[
             yield from _self_calls(method, handler.body, branches)
 
 
+def _condition(test: ast.expr) -> tuple[str, int]:
+    """``x`` -> ("x", 1); ``not x`` -> ("x", 0)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        condition, holds = _condition(test.operand)
+        return condition, 1 - holds
+    return ast.dump(test), 1
+
+
 def repeated_self_calls(facts: ClassFacts) -> dict[str, list[SelfCall]]:
-    """Sublayers of ``self`` called more than once in one forward pass: attr -> its calls
-    (the first, then each later one that can run in the same pass as the first)."""
+    """Sublayers of ``self`` called more than once in one run of a method of the forward pass:
+    attr -> its calls (the first, then each later one that can run in the same pass as the
+    first). Calls in two methods are not compared: which of them runs may depend on a mode."""
     sublayers = {site.target.attr for site in facts.sublayers if site.target.kind is TargetKind.SELF_ATTR}
-    by_attr: dict[str, list[SelfCall]] = {}
+    by_method: dict[tuple[str, str], list[SelfCall]] = {}
     for call in facts.self_calls:
         if call.attr in sublayers:
-            by_attr.setdefault(call.attr, []).append(call)
-    repeated = {}
-    for attr, calls in by_attr.items():
+            by_method.setdefault((call.attr, call.method), []).append(call)
+    repeated: dict[str, list[SelfCall]] = {}
+    for (attr, _), calls in by_method.items():
         first, *later = calls
         together = [call for call in later if not call.excludes(first)]
-        if together:
+        if together and attr not in repeated:
             repeated[attr] = [first, *together]
     return repeated
 

@@ -14,7 +14,7 @@ class SharedLayer(Rule):
     `Sequential` models (in one model or across models), including a sublayer with weights
     called twice in one pass of another layer's `call()` (the same norm before two
     sub-blocks, one encoder applied to two inputs); calls in the two branches of one `if`
-    are not both run, and weightless sublayers (`Dropout`, `Activation`) are left out.
+    (or under `if x:` and `if not x:`) are not both run, and weightless sublayers (`Dropout`, `Activation`) are left out.
 
     ## Why is this bad?
     It is not a bug, but worth seeing: every call uses the same weights, and
