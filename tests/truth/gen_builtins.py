@@ -323,17 +323,24 @@ add("SpectralNormalization", [N, 6], nested("Dense", 4))
 add("SpectralNormalization", [N, 8, 8, 3], nested("Conv2D", 5, 3), power_iterations=2)
 
 # preprocessing and augmentation (inference call); STFTSpectrogram has trainable kernels
-add("Resizing", [N, 16, 16, 3], 8, 6)
-add("CenterCrop", [N, 16, 16, 3], 8, 6)
-add("RandomCrop", [N, 16, 16, 3], 8, 6)
+
+
+def preprocessing(flavor: str) -> None:
+    """The preprocessing layers both flavours have, called as in inference."""
+    add("Resizing", [N, 16, 16, 3], 8, 6, flavor=flavor)
+    add("CenterCrop", [N, 16, 16, 3], 8, 6, flavor=flavor)
+    add("RandomCrop", [N, 16, 16, 3], 8, 6, flavor=flavor)
+    add("Discretization", [N, 4], flavor=flavor, bin_boundaries=[0.0, 1.0, 2.0])
+    add("CategoryEncoding", [N, 3], flavor=flavor, num_tokens=10, output_mode="multi_hot", dtype_in="int32")
+    add("Hashing", [N, 3], 5, flavor=flavor, dtype_in="int32")
+    add("HashedCrossing", [[N, 1], [N, 1]], 5, flavor=flavor, dtype_in="int32")
+    add("IntegerLookup", [N, 3], flavor=flavor, vocabulary=[1, 2, 3], dtype_in="int32")
+    add("StringLookup", [N, 3], flavor=flavor, vocabulary=["a", "b"], dtype_in="string")
+    add("TextVectorization", [N, 1], flavor=flavor, max_tokens=20, output_sequence_length=5, vocabulary=["a", "b"], dtype_in="string")
+
+
+preprocessing("keras3")
 add("Rescaling", [N, 4, 4, 3], 1.0 / 255, offset=-1.0)
-add("Discretization", [N, 4], bin_boundaries=[0.0, 1.0, 2.0])
-add("CategoryEncoding", [N, 3], num_tokens=10, output_mode="multi_hot", dtype_in="int32")
-add("Hashing", [N, 3], 5, dtype_in="int32")
-add("HashedCrossing", [[N, 1], [N, 1]], 5, dtype_in="int32")
-add("IntegerLookup", [N, 3], vocabulary=[1, 2, 3], dtype_in="int32")
-add("StringLookup", [N, 3], vocabulary=["a", "b"], dtype_in="string")
-add("TextVectorization", [N, 1], max_tokens=20, output_sequence_length=5, vocabulary=["a", "b"], dtype_in="string")
 # (window=None: a named window needs scipy to build its initial values; the weights are the same)
 add("STFTSpectrogram", [N, 64, 1], frame_length=16, frame_step=8, fft_length=16, window=None)
 add("STFTSpectrogram", [N, 64, 2], mode="magnitude", frame_length=16, frame_step=4, fft_length=32, expand_dims=True, window=None)
@@ -425,17 +432,8 @@ k2("LocallyConnected1D", [N, 10, 2], 4, 3)
 k2("LocallyConnected1D", [N, 10, 2], 4, 3, strides=2, use_bias=False)
 k2("LocallyConnected2D", [N, 6, 6, 2], 4, 3)
 k2("LocallyConnected2D", [N, 7, 5, 3], 2, (2, 3), strides=(2, 1))
-k2("Resizing", [N, 16, 16, 3], 8, 6)
-k2("CenterCrop", [N, 16, 16, 3], 8, 6)
-k2("RandomCrop", [N, 16, 16, 3], 8, 6)
+preprocessing("tf_keras")
 k2("Rescaling", [N, 4, 4, 3], 1.0 / 255)
-k2("Discretization", [N, 4], bin_boundaries=[0.0, 1.0, 2.0])
-k2("CategoryEncoding", [N, 3], num_tokens=10, output_mode="multi_hot", dtype_in="int32")
-k2("Hashing", [N, 3], 5, dtype_in="int32")
-k2("HashedCrossing", [[N, 1], [N, 1]], 5, dtype_in="int32")
-k2("IntegerLookup", [N, 3], vocabulary=[1, 2, 3], dtype_in="int32")
-k2("StringLookup", [N, 3], vocabulary=["a", "b"], dtype_in="string")
-k2("TextVectorization", [N, 1], max_tokens=20, output_sequence_length=5, vocabulary=["a", "b"], dtype_in="string")
 for _name, _args in (
     ("RandomFlip", ()), ("RandomRotation", (0.1,)), ("RandomZoom", (0.1,)), ("RandomTranslation", (0.1, 0.1)), ("RandomContrast", (0.1,)),
     ("RandomBrightness", (0.1,)), ("RandomHeight", (0.1,)), ("RandomWidth", (0.1,)),
