@@ -95,14 +95,31 @@ def _imported_names(tree: ast.Module, site: Path) -> dict[str, Path]:
 def _dict_literal(path: Path, name: str) -> dict:
     if not path.is_file():
         return {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(_name(t) == name for t in node.targets):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:  # built by code, not written out: its presets stay unknown
-                return {}
-            return value if isinstance(value, dict) else {}
-    return {}
+    assigned = {
+        target.id: node.value
+        for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.Assign)
+        for target in node.targets if isinstance(target, ast.Name)
+    }
+    try:
+        value = _dict_value(assigned.get(name), assigned)
+    except ValueError:  # built by code, not written out: its presets stay unknown
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _dict_value(node: ast.expr | None, assigned: dict[str, ast.expr]):
+    """A literal, where a dict may unpack another dict of the same file (``{**with_weights}``)."""
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return _dict_value(assigned.pop(node.id), assigned)  # popped: a cycle cannot recurse
+    if not isinstance(node, ast.Dict):
+        return ast.literal_eval(node) if node is not None else {}
+    value = {}
+    for key, item in zip(node.keys, node.values, strict=True):
+        if key is None:
+            value.update(_dict_value(item, assigned))
+        else:
+            value[ast.literal_eval(key)] = ast.literal_eval(item)
+    return value
 
 
 def _name(node: ast.expr) -> str | None:
