@@ -339,7 +339,7 @@ def test_corpus_matches_generator():
 @pytest.mark.timeout(600)
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 def test_truth_is_reproducible():
-    """Real Keras still reports what builtins.json says (runs gen_builtins.py --check, ~45 s)."""
+    """Real Keras still reports what builtins.json says (runs gen_builtins.py --check, about 4 minutes of CPU)."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "truth" / "gen_builtins.py"), "--check"],
         capture_output=True,
