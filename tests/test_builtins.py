@@ -52,8 +52,9 @@ FAMILIES = {
     "embedding": "Embedding ReversibleEmbedding",
     "conv": "Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose DepthwiseConv1D DepthwiseConv2D "
     "SeparableConv1D SeparableConv2D",
-    "recurrent": "SimpleRNN LSTM GRU ConvLSTM1D ConvLSTM2D ConvLSTM3D",
-    "wrappers": "Bidirectional TimeDistributed",
+    "recurrent": "SimpleRNN LSTM GRU ConvLSTM1D ConvLSTM2D ConvLSTM3D RNN StackedRNNCells SimpleRNNCell LSTMCell GRUCell",
+    "wrappers": "Bidirectional TimeDistributed SpectralNormalization",
+    "preprocessing": "STFTSpectrogram LocallyConnected1D LocallyConnected2D",
     "normalization": "BatchNormalization LayerNormalization GroupNormalization UnitNormalization RMSNormalization Normalization",
     "attention": "MultiHeadAttention GroupQueryAttention Attention AdditiveAttention",
     "prelu": "PReLU",
@@ -207,7 +208,7 @@ def _judge_shape(e: dict) -> tuple[str, str]:
     except Exception as exc:  # noqa: BLE001
         return "raised", f"{type(exc).__name__}: {exc}"
     want = e["output_shape"]
-    if got is None or not isinstance(got, tuple | list):
+    if got is None or not isinstance(got, tuple | list) or want is None:  # want None: built, not called
         return "none", ""
     several = bool(want) and isinstance(want[0], list)
     if several:  # a layer returning several tensors (return_state=True)
@@ -338,7 +339,7 @@ def test_corpus_matches_generator():
 @pytest.mark.timeout(600)
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 def test_truth_is_reproducible():
-    """Real Keras still reports what builtins.json says (runs gen_builtins.py --check, ~45 s)."""
+    """Real Keras still reports what builtins.json says (runs gen_builtins.py --check, about 4 minutes of CPU)."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "truth" / "gen_builtins.py"), "--check"],
         capture_output=True,

@@ -35,13 +35,15 @@ def generate(script: str, corpus: list[dict], key, drop_env: tuple[str, ...] = (
     by_flavor: dict[str, list[dict]] = {}
     for entry in corpus:
         by_flavor.setdefault(entry["flavor"], []).append(entry)
-    versions, results = {}, {}
+    versions, results, extras = {}, {}, {}
     for flavor, jobs in by_flavor.items():
         out = run_worker(script, flavor, jobs, drop_env)
-        versions[flavor] = out["versions"]
-        results.update((key(r), r) for r in out["results"])
+        versions[flavor] = out.pop("versions")
+        results.update((key(r), r) for r in out.pop("results"))
+        for name, value in out.items():  # anything else a worker reports, per flavour
+            extras.setdefault(name, {})[flavor] = value
     generated_by = Path(script).resolve().relative_to(ROOT).as_posix()
-    return {"generated_by": generated_by, "versions": versions, "entries": [results[key(e)] for e in corpus]}
+    return {"generated_by": generated_by, "versions": versions, **extras, "entries": [results[key(e)] for e in corpus]}
 
 
 def generator_main(doc: str, out: Path, build, worker, key, group: str, describe) -> int:

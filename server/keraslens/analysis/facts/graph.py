@@ -408,6 +408,8 @@ class _ScopeReader:
     def _is_layer_class(self, ref: str) -> bool:
         if ref in self.layer_classes:
             return True
+        if ref.startswith("keras.applications."):  # a whole model used as a layer (transfer learning)
+            return ref.rsplit(".", 1)[1][:1].isupper()
         if ref.startswith("keras."):
             return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
         return ref.rsplit(".", 1)[-1][:1].isupper() and self.is_library_layer(ref)

@@ -26,6 +26,7 @@ from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..source import SourceFile, Span, walk
+from . import applications
 from . import layer_table as builtin_layers
 from .count_model import (
     ClassReport,
@@ -128,6 +129,9 @@ class Counter:
         return self._cache[key][1]
 
     def _layer(self, layer: LayerValue) -> LayerCount:
+        application = applications.application_name(layer.ref)
+        if application is not None:  # measured sizes; no input shape needed
+            return _application(application, layer, self.flavor)
         spec = builtin_layers.lookup(layer.ref)
         if spec is not None and spec.weightless and not spec.wrapper:
             return LayerCount()  # no weights, whatever it is called on
@@ -244,6 +248,8 @@ class Counter:
             return counted.output or Tensor(None)
         if layer.ref in WRAPPERS:
             return self._wrapper_output(layer, shapes[0])
+        if applications.application_name(layer.ref) is not None:
+            return self.layer(layer).output or Tensor(None)
         spec = builtin_layers.lookup(layer.ref)
         if spec is None:
             return Tensor(None)
@@ -272,6 +278,14 @@ class Counter:
         except Exception:
             return Tensor(None)
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+
+
+def _application(name: str, layer: LayerValue, flavor: Flavor) -> LayerCount:
+    counted = applications.application_count(name, layer.args, layer.kwargs, flavor.value)
+    if isinstance(counted, builtin_layers.Unknown):
+        return LayerCount(doubts=[f"`{name}`: {counted.reason}"])
+    weights = [Weight("trainable weights", (counted.trainable,), True), Weight("non-trainable weights", (counted.non_trainable,), False)]
+    return LayerCount(weights, output=Tensor(counted.output_shape) if counted.output_shape else None)
 
 
 def _frozen(counted: LayerCount, trainable) -> LayerCount:

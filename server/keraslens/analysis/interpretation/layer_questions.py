@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..facts.classes import ClassFacts, ModuleFacts
 from ..names.imports import Flavor
-from .layer_table import TABLE, WEIGHTLESS
+from .layer_table import AUGMENTATION, TABLE, WEIGHTLESS
 
 # built-ins whose build() always creates weights: a subclass must let it run.
 # Attention creates none with its defaults (use_scale=False, score_mode="dot"); Keras's own
@@ -24,8 +24,11 @@ def is_weightless(ref: str, module: ModuleFacts) -> bool:
 
 
 # weightless built-ins that still hold state in Keras 3: a SeedGenerator's variable
-_SEEDED = frozenset({"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
-_STATELESS_PREPROCESSING = frozenset({"Resizing", "CenterCrop"})  # not counted (no table entry), no state either
+_SEEDED = frozenset(
+    {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
+    | {*AUGMENTATION, *(name for name in TABLE if name.startswith("Random"))}
+)
+_STATELESS_PREPROCESSING = frozenset({"Resizing", "CenterCrop"})  # no state at all
 _PLAIN_BASES = frozenset({"keras.layers.Layer", "keras.Layer"})
 
 

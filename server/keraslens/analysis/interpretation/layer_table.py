@@ -47,6 +47,7 @@ class LayerSpec:
     multi_input: bool = False
     keras3_only: tuple[str, ...] = ()  # arguments tf_keras does not have
     wrapper: bool = False  # TimeDistributed, Bidirectional: ``counts`` counts the wrapped layer
+    also: tuple[str, ...] = ()  # further arguments known not to change the weights beyond ``params``/``defaults``
 
     @property
     def weightless(self) -> bool:
@@ -66,12 +67,30 @@ class LayerSpec:
             return Unknown("a wrapper's weights are those of the layer it wraps")
         if self.weights_of is None:
             return []
+        unmodelled = self.unmodelled(bound)
+        if unmodelled:
+            return Unknown(unmodelled)
         if input_shape is None or input_shape is UNKNOWN:
             return Unknown("the input shape is not known")
         try:
-            return self.weights_of(bound, input_shape, keras2)
+            weights = self.weights_of(bound, input_shape, keras2)
         except NotKnown as exc:
             return Unknown(str(exc))
+        if bound.get("trainable") is False:  # made frozen: every weight it creates is non-trainable
+            return [WeightSpec(w.name, w.shape, False) for w in weights]
+        return weights
+
+    def unmodelled(self, bound: Bound) -> str | None:
+        """Why the weights cannot be exact for these arguments: one the table does not model, or None."""
+        if self.weights_of is None:
+            return None
+        for name, value in bound.items():
+            if name in self.params or name in self.defaults or name in self.also or _HARMLESS.fullmatch(name):
+                if name == "dtype" and isinstance(value, str) and _QUANTIZED.search(value):
+                    return f"the quantized dtype `{value}` is not modelled"
+                continue
+            return f"the argument `{name}=` is not modelled for this layer, so its weights may differ"
+        return None
 
     def output_shape(self, bound: Bound, input_shape) -> Shape:
         if self.output_of is None or input_shape is None or input_shape is UNKNOWN:
@@ -80,6 +99,17 @@ class LayerSpec:
             return self.output_of(bound, input_shape)
         except (NotKnown, TypeError, IndexError, ValueError, ZeroDivisionError):
             return None
+
+
+# arguments that never change which weights a layer creates (initial values, penalties, dropout,
+# naming, how a recurrent layer runs); any other argument a spec does not declare makes it not exact
+_HARMLESS = re.compile(
+    r"name|dtype|trainable|autocast|dynamic|seed|input_shape|batch_input_shape|batch_size|input_dim|input_length|"
+    r"\w*_initializer|\w*_regularizer|\w*_constraint|\w*activation|\w*dropout|epsilon|momentum|lora_alpha|"
+    r"return_sequences|return_state|go_backwards|stateful|unroll|time_major|zero_output_for_mask|unit_forget_bias|"
+    r"mask_zero|implementation|window|periodic|scaling|padding|data_format|strides|dilation_rate|output_padding"
+)
+_QUANTIZED = re.compile(r"int4|int8|float8|gptq|awq")
 
 
 # -- argument helpers --------------------------------------------------------------------------
@@ -555,7 +585,7 @@ def _batch_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
 
 def _layer_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
     size = _axis_sizes(bound, shape)
-    if bound.get("rms_scaling"):
+    if _flag(bound, "rms_scaling"):
         return [WeightSpec("gamma", size)]
     return _scale_center(bound, size)
 
@@ -638,6 +668,129 @@ def _normalization(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
     return [WeightSpec("mean", size, False), WeightSpec("variance", size, False), WeightSpec("count", (), False)]
 
 
+def _nested(value, shape, keras2: bool) -> list[WeightSpec]:
+    """The weights of a built-in layer given as an argument (a cell, a wrapped layer) built on ``shape``."""
+    spec = lookup(getattr(value, "ref", ""))
+    if spec is None or spec.wrapper:
+        raise NotKnown(f"`{getattr(value, 'ref', value)}` is not a built-in layer keraslens models here")
+    weights = spec.weights(spec.bind(value.args, value.kwargs), shape, "2" if keras2 else "3")
+    if isinstance(weights, Unknown):
+        raise NotKnown(weights.reason)
+    if value.kwargs.get("trainable", True) not in (True, False):  # False is applied by ``weights``
+        raise NotKnown("whether the inner layer trains is not known")
+    return weights
+
+
+def _cell_list(value) -> list:
+    """The cells of ``RNN(cell)``, ``RNN([cells])`` or a ``StackedRNNCells``."""
+    if isinstance(value, tuple | list):
+        return [cell for item in value for cell in _cell_list(item)]
+    if getattr(value, "ref", "").endswith(".StackedRNNCells"):
+        spec = TABLE["StackedRNNCells"]
+        return _cell_list(_known(spec.bind(value.args, value.kwargs), "cells"))
+    if getattr(value, "ref", None) is None:
+        raise NotKnown("the recurrent cell is not known")
+    return [value]
+
+
+def _cell_units(cell) -> object:
+    spec = lookup(cell.ref)
+    if spec is None:
+        raise NotKnown(f"`{cell.ref}` is not a built-in cell")
+    return _int(spec.bind(cell.args, cell.kwargs), "units")
+
+
+def _stacked_weights(cells, step_shape, keras2: bool) -> list[WeightSpec]:
+    """Each cell is built on the previous cell's output size."""
+    weights, shape = [], step_shape
+    for index, cell in enumerate(_cell_list(cells)):
+        weights += [WeightSpec(f"cell_{index}/{w.name}", w.shape, w.trainable) for w in _nested(cell, shape, keras2)]
+        shape = (shape[0], _cell_units(cell))
+    return weights
+
+
+def _stacked_cells(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    return _stacked_weights(_known(bound, "cells"), shape, keras2)
+
+
+def _step_shape(shape) -> tuple:
+    if not isinstance(shape, tuple | list) or len(shape) < 3:
+        raise NotKnown("the input rank is not known")
+    return (shape[0], *shape[2:])
+
+
+def _rnn(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    return _stacked_weights(_known(bound, "cell"), _step_shape(shape), keras2)
+
+
+def _rnn_cell_output(bound: Bound, shape: Shape) -> Shape:
+    if _flag(bound, "return_state") or len(shape) != 3:
+        return None
+    units = _cell_units(_cell_list(_known(bound, "cell"))[-1])
+    return (shape[0], shape[1], units) if _flag(bound, "return_sequences") else (shape[0], units)
+
+
+def _spectral_normalization(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    inner = _nested(_known(bound, "layer"), shape, keras2)
+    kernel = next((w for w in inner if w.name in ("kernel", "embeddings")), None)
+    if kernel is None:
+        raise NotKnown("the wrapped layer has no kernel")
+    return inner + [WeightSpec("vector_u", (1, kernel.shape[-1]), False)]
+
+
+def _inner_output(bound: Bound, shape: Shape) -> Shape:
+    inner = _known(bound, "layer")
+    spec = lookup(getattr(inner, "ref", ""))
+    return None if spec is None else spec.output_shape(spec.bind(inner.args, inner.kwargs), shape)
+
+
+def _locally_connected(rank: int):
+    """tf_keras ``LocallyConnected1D/2D``: one unshared kernel per output position (implementation 1)."""
+
+    def weights(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+        if _known(bound, "implementation") != 1:
+            raise NotKnown("only `implementation=1` is modelled")
+        spatial = _spatial(bound, shape, rank)
+        if spatial is None or any(not isinstance(dim, int) for dim in spatial[1:-1]):
+            raise NotKnown("the output positions are not known")
+        c, filters, kernel = _channels(bound, shape), _int(bound, "filters"), _ints(bound, "kernel_size", rank)
+        positions = spatial[1:-1]
+        found = [WeightSpec("kernel", (math.prod(positions), math.prod(kernel) * c, filters))]
+        return found + ([WeightSpec("bias", (*positions, filters))] if _flag(bound, "use_bias") else [])
+
+    return weights
+
+
+def _stft(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    frame = _int(bound, "frame_length")
+    fft = _known(bound, "fft_length")
+    fft = 2 ** math.ceil(math.log2(frame)) if fft is None else _int(bound, "fft_length")
+    kernel = (frame, 1, fft // 2 + 1)
+    mode = _known(bound, "mode")
+    if mode not in ("log", "magnitude", "psd", "real", "imag", "angle", "stft"):
+        raise NotKnown("`mode` is not known")
+    parts = (mode,) if mode in ("real", "imag") else ("real", "imag")  # every other mode needs both
+    return [WeightSpec(f"{part}_kernel", kernel) for part in parts]
+
+
+def _sized_output(height: str, width: str):
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") == "channels_first" or len(shape) != 4:
+            return None
+        return (shape[0], _int(bound, height), _int(bound, width), shape[-1])
+
+    return output
+
+
+def _adaptive_output(rank: int):
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") == "channels_first" or len(shape) != rank + 2:
+            return None
+        return (shape[0], *_ints(bound, "output_size", rank), shape[-1])
+
+    return output
+
+
 # -- the table ---------------------------------------------------------------------------------
 
 _CONV = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias")
@@ -668,12 +821,18 @@ def _conv_rnn_spec(rank: int) -> LayerSpec:
 
 
 _SAME = LayerSpec((), output_of=_same)
+AUGMENTATION = (
+    "RandomFlip RandomRotation RandomZoom RandomTranslation RandomContrast RandomBrightness RandomHue RandomSaturation "
+    "RandomSharpness RandomShear RandomPerspective RandomPosterization RandomGrayscale RandomInvert RandomGaussianBlur "
+    "RandomErasing RandomElasticTransform RandomColorJitter RandomColorDegeneration AugMix "
+    "AutoContrast CutMix MixUp Equalization RandAugment Solarization ContrastLimitedAdaptiveHistogramEqualization"
+).split()
 _NORM = ("axis", "epsilon", "center", "scale")
 
 TABLE: dict[str, LayerSpec] = {
     "Dense": LayerSpec(("units", "activation", "use_bias"), {"use_bias": True, "lora_rank": None}, _dense, _dense_output, keras3_only=("lora_rank",)),
     "EinsumDense": LayerSpec(("equation", "output_shape", "activation", "bias_axes"), {"bias_axes": None, "lora_rank": None}, _einsum_dense, _einsum_output, keras3_only=("lora_rank",)),
-    "Embedding": LayerSpec(("input_dim", "output_dim"), {"lora_rank": None}, _embedding, _embedding_output, keras3_only=("lora_rank",)),
+    "Embedding": LayerSpec(("input_dim", "output_dim"), {"lora_rank": None}, _embedding, _embedding_output, keras3_only=("lora_rank",), also=("sparse",)),
     "ReversibleEmbedding": LayerSpec(("input_dim", "output_dim", "tie_weights"), {"tie_weights": True, "lora_rank": None}, _reversible_embedding, _embedding_output, keras3_only=("lora_rank",)),
     "Conv1D": _conv_spec(1),
     "Conv2D": _conv_spec(2),
@@ -691,20 +850,26 @@ TABLE: dict[str, LayerSpec] = {
     "ConvLSTM1D": _conv_rnn_spec(1),
     "ConvLSTM2D": _conv_rnn_spec(2),
     "ConvLSTM3D": _conv_rnn_spec(3),
-    "BatchNormalization": LayerSpec(("axis", "momentum", *_NORM), {"axis": -1, "center": True, "scale": True, "renorm": False}, _batch_norm, _same),
-    "LayerNormalization": LayerSpec(_NORM, {"axis": -1, "center": True, "scale": True}, _layer_norm, _same),
+    "BatchNormalization": LayerSpec(
+        ("axis", "momentum", *_NORM), {"axis": -1, "center": True, "scale": True, "renorm": False}, _batch_norm, _same,
+        also=("synchronized", "renorm_clipping", "renorm_momentum", "fused", "adjustment"),
+    ),
+    "LayerNormalization": LayerSpec(_NORM, {"axis": -1, "center": True, "scale": True, "rms_scaling": False}, _layer_norm, _same),
     "GroupNormalization": LayerSpec(("groups", *_NORM), {"groups": 32, "axis": -1, "center": True, "scale": True}, _group_norm, _same),
     "RMSNormalization": LayerSpec(("axis", "epsilon"), {"axis": -1}, _rms_norm, _same),
     "MultiHeadAttention": LayerSpec(
         ("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape"),
         {"value_dim": None, "use_bias": True, "output_shape": None, "use_gate": False},
-        _mha, _mha_output, multi_input=True,
+        _mha, _mha_output, multi_input=True, also=("attention_axes", "flash_attention"),
     ),
-    "GroupQueryAttention": LayerSpec(("head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"), {"use_bias": True}, _gqa, _attention_output, multi_input=True),
-    "Attention": LayerSpec(("use_scale", "score_mode"), {"use_scale": False, "score_mode": "dot"}, _dot_attention, _attention_output, multi_input=True),
+    "GroupQueryAttention": LayerSpec(
+        ("head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"), {"use_bias": True}, _gqa, _attention_output,
+        multi_input=True, also=("flash_attention",),
+    ),
+    "Attention": LayerSpec(("use_scale", "score_mode"), {"use_scale": False, "score_mode": "dot"}, _dot_attention, _attention_output, multi_input=True, also=("causal",)),
     "AdditiveAttention": LayerSpec(("use_scale",), {"use_scale": True}, _additive_attention, _attention_output, multi_input=True),
     "PReLU": LayerSpec(("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"), {"shared_axes": None}, _prelu, _same),
-    "Normalization": LayerSpec(("axis", "mean", "variance"), {"axis": -1, "mean": None}, _normalization, _same),
+    "Normalization": LayerSpec(("axis", "mean", "variance"), {"axis": -1, "mean": None}, _normalization, _same, also=("invert",)),
     # weightless layers with a known output shape
     "Flatten": LayerSpec(("data_format",), output_of=_flatten),
     "Reshape": LayerSpec(("target_shape",), output_of=_reshape),
@@ -729,19 +894,75 @@ TABLE: dict[str, LayerSpec] = {
     # weightless, output shape not modelled
     **{f"UpSampling{rank}D": LayerSpec(("size",), {"size": 2, "data_format": None}, output_of=_resize(rank, "size")) for rank in (1, 2, 3)},
     **{f"ZeroPadding{rank}D": LayerSpec(("padding",), {"padding": 1, "data_format": None}, output_of=_resize(rank, "padding")) for rank in (1, 2, 3)},
-    **{f"Cropping{rank}D": LayerSpec(("cropping",), {"cropping": 1 if rank == 1 else 0, "data_format": None}, output_of=_resize(rank, "cropping")) for rank in (1, 2, 3)},
+    **{f"Cropping{rank}D": LayerSpec(("cropping",), {"cropping": 0 if rank == 2 else 1, "data_format": None}, output_of=_resize(rank, "cropping")) for rank in (1, 2, 3)},
     **{name: LayerSpec(()) for name in "Lambda Dot InputLayer".split()},
     # wrappers: ``counts`` counts the wrapped layer; only the output shape is here
     "TimeDistributed": LayerSpec(("layer",), wrapper=True),
     "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True),
 }
 
+_CELL = ("units", "activation", "recurrent_activation", "use_bias")
+_CELL_DEFAULTS = {"use_bias": True, "reset_after": True}
+_SIZED = ("height", "width", "interpolation")
+TABLE.update({
+    "SimpleRNNCell": LayerSpec(("units", "activation", "use_bias"), _CELL_DEFAULTS, _recurrent(1)),
+    "LSTMCell": LayerSpec(_CELL, _CELL_DEFAULTS, _recurrent(4)),
+    "GRUCell": LayerSpec(_CELL, _CELL_DEFAULTS, _recurrent(3)),
+    "StackedRNNCells": LayerSpec(("cells",), {}, _stacked_cells),
+    "RNN": LayerSpec(("cell", "return_sequences", "return_state"), {"return_sequences": False, "return_state": False}, _rnn, _rnn_cell_output),
+    "SpectralNormalization": LayerSpec(("layer", "power_iterations"), {"power_iterations": 1}, _spectral_normalization, _inner_output),
+    "LocallyConnected1D": LayerSpec(_CONV[:5] + ("activation", "use_bias"), {**_CONV_DEFAULTS, "implementation": 1}, _locally_connected(1), _conv_output(1)),
+    "LocallyConnected2D": LayerSpec(_CONV[:5] + ("activation", "use_bias"), {**_CONV_DEFAULTS, "implementation": 1}, _locally_connected(2), _conv_output(2)),
+    "STFTSpectrogram": LayerSpec(
+        ("mode", "frame_length", "frame_step", "fft_length"), {"mode": "log", "frame_length": 256, "fft_length": None},
+        _stft, also=("expand_dims",),
+    ),
+    "Resizing": LayerSpec(_SIZED, {"data_format": None}, output_of=_sized_output("height", "width")),
+    "CenterCrop": LayerSpec(("height", "width"), {"data_format": None}, output_of=_sized_output("height", "width")),
+    "RandomCrop": LayerSpec(("height", "width", "seed"), {"data_format": None}, output_of=_sized_output("height", "width")),
+    **{f"Adaptive{kind}Pooling{rank}D": LayerSpec(("output_size", "data_format"), {"data_format": None}, output_of=_adaptive_output(rank)) for kind in ("Average", "Max") for rank in (1, 2, 3)},
+    # image augmentation: the same shape out at inference (asserted against Keras per layer)
+    **{name: _SAME for name in AUGMENTATION},
+    # weightless preprocessing whose output shape depends on settings not modelled
+    **{name: LayerSpec(()) for name in "Discretization CategoryEncoding Hashing HashedCrossing IntegerLookup StringLookup TextVectorization MelSpectrogram MaxNumBoundingBoxes ThresholdedReLU RandomHeight RandomWidth".split()},
+})
+
 # renamed or aliased in some Keras versions
-TABLE["GroupedQueryAttention"] = TABLE["GroupQueryAttention"]
-TABLE["Convolution2D"] = TABLE["Conv2D"]
-TABLE["Convolution1D"] = TABLE["Conv1D"]
+ALIASES = {
+    "GroupedQueryAttention": "GroupQueryAttention",
+    **{f"Convolution{rank}D": f"Conv{rank}D" for rank in (1, 2, 3)},
+    **{f"Convolution{rank}DTranspose": f"Conv{rank}DTranspose" for rank in (1, 2, 3)},
+    **{f"SeparableConvolution{rank}D": f"SeparableConv{rank}D" for rank in (1, 2)},
+    **{f"AvgPool{rank}D": f"AveragePooling{rank}D" for rank in (1, 2, 3)},
+    **{f"MaxPool{rank}D": f"MaxPooling{rank}D" for rank in (1, 2, 3)},
+    **{f"Global{short}Pool{rank}D": f"Global{kind}Pooling{rank}D" for short, kind in (("Avg", "Average"), ("Max", "Max")) for rank in (1, 2, 3)},
+}
+TABLE.update({alias: TABLE[name] for alias, name in ALIASES.items()})
+
+# public layer names with no table entry, and why: each is "unknown" in counts, never guessed
+UNMODELLED = {
+    "Layer": "the base class: its weights are those its subclass creates",
+    "Wrapper": "the base class of wrappers: its weights are those its subclass creates",
+    "AbstractRNNCell": "the base class of custom cells: its weights are those its subclass creates",
+    "InputSpec": "not a layer: a description of the inputs a layer accepts",
+    "Input": "not a layer: a function returning a symbolic tensor",
+    "Pipeline": "a sequence of preprocessing layers applied outside the model graph",
+    "FlaxLayer": "wraps a Flax module: its weights come from JAX code keraslens does not read",
+    "JaxLayer": "wraps a JAX function: its weights come from JAX code keraslens does not read",
+    "TorchModuleWrapper": "wraps a PyTorch module: its weights come from PyTorch code keraslens does not read",
+    "TFSMLayer": "loads a SavedModel from disk: its weights are in the file, not in the source",
+    "DenseFeatures": "feature columns (tf_keras): weights depend on feature column objects not modelled",
+}
 
 WEIGHTLESS = frozenset(name for name, spec in TABLE.items() if spec.weightless and not spec.wrapper)
+
+
+def unmodelled_arguments(ref: str, args: list, kwargs: dict) -> str | None:
+    """Why ``ref(*args, **kwargs)`` cannot be counted exactly from the table (an argument it does not
+    model), or None. ``LayerSpec.weights`` applies it too, so a count from the table is never exact
+    for such a call."""
+    spec = lookup(ref)
+    return None if spec is None else spec.unmodelled(spec.bind(args, kwargs))
 
 
 def lookup(ref: str) -> LayerSpec | None:

@@ -1,0 +1,189 @@
+"""Regenerate tests/truth/real_world.json: real-world Keras code counted by real Keras 3.
+
+Run from the repository root:
+
+    uv run python tests/truth/gen_real_world.py            # writes tests/truth/real_world.json
+    uv run python tests/truth/gen_real_world.py --check    # recompute and compare, write nothing
+
+Runtime: about 9 minutes of wall time on a loaded 2-vCPU machine (one worker). Nothing is downloaded: applications are built with ``weights=None``.
+
+The code counted is the installed packages' own (used in place, never copied into this
+repository), reached through the short programs below, one per entry, written as a user would:
+
+* ``applications``: ``keras.applications`` models in the transfer-learning idiom (feature extractor,
+  frozen, called with ``training=False``, a new head); every application's own configurations are
+  in tests/truth/applications.json (gen_applications.py), counted the same way by the test;
+* ``keras-hub``: keras-hub backbones built with small configurations (their ``__init__`` builds a
+  functional model from keras-hub's layers);
+* ``keras-rs``: models using the layers of keras-rs (recommenders, Keras 3).
+
+Each program binds ``model``; the worker runs it and records ``model``'s trainable and
+non-trainable sizes. tests/truth/test_real_world_counts.py counts the same programs statically.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from flavor_worker import generate as run_corpus
+from flavor_worker import generator_main
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+OUT = HERE / "real_world.json"
+
+CORPUS: list[dict] = []
+
+
+def program(group: str, name: str, source: str) -> None:
+    CORPUS.append({"group": group, "name": name, "flavor": "keras3", "source": source.strip() + "\n"})
+
+
+# --- keras.applications: transfer learning (every application's own constructor calls are in
+# tests/truth/applications.json, checked by test_real_world_counts too) ----------------------------
+_TRANSFER = {
+    "MobileNetV3Small": ((224, 224, 3), "avg"),
+    "MobileNetV2": ((160, 160, 3), "avg"),
+    "EfficientNetB0": ((224, 224, 3), "max"),
+    "ResNet50": ((224, 224, 3), "avg"),
+    "DenseNet121": ((128, 128, 3), "avg"),
+    "NASNetMobile": ((224, 224, 3), "max"),
+    "VGG16": ((224, 224, 3), None),
+}
+for _name, (_shape, _pooling) in _TRANSFER.items():
+    _head = "x = keras.layers.GlobalAveragePooling2D()(x)\n" if _pooling is None else ""
+    program(
+        "applications",
+        _name,
+        f"""
+import keras
+
+base = keras.applications.{_name}(include_top=False, weights=None, input_shape={_shape!r}, pooling={_pooling!r})
+base.trainable = False
+inputs = keras.Input(shape={_shape!r})
+x = base(inputs, training=False)
+{_head}x = keras.layers.Dropout(0.2)(x)
+outputs = keras.layers.Dense(5, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
+    )
+program("applications", "ResNet50-classifier", "import keras\n\nmodel = keras.applications.ResNet50(weights=None, classes=10)")
+program("applications", "MobileNetV2-features", "import keras\n\nmodel = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(160, 160, 3))")
+
+# --- keras-hub backbones with small configurations ------------------------------------------------
+_TEXT = "vocabulary_size=100, num_layers=2, hidden_dim=16, intermediate_dim=32"
+_HUB = {
+    "BertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "DistilBertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "RobertaBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "AlbertBackbone": f"{_TEXT}, num_heads=2, embedding_dim=8, max_sequence_length=16",
+    "GPT2Backbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "OPTBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "GPTNeoXBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "BloomBackbone": f"{_TEXT}, num_heads=2",
+    "FNetBackbone": f"{_TEXT}, max_sequence_length=16",
+    "ElectraBackbone": "vocab_size=100, num_layers=2, num_heads=2, hidden_dim=16, embedding_dim=8, intermediate_dim=32, max_sequence_length=16",
+    "LlamaBackbone": f"{_TEXT}, num_query_heads=4, num_key_value_heads=2",
+    "MistralBackbone": f"{_TEXT}, num_query_heads=4, num_key_value_heads=2",
+    "QwenBackbone": f"{_TEXT}, num_query_heads=4, num_key_value_heads=2",
+    "Phi3Backbone": f"{_TEXT}, num_query_heads=4, num_key_value_heads=2, max_sequence_length=32",
+    "GemmaBackbone": f"{_TEXT}, num_query_heads=2, num_key_value_heads=1, head_dim=8",
+    "ViTBackbone": "image_shape=(32, 32, 3), patch_size=8, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32",
+}
+for _name, _arguments in _HUB.items():
+    program("keras-hub", _name, f"import keras_hub\n\nmodel = keras_hub.models.{_name}({_arguments})")
+
+# --- keras-rs ----------------------------------------------------------------------------------------
+program(
+    "keras-rs",
+    "deep-cross",
+    """
+import keras
+import keras_rs
+
+inputs = keras.Input(shape=(8,))
+x = keras_rs.layers.FeatureCross()(inputs, inputs)
+x = keras_rs.layers.FeatureCross(projection_dim=4)(inputs, x)
+outputs = keras.layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+""",
+)
+program(
+    "keras-rs",
+    "dot-interaction",
+    """
+import keras
+import keras_rs
+
+a = keras.Input(shape=(6,))
+b = keras.Input(shape=(6,))
+c = keras.Input(shape=(6,))
+x = keras_rs.layers.DotInteraction()([a, b, c])
+x = keras.layers.Dense(8, activation="relu")(x)
+outputs = keras.layers.Dense(1)(x)
+model = keras.Model([a, b, c], outputs)
+""",
+)
+program(
+    "keras-rs",
+    "two-tower",
+    """
+import keras
+import keras_rs
+
+user = keras.Input(shape=(12,))
+item = keras.Input(shape=(12,))
+u = keras.layers.Dense(16, activation="relu")(user)
+u = keras_rs.layers.FeatureCross(use_bias=False)(u, u)
+v = keras.layers.Dense(16, activation="relu")(item)
+score = keras.layers.Dot(axes=1)([u, v])
+model = keras.Model([user, item], score)
+""",
+)
+
+
+# --- worker -------------------------------------------------------------------------------------------
+def _worker() -> None:
+    """Run each program; print the sizes of the ``model`` it binds as JSON."""
+    import gc
+    import warnings
+
+    import keras
+    import numpy as np
+
+    warnings.simplefilter("ignore")
+
+    def size(variables) -> int:
+        return sum(int(np.prod(tuple(v.shape), dtype=np.int64)) for v in {id(v): v for v in variables}.values())
+
+    results = []
+    for job in json.load(sys.stdin):
+        keras.backend.clear_session()
+        scope: dict = {}
+        exec(compile(job["source"], f"<{job['name']}>", "exec"), scope)  # noqa: S102 -- the corpus programs above
+        model = scope["model"]
+        trainable, non_trainable = size(model.trainable_weights), size(model.non_trainable_weights)
+        if trainable + non_trainable != model.count_params():
+            raise RuntimeError(f"{job['name']}: count_params {model.count_params()} != {trainable} + {non_trainable}")
+        results.append({**job, "trainable": trainable, "non_trainable": non_trainable, "total": trainable + non_trainable})
+        del model, scope
+        gc.collect()
+    json.dump({"versions": {"keras": keras.__version__}, "results": results}, sys.stdout)
+
+
+def _key(e: dict) -> str:
+    return json.dumps([e["group"], e["name"]])
+
+
+def generate() -> dict:
+    return run_corpus(__file__, CORPUS, _key)
+
+
+def main() -> int:
+    return generator_main(__doc__, OUT, generate, _worker, _key, "group", lambda e: (e["group"], e["name"], e["total"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
