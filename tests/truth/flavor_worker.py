@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -36,8 +37,9 @@ def generate(script: str, corpus: list[dict], key, drop_env: tuple[str, ...] = (
     for entry in corpus:
         by_flavor.setdefault(entry["flavor"], []).append(entry)
     versions, results, extras = {}, {}, {}
-    for flavor, jobs in by_flavor.items():
-        out = run_worker(script, flavor, jobs, drop_env)
+    with ThreadPoolExecutor(len(by_flavor) or 1) as pool:  # the flavours' workers run side by side
+        outs = list(pool.map(lambda item: (item[0], run_worker(script, item[0], item[1], drop_env)), by_flavor.items()))
+    for flavor, out in outs:
         versions[flavor] = out.pop("versions")
         results.update((key(r), r) for r in out.pop("results"))
         for name, value in out.items():  # anything else a worker reports, per flavour
