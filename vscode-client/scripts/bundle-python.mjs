@@ -36,7 +36,9 @@ rmSync(libs, { recursive: true, force: true });
 const scratch = mkdtempSync(join(tmpdir(), 'keraslens-bundle-'));
 const requirements = join(scratch, 'requirements.txt');
 try {
-    uv(['export', '--frozen', '--no-dev', '--no-emit-project', '--format', 'requirements-txt', '--quiet', '-o', requirements]);
+    // the server never reads .ipynb files from disk (notebook cells arrive through notebookDocument sync):
+    // nbformat, which only `keraslens check` needs, stays out with its compiled schema validator
+    uv(['export', '--frozen', '--no-dev', '--no-emit-project', '--prune', 'nbformat', '--format', 'requirements-txt', '--quiet', '-o', requirements]);
     const common = ['pip', 'install', '--target', libs, '--no-deps', '--python-version', PYTHON_FLOOR, '--quiet'];
     uv([...common, '--require-hashes', '--only-binary', ':all:', '-r', requirements]);
     uv([...common, '--reinstall-package', 'keraslens', repository]);
