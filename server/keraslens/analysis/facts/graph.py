@@ -12,11 +12,8 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from ..names.imports import ImportMap
+from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
 
-INPUT = "keras.Input"
-INPUT_NAMES = frozenset({"keras.Input", "keras.layers.Input"})
-SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
-FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 MODULE_SCOPE = "<module>"
 MAX_INLINE = 4  # helper functions calling helpers
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -38,6 +35,7 @@ class LayerInstance:
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
     model: Model | None = None  # a model called like a layer: this instance stands for it
     arg_tensors: dict[str, Tensor] = field(default_factory=dict)  # tensors named in its arguments
+    unmodelled: list[ast.Call] = field(default_factory=list)  # methods called on it that may change its weights
 
     @property
     def label(self) -> str:
@@ -82,6 +80,7 @@ class Model:
     trainable: Setting | None = None  # the last `model.trainable = ...`
     opaque: bool = False  # its graph passes through something not followed (a loop, a helper)
     proxy: LayerInstance | None = None  # stands for the model where it is called like a layer
+    unmodelled: list[ast.Call] = field(default_factory=list)  # methods called on it that may change its weights
 
 
 Value = LayerInstance | Tensor | Model | list
@@ -112,6 +111,7 @@ class ModuleGraph:
     bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # scope -> name -> last value (None: not known)
     returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
     loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed
+    loose_weight_changes: list[ast.Call] = field(default_factory=list)  # `quantize` and the like on layers not followed
 
     def lookup(self, name: str) -> Value | None:
         """A module-level variable's last value, or what a function returns."""
@@ -176,7 +176,7 @@ class _ScopeReader:
             self._return(stmt, scope, env)
         elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
             for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
-                pass_scope = f"{scope}#{index}"
+                pass_scope = f"{scope}#{stmt.lineno}:{stmt.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
                 self.values.bind_iteration(pass_scope, scope, stmt, item)
                 for inner in stmt.body:
                     self._statement(inner, pass_scope, env)
@@ -316,6 +316,8 @@ class _ScopeReader:
             return self._inline(function, node, scope, env)
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
             return self._method(node, scope, env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
+            self._unmodelled_method(node, env)
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
@@ -398,6 +400,17 @@ class _ScopeReader:
             else:
                 owner.opaque = True
         return None
+
+    def _unmodelled_method(self, node: ast.Call, env: dict[str, Value]) -> None:
+        """``dense.quantize("int8")``: a method not known to keep the weights, on a layer or model
+        followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
+        makes every count of the module uncertain."""
+        owner_node = node.func.value
+        owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        if isinstance(owner, LayerInstance | Model):
+            owner.unmodelled.append(node)
+        elif node.func.attr in WEIGHT_CHANGING_METHODS and not isinstance(owner, Tensor):
+            self.graph.loose_weight_changes.append(node)
 
     @staticmethod
     def _proxy(model: Model) -> LayerInstance:
@@ -494,9 +507,6 @@ def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str,
     bound = [stmt.name for stmt in functions]
     bound += [target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name)]
     return {f.name: f for f in functions if not f.decorator_list and bound.count(f.name) == 1}
-
-
-ATTENTION_INPUTS = dict.fromkeys(["keras.layers.MultiHeadAttention", "keras.layers.GroupQueryAttention", "keras.layers.GroupedQueryAttention"], ("query", "value", "key"))
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:

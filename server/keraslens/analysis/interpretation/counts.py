@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 
 from ..facts.classes import ModuleFacts
 from ..facts.graph import (
-    ATTENTION_INPUTS,
     MODULE_SCOPE,
     Application,
     LayerInstance,
@@ -25,6 +24,7 @@ from ..facts.graph import (
 from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
 from . import layer_table as builtin_layers
 from .count_model import (
@@ -37,7 +37,6 @@ from .count_model import (
     WeightRow,
 )
 from .interpreter import (
-    SEQUENTIAL,
     Interpreter,
     Uncertain,
     collect_variables,
@@ -123,6 +122,8 @@ class Counter:
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
             counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
+            if layer.changes:  # a method not modelled may have added, removed or moved any weight
+                counted = LayerCount(doubts=list(layer.changes), output=counted.output)
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
 
@@ -135,7 +136,7 @@ class Counter:
         input_shape = layer.input_shapes[0]
         if layer.ref in WRAPPERS:
             return self._wrapper(layer, input_shape)
-        if layer.ref == SEQUENTIAL:
+        if layer.ref in SEQUENTIAL:
             return self._sequential(layer, input_shape)
         home = self.class_counter(layer.ref)
         if home is not None:
@@ -159,6 +160,10 @@ class Counter:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
+        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and not _weight_neutral(name)]
+        if len(args) > len(spec.params) or unmodelled:
+            given = ", ".join(f"`{name}`" for name in unmodelled) or "a positional argument"
+            return LayerCount(doubts=[f"`{_short(ref)}`: {given} is not modelled; it may change the weights"])
         try:
             bound = spec.bind(args, kwargs)
             result = spec.weights(bound, input_shape, self.flavor.value)
@@ -273,6 +278,10 @@ class Counter:
         return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
 
+def _weight_neutral(argument: str) -> bool:
+    return argument in WEIGHT_NEUTRAL_ARGUMENTS or argument.endswith(WEIGHT_NEUTRAL_SUFFIXES)
+
+
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
     """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
     known leaves each weight's side unknown, not its size."""
@@ -341,6 +350,7 @@ class ModuleCounts:
                 layer.kwargs["trainable"] = self.setting(frozen)
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -354,6 +364,9 @@ class ModuleCounts:
     def settled(self, count: Count) -> Count:
         """``layer.trainable = False`` or ``enable_lora`` on a layer not followed (``model.layers[1]``,
         a loop variable) may change any count of the module: the total stays, the split does not."""
+        if self.graph.loose_weight_changes:
+            lines = ", ".join(str(node.lineno) for node in self.graph.loose_weight_changes)
+            return Count(Status.UNKNOWN, reason=f"line {lines}: a method that changes weights is called on layers not followed")
         if not self.graph.loose_changes or count.status is Status.UNKNOWN:
             return count
         lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
@@ -494,6 +507,7 @@ class ModuleCounts:
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
             count = self._shared_leaves(model, leaves)
+        count = _unless_changed(model, count)
         if model.opaque and count.status is not Status.UNKNOWN:
             count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
         return rows, self._model_frozen(model, count)
@@ -544,6 +558,17 @@ class ModuleCounts:
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason)
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+
+
+def _unless_changed(model: Model, count: Count) -> Count:
+    """A model on which a method not modelled is called (``model.quantize("int8")``): not known."""
+    if not model.unmodelled:
+        return count
+    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in model.unmodelled))
+
+
+def _unmodelled_reason(call: ast.Call) -> str:
+    return f"line {call.lineno}: `{ast.unparse(call.func)}(...)` is not modelled; it may change the weights"
 
 
 def _sum(counts: list[Count]) -> Count:
@@ -651,6 +676,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
     report = ModelReport(name, model.kind, source.span(model.call))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
+        count = _unless_changed(model, count)
     else:
         rows, count = counts.model_rows(model)
     report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
 from .shapes import indexed, shape_function
 from .symbolic import Expr
@@ -31,6 +32,7 @@ from .values import (
     unpacked,
 )
 
+KERAS_OR_TF = ("keras.", "tensorflow.")
 MAX_LOOP = 512
 MAX_DEPTH = 12
 
@@ -266,12 +268,25 @@ class Interpreter:
             self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
 
     def _doubt_unknown_object(self, value: ast.expr) -> None:
-        """``self.x = Thing(...)`` where ``Thing`` could not be followed may hold weights."""
+        """``self.x = thing(...)`` where ``thing`` is code that was not followed (this file's or a
+        library's) may hold weights; a Keras or TensorFlow name is doubted where it is called."""
         if not isinstance(value, ast.Call):
             return
         ref = self._ref(value.func)
-        if ref is None or not ref.startswith(("keras.", "tensorflow.", "numpy.", "builtins.", "math.")):
-            self.outcome.doubts.append(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
+        if ref is None or not (is_weight_free(ref) or ref.startswith(KERAS_OR_TF)):
+            self._doubt(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
+
+    def _doubt(self, reason: str) -> None:
+        if reason not in self.outcome.doubts:
+            self.outcome.doubts.append(reason)
+
+    def _not_modelled(self, node: ast.Call, ref: str | None):
+        """The value of a call that is not followed: unknown, and a doubt on the count when the
+        callee is a Keras or TensorFlow name that is not known to create no weights (a library's own
+        function is doubted where its result is stored on the layer)."""
+        if ref is not None and ref.startswith(KERAS_OR_TF) and not is_weight_free(ref):
+            self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is not modelled; it may create weights")
+        return UNKNOWN
 
     def _skip(self, *nodes: ast.AST) -> None:
         self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
@@ -496,7 +511,7 @@ class Interpreter:
         ref = self._ref(func)
         args, kwargs = self._arguments(node, env)
         if args is None:
-            return UNKNOWN
+            return self._not_modelled(node, ref)
         if ref is not None:
             return self._known_call(ref, node, args, kwargs)
         callee = self.expr(func, env)
@@ -562,15 +577,22 @@ class Interpreter:
             return self._container_method(owner, name, node, env)
         if isinstance(owner, list | dict):
             raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
-        if isinstance(owner, LayerValue) and name == "build":
+        if isinstance(owner, LayerValue) and name in ("build", "_build_from_signature"):  # the latter: attention in Keras 2 and keras-hub
             args, kwargs = self._arguments(node, env)
-            shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
-            owner.input_shapes.append(shape if len(kwargs) <= 1 else list(kwargs.values()))
+            shapes = [*args, *kwargs.values()] if args is not None else [UNKNOWN]
+            owner.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
             return None
         if isinstance(owner, LayerValue) and name == "compute_output_shape":
             args, _ = self._arguments(node, env)
             output = _apply_builtin(owner, [Tensor(tuple(args[0]))], self.flavor) if args and isinstance(args[0], tuple | list) else UNKNOWN
             return output.shape if isinstance(output, Tensor) and output.shape is not None else UNKNOWN
+        if isinstance(owner, LayerValue) and name == "enable_lora" and _takes_lora(owner):
+            args, kwargs = self._arguments(node, env)
+            owner.kwargs["lora_rank"] = (args[0] if args else kwargs.get("rank", UNKNOWN)) if args is not None and not self.conditional else UNKNOWN
+            return None
+        if isinstance(owner, LayerValue) and name not in WEIGHT_KEEPING_METHODS:
+            owner.changes.append(f"line {node.lineno}: `{ast.unparse(func)}(...)` is not modelled; it may change the weights")
+            return UNKNOWN
         return NotImplemented
 
     def _container_method(self, owner: list | dict, name: str, node: ast.Call, env: dict):
@@ -657,7 +679,7 @@ class Interpreter:
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
-        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref == SEQUENTIAL or layer_class_home(ref, self.module):
+        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref in SEQUENTIAL or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
                 layer.wrapped = args[0]
@@ -665,6 +687,8 @@ class Interpreter:
             return layer
         if ref in ("keras.Variable", "keras.backend.Variable") or (ref == "tensorflow.Variable" and self.flavor is Flavor.KERAS2):
             return self._variable(node, args, kwargs)
+        if ref == "tensorflow.Variable":
+            return UNKNOWN  # Keras 3 does not track a tf.Variable
         if ref in TENSOR_FROM_SHAPE and args:
             shape = args[0]
             return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
@@ -682,7 +706,7 @@ class Interpreter:
             return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
         if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
             return args[0].shape if args[0].shape is not None else UNKNOWN
-        return UNKNOWN
+        return self._not_modelled(node, ref)
 
     def _variable(self, node: ast.Call, args: list, kwargs: dict):
         initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
@@ -698,13 +722,16 @@ class Interpreter:
 
     def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
         inputs = args[:1] if args else list(kwargs.values())[:1]
-        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention", "keras.layers.Attention", "keras.layers.AdditiveAttention"):
+        if layer.ref in ATTENTION_INPUTS or layer.ref in SINGLE_INPUT_ATTENTION:
             inputs = _attention_inputs(layer.ref, args, kwargs)
         shapes = _shapes_of(inputs)
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
-        if layer.ref == SEQUENTIAL:
+        if layer.ref in SEQUENTIAL:
+            sublayers = sequential_layers(layer)
+            if sublayers is None:
+                return Tensor(None)
             output = inputs[0] if inputs else UNKNOWN
-            for sublayer in sequential_layers(layer) or []:
+            for sublayer in sublayers:
                 output = self.apply_layer(sublayer, [output], {})
             return output if isinstance(output, Tensor) else Tensor(None)
         home = layer_class_home(layer.ref, self.module)
@@ -766,7 +793,6 @@ class _Continue(Exception):
     pass
 
 
-SEQUENTIAL = "keras.Sequential"
 UNNAMED = "weight_"
 
 
@@ -806,6 +832,12 @@ def _same(a, b) -> bool:
         return is_known(a) and type(a) is type(b) and a == b
     except Exception:
         return False
+
+
+def _takes_lora(layer: LayerValue) -> bool:
+    """Whether the built-in table counts ``lora_rank`` for this layer (then ``enable_lora`` is modelled)."""
+    spec = builtin_layers.lookup(layer.ref)
+    return spec is not None and "lora_rank" in spec.defaults
 
 
 def _layer_kwargs(kwargs: dict) -> dict:
@@ -934,9 +966,9 @@ def _shapes_of(inputs: list) -> list:
 
 
 def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
-    if ref in ("keras.layers.Attention", "keras.layers.AdditiveAttention"):
+    if ref in SINGLE_INPUT_ATTENTION:
         return args[:1] or [kwargs.get("inputs", UNKNOWN)]
-    names = ("query", "value", "key")
+    names = ATTENTION_INPUTS[ref]
     values = [args[i] if i < len(args) else kwargs.get(name) for i, name in enumerate(names)]
     return [value for value in values if value is not None]
 

@@ -59,6 +59,7 @@ class LayerValue:
     input_shapes: list = field(default_factory=list)  # shapes it was called (or built) with
     extra_shapes: list = field(default_factory=list)  # per call: shapes of further positional tensors
     wrapped: LayerValue | None = None
+    changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
 
 
 @dataclass(eq=False, slots=True)
