@@ -41,6 +41,7 @@ from .interpreter import (
     Uncertain,
     collect_variables,
     sequential_layers,
+    table_output,
 )
 from .scopes import ScopeValues
 from .symbolic import Expr
@@ -164,11 +165,7 @@ class Counter:
         if len(args) > len(spec.params) or unmodelled:
             given = ", ".join(f"`{name}`" for name in unmodelled) or "a positional argument"
             return LayerCount(doubts=[f"`{_short(ref)}`: {given} is not modelled; it may change the weights"])
-        try:
-            bound = spec.bind(args, kwargs)
-            result = spec.weights(bound, input_shape, self.flavor.value)
-        except Exception as exc:  # a formula that cannot apply to these values is "unknown", not a crash
-            return LayerCount(doubts=[f"`{_short(ref)}`: {exc}"])
+        result = spec.weights(spec.bind(args, kwargs), input_shape, self.flavor.value)
         if isinstance(result, builtin_layers.Unknown):
             return LayerCount(doubts=[f"`{_short(ref)}`: {result.reason}"])
         return LayerCount([Weight(w.name, _dims(w.shape), w.trainable) for w in result])
@@ -249,14 +246,7 @@ class Counter:
         if layer.ref in WRAPPERS:
             return self._wrapper_output(layer, shapes[0])
         spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            bound = spec.bind(layer.args, layer.kwargs)
-            output = spec.output_shape(bound, [shapes[0]] if spec.multi_input else shapes[0])
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, layer.args, layer.kwargs, [shapes[0]] if spec is not None and spec.multi_input else shapes[0])
 
     def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
         inner = layer.wrapped
@@ -268,14 +258,7 @@ class Counter:
         backward = layer.kwargs.get("backward_layer")
         for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
             part.input_shapes.append(shape)
-        spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            output = spec.output_shape(spec.bind([inner], layer.kwargs), shape)
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, [inner], layer.kwargs, shape)
 
 
 def _weight_neutral(argument: str) -> bool:
@@ -427,14 +410,7 @@ class ModuleCounts:
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
-        spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            output = spec.output_shape(spec.bind(layer.args, layer.kwargs), shapes)
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, layer.args, layer.kwargs, shapes)
 
     def _model_output(self, model: Model, given=None):
         """The output shape of a Sequential or single-output functional model (``given``: the

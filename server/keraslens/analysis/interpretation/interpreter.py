@@ -17,7 +17,9 @@ from . import layer_table as builtin_layers
 from .shapes import indexed, shape_function
 from .symbolic import Expr
 from .values import (
+    NOT_A_LITERAL,
     UNKNOWN,
+    USER_CODE_ERRORS,
     LayerValue,
     SymbolicShape,
     Tensor,
@@ -357,7 +359,7 @@ class Interpreter:
             key = self.expr(target.slice, env)
             try:
                 container[key] = value
-            except Exception:
+            except USER_CODE_ERRORS:  # not a container, or an index it does not have
                 if isinstance(container, dict | list) or _holds_tracked(value):
                     raise Uncertain(f"line {target.lineno}: `{ast.unparse(target)} = ...` is not followed") from None
 
@@ -607,7 +609,7 @@ class Interpreter:
             if all(map(is_known, args)):
                 try:
                     result = getattr(owner, name)(*args)
-                except Exception:  # pop() on an empty list, remove() of what is not there: raises at run time
+                except USER_CODE_ERRORS:  # pop() on an empty list, remove() of what is not there: raises at run time
                     raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` raises") from None
                 return list(result) if name in ("items", "keys", "values") else result
         if name in READING_METHODS[type(owner)]:
@@ -742,7 +744,7 @@ class Interpreter:
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
         try:
             return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
-        except (Uncertain, _Return, _Break, _Continue, RecursionError):
+        except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
 
     def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
@@ -828,10 +830,7 @@ def _is_super(node: ast.expr) -> bool:
 
 
 def _same(a, b) -> bool:
-    try:
-        return is_known(a) and type(a) is type(b) and a == b
-    except Exception:
-        return False
+    return is_known(a) and type(a) is type(b) and a == b
 
 
 def _takes_lora(layer: LayerValue) -> bool:
@@ -866,7 +865,7 @@ def _literal(node: ast.expr | None):
     """An immutable literal (number, string, bool, None, tuples of them), else UNKNOWN."""
     try:
         value = ast.literal_eval(node) if node is not None else UNKNOWN
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+    except NOT_A_LITERAL:
         return UNKNOWN
     immutable = (int, float, str, bool, type(None))
     if isinstance(value, immutable) or (isinstance(value, tuple) and all(isinstance(item, immutable) for item in value)):
@@ -948,7 +947,7 @@ def _python_builtin(name: str, args: list):
             return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
         if name == "isinstance":
             return UNKNOWN
-    except Exception:
+    except USER_CODE_ERRORS:  # `range(0, 3, 0)`, `max([])`: raises in the user's code
         return UNKNOWN
     return UNKNOWN
 
@@ -975,17 +974,17 @@ def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
 
 def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
     spec = builtin_layers.lookup(layer.ref)
+    shapes = _shapes_of(inputs)
+    return table_output(layer.ref, layer.args, layer.kwargs, shapes if spec is not None and spec.multi_input else shapes[0] if shapes else None)
+
+
+def table_output(ref: str, args: list, kwargs: dict, shape) -> Tensor:
+    """The output of a built-in layer made with these arguments on ``shape`` (a list of shapes for
+    a layer taking several tensors), as the layer table computes it."""
+    spec = builtin_layers.lookup(ref)
     if spec is None:
         return Tensor(None)
-    shapes = _shapes_of(inputs)
-    try:
-        bound = spec.bind(layer.args, layer.kwargs)
-        if spec.multi_input:
-            output = spec.output_shape(bound, shapes)
-        else:
-            output = spec.output_shape(bound, shapes[0] if shapes else None)
-    except Exception:
-        return Tensor(None)
+    output = spec.output_shape(spec.bind(args, kwargs), shape)
     return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
 

@@ -98,6 +98,11 @@ def as_dim(value):
     return UNKNOWN
 
 
+# what Python raises on user values (``1 // 0``, ``[][1]``, ``{}["k"]``, ``range(0, 3, 0)``, ``"a" - 1``):
+# the user's code would raise there, so the value is not known; any other exception is a defect
+USER_CODE_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
+NOT_A_LITERAL = (ValueError, TypeError, SyntaxError, MemoryError, RecursionError)
+
 _BINOPS = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -132,7 +137,7 @@ def arithmetic(op: ast.operator, left, right):
             return UNKNOWN
     try:
         return function(left, right)
-    except Exception:  # any Python error in user arithmetic just means "not known"
+    except USER_CODE_ERRORS:  # `1 // 0`, `"a" - 1`: the user's code raises here, so the value is not known
         return UNKNOWN
 
 
@@ -146,7 +151,7 @@ def compare(op: ast.cmpop, left, right):
         return UNKNOWN
     try:
         return function(left, right)
-    except Exception:
+    except TypeError:  # `"a" < 1` raises in the user's code
         return UNKNOWN
 
 
@@ -156,10 +161,7 @@ def truth(value) -> bool | None:
         return None
     if isinstance(value, LayerValue | WeightValue):
         return True
-    try:
-        return bool(value)
-    except Exception:
-        return None
+    return bool(value)  # a Python constant, range or container
 
 
 def subscript(container, index):
@@ -170,10 +172,8 @@ def subscript(container, index):
         return UNKNOWN  # the interpreter shapes tensor slices (tensor_ops.indexed)
     if isinstance(container, tuple | list | str | dict) and is_known(index):
         try:
-            if isinstance(index, slice):
-                return container[index]
             return container[index]
-        except Exception:
+        except USER_CODE_ERRORS:  # out of range, a missing key, an index of the wrong type
             return UNKNOWN
     return UNKNOWN
 
@@ -193,5 +193,5 @@ def literal(node: ast.expr):
     """The value of a constant expression in a signature default, or UNKNOWN."""
     try:
         return ast.literal_eval(node)
-    except Exception:
+    except NOT_A_LITERAL:
         return UNKNOWN
