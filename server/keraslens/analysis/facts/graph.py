@@ -9,6 +9,7 @@ of the file's own Model subclasses). Shapes are not computed here: ``counts`` do
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..names.imports import ImportMap
@@ -187,7 +188,7 @@ class _ScopeReader:
             # straight-line reading of nested blocks: enough to see what is built, not how many
             # times or on which path, so what happens there is marked as not certain
             repeated = not isinstance(stmt, ast.With)
-            before = dict(env)
+            before = {name: env.get(name) for name in _rebound(stmt)} if repeated else {}
             self.nesting += repeated
             try:
                 for block in ("body", "orelse", "finalbody"):
@@ -195,10 +196,10 @@ class _ScopeReader:
                         self._statement(inner, scope, env)
             finally:
                 self.nesting -= repeated
-            if repeated:  # after the block, a tensor rebound in it is one of several
-                for name, value in env.items():
-                    if isinstance(value, Tensor) and before.get(name) is not value:
-                        env[name] = replace(value, maybe=True)
+            for name, old in before.items():  # after the block, a tensor rebound in it is one of several
+                value = env.get(name)
+                if isinstance(value, Tensor) and old is not value:
+                    env[name] = replace(value, maybe=True)
 
     def _return(self, stmt: ast.Return, scope: str, env: dict[str, Value]) -> None:
         """A return on one path of several leaves what the function returns unknown."""
@@ -496,6 +497,18 @@ class _ScopeReader:
         return model
 
 
+def _rebound(block: ast.stmt) -> set[str]:
+    """The names a block may bind in its scope (a function or class it defines has names of its own)."""
+    names, stack = set(), [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda) or node is block:
+            stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
 def _parameters(function: ast.FunctionDef) -> list[str]:
     args = function.args
     return [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, [args.vararg, args.kwarg])]]
@@ -504,9 +517,9 @@ def _parameters(function: ast.FunctionDef) -> list[str]:
 def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str, ast.FunctionDef]:
     """Functions whose calls can be read as their body: not decorated (``@functools.cache``
     returns one object for every call), and bound once (``def head`` twice: which one runs?)."""
-    bound = [stmt.name for stmt in functions]
-    bound += [target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name)]
-    return {f.name: f for f in functions if not f.decorator_list and bound.count(f.name) == 1}
+    bound = Counter(stmt.name for stmt in functions)
+    bound.update(target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name))
+    return {f.name: f for f in functions if not f.decorator_list and bound[f.name] == 1}
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:

@@ -308,6 +308,8 @@ class ModuleCounts:
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
+        self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
         for application in graph.applications:
             self._apply(application)
         for model in graph.models:
@@ -449,6 +451,14 @@ class ModuleCounts:
         input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
 
+    def instances_of(self, class_ref: str) -> list[LayerInstance]:
+        """The graph's instances of one layer class (indexed once: a module has many classes)."""
+        if self._instances is None:
+            self._instances = {}
+            for instance in self.graph.instances:
+                self._instances.setdefault(instance.class_ref, []).append(instance)
+        return self._instances.get(class_ref, [])
+
     def names_in(self, function: str) -> dict[str, list[ast.Name]]:
         """The ``Name`` nodes of a top-level function, or, for the module, of everything outside
         classes (a class's methods have names of their own), by name; indexed on first use."""
@@ -457,7 +467,12 @@ class ModuleCounts:
             if function == MODULE_SCOPE:
                 statements = [s for s in body if not isinstance(s, ast.ClassDef)]
             else:
-                statements = [s for s in body if isinstance(s, ast.FunctionDef) and s.name == function]
+                if self._functions is None:
+                    self._functions = {}
+                    for s in body:
+                        if isinstance(s, ast.FunctionDef):
+                            self._functions.setdefault(s.name, []).append(s)
+                statements = self._functions.get(function, [])
             index: dict[str, list[ast.Name]] = {}
             for statement in statements:
                 for node in walk(statement):
@@ -624,9 +639,8 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
         total = total + size if size is not None and total is not None else None
     report.formula = str(total) if total is not None and symbolic.weights else None
     report.count = symbolic.count()
-    for instance in counts.graph.instances:
-        if instance.class_ref == name:
-            report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
+    for instance in counts.instances_of(name):
+        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
     return report
 
 

@@ -7,6 +7,7 @@ ranges and helper methods are followed; anything else makes the result uncertain
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
@@ -419,7 +420,7 @@ class Interpreter:
             return UNKNOWN
         if not iterable:
             self._skip(node)
-        inner = dict(env)
+        inner = ChainMap({}, env)  # the comprehension's own names, over the enclosing ones
         results = []
         for item in iterable:
             self._assign(generator.target, item, inner)
