@@ -27,12 +27,13 @@ from .values import (
     WeightValue,
     arithmetic,
     as_int,
+    bind_parameters,
+    bind_target,
     compare,
     is_known,
     literal,
     subscript,
     truth,
-    unpacked,
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
@@ -169,28 +170,7 @@ class Interpreter:
             self.running.pop()
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
-        params = function.args
-        positional = [*params.posonlyargs, *params.args][1:]  # drop self
-        env: dict[str, object] = {}
-        defaults = params.defaults
-        first_default = len(positional) - len(defaults)
-        for index, param in enumerate(positional):
-            if index < len(args):
-                env[param.arg] = args[index]
-            elif param.arg in kwargs:
-                env[param.arg] = kwargs[param.arg]
-            elif index >= first_default:
-                env[param.arg] = self._default(defaults[index - first_default])
-            else:
-                env[param.arg] = UNKNOWN
-        for param, default in zip(params.kwonlyargs, params.kw_defaults):
-            env[param.arg] = kwargs.get(param.arg, self._default(default) if default is not None else UNKNOWN)
-        if params.vararg:
-            env[params.vararg.arg] = tuple(args[len(positional):])
-        if params.kwarg:
-            named = {p.arg for p in [*positional, *params.kwonlyargs]}
-            env[params.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in named}
-        return env
+        return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
 
     def _default(self, node: ast.expr):
         value = literal(node)
@@ -335,6 +315,9 @@ class Interpreter:
                 continue
 
     def _assign(self, target: ast.expr, value, env: dict) -> None:
+        bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
+
+    def _assign_leaf(self, target: ast.expr, value, env: dict) -> None:
         if isinstance(target, ast.Name):
             env[target.id] = value
         elif isinstance(target, ast.Attribute) and target.attr == "trainable" and not _is_self(target.value):
@@ -350,11 +333,6 @@ class Interpreter:
                 value.name = target.attr  # what the summary calls it: the attribute holding it
             if isinstance(value, LayerValue) and value.attr is None:
                 value.attr = target.attr
-        elif isinstance(target, ast.Tuple | ast.List):
-            for element, item in zip(target.elts, unpacked(value, target.elts)):
-                self._assign(element, item, env)
-        elif isinstance(target, ast.Starred):
-            self._assign(target.value, value, env)
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value, env)
             key = self.expr(target.slice, env)

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from ..facts.graph import MODULE_SCOPE
 from ..source import walk, walk_statements
 from .interpreter import CHANGING_METHODS, Interpreter
-from .values import UNKNOWN, unpacked
+from .values import UNKNOWN, bind_parameters, bind_target
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
@@ -96,21 +96,15 @@ class ScopeValues:
         ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end."""
         if scope not in self._scopes:
             function = self.functions.get(scope)
-            start = ChainMap(self._steady_all(_parameter_defaults(function, self.evaluator)) if function is not None else {}, self.constants)
+            start = ChainMap(self._steady_all(self._parameter_defaults(function)) if function is not None else {}, self.constants)
             self._scopes[scope] = self._timeline(function.body if function is not None else [], start)
         return self._scopes[scope].at(at)
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
         """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
-        env = ChainMap(self._steady_all(_parameter_defaults(function, self.evaluator)), self.constants)
         args, kwargs = self.arguments(call, caller)
-        params = [p.arg for p in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
-        if args is None:
-            env.update(dict.fromkeys(params, UNKNOWN))
-        else:
-            env.update(self._steady_all(dict(zip(params, args))))
-            env.update(self._steady_all({name: value for name, value in kwargs.items() if name in params}))
-        self._scopes[scope] = self._timeline(function.body, env)
+        bound = bind_parameters(function.args, args, kwargs, self._default)
+        self._scopes[scope] = self._timeline(function.body, ChainMap(self._steady_all(bound), self.constants))
 
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope, node))
@@ -132,7 +126,7 @@ class ScopeValues:
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
         """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set."""
         env = self.env(parent, loop.target)
-        _bind_target(env, loop.target, item)
+        bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
         self._scopes[scope] = self._timeline(loop.body, env)
 
     def _timeline(self, body: list[ast.stmt], start: Mapping[str, object]) -> _Timeline:
@@ -149,6 +143,16 @@ class ScopeValues:
                 env[name] = value
                 steps.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
         return _Timeline(start, steps)
+
+    def _default(self, node: ast.expr) -> object:
+        return self.evaluator.expr(node, {})
+
+    def _parameter_defaults(self, function: ast.FunctionDef) -> dict[str, object]:
+        """A function read on its own counts as called with its defaults; what other parameters,
+        ``*args`` and ``**kwargs`` hold is not known."""
+        values = bind_parameters(function.args, [], {}, self._default)
+        values.update((param.arg, UNKNOWN) for param in filter(None, [function.args.vararg, function.args.kwarg]))
+        return values
 
     def _steady(self, name: str, value: object) -> object:
         """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
@@ -202,13 +206,6 @@ def _position(node: ast.AST | None) -> tuple[int, int] | None:
     return (node.lineno, node.col_offset) if node is not None and hasattr(node, "lineno") else None
 
 
-def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> dict[str, object]:
-    params = [*function.args.posonlyargs, *function.args.args]
-    defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
-    pairs = [*zip(params, defaults), *zip(function.args.kwonlyargs, function.args.kw_defaults)]
-    return {param.arg: UNKNOWN if default is None else evaluator.expr(default, {}) for param, default in pairs}
-
-
 def _is_plain(value) -> bool:
     """A number, string, bool, None or a tuple of them: what a loop may carry into its passes."""
     if isinstance(value, tuple):
@@ -216,13 +213,10 @@ def _is_plain(value) -> bool:
     return value is None or isinstance(value, int | float | str | bool)
 
 
-def _bind_target(env: dict, target: ast.expr, value) -> None:
+def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
     if isinstance(target, ast.Name):
         env[target.id] = value
-    elif isinstance(target, ast.Tuple | ast.List):
-        for element, item in zip(target.elts, unpacked(value, target.elts)):
-            _bind_target(env, element.value if isinstance(element, ast.Starred) else element, item)
-    else:
+    else:  # `for self.x in ...`, `for d[k] in ...`: the names it reads may change
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 env[node.id] = UNKNOWN

@@ -195,3 +195,46 @@ def literal(node: ast.expr):
         return ast.literal_eval(node)
     except NOT_A_LITERAL:
         return UNKNOWN
+
+
+def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | None, default, unknown=UNKNOWN, skip_first: bool = False) -> dict:
+    """The one binder of call arguments to a function's parameters: positional, keyword, defaults
+    (``default(node)`` gives a default's value), ``*args``, ``**kwargs`` and keyword-only.
+    ``args`` None: the arguments are not known, every parameter is ``unknown``; ``skip_first``
+    drops ``self``."""
+    positional = [*params.posonlyargs, *params.args][1 if skip_first else 0 :]
+    every = [*positional, *params.kwonlyargs, *filter(None, [params.vararg, params.kwarg])]
+    if args is None:
+        return dict.fromkeys((param.arg for param in every), unknown)
+    kwargs = kwargs or {}
+    env: dict[str, object] = {}
+    first_default = len(positional) - len(params.defaults)
+    for index, param in enumerate(positional):
+        if index < len(args):
+            env[param.arg] = args[index]
+        elif param.arg in kwargs:
+            env[param.arg] = kwargs[param.arg]
+        elif index >= first_default:
+            env[param.arg] = default(params.defaults[index - first_default])
+        else:
+            env[param.arg] = unknown
+    for param, node in zip(params.kwonlyargs, params.kw_defaults):
+        env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
+    if params.vararg:
+        env[params.vararg.arg] = tuple(args[len(positional) :])
+    if params.kwarg:
+        named = {param.arg for param in [*positional, *params.kwonlyargs]}
+        env[params.kwarg.arg] = {key: value for key, value in kwargs.items() if key not in named}
+    return env
+
+
+def bind_target(target: ast.expr, value, bind_leaf) -> None:
+    """The one binder of assignment targets: ``a, (b, *rest), self.x, d[k] = value`` destructures
+    tuples and lists (starred, nested) and hands each leaf target and its value to ``bind_leaf``."""
+    if isinstance(target, ast.Tuple | ast.List):
+        for element, item in zip(target.elts, unpacked(value, target.elts)):
+            bind_target(element.value if isinstance(element, ast.Starred) else element, item, bind_leaf)
+    elif isinstance(target, ast.Starred):
+        bind_target(target.value, value, bind_leaf)
+    else:
+        bind_leaf(target, value)
