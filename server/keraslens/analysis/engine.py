@@ -39,10 +39,6 @@ class Analysis:
     findings: list[Finding]
     memo: dict = field(default_factory=dict)  # derived results (counts) computed on first use
 
-    @property
-    def version_key(self) -> str:
-        return content_hash(self.source.text)
-
 
 _CACHE: OrderedDict[tuple, Analysis] = OrderedDict()
 _CACHE_SIZE = 64

@@ -87,17 +87,6 @@ def as_int(value) -> int | None:
     return None
 
 
-def as_dim(value):
-    """A dimension: int, Expr, None (batch / unknown at run time) or UNKNOWN."""
-    if value is None or isinstance(value, Expr):
-        return value
-    if isinstance(value, bool):
-        return UNKNOWN
-    if isinstance(value, int):
-        return value
-    return UNKNOWN
-
-
 # what Python raises on user values (``1 // 0``, ``[][1]``, ``{}["k"]``, ``range(0, 3, 0)``, ``"a" - 1``):
 # the user's code would raise there, so the value is not known; any other exception is a defect
 USER_CODE_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)

@@ -6,6 +6,9 @@ Names are canonical (``names.imports``): ``tf.keras.Sequential`` is ``keras.Sequ
 
 from __future__ import annotations
 
+# where a canonical name comes from something that is not the user's code (nor a library class keraslens reads)
+NOT_USER_CODE = ("keras.", "tensorflow.", "numpy.", "builtins.")
+
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
 FUNCTIONAL = frozenset({"keras.Model", "keras.models.Model"})
 INPUT_NAMES = frozenset({"keras.Input", "keras.layers.Input"})
