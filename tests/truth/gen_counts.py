@@ -183,6 +183,8 @@ ADVERSARIAL = {
     "v05_gqa_use_gate": ("model",),
     "v06_quantize_after_build": ("model",),
     "v07_sequential_unknown_layer": ("model",),
+    "v08_dict_of_layers_fstring_keys": ("model",),
+    "v09_dict_of_layers_unknown_keys": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

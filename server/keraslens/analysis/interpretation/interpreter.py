@@ -183,9 +183,12 @@ class Interpreter:
 
     def _statement(self, stmt: ast.stmt, env: dict) -> None:
         if isinstance(stmt, ast.Assign):
+            made = len(self.created_layers)
             value = self.expr(stmt.value, env)
             if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
                 self._doubt_unknown_object(stmt.value)
+                if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
+                    self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
             for target in stmt.targets:
                 self._assign(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -365,6 +368,19 @@ class Interpreter:
         if isinstance(owner, Tensor) and node.attr == "shape":
             return owner.shape if owner.shape is not None else UNKNOWN
         return UNKNOWN
+
+    def _expr_JoinedStr(self, node: ast.JoinedStr, env: dict):
+        """``f"d{i}"`` with plain known values (no format spec or conversion)."""
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                value = self.expr(part.value, env) if part.conversion == -1 and part.format_spec is None else UNKNOWN
+                if not isinstance(value, str | int) or isinstance(value, bool):
+                    return UNKNOWN
+                parts.append(str(value))
+            else:
+                parts.append(part.value)
+        return "".join(parts)
 
     def _expr_Tuple(self, node: ast.Tuple, env: dict):
         return tuple(self.expr(element, env) for element in node.elts)
