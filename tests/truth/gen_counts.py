@@ -176,6 +176,15 @@ ADVERSARIAL = {
     "u26_call_reshape_transpose_mean": ("model",),
     "u27_functional_reduce_squeeze": ("model",),
     "u28_reshape_minus_one_batch": ("model",),
+    "v01_loop_variable_reused": ("model",),
+    "v02_layer_holds_sequential": ("model",),
+    "v03_layer_holds_model": ("model",),
+    "v04_layer_holds_application": ("model",),
+    "v05_gqa_use_gate": ("model",),
+    "v06_quantize_after_build": ("model",),
+    "v07_sequential_unknown_layer": ("model",),
+    "v08_dict_of_layers_fstring_keys": ("model",),
+    "v09_dict_of_layers_unknown_keys": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

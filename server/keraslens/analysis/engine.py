@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from .config import DEFAULT, Settings
 from .facts.classes import ModuleFacts, collect_module
-from .facts.graph import ModuleGraph, build_graph
+from .facts.graph import ModuleGraph
 from .facts.library import layer_class_home
 from .interpretation.counts import branch_decider
+from .interpretation.graph_reader import build_graph
 from .interpretation.interpreter import Interpreter
 from .interpretation.scopes import ScopeValues
 from .names.imports import FlavorChoice, ImportMap, choose_flavor
@@ -37,10 +38,6 @@ class Analysis:
     graph: ModuleGraph
     findings: list[Finding]
     memo: dict = field(default_factory=dict)  # derived results (counts) computed on first use
-
-    @property
-    def version_key(self) -> str:
-        return content_hash(self.source.text)
 
 
 _CACHE: OrderedDict[tuple, Analysis] = OrderedDict()

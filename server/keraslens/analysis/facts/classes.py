@@ -17,6 +17,7 @@ from enum import Enum
 
 from ..names.bases import ExternalClass, resolve_base
 from ..names.imports import Flavor, ImportMap, is_layer_base, is_model_base
+from ..names.keras_names import NOT_USER_CODE
 from ..source import SourceFile, walk, walk_statements
 
 
@@ -330,7 +331,7 @@ def _classify(node, imports, known, tf_modules, resolve):
         elif canonical and is_layer_base(canonical):
             keras_bases.append(canonical)
             kind = kind or "layer"
-        elif canonical and not canonical.startswith(("keras.", "tensorflow.", "numpy.", "builtins.")):
+        elif canonical and not canonical.startswith(NOT_USER_CODE):
             external.append(base)
     if kind is None and external:
         # only a base from another file can make this a layer: ask jedi (costly, so only now)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 
 from ..facts.classes import ModuleFacts
 from ..facts.graph import (
-    ATTENTION_INPUTS,
     MODULE_SCOPE,
     Application,
     LayerInstance,
@@ -25,6 +24,7 @@ from ..facts.graph import (
 from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
 from . import applications
 from . import layer_table as builtin_layers
@@ -38,11 +38,11 @@ from .count_model import (
     WeightRow,
 )
 from .interpreter import (
-    SEQUENTIAL,
     Interpreter,
     Uncertain,
     collect_variables,
     sequential_layers,
+    table_output,
 )
 from .scopes import ScopeValues
 from .summary import variable_dtype
@@ -125,6 +125,8 @@ class Counter:
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
             counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
+            if layer.changes:  # a method not modelled may have added, removed or moved any weight
+                counted = LayerCount(doubts=list(layer.changes), output=counted.output)
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
 
@@ -140,7 +142,7 @@ class Counter:
         input_shape = layer.input_shapes[0]
         if layer.ref in WRAPPERS:
             return self._wrapper(layer, input_shape)
-        if layer.ref == SEQUENTIAL:
+        if layer.ref in SEQUENTIAL:
             return self._sequential(layer, input_shape)
         home = self.class_counter(layer.ref)
         if home is not None:
@@ -164,11 +166,11 @@ class Counter:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
-        try:
-            bound = spec.bind(args, kwargs)
-            result = spec.weights(bound, input_shape, self.flavor.value)
-        except Exception as exc:  # a formula that cannot apply to these values is "unknown", not a crash
-            return LayerCount(doubts=[f"`{_short(ref)}`: {exc}"])
+        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and not _weight_neutral(name)]
+        if len(args) > len(spec.params) or unmodelled:
+            given = ", ".join(f"`{name}`" for name in unmodelled) or "a positional argument"
+            return LayerCount(doubts=[f"`{_short(ref)}`: {given} is not modelled; it may change the weights"])
+        result = spec.weights(spec.bind(args, kwargs), input_shape, self.flavor.value)
         if isinstance(result, builtin_layers.Unknown):
             return LayerCount(doubts=[f"`{_short(ref)}`: {result.reason}"])
         return LayerCount([Weight(w.name, _dims(w.shape), w.trainable) for w in result])
@@ -251,14 +253,7 @@ class Counter:
         if applications.application_name(layer.ref) is not None:
             return self.layer(layer).output or Tensor(None)
         spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            bound = spec.bind(layer.args, layer.kwargs)
-            output = spec.output_shape(bound, [shapes[0]] if spec.multi_input else shapes[0])
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, layer.args, layer.kwargs, [shapes[0]] if spec is not None and spec.multi_input else shapes[0])
 
     def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
         inner = layer.wrapped
@@ -270,14 +265,11 @@ class Counter:
         backward = layer.kwargs.get("backward_layer")
         for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
             part.input_shapes.append(shape)
-        spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            output = spec.output_shape(spec.bind([inner], layer.kwargs), shape)
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, [inner], layer.kwargs, shape)
+
+
+def _weight_neutral(argument: str) -> bool:
+    return argument in WEIGHT_NEUTRAL_ARGUMENTS or argument.endswith(WEIGHT_NEUTRAL_SUFFIXES)
 
 
 def _application(name: str, layer: LayerValue, flavor: Flavor) -> LayerCount:
@@ -332,6 +324,8 @@ class ModuleCounts:
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
+        self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
         for application in graph.applications:
             self._apply(application)
         for model in graph.models:
@@ -357,6 +351,7 @@ class ModuleCounts:
                 layer.kwargs["trainable"] = self.setting(frozen)
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -370,6 +365,9 @@ class ModuleCounts:
     def settled(self, count: Count) -> Count:
         """``layer.trainable = False`` or ``enable_lora`` on a layer not followed (``model.layers[1]``,
         a loop variable) may change any count of the module: the total stays, the split does not."""
+        if self.graph.loose_weight_changes:
+            lines = ", ".join(str(node.lineno) for node in self.graph.loose_weight_changes)
+            return Count(Status.UNKNOWN, reason=f"line {lines}: a method that changes weights is called on layers not followed")
         if not self.graph.loose_changes or count.status is Status.UNKNOWN:
             return count
         lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
@@ -431,14 +429,7 @@ class ModuleCounts:
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
-        spec = builtin_layers.lookup(layer.ref)
-        if spec is None:
-            return Tensor(None)
-        try:
-            output = spec.output_shape(spec.bind(layer.args, layer.kwargs), shapes)
-        except Exception:
-            return Tensor(None)
-        return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
+        return table_output(layer.ref, layer.args, layer.kwargs, shapes)
 
     def _model_output(self, model: Model, given=None):
         """The output shape of a Sequential or single-output functional model (``given``: the
@@ -477,6 +468,14 @@ class ModuleCounts:
         input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
 
+    def instances_of(self, class_ref: str) -> list[LayerInstance]:
+        """The graph's instances of one layer class (indexed once: a module has many classes)."""
+        if self._instances is None:
+            self._instances = {}
+            for instance in self.graph.instances:
+                self._instances.setdefault(instance.class_ref, []).append(instance)
+        return self._instances.get(class_ref, [])
+
     def names_in(self, function: str) -> dict[str, list[ast.Name]]:
         """The ``Name`` nodes of a top-level function, or, for the module, of everything outside
         classes (a class's methods have names of their own), by name; indexed on first use."""
@@ -485,7 +484,12 @@ class ModuleCounts:
             if function == MODULE_SCOPE:
                 statements = [s for s in body if not isinstance(s, ast.ClassDef)]
             else:
-                statements = [s for s in body if isinstance(s, ast.FunctionDef) and s.name == function]
+                if self._functions is None:
+                    self._functions = {}
+                    for s in body:
+                        if isinstance(s, ast.FunctionDef):
+                            self._functions.setdefault(s.name, []).append(s)
+                statements = self._functions.get(function, [])
             index: dict[str, list[ast.Name]] = {}
             for statement in statements:
                 for node in walk(statement):
@@ -511,6 +515,7 @@ class ModuleCounts:
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
             count = self._shared_leaves(model, leaves)
+        count = _unless_changed(model, count)
         if model.opaque and count.status is not Status.UNKNOWN:
             count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
         return rows, self._model_frozen(model, count)
@@ -567,6 +572,17 @@ def _given_name(instance: LayerInstance) -> str | None:
     """``name="head"`` where the layer is made with a constant name."""
     keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
     return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+
+
+def _unless_changed(model: Model, count: Count) -> Count:
+    """A model on which a method not modelled is called (``model.quantize("int8")``): not known."""
+    if not model.unmodelled:
+        return count
+    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in model.unmodelled))
+
+
+def _unmodelled_reason(call: ast.Call) -> str:
+    return f"line {call.lineno}: `{ast.unparse(call.func)}(...)` is not modelled; it may change the weights"
 
 
 def _sum(counts: list[Count]) -> Count:
@@ -677,9 +693,8 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
         total = total + size if size is not None and total is not None else None
     report.formula = str(total) if total is not None and symbolic.weights else None
     report.count = symbolic.count()
-    for instance in counts.graph.instances:
-        if instance.class_ref == name:
-            report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
+    for instance in counts.instances_of(name):
+        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
     return report
 
 
@@ -705,6 +720,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
     report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
+        count = _unless_changed(model, count)
     else:
         rows, count = counts.model_rows(model)
     report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]

@@ -7,30 +7,36 @@ ranges and helper methods are followed; anything else makes the result uncertain
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
 from .shapes import indexed, shape_function
 from .symbolic import Expr
 from .values import (
+    NOT_A_LITERAL,
     UNKNOWN,
+    USER_CODE_ERRORS,
     LayerValue,
     SymbolicShape,
     Tensor,
     WeightValue,
     arithmetic,
     as_int,
+    bind_parameters,
+    bind_target,
     compare,
     is_known,
     literal,
     subscript,
     truth,
-    unpacked,
 )
 
+KERAS_OR_TF = ("keras.", "tensorflow.")
 MAX_LOOP = 512
 MAX_DEPTH = 12
 
@@ -164,28 +170,7 @@ class Interpreter:
             self.running.pop()
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
-        params = function.args
-        positional = [*params.posonlyargs, *params.args][1:]  # drop self
-        env: dict[str, object] = {}
-        defaults = params.defaults
-        first_default = len(positional) - len(defaults)
-        for index, param in enumerate(positional):
-            if index < len(args):
-                env[param.arg] = args[index]
-            elif param.arg in kwargs:
-                env[param.arg] = kwargs[param.arg]
-            elif index >= first_default:
-                env[param.arg] = self._default(defaults[index - first_default])
-            else:
-                env[param.arg] = UNKNOWN
-        for param, default in zip(params.kwonlyargs, params.kw_defaults):
-            env[param.arg] = kwargs.get(param.arg, self._default(default) if default is not None else UNKNOWN)
-        if params.vararg:
-            env[params.vararg.arg] = tuple(args[len(positional):])
-        if params.kwarg:
-            named = {p.arg for p in [*positional, *params.kwonlyargs]}
-            env[params.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in named}
-        return env
+        return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
 
     def _default(self, node: ast.expr):
         value = literal(node)
@@ -198,9 +183,12 @@ class Interpreter:
 
     def _statement(self, stmt: ast.stmt, env: dict) -> None:
         if isinstance(stmt, ast.Assign):
+            made = len(self.created_layers)
             value = self.expr(stmt.value, env)
             if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
                 self._doubt_unknown_object(stmt.value)
+                if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
+                    self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
             for target in stmt.targets:
                 self._assign(target, value, env)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
@@ -266,12 +254,25 @@ class Interpreter:
             self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
 
     def _doubt_unknown_object(self, value: ast.expr) -> None:
-        """``self.x = Thing(...)`` where ``Thing`` could not be followed may hold weights."""
+        """``self.x = thing(...)`` where ``thing`` is code that was not followed (this file's or a
+        library's) may hold weights; a Keras or TensorFlow name is doubted where it is called."""
         if not isinstance(value, ast.Call):
             return
         ref = self._ref(value.func)
-        if ref is None or not ref.startswith(("keras.", "tensorflow.", "numpy.", "builtins.", "math.")):
-            self.outcome.doubts.append(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
+        if ref is None or not (is_weight_free(ref) or ref.startswith(KERAS_OR_TF)):
+            self._doubt(f"line {value.lineno}: `{ast.unparse(value.func)}(...)` is not known; it may create weights")
+
+    def _doubt(self, reason: str) -> None:
+        if reason not in self.outcome.doubts:
+            self.outcome.doubts.append(reason)
+
+    def _not_modelled(self, node: ast.Call, ref: str | None):
+        """The value of a call that is not followed: unknown, and a doubt on the count when the
+        callee is a Keras or TensorFlow name that is not known to create no weights (a library's own
+        function is doubted where its result is stored on the layer)."""
+        if ref is not None and ref.startswith(KERAS_OR_TF) and not is_weight_free(ref):
+            self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is not modelled; it may create weights")
+        return UNKNOWN
 
     def _skip(self, *nodes: ast.AST) -> None:
         self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
@@ -317,6 +318,9 @@ class Interpreter:
                 continue
 
     def _assign(self, target: ast.expr, value, env: dict) -> None:
+        bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
+
+    def _assign_leaf(self, target: ast.expr, value, env: dict) -> None:
         if isinstance(target, ast.Name):
             env[target.id] = value
         elif isinstance(target, ast.Attribute) and target.attr == "trainable" and not _is_self(target.value):
@@ -332,17 +336,12 @@ class Interpreter:
                 value.name = target.attr  # what the summary calls it: the attribute holding it
             if isinstance(value, LayerValue) and value.attr is None:
                 value.attr = target.attr
-        elif isinstance(target, ast.Tuple | ast.List):
-            for element, item in zip(target.elts, unpacked(value, target.elts)):
-                self._assign(element, item, env)
-        elif isinstance(target, ast.Starred):
-            self._assign(target.value, value, env)
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value, env)
             key = self.expr(target.slice, env)
             try:
                 container[key] = value
-            except Exception:
+            except USER_CODE_ERRORS:  # not a container, or an index it does not have
                 if isinstance(container, dict | list) or _holds_tracked(value):
                     raise Uncertain(f"line {target.lineno}: `{ast.unparse(target)} = ...` is not followed") from None
 
@@ -369,6 +368,19 @@ class Interpreter:
         if isinstance(owner, Tensor) and node.attr == "shape":
             return owner.shape if owner.shape is not None else UNKNOWN
         return UNKNOWN
+
+    def _expr_JoinedStr(self, node: ast.JoinedStr, env: dict):
+        """``f"d{i}"`` with plain known values (no format spec or conversion)."""
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                value = self.expr(part.value, env) if part.conversion == -1 and part.format_spec is None else UNKNOWN
+                if not isinstance(value, str | int) or isinstance(value, bool):
+                    return UNKNOWN
+                parts.append(str(value))
+            else:
+                parts.append(part.value)
+        return "".join(parts)
 
     def _expr_Tuple(self, node: ast.Tuple, env: dict):
         return tuple(self.expr(element, env) for element in node.elts)
@@ -402,7 +414,7 @@ class Interpreter:
             return UNKNOWN
         if not iterable:
             self._skip(node)
-        inner = dict(env)
+        inner = ChainMap({}, env)  # the comprehension's own names, over the enclosing ones
         results = []
         for item in iterable:
             self._assign(generator.target, item, inner)
@@ -496,7 +508,7 @@ class Interpreter:
         ref = self._ref(func)
         args, kwargs = self._arguments(node, env)
         if args is None:
-            return UNKNOWN
+            return self._not_modelled(node, ref)
         if ref is not None:
             return self._known_call(ref, node, args, kwargs)
         callee = self.expr(func, env)
@@ -562,15 +574,22 @@ class Interpreter:
             return self._container_method(owner, name, node, env)
         if isinstance(owner, list | dict):
             raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
-        if isinstance(owner, LayerValue) and name == "build":
+        if isinstance(owner, LayerValue) and name in ("build", "_build_from_signature"):  # the latter: attention in Keras 2 and keras-hub
             args, kwargs = self._arguments(node, env)
-            shape = args[0] if args else kwargs.get("input_shape", next(iter(kwargs.values()), UNKNOWN)) if args is not None else UNKNOWN
-            owner.input_shapes.append(shape if len(kwargs) <= 1 else list(kwargs.values()))
+            shapes = [*args, *kwargs.values()] if args is not None else [UNKNOWN]
+            owner.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
             return None
         if isinstance(owner, LayerValue) and name == "compute_output_shape":
             args, _ = self._arguments(node, env)
             output = _apply_builtin(owner, [Tensor(tuple(args[0]))], self.flavor) if args and isinstance(args[0], tuple | list) else UNKNOWN
             return output.shape if isinstance(output, Tensor) and output.shape is not None else UNKNOWN
+        if isinstance(owner, LayerValue) and name == "enable_lora" and _takes_lora(owner):
+            args, kwargs = self._arguments(node, env)
+            owner.kwargs["lora_rank"] = (args[0] if args else kwargs.get("rank", UNKNOWN)) if args is not None and not self.conditional else UNKNOWN
+            return None
+        if isinstance(owner, LayerValue) and name not in WEIGHT_KEEPING_METHODS:
+            owner.changes.append(f"line {node.lineno}: `{ast.unparse(func)}(...)` is not modelled; it may change the weights")
+            return UNKNOWN
         return NotImplemented
 
     def _container_method(self, owner: list | dict, name: str, node: ast.Call, env: dict):
@@ -585,7 +604,7 @@ class Interpreter:
             if all(map(is_known, args)):
                 try:
                     result = getattr(owner, name)(*args)
-                except Exception:  # pop() on an empty list, remove() of what is not there: raises at run time
+                except USER_CODE_ERRORS:  # pop() on an empty list, remove() of what is not there: raises at run time
                     raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` raises") from None
                 return list(result) if name in ("items", "keys", "values") else result
         if name in READING_METHODS[type(owner)]:
@@ -657,7 +676,7 @@ class Interpreter:
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
-        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref == SEQUENTIAL or layer_class_home(ref, self.module):
+        if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref in SEQUENTIAL or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
                 layer.wrapped = args[0]
@@ -665,6 +684,8 @@ class Interpreter:
             return layer
         if ref in ("keras.Variable", "keras.backend.Variable") or (ref == "tensorflow.Variable" and self.flavor is Flavor.KERAS2):
             return self._variable(node, args, kwargs)
+        if ref == "tensorflow.Variable":
+            return UNKNOWN  # Keras 3 does not track a tf.Variable
         if ref in TENSOR_FROM_SHAPE and args:
             shape = args[0]
             return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
@@ -682,7 +703,7 @@ class Interpreter:
             return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
         if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
             return args[0].shape if args[0].shape is not None else UNKNOWN
-        return UNKNOWN
+        return self._not_modelled(node, ref)
 
     def _variable(self, node: ast.Call, args: list, kwargs: dict):
         initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
@@ -698,13 +719,16 @@ class Interpreter:
 
     def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
         inputs = args[:1] if args else list(kwargs.values())[:1]
-        if layer.ref in ("keras.layers.MultiHeadAttention", "keras.layers.GroupedQueryAttention", "keras.layers.Attention", "keras.layers.AdditiveAttention"):
+        if layer.ref in ATTENTION_INPUTS or layer.ref in SINGLE_INPUT_ATTENTION:
             inputs = _attention_inputs(layer.ref, args, kwargs)
         shapes = _shapes_of(inputs)
         layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
-        if layer.ref == SEQUENTIAL:
+        if layer.ref in SEQUENTIAL:
+            sublayers = sequential_layers(layer)
+            if sublayers is None:
+                return Tensor(None)
             output = inputs[0] if inputs else UNKNOWN
-            for sublayer in sequential_layers(layer) or []:
+            for sublayer in sublayers:
                 output = self.apply_layer(sublayer, [output], {})
             return output if isinstance(output, Tensor) else Tensor(None)
         home = layer_class_home(layer.ref, self.module)
@@ -715,7 +739,7 @@ class Interpreter:
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
         try:
             return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
-        except (Uncertain, _Return, _Break, _Continue, RecursionError):
+        except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
 
     def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
@@ -766,7 +790,6 @@ class _Continue(Exception):
     pass
 
 
-SEQUENTIAL = "keras.Sequential"
 UNNAMED = "weight_"
 
 
@@ -802,10 +825,13 @@ def _is_super(node: ast.expr) -> bool:
 
 
 def _same(a, b) -> bool:
-    try:
-        return is_known(a) and type(a) is type(b) and a == b
-    except Exception:
-        return False
+    return is_known(a) and type(a) is type(b) and a == b
+
+
+def _takes_lora(layer: LayerValue) -> bool:
+    """Whether the built-in table counts ``lora_rank`` for this layer (then ``enable_lora`` is modelled)."""
+    spec = builtin_layers.lookup(layer.ref)
+    return spec is not None and "lora_rank" in spec.defaults
 
 
 def _layer_kwargs(kwargs: dict) -> dict:
@@ -834,7 +860,7 @@ def _literal(node: ast.expr | None):
     """An immutable literal (number, string, bool, None, tuples of them), else UNKNOWN."""
     try:
         value = ast.literal_eval(node) if node is not None else UNKNOWN
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+    except NOT_A_LITERAL:
         return UNKNOWN
     immutable = (int, float, str, bool, type(None))
     if isinstance(value, immutable) or (isinstance(value, tuple) and all(isinstance(item, immutable) for item in value)):
@@ -916,7 +942,7 @@ def _python_builtin(name: str, args: list):
             return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
         if name == "isinstance":
             return UNKNOWN
-    except Exception:
+    except USER_CODE_ERRORS:  # `range(0, 3, 0)`, `max([])`: raises in the user's code
         return UNKNOWN
     return UNKNOWN
 
@@ -934,26 +960,26 @@ def _shapes_of(inputs: list) -> list:
 
 
 def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
-    if ref in ("keras.layers.Attention", "keras.layers.AdditiveAttention"):
+    if ref in SINGLE_INPUT_ATTENTION:
         return args[:1] or [kwargs.get("inputs", UNKNOWN)]
-    names = ("query", "value", "key")
+    names = ATTENTION_INPUTS[ref]
     values = [args[i] if i < len(args) else kwargs.get(name) for i, name in enumerate(names)]
     return [value for value in values if value is not None]
 
 
 def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
     spec = builtin_layers.lookup(layer.ref)
+    shapes = _shapes_of(inputs)
+    return table_output(layer.ref, layer.args, layer.kwargs, shapes if spec is not None and spec.multi_input else shapes[0] if shapes else None)
+
+
+def table_output(ref: str, args: list, kwargs: dict, shape) -> Tensor:
+    """The output of a built-in layer made with these arguments on ``shape`` (a list of shapes for
+    a layer taking several tensors), as the layer table computes it."""
+    spec = builtin_layers.lookup(ref)
     if spec is None:
         return Tensor(None)
-    shapes = _shapes_of(inputs)
-    try:
-        bound = spec.bind(layer.args, layer.kwargs)
-        if spec.multi_input:
-            output = spec.output_shape(bound, shapes)
-        else:
-            output = spec.output_shape(bound, shapes[0] if shapes else None)
-    except Exception:
-        return Tensor(None)
+    output = spec.output_shape(spec.bind(args, kwargs), shape)
     return Tensor(tuple(output)) if isinstance(output, tuple | list) else Tensor(None)
 
 

@@ -13,43 +13,65 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from collections import ChainMap, Counter
+from collections.abc import Iterator, Mapping
 
 from ..facts.graph import MODULE_SCOPE
 from ..source import walk, walk_statements
 from .interpreter import CHANGING_METHODS, Interpreter
-from .values import UNKNOWN, unpacked
+from .values import UNKNOWN, bind_parameters, bind_target
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
-CHECKPOINT = 32  # steps between the stored environments of a scope
+END = (float("inf"), 0)  # a position after every statement
 
 
-@dataclass(slots=True)
 class _Timeline:
-    """The values at a scope's start, then each binding in source order with where it takes effect."""
+    """The values at a scope's start, then each name's bindings in source order with where each takes
+    effect. The values at a position are read name by name (a bisection in that name's bindings), so
+    reading them costs the same at any size of module: nothing is copied."""
 
-    start: dict[str, object]
-    steps: list[tuple[tuple[int, int], str, object]]
-    _envs: dict[int, dict[str, object]] = field(default_factory=dict)  # by how many steps apply
+    __slots__ = ("start", "history", "names")
 
-    def at(self, node: ast.AST | None) -> dict[str, object]:
-        position = _position(node)
-        count = len(self.steps) if position is None else bisect_right(self.steps, position, key=lambda step: step[0])
-        env = dict(self._checkpoint(count - count % CHECKPOINT))
-        env.update((name, value) for _, name, value in self.steps[count - count % CHECKPOINT : count])
-        return env
+    def __init__(self, start: Mapping[str, object], steps: list[tuple[tuple[int, int], str, object]]) -> None:
+        self.start = start
+        self.names = [name for _, name, _ in steps]  # every binding, in order
+        self.history: dict[str, tuple[list[tuple[int, int]], list[object]]] = {}
+        for position, name, value in steps:
+            positions, values = self.history.setdefault(name, ([], []))
+            positions.append(position)
+            values.append(value)
 
-    def _checkpoint(self, count: int) -> dict[str, object]:
-        """The values after ``count`` steps (a multiple of CHECKPOINT): long module code stays linear."""
-        done = max((c for c in self._envs if c <= count), default=None)
-        env = dict(self.start) if done is None else self._envs[done]
-        for reached in range(0 if done is None else done + CHECKPOINT, count + 1, CHECKPOINT):
-            env = dict(env)
-            env.update((name, value) for _, name, value in self.steps[max(reached - CHECKPOINT, 0) : reached])
-            self._envs[reached] = env
-        return self._envs[count]
+    def at(self, node: ast.AST | None) -> ChainMap:
+        """The values at ``node`` (None: at the scope's end); writes go to a map of the caller's own."""
+        return ChainMap({}, _ValuesAt(self, _position(node) or END))
+
+
+class _ValuesAt(Mapping):
+    __slots__ = ("timeline", "position")
+
+    def __init__(self, timeline: _Timeline, position: tuple) -> None:
+        self.timeline, self.position = timeline, position
+
+    def __getitem__(self, name: str) -> object:
+        bindings = self.timeline.history.get(name)
+        if bindings is not None:
+            index = bisect_right(bindings[0], self.position)
+            if index:
+                return bindings[1][index - 1]
+        return self.timeline.start[name]
+
+    def __contains__(self, name: object) -> bool:
+        bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
+        return (bindings is not None and bindings[0][0] <= self.position) or name in self.timeline.start
+
+    def __iter__(self) -> Iterator[str]:
+        bound = (name for name, (positions, _) in self.timeline.history.items() if positions[0] <= self.position)
+        return iter(dict.fromkeys([*self.timeline.start, *bound]))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class ScopeValues:
@@ -58,35 +80,31 @@ class ScopeValues:
         self.evaluator = evaluator
         self.declared_global = {name for node in walk_statements(tree) if isinstance(node, ast.Global) for name in node.names}
         self._mutated: set[str] | None = None  # found on first need: most modules bind no containers
+        self.functions: dict[str, ast.FunctionDef] = {}  # the first definition of each name, as read before
+        for stmt in tree.body:
+            if isinstance(stmt, ast.FunctionDef):
+                self.functions.setdefault(stmt.name, stmt)
         module = self._timeline(tree.body, {})
         # functions run after the module code: they see the module names that are bound once
-        bound = [name for _, name, _ in module.steps]
-        self.constants = {name: value for name, value in module.at(None).items() if bound.count(name) == 1}
+        bindings = Counter(module.names)
+        at_end = module.at(None)
+        self.constants = {name: at_end[name] for name, times in bindings.items() if times == 1}
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: module}
 
-    def env(self, scope: str, at: ast.AST | None = None) -> dict[str, object]:
+    def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
         """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
         ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end."""
         if scope not in self._scopes:
-            function = next((s for s in self.tree.body if isinstance(s, ast.FunctionDef) and s.name == scope), None)
-            start = dict(self.constants)
-            if function is not None:
-                start.update(self._steady_all(_parameter_defaults(function, self.evaluator)))
+            function = self.functions.get(scope)
+            start = ChainMap(self._steady_all(self._parameter_defaults(function)) if function is not None else {}, self.constants)
             self._scopes[scope] = self._timeline(function.body if function is not None else [], start)
         return self._scopes[scope].at(at)
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
         """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
-        env = dict(self.constants)
-        env.update(self._steady_all(_parameter_defaults(function, self.evaluator)))
         args, kwargs = self.arguments(call, caller)
-        params = [p.arg for p in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
-        if args is None:
-            env.update(dict.fromkeys(params, UNKNOWN))
-        else:
-            env.update(self._steady_all(dict(zip(params, args))))
-            env.update(self._steady_all({name: value for name, value in kwargs.items() if name in params}))
-        self._scopes[scope] = self._timeline(function.body, env)
+        bound = bind_parameters(function.args, args, kwargs, self._default)
+        self._scopes[scope] = self._timeline(function.body, ChainMap(self._steady_all(bound), self.constants))
 
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope, node))
@@ -108,12 +126,12 @@ class ScopeValues:
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
         """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set."""
         env = self.env(parent, loop.target)
-        _bind_target(env, loop.target, item)
+        bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
         self._scopes[scope] = self._timeline(loop.body, env)
 
-    def _timeline(self, body: list[ast.stmt], start: dict[str, object]) -> _Timeline:
+    def _timeline(self, body: list[ast.stmt], start: Mapping[str, object]) -> _Timeline:
         """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
-        env, steps = dict(start), []
+        env, steps = ChainMap({}, start), []
         for stmt in body:
             simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
             for name in _bound_names(stmt.value if simple else stmt):  # in a branch, a loop, a walrus, an import...
@@ -125,6 +143,16 @@ class ScopeValues:
                 env[name] = value
                 steps.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
         return _Timeline(start, steps)
+
+    def _default(self, node: ast.expr) -> object:
+        return self.evaluator.expr(node, {})
+
+    def _parameter_defaults(self, function: ast.FunctionDef) -> dict[str, object]:
+        """A function read on its own counts as called with its defaults; what other parameters,
+        ``*args`` and ``**kwargs`` hold is not known."""
+        values = bind_parameters(function.args, [], {}, self._default)
+        values.update((param.arg, UNKNOWN) for param in filter(None, [function.args.vararg, function.args.kwarg]))
+        return values
 
     def _steady(self, name: str, value: object) -> object:
         """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
@@ -178,13 +206,6 @@ def _position(node: ast.AST | None) -> tuple[int, int] | None:
     return (node.lineno, node.col_offset) if node is not None and hasattr(node, "lineno") else None
 
 
-def _parameter_defaults(function: ast.FunctionDef, evaluator: Interpreter) -> dict[str, object]:
-    params = [*function.args.posonlyargs, *function.args.args]
-    defaults = [None] * (len(params) - len(function.args.defaults)) + list(function.args.defaults)
-    pairs = [*zip(params, defaults), *zip(function.args.kwonlyargs, function.args.kw_defaults)]
-    return {param.arg: UNKNOWN if default is None else evaluator.expr(default, {}) for param, default in pairs}
-
-
 def _is_plain(value) -> bool:
     """A number, string, bool, None or a tuple of them: what a loop may carry into its passes."""
     if isinstance(value, tuple):
@@ -192,13 +213,10 @@ def _is_plain(value) -> bool:
     return value is None or isinstance(value, int | float | str | bool)
 
 
-def _bind_target(env: dict, target: ast.expr, value) -> None:
+def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
     if isinstance(target, ast.Name):
         env[target.id] = value
-    elif isinstance(target, ast.Tuple | ast.List):
-        for element, item in zip(target.elts, unpacked(value, target.elts)):
-            _bind_target(env, element.value if isinstance(element, ast.Starred) else element, item)
-    else:
+    else:  # `for self.x in ...`, `for d[k] in ...`: the names it reads may change
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 env[node.id] = UNKNOWN

@@ -59,6 +59,7 @@ class LayerValue:
     input_shapes: list = field(default_factory=list)  # shapes it was called (or built) with
     extra_shapes: list = field(default_factory=list)  # per call: shapes of further positional tensors
     wrapped: LayerValue | None = None
+    changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
 
 
 @dataclass(eq=False, slots=True)
@@ -86,16 +87,10 @@ def as_int(value) -> int | None:
     return None
 
 
-def as_dim(value):
-    """A dimension: int, Expr, None (batch / unknown at run time) or UNKNOWN."""
-    if value is None or isinstance(value, Expr):
-        return value
-    if isinstance(value, bool):
-        return UNKNOWN
-    if isinstance(value, int):
-        return value
-    return UNKNOWN
-
+# what Python raises on user values (``1 // 0``, ``[][1]``, ``{}["k"]``, ``range(0, 3, 0)``, ``"a" - 1``):
+# the user's code would raise there, so the value is not known; any other exception is a defect
+USER_CODE_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError)
+NOT_A_LITERAL = (ValueError, TypeError, SyntaxError, MemoryError, RecursionError)
 
 _BINOPS = {
     ast.Add: operator.add,
@@ -131,7 +126,7 @@ def arithmetic(op: ast.operator, left, right):
             return UNKNOWN
     try:
         return function(left, right)
-    except Exception:  # any Python error in user arithmetic just means "not known"
+    except USER_CODE_ERRORS:  # `1 // 0`, `"a" - 1`: the user's code raises here, so the value is not known
         return UNKNOWN
 
 
@@ -145,7 +140,7 @@ def compare(op: ast.cmpop, left, right):
         return UNKNOWN
     try:
         return function(left, right)
-    except Exception:
+    except TypeError:  # `"a" < 1` raises in the user's code
         return UNKNOWN
 
 
@@ -155,10 +150,7 @@ def truth(value) -> bool | None:
         return None
     if isinstance(value, LayerValue | WeightValue):
         return True
-    try:
-        return bool(value)
-    except Exception:
-        return None
+    return bool(value)  # a Python constant, range or container
 
 
 def subscript(container, index):
@@ -169,10 +161,8 @@ def subscript(container, index):
         return UNKNOWN  # the interpreter shapes tensor slices (tensor_ops.indexed)
     if isinstance(container, tuple | list | str | dict) and is_known(index):
         try:
-            if isinstance(index, slice):
-                return container[index]
             return container[index]
-        except Exception:
+        except USER_CODE_ERRORS:  # out of range, a missing key, an index of the wrong type
             return UNKNOWN
     return UNKNOWN
 
@@ -192,5 +182,48 @@ def literal(node: ast.expr):
     """The value of a constant expression in a signature default, or UNKNOWN."""
     try:
         return ast.literal_eval(node)
-    except Exception:
+    except NOT_A_LITERAL:
         return UNKNOWN
+
+
+def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | None, default, unknown=UNKNOWN, skip_first: bool = False) -> dict:
+    """The one binder of call arguments to a function's parameters: positional, keyword, defaults
+    (``default(node)`` gives a default's value), ``*args``, ``**kwargs`` and keyword-only.
+    ``args`` None: the arguments are not known, every parameter is ``unknown``; ``skip_first``
+    drops ``self``."""
+    positional = [*params.posonlyargs, *params.args][1 if skip_first else 0 :]
+    every = [*positional, *params.kwonlyargs, *filter(None, [params.vararg, params.kwarg])]
+    if args is None:
+        return dict.fromkeys((param.arg for param in every), unknown)
+    kwargs = kwargs or {}
+    env: dict[str, object] = {}
+    first_default = len(positional) - len(params.defaults)
+    for index, param in enumerate(positional):
+        if index < len(args):
+            env[param.arg] = args[index]
+        elif param.arg in kwargs:
+            env[param.arg] = kwargs[param.arg]
+        elif index >= first_default:
+            env[param.arg] = default(params.defaults[index - first_default])
+        else:
+            env[param.arg] = unknown
+    for param, node in zip(params.kwonlyargs, params.kw_defaults):
+        env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
+    if params.vararg:
+        env[params.vararg.arg] = tuple(args[len(positional) :])
+    if params.kwarg:
+        named = {param.arg for param in [*positional, *params.kwonlyargs]}
+        env[params.kwarg.arg] = {key: value for key, value in kwargs.items() if key not in named}
+    return env
+
+
+def bind_target(target: ast.expr, value, bind_leaf) -> None:
+    """The one binder of assignment targets: ``a, (b, *rest), self.x, d[k] = value`` destructures
+    tuples and lists (starred, nested) and hands each leaf target and its value to ``bind_leaf``."""
+    if isinstance(target, ast.Tuple | ast.List):
+        for element, item in zip(target.elts, unpacked(value, target.elts)):
+            bind_target(element.value if isinstance(element, ast.Starred) else element, item, bind_leaf)
+    elif isinstance(target, ast.Starred):
+        bind_target(target.value, value, bind_leaf)
+    else:
+        bind_leaf(target, value)

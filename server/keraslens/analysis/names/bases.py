@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..source import SourceFile, content_hash
 from .imports import ImportMap, is_layer_base, is_model_base
+from .keras_names import NOT_USER_CODE
 from .locate import find_class
 
 MAX_DEPTH = 8
@@ -192,7 +193,7 @@ def _classify(target: SourceFile, text_hash: str, name: str, depth: int, seen: f
             elif canonical and is_layer_base(canonical):
                 keras_bases.append(canonical)
                 kind = kind if kind == "model" else "layer"
-            elif canonical and not canonical.startswith(("keras.", "tensorflow.", "numpy.")) and not _is_stdlib(base):
+            elif canonical and not canonical.startswith(NOT_USER_CODE) and not _is_stdlib(base):
                 inner = _resolve(target, text_hash, base, depth + 1, seen)
                 if inner is not None and inner.kind is not None:
                     kind = "model" if "model" in (kind, inner.kind) else kind or inner.kind

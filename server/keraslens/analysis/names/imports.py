@@ -16,8 +16,6 @@ from importlib import metadata
 
 from ..source import walk_statements
 
-KERAS_ROOTS = ("keras", "tensorflow.keras", "tf_keras", "tensorflow.python.keras")
-
 LAYER_BASES = frozenset({"keras.layers.Layer", "keras.Layer"})
 MODEL_BASES = frozenset({"keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential"})
 

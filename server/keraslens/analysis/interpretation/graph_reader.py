@@ -1,0 +1,504 @@
+"""Reads a module's model-building code into its graph (``facts.graph``): layer instances, where
+they are called, and models.
+
+Each module-level block and each top-level function is read in statement order, binding
+names to layer instances, symbolic tensors (``keras.Input`` and what layers return
+from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
+of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import replace
+
+from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
+from ..names.imports import ImportMap
+from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
+from .values import bind_parameters, bind_target
+
+MAX_INLINE = 4  # helper functions calling helpers
+OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
+# functions that take and return tensors without weights: the counter shapes what they return
+TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
+
+# functional forms of the merge layers: `layers.concatenate([a, b])` is `Concatenate()([a, b])`
+MERGE_FUNCTIONS = {
+    f"keras.layers.{name.lower()}": f"keras.layers.{name}" for name in "Concatenate Add Subtract Multiply Average Maximum Minimum Dot".split()
+}
+
+
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None, decide=None) -> ModuleGraph:
+    """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
+    whether an imported name is a layer class defined in another file; ``values`` (a
+    ``scopes.ScopeValues``) knows loop lengths, so loops are unrolled, and takes the
+    arguments of helper functions, which are then read once per call; ``decide(test, scope,
+    names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
+    the names bound so far and the graph read so far."""
+    graph = ModuleGraph()
+    functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, _followable(tree, functions), decide)
+    # functions first, so module code calling ``build_model()`` sees what it returns
+    for function in functions:
+        graph.bindings[function.name] = dict.fromkeys(_parameters(function))  # they shadow module names
+        reader.read(function.body, function.name)
+    reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
+    return graph
+
+
+class _ScopeReader:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions, decide) -> None:
+        self.graph = graph
+        self.decide = decide
+        self.imports = imports
+        self.layer_classes = layer_classes
+        self.is_library_layer = is_library_layer
+        self.values = values
+        self.functions: dict[str, ast.FunctionDef] = functions
+        self.inlining: list[str] = []  # functions being read for a call, innermost last
+        self.nesting = 0  # inside a loop or a branch
+        self.entry_nesting: dict[str, int] = {}  # scope -> nesting where its function body starts
+        self.returned: set[str] = set()  # scopes past a `return` that is certain: the rest is not run
+        self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
+        self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
+
+    def read(self, body: list[ast.stmt], scope: str) -> None:
+        env = self.graph.bindings.setdefault(scope, {})
+        self.entry_nesting[scope] = self.nesting
+        for stmt in body:
+            self._statement(stmt, scope, env)
+
+    def _statement(self, stmt: ast.stmt, scope: str, env: dict[str, Value]) -> None:
+        if scope in self.returned:
+            return
+        if isinstance(stmt, ast.Assign):
+            value = self._eval(stmt.value, scope, env)
+            for target in stmt.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                    self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
+                self._bind(target, value, env)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._bind(stmt.target, self._eval(stmt.value, scope, env), env)
+        elif isinstance(stmt, ast.Expr):
+            self._eval(stmt.value, scope, env)
+        elif isinstance(stmt, ast.Return):
+            self._return(stmt, scope, env)
+        elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
+            for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
+                pass_scope = f"{scope}#{stmt.lineno}:{stmt.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
+                self.values.bind_iteration(pass_scope, scope, stmt, item)
+                for inner in stmt.body:
+                    self._statement(inner, pass_scope, env)
+        elif isinstance(stmt, ast.If) and self.decide is not None and (taken := self.decide(stmt.test, scope, env, self.graph)) is not None:
+            for inner in stmt.body if taken else stmt.orelse:  # `if x.shape[-1] != filters:` on a known shape
+                self._statement(inner, scope, env)
+        elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
+            # straight-line reading of nested blocks: enough to see what is built, not how many
+            # times or on which path, so what happens there is marked as not certain
+            repeated = not isinstance(stmt, ast.With)
+            before = {name: env.get(name) for name in _rebound(stmt)} if repeated else {}
+            self.nesting += repeated
+            try:
+                for block in ("body", "orelse", "finalbody"):
+                    for inner in getattr(stmt, block, []) or []:
+                        self._statement(inner, scope, env)
+            finally:
+                self.nesting -= repeated
+            for name, old in before.items():  # after the block, a tensor rebound in it is one of several
+                value = env.get(name)
+                if isinstance(value, Tensor) and old is not value:
+                    env[name] = replace(value, maybe=True)
+
+    def _return(self, stmt: ast.Return, scope: str, env: dict[str, Value]) -> None:
+        """A return on one path of several leaves what the function returns unknown."""
+        value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
+        conditional = self.nesting > self.entry_nesting.get(scope, 0)
+        self.graph.returns[scope] = None if scope in self.maybe_returned else value
+        (self.maybe_returned if conditional else self.returned).add(scope)
+
+    def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: dict[str, Value]) -> None:
+        """``layer.trainable = False`` / ``layer.enable_lora(4)``: on a layer or model followed here,
+        it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
+        layers change is not known."""
+        owner = self._eval(owner_node, scope, env)
+        if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
+            if not self._on_parameter(owner_node, scope):
+                self.graph.loose_changes.append(owner_node)
+            return
+        setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
+
+    def _on_parameter(self, node: ast.expr, scope: str) -> bool:
+        """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
+        with its arguments, so the parameter itself changes nothing."""
+        while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        function = self.functions.get(scope.split("#", 1)[0])
+        return isinstance(node, ast.Name) and function is not None and node.id in _parameters(function)
+
+    def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
+        bind_target(target, value, lambda leaf, item: _bind_name(leaf, item, env))
+
+    def _unrollable(self, loop: ast.For, scope: str) -> list | None:
+        """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
+        loops, only one that calls something (it may make or apply layers): a plain Python loop over
+        a parameter is not worth computing the function's values."""
+        if self.values is None or loop.orelse:
+            return None
+        kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
+        over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+        if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
+            return None
+        return self.values.loop_items(loop.iter, scope)
+
+    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
+        """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
+        inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
+        self.values.bind_call(inner_scope, function, call, scope)
+        args = [self._eval(arg, scope, env) for arg in call.args]
+        kwargs = {k.arg: self._eval(k.value, scope, env) for k in call.keywords}
+        unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
+        inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
+        self.inlining.append(function.name)
+        self.entry_nesting[inner_scope] = self.nesting
+        try:
+            for stmt in function.body:
+                self._statement(stmt, inner_scope, inner_env)
+        finally:
+            self.inlining.pop()
+        return self.graph.returns.get(inner_scope)
+
+    def _ref(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name) and func.id in self.layer_classes:
+            return func.id
+        return self.imports.canonical(func)
+
+    def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
+        if isinstance(node, ast.Name):
+            return env[node.id] if node.id in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+        if isinstance(node, ast.List | ast.Tuple):
+            return [self._eval(element, scope, env) for element in node.elts]
+        if isinstance(node, ast.Dict):
+            return [self._eval(element, scope, env) for element in node.values]
+        if isinstance(node, ast.BinOp) and type(node.op) in OPERATOR_LAYERS:
+            operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
+            if not any(isinstance(value, Tensor) for value in operands):
+                return None
+            for side, other in ((node.left, operands[1]), (node.right, operands[0])):
+                if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
+                    return other  # `x * 2.0`: same shape, no weights, same place in the graph
+            # `x + y` on tensors: an element-wise op without weights, like the Add layer
+            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.nesting > 0)
+            return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
+        if isinstance(node, ast.Subscript):
+            return self._tensor_expression(node, scope, env)
+        if not isinstance(node, ast.Call):
+            return None
+        ref = self._ref(node.func)
+        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
+            return self._tensor_expression(node, scope, env)
+        if ref in MERGE_FUNCTIONS and node.args:
+            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.nesting > 0)
+            self.graph.instances.append(instance)
+            return self._apply(instance, node, scope, env, node.args[:1])
+        if ref in INPUT_NAMES:
+            return Tensor(node, symbolic=True, input_call=node, scope=scope)
+        if ref in SEQUENTIAL:
+            return self._sequential(node, scope, env)
+        if ref in FUNCTIONAL:
+            return self._functional(node, scope, env)
+        if ref is not None and self._is_layer_class(ref):
+            return self._instance(node, ref, scope, env)
+        function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
+            self.reused.add(function.name)  # the first call takes what reading the function made
+            return self.graph.returns[function.name]
+        if function is not None and self.values is not None:  # each further call makes new layers
+            if function.name in self.inlining or len(self.inlining) >= MAX_INLINE:
+                return None
+            return self._inline(function, node, scope, env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
+            return self._method(node, scope, env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
+            self._unmodelled_method(node, env)
+        callee = self._eval(node.func, scope, env)
+        if isinstance(callee, LayerInstance):
+            return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
+        if isinstance(callee, Model):
+            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
+            tensors = [item if isinstance(item, Tensor) else None for item in inputs]
+            callee.calls.append((node, tensors))
+            self._proxy(callee)  # the model is a layer of the graph it is called in
+            return self._apply(callee.proxy, node, scope, env, node.args[:1])
+        return None
+
+    def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: dict[str, Value]) -> Tensor | None:
+        """``ops.concatenate([a, b], axis=-1)``, ``tf.nn.relu(x)``, ``x[:, 0]``: a tensor without a layer,
+        shaped later by evaluating the expression on its operands' shapes. Followed only when every
+        call in it is such a function and its tensors are plain names (nothing in it makes a layer), and
+        a subscript keeps the batch axis (``outputs[0]`` picks one of several outputs)."""
+        if isinstance(node, ast.Subscript) and not _keeps_batch_axis(node.slice):
+            return None
+        node, applied = self._apply_arguments(node, scope, env)
+        if node is None:
+            return None
+        calls = [inner for inner in ast.walk(node) if isinstance(inner, ast.Call)]
+        if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
+            return None
+        names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
+        values = {name: env[name] if name in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(name) for name in names}
+        values.update(applied)
+        if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
+            return None
+        operands = {name: value for name, value in values.items() if isinstance(value, Tensor)}
+        if not operands:
+            return None
+        return Tensor(
+            node,
+            symbolic=any(t.symbolic for t in operands.values()),
+            scope=scope,
+            maybe=any(t.maybe for t in operands.values()),
+            operands=operands,
+        )
+
+    def _apply_arguments(self, node: ast.expr, scope: str, env: dict[str, Value]) -> tuple[ast.expr | None, dict[str, Tensor]]:
+        """``ops.relu(dense(x))``: an argument that calls something else than a tensor function is
+        read as the graph reads it (the layer is applied here) and stands in the expression as a name."""
+        if not isinstance(node, ast.Call):
+            return node, {}
+        applied: dict[str, Tensor] = {}
+
+        def stand_in(arg: ast.expr) -> ast.expr | None:
+            inner_calls = [inner for inner in ast.walk(arg) if isinstance(inner, ast.Call)]
+            if all((self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in inner_calls):
+                return arg
+            value = self._eval(arg, scope, env)
+            if not isinstance(value, Tensor):
+                return None
+            name = f"_argument_{len(applied)}"
+            applied[name] = value
+            return ast.copy_location(ast.Name(name, ast.Load()), arg)
+
+        args = [stand_in(arg) for arg in node.args]
+        keywords = [ast.keyword(k.arg, stand_in(k.value)) for k in node.keywords]
+        if any(arg is None for arg in args) or any(k.value is None for k in keywords):
+            return None, {}
+        return ast.copy_location(ast.Call(node.func, args, keywords), node), applied
+
+    def _method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
+        """``model.build(shape)``, ``model.add(layer)``, ``model.pop()``, ``layer.enable_lora(rank)``."""
+        method = node.func.attr
+        if method == "enable_lora":
+            rank = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "rank"), None)
+            self._set_later(node.func.value, "lora_rank", rank, scope, env)
+            return None
+        owner = self._eval(node.func.value, scope, env)
+        if isinstance(owner, Model) and method == "build":
+            owner.build_call = node
+        elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
+            self._add_to_sequential(owner, node.args[0], scope, env)
+        elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
+            if owner.layers and self.nesting == 0:
+                owner.layers.pop()
+            else:
+                owner.opaque = True
+        return None
+
+    def _unmodelled_method(self, node: ast.Call, env: dict[str, Value]) -> None:
+        """``dense.quantize("int8")``: a method not known to keep the weights, on a layer or model
+        followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
+        makes every count of the module uncertain."""
+        owner_node = node.func.value
+        owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        if isinstance(owner, LayerInstance | Model):
+            owner.unmodelled.append(node)
+        elif node.func.attr in WEIGHT_CHANGING_METHODS and not isinstance(owner, Tensor):
+            self.graph.loose_weight_changes.append(node)
+
+    @staticmethod
+    def _proxy(model: Model) -> LayerInstance:
+        if model.proxy is None:
+            model.proxy = LayerInstance(model.call, model.class_ref or "keras.Model", model.scope, model.var, model=model)
+        return model.proxy
+
+    def _is_layer_class(self, ref: str) -> bool:
+        if ref in self.layer_classes:
+            return True
+        if ref.startswith("keras.applications."):  # a whole model used as a layer (transfer learning)
+            return ref.rsplit(".", 1)[1][:1].isupper()
+        if ref.startswith("keras."):
+            return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
+        return ref.rsplit(".", 1)[-1][:1].isupper() and self.is_library_layer(ref)
+
+    def _instance(self, call: ast.Call, ref: str, scope: str, env: dict[str, Value]) -> LayerInstance | Model:
+        if self.layer_classes.get(ref) == "model":
+            model = Model(call, "subclass", scope, class_ref=ref)
+            self.graph.models.append(model)
+            return model
+        wrapped = None
+        if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
+            inner = self._eval(call.args[0], scope, env)
+            wrapped = inner if isinstance(inner, LayerInstance) else None
+        instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.nesting > 0)
+        # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
+        instance.arg_tensors = {
+            node.id: env[node.id] for arg in [*call.args, *(k.value for k in call.keywords)]
+            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(env.get(node.id), Tensor)
+        }
+        self.graph.instances.append(instance)
+        return instance
+
+    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: dict[str, Value], args: list[ast.expr] | None = None) -> Tensor:
+        inputs: list[Tensor | list[Tensor | None] | None] = []
+        for arg in call.args if args is None else args:
+            value = self._eval(arg, scope, env)
+            if isinstance(value, list):
+                inputs.append([item if isinstance(item, Tensor) else None for item in value])
+            else:
+                inputs.append(value if isinstance(value, Tensor) else None)
+        application = Application(instance, call, inputs, scope, uncertain=self.nesting > 0)
+        symbolic = any(_is_symbolic(item) for item in inputs)
+        application.output = Tensor(call, symbolic=symbolic, producer=application)
+        instance.applications.append(application)
+        self.graph.applications.append(application)
+        return application.output
+
+    def _sequential(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+        model = Model(call, "sequential", scope)
+        self.graph.models.append(model)
+        elements = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "layers"), None)
+        if isinstance(elements, ast.List | ast.Tuple):
+            for element in elements.elts:
+                self._add_to_sequential(model, element, scope, env)
+        return model
+
+    def _add_to_sequential(self, model: Model, element: ast.expr, scope: str, env: dict[str, Value]) -> None:
+        value = self._eval(element, scope, env)
+        if isinstance(value, Tensor) and value.input_call is not None and not model.layers:
+            model.sequential_input = value.input_call
+        elif isinstance(value, LayerInstance) and value.class_ref == "keras.layers.InputLayer" and not model.layers:
+            model.sequential_input = value.call  # same `shape=` as keras.Input
+        elif isinstance(value, Model):  # a model nested in a Sequential is one of its layers
+            model.layers.append(self._proxy(value))
+            model.opaque = model.opaque or self.nesting > 0
+        elif isinstance(value, LayerInstance):
+            value.in_sequential = True
+            value.sequential_uses.append(element)
+            model.layers.append(value)
+            model.opaque = model.opaque or self.nesting > 0 or value.uncertain
+
+    def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+        model = Model(call, "functional", scope)
+        self.graph.models.append(model)
+        keywords = {k.arg: k.value for k in call.keywords}
+        parts = list(call.args[:2])
+        inputs = keywords.get("inputs", parts[0] if parts else None)
+        outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
+        model.inputs = [t for t in _tensors(self._eval(inputs, scope, env) if inputs is not None else None) if t is not None]
+        model.outputs = _tensors(self._eval(outputs, scope, env) if outputs is not None else None)
+        model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
+        model.opaque = model.opaque or not model.outputs
+        return model
+
+
+def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
+    """A leaf of an assignment target: a name takes the value (None: something not followed, which
+    hides a module name); what is stored on attributes and items is not followed here."""
+    if isinstance(target, ast.Name):
+        value = value if isinstance(value, LayerInstance | Tensor | Model | list) else None
+        env[target.id] = value
+        if isinstance(value, LayerInstance | Model) and value.var is None:
+            value.var = target.id
+
+
+def _rebound(block: ast.stmt) -> set[str]:
+    """The names a block may bind in its scope (a function or class it defines has names of its own)."""
+    names, stack = set(), [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda) or node is block:
+            stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _parameters(function: ast.FunctionDef) -> list[str]:
+    args = function.args
+    return [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, [args.vararg, args.kwarg])]]
+
+
+def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str, ast.FunctionDef]:
+    """Functions whose calls can be read as their body: not decorated (``@functools.cache``
+    returns one object for every call), and bound once (``def head`` twice: which one runs?)."""
+    bound = Counter(stmt.name for stmt in functions)
+    bound.update(target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name))
+    return {f.name: f for f in functions if not f.decorator_list and bound[f.name] == 1}
+
+
+def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
+    """The tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k`` for attention)."""
+    names = ATTENTION_INPUTS.get(instance.class_ref)
+    if names is None:
+        given = next((k.value for k in call.keywords if k.arg == "inputs"), None)
+        return call.args if call.args or given is None else [given]  # `layer(inputs=x)`
+    keywords = {k.arg: k.value for k in call.keywords}
+    given = [*call.args, *(keywords.get(name) for name in names[len(call.args):])]
+    while given and given[-1] is None:
+        given.pop()
+    return [arg if arg is not None else ast.Constant(None) for arg in given]
+
+
+def _keeps_batch_axis(index: ast.expr) -> bool:
+    first = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
+    is_full_slice = isinstance(first, ast.Slice) and first.lower is None and first.upper is None and first.step is None
+    return is_full_slice or (isinstance(first, ast.Constant) and first.value is Ellipsis)
+
+
+def _is_symbolic(item) -> bool:
+    if isinstance(item, list):
+        return any(_is_symbolic(element) for element in item)
+    return isinstance(item, Tensor) and item.symbolic
+
+
+def _tensors(value: Value | None) -> list[Tensor | None]:
+    """The tensors of an inputs/outputs argument; None marks an element that is not one."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, list):
+        return [item if isinstance(item, Tensor) else None for item in value]
+    return [None]
+
+
+def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple[list[LayerInstance], bool]:
+    """The layer instances on the paths from outputs back to inputs, each once, in call order;
+    and whether some path ends somewhere else than an ``Input`` (then the list may be short)."""
+    found: dict[int, LayerInstance] = {}
+    stack = list(outputs)
+    visited: set[int] = {id(tensor) for tensor in inputs}  # the walk stops at the model's inputs
+    opaque = False
+    while stack:
+        tensor = stack.pop()
+        if tensor is None:
+            opaque = True
+            continue
+        if id(tensor) in visited:
+            continue
+        if tensor.operands is not None:
+            visited.add(id(tensor))
+            stack.extend(tensor.operands.values())
+            continue
+        if tensor.producer is None:
+            opaque = opaque or tensor.input_call is None
+            continue
+        visited.add(id(tensor))
+        application = tensor.producer
+        opaque = opaque or application.uncertain or application.instance.uncertain
+        found.setdefault(id(application.instance), application.instance)
+        for item in application.inputs:
+            stack.extend(item if isinstance(item, list) else [item])
+    return sorted(found.values(), key=_first_call_position), opaque
+
+
+def _first_call_position(instance: LayerInstance) -> tuple[int, int]:
+    return min((a.call.lineno, a.call.col_offset) for a in instance.applications)
