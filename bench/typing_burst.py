@@ -44,7 +44,7 @@ def analysis_ms(text: str, runs: int = 3) -> float:
     for run in range(runs):
         gc.collect()
         start = time.perf_counter()
-        count_report(analyze(text + f"# run {run} {time.time()}\n", "/tmp/burst_model.py"))
+        count_report(analyze(text + f"# run {run} {time.time()}\n", "burst_model.py"))
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 

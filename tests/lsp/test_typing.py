@@ -58,7 +58,7 @@ def analysis_seconds(text: str) -> float:
     from keraslens.analysis.engine import analyze
 
     start_time = time.perf_counter()
-    count_report(analyze(text + "# fresh\n", "/tmp/typing_model.py"))
+    count_report(analyze(text + "# fresh\n", "typing_model.py"))
     return time.perf_counter() - start_time
 
 
