@@ -13,12 +13,12 @@ import os
 import keras
 from keras import layers
 
-os.makedirs("/tmp/made-at-top-level", exist_ok=True)
+os.makedirs("made-at-top-level", exist_ok=True)
 print("the script")
 DATA = open("data.csv").read()
 
 
-def unrelated(x=os.remove("/tmp/default-argument")):
+def unrelated(x=os.remove("default-argument")):
     pass
 
 

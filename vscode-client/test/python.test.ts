@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as path from 'node:path';
 import { Candidate, Environment, PythonVersion, cachedVersions, choosePython, insideFolders, parseVersion, pathCandidates } from '../src/python';
 
-const WORKSPACE = path.resolve('/work/project');
+const WORKSPACE = path.resolve('/srv/project');
 
 function env(versions: Record<string, PythonVersion | undefined>, trusted = true): Environment & { asked: string[] } {
     const asked: string[] = [];
@@ -75,7 +75,7 @@ describe('insideFolders', () => {
     it('is true only strictly inside a folder, for absolute paths', () => {
         assert.equal(insideFolders(path.join(WORKSPACE, '.venv/bin/python'), [WORKSPACE]), true);
         assert.equal(insideFolders(WORKSPACE, [WORKSPACE]), false);
-        assert.equal(insideFolders(path.resolve('/work/project-other/python'), [WORKSPACE]), false);
+        assert.equal(insideFolders(path.resolve('/srv/project-other/python'), [WORKSPACE]), false);
         assert.equal(insideFolders('python3', [WORKSPACE]), false);
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { Read, configuredCommand, expandVariables, sanitize, sanitizeAnswers, serverSettings } from '../src/settings';
 
-const places = { workspaceFolder: '/work/project', home: '/home/me' };
+const places = { workspaceFolder: '/srv/project', home: '/home/me' };
 
 function reader(values: Record<string, unknown>): Read {
     return <T>(key: string, fallback: T) => (key in values ? (values[key] as T) : fallback);
@@ -56,7 +56,7 @@ describe('configuredCommand', () => {
     it('appends serve to a lone keraslens executable and expands variables', () => {
         assert.deepEqual(configuredCommand(['~/.local/bin/keraslens'], places), ['/home/me/.local/bin/keraslens', 'serve']);
         assert.deepEqual(configuredCommand(['${workspaceFolder}/.venv/bin/python', '-m', 'keraslens', 'serve'], places), [
-            '/work/project/.venv/bin/python',
+            '/srv/project/.venv/bin/python',
             '-m',
             'keraslens',
             'serve',
