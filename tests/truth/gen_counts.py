@@ -185,6 +185,8 @@ ADVERSARIAL = {
     "v07_sequential_unknown_layer": ("model",),
     "v08_dict_of_layers_fstring_keys": ("model",),
     "v09_dict_of_layers_unknown_keys": ("model",),
+    "v10_unknown_branch_rebinds": ("model", "stacked"),
+    "v11_helper_functions": ("model", "tricky"),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

@@ -16,9 +16,9 @@ from dataclasses import replace
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
-from .values import bind_parameters, bind_target
+from .limits import LIMITS
+from .values import bind_parameters, bind_target, bound_names, parameter_names
 
-MAX_INLINE = 4  # helper functions calling helpers
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
@@ -41,7 +41,7 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
     reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, _followable(tree, functions), decide)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
-        graph.bindings[function.name] = dict.fromkeys(_parameters(function))  # they shadow module names
+        graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
         reader.read(function.body, function.name)
     reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
     return graph
@@ -97,7 +97,7 @@ class _ScopeReader:
             # straight-line reading of nested blocks: enough to see what is built, not how many
             # times or on which path, so what happens there is marked as not certain
             repeated = not isinstance(stmt, ast.With)
-            before = {name: env.get(name) for name in _rebound(stmt)} if repeated else {}
+            before = {name: env.get(name) for name in bound_names(stmt)} if repeated else {}
             self.nesting += repeated
             try:
                 for block in ("body", "orelse", "finalbody"):
@@ -134,7 +134,7 @@ class _ScopeReader:
         while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
             node = node.func if isinstance(node, ast.Call) else node.value
         function = self.functions.get(scope.split("#", 1)[0])
-        return isinstance(node, ast.Name) and function is not None and node.id in _parameters(function)
+        return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
     def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
         bind_target(target, value, lambda leaf, item: _bind_name(leaf, item, env))
@@ -214,7 +214,7 @@ class _ScopeReader:
             self.reused.add(function.name)  # the first call takes what reading the function made
             return self.graph.returns[function.name]
         if function is not None and self.values is not None:  # each further call makes new layers
-            if function.name in self.inlining or len(self.inlining) >= MAX_INLINE:
+            if not LIMITS.inlines(function.name, self.inlining):
                 return None
             return self._inline(function, node, scope, env)
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
@@ -409,23 +409,6 @@ def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
         env[target.id] = value
         if isinstance(value, LayerInstance | Model) and value.var is None:
             value.var = target.id
-
-
-def _rebound(block: ast.stmt) -> set[str]:
-    """The names a block may bind in its scope (a function or class it defines has names of its own)."""
-    names, stack = set(), [block]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda) or node is block:
-            stack.extend(ast.iter_child_nodes(node))
-    return names
-
-
-def _parameters(function: ast.FunctionDef) -> list[str]:
-    args = function.args
-    return [p.arg for p in [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, [args.vararg, args.kwarg])]]
 
 
 def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str, ast.FunctionDef]:

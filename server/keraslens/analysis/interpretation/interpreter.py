@@ -15,12 +15,14 @@ from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
+from .limits import LIMITS
 from .shapes import indexed, shape_function
 from .symbolic import Expr
 from .values import (
-    NOT_A_LITERAL,
     UNKNOWN,
     USER_CODE_ERRORS,
+    CopiedOnRead,
+    FunctionValue,
     LayerValue,
     SymbolicShape,
     Tensor,
@@ -29,7 +31,10 @@ from .values import (
     as_int,
     bind_parameters,
     bind_target,
+    bound_names,
+    copied,
     compare,
+    is_data,
     is_known,
     literal,
     subscript,
@@ -37,8 +42,6 @@ from .values import (
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
-MAX_LOOP = 512
-MAX_DEPTH = 12
 
 # List and dict methods the evaluator runs on the evaluated container; the ones that change it
 # must run exactly, since Keras tracks (and untracks) the layers such containers hold on `self`.
@@ -93,6 +96,7 @@ class Interpreter:
         self.outcome = Outcome()
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
+        self.returned_on_some_path = 0  # returns met in blocks that may not run
         self.builtin_base: LayerValue | None = None
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
@@ -155,9 +159,23 @@ class Interpreter:
 
     # -- functions -----------------------------------------------------------------------
     def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
-        if self.depth > MAX_DEPTH:
+        return self._run(function, self._bind(function, args, kwargs))
+
+    def call_function(self, function: FunctionValue, args: list, kwargs: dict):
+        """A function of the module called with these arguments: what it returns, when that is plain
+        data (``is_data``) and every path it took was known; else UNKNOWN. It runs on copies of its
+        arguments and of the module values it reads, so it changes no value outside it."""
+        env = ChainMap(bind_parameters(function.node.args, copied(args), copied(kwargs), self._default), CopiedOnRead(function.globals))
+        returns_on_unknown_paths = self.returned_on_some_path
+        try:
+            result = self._run(function.node, env)
+        except Uncertain:  # recursion too deep, a loop left on an unknown path, a raise: not followed
+            return UNKNOWN
+        return result if self.returned_on_some_path == returns_on_unknown_paths and is_data(result) else UNKNOWN
+
+    def _run(self, function: ast.FunctionDef, env: dict) -> object:
+        if not LIMITS.enters_call(self.depth):
             raise Uncertain("calls nest too deeply")
-        env = self._bind(function, args, kwargs)
         self.invoked.add(id(function))
         self.depth += 1
         self.running.append(function)
@@ -288,22 +306,32 @@ class Interpreter:
         return missed
 
     def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
+        """A block that may run or not (or run several times): what it creates makes the result
+        uncertain, and a name or ``self`` attribute it changes is unknown after it."""
         before = len(self.outcome.weights), len(self.created_layers)
+        names = {name: env.get(name, _UNBOUND) for stmt in body for name in bound_names(stmt)}
+        attrs = dict(self.attrs)
         self.conditional += 1
         try:
             self._block(body, env)
         except _Return:
-            pass
+            self.returned_on_some_path += 1
+        except (_Break, _Continue):  # the loop around it may stop here or go on
+            raise Uncertain(f"a loop is left under {why}") from None
         except _Raise:  # a path that raises is not the one a working model takes
             del self.outcome.weights[before[0]:], self.created_layers[before[1]:]
+            _restore(env, names, names)
+            _restore(self.attrs, attrs, {*attrs, *self.attrs})
         finally:
             self.conditional -= 1
         if (len(self.outcome.weights), len(self.created_layers)) != before:
             raise Uncertain(f"weights or layers are created under {why}")
+        _forget_changed(env, names, names)
+        _forget_changed(self.attrs, attrs, {*attrs, *self.attrs})
 
     def _for(self, stmt: ast.For, env: dict) -> None:
         iterable = self.expr(stmt.iter, env)
-        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+        if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
             self._uncertain_block(stmt.body, env, "a loop over unknown values")
             return
         if not iterable:
@@ -339,6 +367,8 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value, env)
             key = self.expr(target.slice, env)
+            if self.conditional and isinstance(container, dict | list):
+                raise Uncertain(f"line {target.lineno}: `{ast.unparse(target)} = ...` runs on a path that is not known")
             try:
                 container[key] = value
             except USER_CODE_ERRORS:  # not a container, or an index it does not have
@@ -410,7 +440,7 @@ class Interpreter:
         iterable = self.expr(generator.iter, env)
         if isinstance(iterable, dict):
             iterable = list(iterable)
-        if not isinstance(iterable, range | list | tuple) or len(iterable) > MAX_LOOP:
+        if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
             return UNKNOWN
         if not iterable:
             self._skip(node)
@@ -514,6 +544,8 @@ class Interpreter:
         callee = self.expr(func, env)
         if isinstance(callee, LayerValue):
             return self.apply_layer(callee, args, kwargs)
+        if isinstance(callee, FunctionValue):
+            return self.call_function(callee, args, kwargs)
         return UNKNOWN
 
     def _setattr(self, node: ast.Call, env: dict) -> None:
@@ -595,6 +627,8 @@ class Interpreter:
     def _container_method(self, owner: list | dict, name: str, node: ast.Call, env: dict):
         """Runs a list or dict method on the evaluated container; one it cannot run exactly is a give-up,
         since the container may hold layers Keras tracks."""
+        if self.conditional and name in CHANGING_METHODS[type(owner)]:  # changed on some path only, under every name it has
+            raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` runs on a path that is not known")
         args, kwargs = self._arguments(node, env)
         if args is not None and not kwargs and all(map(is_known, args)):
             if name == "insert" and args:
@@ -638,7 +672,7 @@ class Interpreter:
             bound = [stmt.value for stmt in facts.node.body if _binds(stmt, name)]
             if not bound:
                 continue
-            value = _literal(bound[0]) if len(bound) == 1 else UNKNOWN
+            value = literal(bound[0], immutable=True) if len(bound) == 1 else UNKNOWN
             if value is UNKNOWN or _sets_attribute_elsewhere(self.module.source.tree, name):
                 return UNKNOWN
             return value
@@ -828,6 +862,27 @@ def _same(a, b) -> bool:
     return is_known(a) and type(a) is type(b) and a == b
 
 
+_UNBOUND = object()  # a name not bound before a block
+
+
+def _restore(values: dict, before: dict, names) -> None:
+    """Undo what a block did to ``names`` (``before``: their values before it)."""
+    for name in names:
+        old = before.get(name, _UNBOUND)
+        if old is _UNBOUND:
+            values.pop(name, None)
+        else:
+            values[name] = old
+
+
+def _forget_changed(values: dict, before: dict, names) -> None:
+    """After a block that may not have run: a name it changed has one of two values, so it is unknown."""
+    for name in names:
+        old, new = before.get(name, _UNBOUND), values.get(name, _UNBOUND)
+        if old is not new and not _same(old, new):
+            values[name] = UNKNOWN
+
+
 def _takes_lora(layer: LayerValue) -> bool:
     """Whether the built-in table counts ``lora_rank`` for this layer (then ``enable_lora`` is modelled)."""
     spec = builtin_layers.lookup(layer.ref)
@@ -854,18 +909,6 @@ def _builtin_base(facts, module: ModuleFacts) -> str | None:
 def _binds(stmt: ast.stmt, name: str) -> bool:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
     return any(isinstance(inner, ast.Name) and inner.id == name for target in targets for inner in ast.walk(target))
-
-
-def _literal(node: ast.expr | None):
-    """An immutable literal (number, string, bool, None, tuples of them), else UNKNOWN."""
-    try:
-        value = ast.literal_eval(node) if node is not None else UNKNOWN
-    except NOT_A_LITERAL:
-        return UNKNOWN
-    immutable = (int, float, str, bool, type(None))
-    if isinstance(value, immutable) or (isinstance(value, tuple) and all(isinstance(item, immutable) for item in value)):
-        return value
-    return UNKNOWN
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
@@ -932,7 +975,7 @@ def _python_builtin(name: str, args: list):
             return as_int(args[0])
         if name == "range" and all(as_int(arg) is not None for arg in args) and args:
             return range(*(as_int(arg) for arg in args))
-        if name in ("tuple", "list") and args and isinstance(args[0], tuple | list | range):
+        if name in ("tuple", "list") and args and isinstance(args[0], tuple | list | range) and LIMITS.runs_loop(len(args[0])):
             return tuple(args[0]) if name == "tuple" else list(args[0])
         if name in ("max", "min", "sum") and args:
             items = args[0] if len(args) == 1 and isinstance(args[0], tuple | list) else args

@@ -6,7 +6,9 @@ function counts as called with its defaults; a name bound in a branch or loop is
 Values are read where they are used: after ``n = 3; Dense(n); n = 5`` the first layer
 still has 3 units. A name some code may change unseen is unknown: one declared ``global``
 somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
-``widths.append(8)``); so is one bound by a walrus, an import, a ``match`` or an ``except``.
+``widths.append(8)``, through another name or a function it is passed to); so is one bound
+by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
+too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,22 @@ from collections.abc import Iterator, Mapping
 
 from ..facts.graph import MODULE_SCOPE
 from ..source import walk, walk_statements
-from .interpreter import CHANGING_METHODS, Interpreter
-from .values import UNKNOWN, bind_parameters, bind_target
+from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
+from .limits import LIMITS
+from .values import UNKNOWN, FunctionValue, bind_parameters, bind_target, bound_names, is_plain, parameter_names
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
+CONTAINER_METHODS = frozenset().union(*CHANGING_METHODS.values(), *READING_METHODS.values())  # what the interpreter runs on lists and dicts
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
-MAX_UNROLL = 64  # longer model-building loops are read once and marked uncertain
 END = (float("inf"), 0)  # a position after every statement
+PLAIN_BUILTINS = frozenset({"len", "int", "round", "range", "tuple", "list", "max", "min", "sum", *LOOP_BUILTINS})
+# builtins that read a list or dict handed to them and keep no reference to it
+READING_BUILTINS = PLAIN_BUILTINS | {"sorted", "print", "isinstance", "str", "repr", "set", "frozenset", "dict", "any", "all", "bool", "float"}
+PLAIN_NODES = (
+    ast.Constant, ast.Name, ast.Load, ast.Store, ast.Tuple, ast.List, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
+    ast.IfExp, ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.DictComp, ast.comprehension,
+    ast.keyword, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+)
 
 
 class _Timeline:
@@ -84,11 +95,15 @@ class ScopeValues:
         for stmt in tree.body:
             if isinstance(stmt, ast.FunctionDef):
                 self.functions.setdefault(stmt.name, stmt)
-        module = self._timeline(tree.body, {})
-        # functions run after the module code: they see the module names that are bound once
-        bindings = Counter(module.names)
+        namespace = _Namespace()  # what the module's functions read as globals
+        defined = {stmt.name for stmt in tree.body if isinstance(stmt, ast.FunctionDef)}
+        self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and _computes_plain_values(stmt, defined)}
+        self.helper_names = {helper.node.name for helper in self.helpers.values()}
+        module = self._timeline(tree.body, {}, namespace)
         at_end = module.at(None)
-        self.constants = {name: at_end[name] for name, times in bindings.items() if times == 1}
+        # functions run after the module code: they see the module names that are bound once
+        self.constants = {name: at_end[name] for name, times in Counter(module.names).items() if times == 1}
+        namespace.values = self.constants
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: module}
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
@@ -115,11 +130,11 @@ class ScopeValues:
     def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
         """What a ``for`` loop iterates over (``range(3)``, ``(64, 32)``, ``enumerate(widths)``, a
         name), when it is plain values known here and few enough to unroll."""
-        over_builtin = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in LOOP_BUILTINS
+        over_builtin = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in LOOP_BUILTINS | self.helper_names
         if not (over_builtin or isinstance(iterable, ast.Tuple | ast.List | ast.Name)):
             return None
         value = self.value(iterable, scope)
-        if not isinstance(value, range | list | tuple) or len(value) > MAX_UNROLL or not all(map(_is_plain, value)):
+        if not isinstance(value, range | list | tuple) or not LIMITS.unrolls(len(value)) or not all(map(is_plain, value)):
             return None
         return list(value)
 
@@ -129,20 +144,39 @@ class ScopeValues:
         bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
         self._scopes[scope] = self._timeline(loop.body, env)
 
-    def _timeline(self, body: list[ast.stmt], start: Mapping[str, object]) -> _Timeline:
-        """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code."""
+    def _timeline(self, body: list[ast.stmt], start: Mapping[str, object], namespace: _Namespace | None = None) -> _Timeline:
+        """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code; the
+        module's ``namespace``: what its functions called meanwhile see as globals."""
         env, steps = ChainMap({}, start), []
+        if namespace is not None:
+            namespace.values = env
         for stmt in body:
             simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            for name in _bound_names(stmt.value if simple else stmt):  # in a branch, a loop, a walrus, an import...
+            if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
+                env[stmt.name] = self.helpers[id(stmt)]
+                steps.append(((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)]))
+                continue
+            for name in bound_names(stmt.value if simple else stmt):  # in a branch, a loop, a walrus, an import...
                 env[name] = UNKNOWN
                 steps.append(((stmt.lineno, stmt.col_offset), name, UNKNOWN))
             if simple:
                 name = stmt.targets[0].id
-                value = self._steady(name, self.evaluator.expr(stmt.value, env) if _is_plain_value(stmt.value) else UNKNOWN)
+                value = self._steady(name, self.evaluator.expr(stmt.value, env) if self._is_plain_value(stmt.value) else UNKNOWN)
                 env[name] = value
                 steps.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
         return _Timeline(start, steps)
+
+    def _is_plain_value(self, node: ast.expr) -> bool:
+        """Whether an expression computes plain values only: constants, containers, arithmetic,
+        comparisons, comprehensions, and calls of the module's functions and of the builtins the
+        interpreter knows (what they return is checked to be plain data where they run)."""
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                if not (isinstance(inner.func, ast.Name) and inner.func.id in PLAIN_BUILTINS | self.helper_names):
+                    return False
+            elif not isinstance(inner, PLAIN_NODES):
+                return False
+        return True
 
     def _default(self, node: ast.expr) -> object:
         return self.evaluator.expr(node, {})
@@ -159,7 +193,8 @@ class ScopeValues:
         if name in self.declared_global:
             return UNKNOWN
         if isinstance(value, list | dict | set):
-            self._mutated = _mutated_names(self.tree) if self._mutated is None else self._mutated
+            if self._mutated is None:
+                self._mutated = _mutated_names(self.tree, self.functions, lambda func: self.evaluator.module.imports.canonical(func) is not None)
             return UNKNOWN if name in self._mutated else value
         return value
 
@@ -167,50 +202,85 @@ class ScopeValues:
         return {name: self._steady(name, value) for name, value in values.items()}
 
 
-def _bound_names(node: ast.AST) -> list[str]:
-    """The names a statement binds in its own scope (not in functions or classes it defines)."""
-    names, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.append(current.name)
-            continue
-        if isinstance(current, ast.Lambda):
-            continue
-        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
-            names.append(current.id)
-        elif isinstance(current, ast.alias):
-            names.append((current.asname or current.name).split(".")[0])
-        elif isinstance(current, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and current.name:
-            names.append(current.name)
-        elif isinstance(current, ast.MatchMapping) and current.rest:
-            names.append(current.rest)
-        stack.extend(ast.iter_child_nodes(current))
-    return names
-
-
-def _mutated_names(tree: ast.Module) -> set[str]:
-    """Names changed in place (``x[k] = v``, ``del x[k]``, ``x.attr = v``, ``x.append(v)``) in
-    module code and functions: the code whose values this module reads."""
-    mutated = set()
+def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], is_library) -> set[str]:
+    """Names whose list or dict may be changed in place, in module code and functions (the code
+    whose values this module reads): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
+    ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
+    passed to code not known to leave it alone); or one name of an object another name changes
+    (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter)."""
+    mutated: set[str] = set()
+    same_object: list[tuple[str, str]] = []  # two names that may hold one object
     code = [stmt for stmt in tree.body if not isinstance(stmt, ast.ClassDef)]  # methods change `self`
     for node in (node for stmt in code for node in walk(stmt)):
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
-            mutated.add(node.func.value.id)
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
+                mutated.add(node.func.value.id)
+            _passed(node, functions, is_library, mutated, same_object)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and isinstance(node.value, ast.Name):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    same_object.append((node.value.id, target.id))
+                else:
+                    mutated.add(node.value.id)  # `self.x = widths`, `a, b = widths`: kept where it is not followed
+        else:
+            mutated.update(name.id for name in _held(node))
+    changed = True
+    while changed:  # a name changes what every name of the same object holds
+        changed = False
+        for first, second in same_object:
+            if (first in mutated) != (second in mutated):
+                mutated.update((first, second))
+                changed = True
     return mutated
+
+
+def _held(node: ast.AST) -> list[ast.Name]:
+    """Names whose object ``node`` keeps or hands on: container elements, returned values, the arms
+    of a conditional or boolean expression, a comprehension's element, a lambda's body."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        parts = [element.value if isinstance(element, ast.Starred) else element for element in node.elts]
+        parts = [] if isinstance(node.ctx, ast.Store | ast.Del) else parts
+    elif isinstance(node, ast.Dict):
+        parts = node.values
+    elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom | ast.Lambda):
+        parts = [node.value if not isinstance(node, ast.Lambda) else node.body]
+    elif isinstance(node, ast.IfExp):
+        parts = [node.body, node.orelse]
+    elif isinstance(node, ast.BoolOp):
+        parts = node.values
+    elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        parts = [node.elt]
+    elif isinstance(node, ast.DictComp):
+        parts = [node.value]
+    else:
+        return []
+    return [part for part in parts if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load)]
+
+
+def _passed(call: ast.Call, functions: dict[str, ast.FunctionDef], is_library, mutated: set[str], same_object: list[tuple[str, str]]) -> None:
+    """The names a call hands its object to: a library call or a reading builtin leaves them alone;
+    a module function makes them one object with its parameter; anything else may change them."""
+    if isinstance(call.func, ast.Name) and call.func.id in READING_BUILTINS or is_library(call.func):
+        return
+    function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    positional = [param.arg for param in [*function.args.posonlyargs, *function.args.args]] if function is not None else []
+    handed = [(arg, positional[index] if index < len(positional) else None) for index, arg in enumerate(call.args)]
+    handed += [(keyword.value, keyword.arg) for keyword in call.keywords]
+    for value, param in handed:
+        value = value.value if isinstance(value, ast.Starred) else value
+        if not isinstance(value, ast.Name):
+            continue
+        if function is not None and param is not None and param in parameter_names(function.args):
+            same_object.append((value.id, param))
+        else:
+            mutated.add(value.id)
 
 
 def _position(node: ast.AST | None) -> tuple[int, int] | None:
     return (node.lineno, node.col_offset) if node is not None and hasattr(node, "lineno") else None
-
-
-def _is_plain(value) -> bool:
-    """A number, string, bool, None or a tuple of them: what a loop may carry into its passes."""
-    if isinstance(value, tuple):
-        return all(map(_is_plain, value))
-    return value is None or isinstance(value, int | float | str | bool)
 
 
 def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
@@ -222,5 +292,44 @@ def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
                 env[node.id] = UNKNOWN
 
 
-def _is_plain_value(node: ast.expr) -> bool:
-    return all(isinstance(n, ast.Constant | ast.Tuple | ast.List | ast.BinOp | ast.UnaryOp | ast.Name | ast.operator | ast.unaryop | ast.Load | ast.Dict) for n in ast.walk(node))
+class _Namespace(Mapping):
+    """The module values a function of the module reads: those bound so far while the module code
+    runs, then (for calls made in functions) the names the module binds once."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: Mapping[str, object] = {}
+
+    def __getitem__(self, name: str) -> object:
+        return self.values[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def _computes_plain_values(function: ast.FunctionDef, defined: set[str]) -> bool:
+    """Whether a module function only computes plain values, so the interpreter runs it where it is
+    called: not decorated (a decorator may change what it returns), not a generator, touching nothing
+    but its own values and the module's (no ``global``, ``self``, ``super``), and calling only the
+    module's functions, the builtins the interpreter knows and list or dict methods. A function that
+    builds layers or models is the graph reader's."""
+    if function.decorator_list:
+        return False
+    for node in walk(function):
+        if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom | ast.Await):
+            return False
+        if isinstance(node, ast.Name) and node.id in ("self", "super"):
+            return False
+        if isinstance(node, ast.Call) and not (
+            (isinstance(node.func, ast.Name) and node.func.id in PLAIN_BUILTINS | defined)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in CONTAINER_METHODS)
+        ):
+            return False
+    return True

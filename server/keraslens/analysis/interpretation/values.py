@@ -1,16 +1,18 @@
-"""A small abstract interpreter for the code that decides parameter counts.
+"""The values the interpreter computes with, and the one binder of targets and arguments.
 
-It evaluates constructor arguments, ``__init__``/``build`` bodies and simple ``call``
-bodies over a tiny value domain: Python constants, tuples, symbolic integers
-(``symbolic.Expr``), tensors with (partly) known shapes, layer instances, and
-``UNKNOWN``. Anything it does not understand becomes ``UNKNOWN``, never an error, so
-a count built from it is either certain or says it is not.
+The value domain: Python constants and containers, symbolic integers (``symbolic.Expr``),
+tensors with (partly) known shapes, layer instances, weights, the module's own functions, and
+``UNKNOWN``. Anything not understood becomes ``UNKNOWN``, never an error, so a count built from
+these values is either certain or says it is not. Every walker binds assignment targets with
+``bind_target`` and call arguments with ``bind_parameters``; how far they follow code is
+``limits.LIMITS``.
 """
 
 from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .symbolic import Expr
@@ -71,6 +73,15 @@ class WeightValue:
     trainable: object  # bool or UNKNOWN
     node: ast.Call
     conditional: bool = False
+
+
+@dataclass(eq=False, slots=True)
+class FunctionValue:
+    """A function of the module (``def width(i): ...``), run by the interpreter where it is called;
+    ``globals``: the module values it reads (the names the module binds once)."""
+
+    node: ast.FunctionDef
+    globals: Mapping[str, object]
 
 
 def is_known(value) -> bool:
@@ -178,12 +189,71 @@ def unpacked(value, targets: list[ast.expr]) -> list:
     return [*value[:at], list(value[at : len(value) - after]), *value[len(value) - after :]]
 
 
-def literal(node: ast.expr):
-    """The value of a constant expression in a signature default, or UNKNOWN."""
+def literal(node: ast.expr | None, immutable: bool = False):
+    """The value of a constant expression (a signature default, a class-body constant), or UNKNOWN;
+    ``immutable``: only numbers, strings, bools, None and tuples of them, a value no code can change."""
     try:
-        return ast.literal_eval(node)
+        value = ast.literal_eval(node) if node is not None else UNKNOWN
     except NOT_A_LITERAL:
         return UNKNOWN
+    return value if not immutable or is_plain(value) else UNKNOWN
+
+
+def is_plain(value) -> bool:
+    """A number, string, bool, None or a tuple of them: a value no code can change."""
+    if isinstance(value, tuple):
+        return all(map(is_plain, value))
+    return value is None or isinstance(value, int | float | str | bool)
+
+
+def is_data(value, seen: frozenset = frozenset()) -> bool:
+    """Plain data: what ``is_plain`` accepts, ranges, and lists, tuples and dicts of plain data
+    (no layer, tensor, weight or unknown inside)."""
+    if id(value) in seen:
+        return False  # a list that holds itself
+    if isinstance(value, list | tuple | dict):
+        inner = seen | {id(value)}
+        return all(is_data(item, inner) for item in (value.values() if isinstance(value, dict) else value))
+    return isinstance(value, range) or is_plain(value)
+
+
+def copied(value, memo: dict | None = None):
+    """A copy of the lists and dicts in ``value``: what a run of user code may change in place."""
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, list):
+        memo[id(value)] = copy = []
+        copy.extend(copied(item, memo) for item in value)
+        return copy
+    if isinstance(value, dict):
+        memo[id(value)] = copy = {}
+        copy.update((key, copied(item, memo)) for key, item in value.items())
+        return copy
+    if isinstance(value, tuple):
+        return tuple(copied(item, memo) for item in value)
+    return value
+
+
+class CopiedOnRead(Mapping):
+    """Values read through copies (``copied``): code that changes what it reads changes no value here."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self.values = values
+
+    def __getitem__(self, name: str) -> object:
+        return copied(self.values[name])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | None, default, unknown=UNKNOWN, skip_first: bool = False) -> dict:
@@ -192,9 +262,8 @@ def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | Non
     ``args`` None: the arguments are not known, every parameter is ``unknown``; ``skip_first``
     drops ``self``."""
     positional = [*params.posonlyargs, *params.args][1 if skip_first else 0 :]
-    every = [*positional, *params.kwonlyargs, *filter(None, [params.vararg, params.kwarg])]
     if args is None:
-        return dict.fromkeys((param.arg for param in every), unknown)
+        return dict.fromkeys(parameter_names(params)[1 if skip_first and (params.posonlyargs or params.args) else 0 :], unknown)
     kwargs = kwargs or {}
     env: dict[str, object] = {}
     first_default = len(positional) - len(params.defaults)
@@ -215,6 +284,35 @@ def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | Non
         named = {param.arg for param in [*positional, *params.kwonlyargs]}
         env[params.kwarg.arg] = {key: value for key, value in kwargs.items() if key not in named}
     return env
+
+
+def parameter_names(params: ast.arguments) -> list[str]:
+    """Every name a function's parameters bind, in signature order (``*args``, ``**kwargs`` last)."""
+    return [param.arg for param in [*params.posonlyargs, *params.args, *params.kwonlyargs, *filter(None, [params.vararg, params.kwarg])]]
+
+
+def bound_names(node: ast.AST) -> list[str]:
+    """The names a statement binds in its own scope: assignment and loop targets, walruses, imports,
+    ``except ... as``, ``match`` captures, and the names of functions and classes it defines (not what
+    they bind inside)."""
+    names, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(current.name)
+            continue
+        if isinstance(current, ast.Lambda):
+            continue
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
+            names.append(current.id)
+        elif isinstance(current, ast.alias):
+            names.append((current.asname or current.name).split(".")[0])
+        elif isinstance(current, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and current.name:
+            names.append(current.name)
+        elif isinstance(current, ast.MatchMapping) and current.rest:
+            names.append(current.rest)
+        stack.extend(ast.iter_child_nodes(current))
+    return names
 
 
 def bind_target(target: ast.expr, value, bind_leaf) -> None:
