@@ -153,10 +153,12 @@ class _ScopeReader:
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
-        inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
-        self.values.bind_call(inner_scope, function, call, scope)
         args = [self._eval(arg, scope, env) for arg in call.args]
         kwargs = {k.arg: self._eval(k.value, scope, env) for k in call.keywords}
+        if function.name in self.values.helper_names and not any(_is_graph_value(value) for value in [*args, *kwargs.values()]):
+            return None  # plain values in and out: the interpreter computes them where counts read them
+        inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
+        self.values.bind_call(inner_scope, function, call, scope)
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
         self.inlining.append(function.name)
@@ -436,6 +438,13 @@ def _keeps_batch_axis(index: ast.expr) -> bool:
     first = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
     is_full_slice = isinstance(first, ast.Slice) and first.lower is None and first.upper is None and first.step is None
     return is_full_slice or (isinstance(first, ast.Constant) and first.value is Ellipsis)
+
+
+def _is_graph_value(value) -> bool:
+    """A layer, model or tensor of the graph, or a list holding one."""
+    if isinstance(value, list):
+        return any(map(_is_graph_value, value))
+    return isinstance(value, LayerInstance | Model | Tensor)
 
 
 def _is_symbolic(item) -> bool:

@@ -25,7 +25,7 @@ from .limits import LIMITS
 from .values import UNKNOWN, FunctionValue, bind_parameters, bind_target, bound_names, is_plain, parameter_names
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
-CONTAINER_METHODS = frozenset().union(*CHANGING_METHODS.values(), *READING_METHODS.values())  # what the interpreter runs on lists and dicts
+READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 END = (float("inf"), 0)  # a position after every statement
 PLAIN_BUILTINS = frozenset({"len", "int", "round", "range", "tuple", "list", "max", "min", "sum", *LOOP_BUILTINS})
@@ -96,8 +96,7 @@ class ScopeValues:
             if isinstance(stmt, ast.FunctionDef):
                 self.functions.setdefault(stmt.name, stmt)
         namespace = _Namespace()  # what the module's functions read as globals
-        defined = {stmt.name for stmt in tree.body if isinstance(stmt, ast.FunctionDef)}
-        self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and _computes_plain_values(stmt, defined)}
+        self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in _plain_functions(tree)}
         self.helper_names = {helper.node.name for helper in self.helpers.values()}
         module = self._timeline(tree.body, {}, namespace)
         at_end = module.at(None)
@@ -314,22 +313,43 @@ class _Namespace(Mapping):
         return len(self.values)
 
 
-def _computes_plain_values(function: ast.FunctionDef, defined: set[str]) -> bool:
-    """Whether a module function only computes plain values, so the interpreter runs it where it is
-    called: not decorated (a decorator may change what it returns), not a generator, touching nothing
-    but its own values and the module's (no ``global``, ``self``, ``super``), and calling only the
-    module's functions, the builtins the interpreter knows and list or dict methods. A function that
-    builds layers or models is the graph reader's."""
-    if function.decorator_list:
-        return False
+def _plain_functions(tree: ast.Module) -> list[ast.FunctionDef]:
+    """The module's functions that only compute plain values, so the interpreter runs them where
+    they are called: defined once and not decorated (a decorator may change what they return), and
+    calling only each other, the builtins the interpreter knows and list or dict methods. A function
+    that builds layers or models, or calls one that does, is the graph reader's."""
+    bound = Counter(name for stmt in tree.body for name in bound_names(stmt))
+    found = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list and bound[stmt.name] == 1}
+    while True:  # drop those calling a function dropped: each pass drops at least one or ends
+        callable_names = PLAIN_BUILTINS | set(found)
+        kept = {name: function for name, function in found.items() if _computes_plain_values(function, callable_names)}
+        if len(kept) == len(found):
+            return list(found.values())
+        found = kept
+
+
+def _computes_plain_values(function: ast.FunctionDef, callable_names: set[str]) -> bool:
+    """Whether a function only computes plain values from its own and the module's (no ``global``,
+    ``self``, ``super``, no generator, no attribute set) and calls only ``callable_names``, list and
+    dict methods that read, and ones that change a list or dict the function made itself (``out = []``;
+    a ``pop()`` on a parameter may be a Sequential model's)."""
+    stores = Counter(node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    made_here = {  # bound once, to a new list or dict
+        target.id for node in walk(function) if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Dict | ast.ListComp | ast.DictComp)
+        for target in node.targets if isinstance(target, ast.Name) and stores[target.id] == 1
+    }
     for node in walk(function):
         if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom | ast.Await):
             return False
         if isinstance(node, ast.Name) and node.id in ("self", "super"):
             return False
+        if isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):  # `layer.trainable = False`
+            if isinstance(node, ast.Attribute) or not (isinstance(node.value, ast.Name) and node.value.id in made_here):
+                return False
         if isinstance(node, ast.Call) and not (
-            (isinstance(node.func, ast.Name) and node.func.id in PLAIN_BUILTINS | defined)
-            or (isinstance(node.func, ast.Attribute) and node.func.attr in CONTAINER_METHODS)
+            (isinstance(node.func, ast.Name) and node.func.id in callable_names)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in READING_METHOD_NAMES)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name) and node.func.value.id in made_here)
         ):
             return False
     return True
