@@ -17,6 +17,7 @@ from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, Modul
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
 from .limits import LIMITS
+from .scopes import followable_functions
 from .values import bind_parameters, bind_target, bound_names, parameter_names
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -38,7 +39,7 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
     the names bound so far and the graph read so far."""
     graph = ModuleGraph()
     functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, _followable(tree, functions), decide)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, followable_functions(tree), decide)
     # functions first, so module code calling ``build_model()`` sees what it returns
     for function in functions:
         graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
@@ -411,14 +412,6 @@ def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
         env[target.id] = value
         if isinstance(value, LayerInstance | Model) and value.var is None:
             value.var = target.id
-
-
-def _followable(tree: ast.Module, functions: list[ast.FunctionDef]) -> dict[str, ast.FunctionDef]:
-    """Functions whose calls can be read as their body: not decorated (``@functools.cache``
-    returns one object for every call), and bound once (``def head`` twice: which one runs?)."""
-    bound = Counter(stmt.name for stmt in functions)
-    bound.update(target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name))
-    return {f.name: f for f in functions if not f.decorator_list and bound[f.name] == 1}
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:

@@ -313,43 +313,54 @@ class _Namespace(Mapping):
         return len(self.values)
 
 
+def followable_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    """Module functions whose calls can be read as their body: not decorated (``@functools.cache``
+    returns one object for every call), and bound once (``def head`` twice: which one runs?)."""
+    functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
+    bound = Counter(stmt.name for stmt in functions)
+    bound.update(target.id for stmt in tree.body if isinstance(stmt, ast.Assign) for target in stmt.targets if isinstance(target, ast.Name))
+    return {f.name: f for f in functions if not f.decorator_list and bound[f.name] == 1}
+
+
 def _plain_functions(tree: ast.Module) -> list[ast.FunctionDef]:
-    """The module's functions that only compute plain values, so the interpreter runs them where
-    they are called: defined once and not decorated (a decorator may change what they return), and
-    calling only each other, the builtins the interpreter knows and list or dict methods. A function
-    that builds layers or models, or calls one that does, is the graph reader's."""
-    bound = Counter(name for stmt in tree.body for name in bound_names(stmt))
-    found = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list and bound[stmt.name] == 1}
+    """The followable functions that only compute plain values, so the interpreter runs them where
+    they are called: calling only each other, the builtins the interpreter knows and list or dict
+    methods. A function that builds layers or models, or calls one that does, is the graph reader's."""
+    followable = followable_functions(tree)
+    calls = {name: called for name, function in followable.items() if (called := _plain_calls(function)) is not None}
     while True:  # drop those calling a function dropped: each pass drops at least one or ends
-        callable_names = PLAIN_BUILTINS | set(found)
-        kept = {name: function for name, function in found.items() if _computes_plain_values(function, callable_names)}
-        if len(kept) == len(found):
-            return list(found.values())
-        found = kept
+        kept = {name: called for name, called in calls.items() if called <= calls.keys()}
+        if len(kept) == len(calls):
+            return [followable[name] for name in calls]
+        calls = kept
 
 
-def _computes_plain_values(function: ast.FunctionDef, callable_names: set[str]) -> bool:
-    """Whether a function only computes plain values from its own and the module's (no ``global``,
-    ``self``, ``super``, no generator, no attribute set) and calls only ``callable_names``, list and
-    dict methods that read, and ones that change a list or dict the function made itself (``out = []``;
-    a ``pop()`` on a parameter may be a Sequential model's)."""
-    stores = Counter(node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
-    made_here = {  # bound once, to a new list or dict
-        target.id for node in walk(function) if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Dict | ast.ListComp | ast.DictComp)
-        for target in node.targets if isinstance(target, ast.Name) and stores[target.id] == 1
-    }
+def _plain_calls(function: ast.FunctionDef) -> set[str] | None:
+    """The names a function calls when it only computes plain values from its own and the module's
+    (no ``global``, ``self``, ``super``, no generator, no attribute set; besides calls by name, only
+    list and dict methods that read, or that change a list or dict the function made itself: a
+    ``pop()`` on a parameter may be a Sequential model's); None for any other function."""
+    called, changed, stores, made_here = set(), set(), Counter(), set()
     for node in walk(function):
         if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom | ast.Await):
-            return False
-        if isinstance(node, ast.Name) and node.id in ("self", "super"):
-            return False
-        if isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):  # `layer.trainable = False`
-            if isinstance(node, ast.Attribute) or not (isinstance(node.value, ast.Name) and node.value.id in made_here):
-                return False
-        if isinstance(node, ast.Call) and not (
-            (isinstance(node.func, ast.Name) and node.func.id in callable_names)
-            or (isinstance(node.func, ast.Attribute) and node.func.attr in READING_METHOD_NAMES)
-            or (isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name) and node.func.value.id in made_here)
-        ):
-            return False
-    return True
+            return None
+        if isinstance(node, ast.Name):
+            if node.id in ("self", "super"):
+                return None
+            stores[node.id] += isinstance(node.ctx, ast.Store)
+        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):  # `layer.trainable = False`
+            if isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+                return None
+            changed.add(node.value.id)
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                called.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
+                changed.add(node.func.value.id)
+            elif not (isinstance(node.func, ast.Attribute) and node.func.attr in READING_METHOD_NAMES):
+                return None
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Dict | ast.ListComp | ast.DictComp):
+            made_here.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    if any(name not in made_here or stores[name] != 1 for name in changed):  # bound once, to a new list or dict
+        return None
+    return called - PLAIN_BUILTINS
