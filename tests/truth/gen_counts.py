@@ -187,6 +187,7 @@ ADVERSARIAL = {
     "v09_dict_of_layers_unknown_keys": ("model",),
     "v10_unknown_branch_rebinds": ("model", "stacked"),
     "v11_helper_functions": ("model", "tricky"),
+    "v12_sublayer_called_on_unknown_path": ("model",),
 }
 for case, targets in ADVERSARIAL.items():
     models(f"adversarial/{case}.py", *targets, group="adversarial")

@@ -97,6 +97,7 @@ class Interpreter:
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
         self.returned_on_some_path = 0  # returns met in blocks that may not run
+        self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
@@ -609,7 +610,7 @@ class Interpreter:
         if isinstance(owner, LayerValue) and name in ("build", "_build_from_signature"):  # the latter: attention in Keras 2 and keras-hub
             args, kwargs = self._arguments(node, env)
             shapes = [*args, *kwargs.values()] if args is not None else [UNKNOWN]
-            owner.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+            self._record_input(owner, shapes[0] if len(shapes) == 1 else shapes)
             return None
         if isinstance(owner, LayerValue) and name == "compute_output_shape":
             args, _ = self._arguments(node, env)
@@ -756,7 +757,7 @@ class Interpreter:
         if layer.ref in ATTENTION_INPUTS or layer.ref in SINGLE_INPUT_ATTENTION:
             inputs = _attention_inputs(layer.ref, args, kwargs)
         shapes = _shapes_of(inputs)
-        layer.input_shapes.append(shapes[0] if len(shapes) == 1 else shapes)
+        self._record_input(layer, shapes[0] if len(shapes) == 1 else shapes)
         if layer.ref in SEQUENTIAL:
             sublayers = sequential_layers(layer)
             if sublayers is None:
@@ -776,6 +777,15 @@ class Interpreter:
         except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
 
+    def _record_input(self, layer: LayerValue, shapes) -> None:
+        """A layer is built by its first call or ``build``: one first reached on a path that may not
+        run may stay without weights, unless a later step on every path builds it."""
+        if not self.conditional:
+            self.built_on_some_path.pop(id(layer), None)
+        elif not layer.input_shapes:
+            self.built_on_some_path[id(layer)] = layer
+        layer.input_shapes.append(shapes)
+
     def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
         """Construct, build and call the layer as Keras does on its first call; the output."""
         self.construct(args, kwargs)
@@ -787,6 +797,9 @@ class Interpreter:
             if self._call_may_add_state():
                 raise
             return UNKNOWN  # call() only gives the output its shape: the weights are all known by now
+        finally:
+            for layer in self.built_on_some_path.values():
+                layer.changes.append("it is first called or built on a path that may not run, so it may have no weights")
 
     def _call_may_add_state(self) -> bool:
         """Whether call() or a method it reaches creates weights or layers or sets anything on ``self``."""
