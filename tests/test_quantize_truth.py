@@ -76,6 +76,18 @@ inputs = keras.Input(shape=(3,))
 hidden = layers.Dense(4)(inputs)
 model = keras.Model(inputs, layers.Dense(1)(layers.concatenate([inputs, hidden])))
 """,
+    "names_with_a_layer_class": """
+class Scale(keras.layers.Layer):
+    def build(self, shape):
+        self.w = self.add_weight(shape=(shape[-1],))
+
+    def call(self, x):
+        return x * self.w
+
+
+spare = layers.Dense(2)
+model = keras.Sequential([keras.Input(shape=(3,)), Scale(), layers.Dense(4), Scale()])
+""",
 }
 
 # not modelled: never exact; sizes never printed when a dtype is not known
@@ -153,8 +165,15 @@ def test_sizes_not_known_are_not_printed(name, tmp_path):
     assert " B)" not in text and "(size not known)" in text and "Sizes not known:" in text
 
 
-def test_automatic_names_not_followed_are_not_claimed(tmp_path):
-    source = "def block(width):\n    return layers.Dense(width)\nhidden = block(8)\n" + DENSE_EINSUM
-    result = counted(source, tmp_path)
+NAMES_NOT_FOLLOWED = {
+    "made_in_a_function": "def block(width):\n    return layers.Dense(width)\nhidden = block(8)\n",
+    "a_class_making_layers": "class Block(keras.layers.Layer):\n    def __init__(self):\n        super().__init__()\n        self.inner = layers.Dense(3)\n"
+                             "    def call(self, x):\n        return self.inner(x)\nblock = Block()\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMES_NOT_FOLLOWED))
+def test_automatic_names_not_followed_are_not_claimed(name, tmp_path):
+    result = counted(NAMES_NOT_FOLLOWED[name] + DENSE_EINSUM, tmp_path)
     assert [layer["keras_name"] for layer in result["layers"]] == [None, None]
     assert "Layer names: Keras numbers automatic names per session" in render_summary(result)

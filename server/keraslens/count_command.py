@@ -160,15 +160,15 @@ def render_summary(result: dict) -> str:
     """A table like ``model.summary()`` prints (Layer (type), Output Shape, Param #, then the
     totals with their sizes), labelled with where the numbers come from."""
     kind = "Model" if result["layers"] else "Layer"
+    probed = result["source"] == "probe"  # the names real Keras gave
+    rows = [LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer["name"] if probed else layer.get("keras_name")) for layer in result["layers"]]
     lines = [f'{kind}: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
     if result["layers"]:
-        rows = [LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer.get("keras_name")) for layer in result["layers"]]
         lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(layer_labels(rows), result["layers"])])
-        lines += [f" {note}" for note in names_note(rows)]
     if result["weights"]:
         lines += box_table(("Weight", "Shape", "Param #"), [(w["name"], shape_text(tuple(w["shape"])) if w["shape"] else "?", "?" if w["params"] is None else f"{w['params']:,}") for w in result["weights"]])
     count = _count_of(result)
-    lines += [f" {line}" for line in totals(count, Sizes(**result["sizes"]) if result.get("sizes") else None)]
+    lines += [f" {line}" for line in totals(count, Sizes(**result["sizes"]) if result.get("sizes") else None) + names_note(rows)]
     if result["reason"] and count.status is Status.EXACT:  # exact, with a remark (the probe's isolation)
         lines.append(f" Note: {result['reason']}")
     if result.get("output"):

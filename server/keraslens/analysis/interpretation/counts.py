@@ -45,7 +45,7 @@ from .interpreter import (
     table_output,
 )
 from .scopes import ScopeValues
-from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
+from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
@@ -140,7 +140,8 @@ class Counter:
             if isinstance(result, str):
                 return LayerCount(doubts=[*counted.doubts, result], output=counted.output)
             counted = LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype) for w in result], counted.doubts, counted.output)
-        own = _own_dtype(layer) if self.class_counter(layer.ref) is None else _custom_dtype(layer, self.class_counter(layer.ref))
+        home = self.class_counter(layer.ref)
+        own = _own_dtype(layer) if home is None else _custom_dtype(layer, home)
         if own is None:
             return counted
         return LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype or own) for w in counted.weights], counted.doubts, counted.output)
@@ -406,8 +407,16 @@ class ModuleCounts:
         """The name ``model.summary()`` prints for a layer: where the file's layers are all followed,
         Keras's automatic one too; else only a ``name=`` given."""
         if self._session_names is None:
-            self._session_names = session_names(self.graph.instances, self.source.text, _numbered_by_keras)
+            subclassed = any(model.kind == "subclass" for model in self.graph.models)  # its layers are made in its __init__
+            self._session_names = {} if subclassed else session_names(self.graph.instances, self.source.text, self._named_alone)
         return self._session_names.get(id(instance)) or _given_name(instance)
+
+    def _named_alone(self, ref: str) -> bool:
+        """A layer whose making takes one automatic name: a built-in one, or a class of this file that makes nothing else."""
+        facts = self.module.classes.get(ref)
+        if facts is None:
+            return _numbered_by_keras(ref)
+        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts.node)
 
     def _whole_model_quantize(self) -> dict[int, list[tuple[ast.Call, int | None, bool]]]:
         """``model.quantize(...)``, for each layer of the model: (call, the line the model is built from, True)."""
@@ -453,7 +462,7 @@ class ModuleCounts:
             return count
         lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
         reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
     def tensor_shape(self, tensor: GraphTensor | None):
         if tensor is None or tensor.maybe:
@@ -598,7 +607,7 @@ class ModuleCounts:
             count = self._shared_leaves(model, leaves)
         count = _unless_changed(model, count)
         if model.opaque and count.status is not Status.UNKNOWN:
-            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole, count.typed)
         return rows, self._model_frozen(model, count)
 
     def _leaves(self, model: Model) -> list[LayerInstance]:
@@ -613,7 +622,7 @@ class ModuleCounts:
         count = _sum([self.row_count(leaf) for leaf in dict.fromkeys(leaves)])
         frozen = any(self._trainable(sub) is not True for sub in self._submodels(model))
         if frozen and count.total is not None:  # where a frozen sub-model shares a layer, its side is not known
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total, count.typed)
         return count
 
     def row_count(self, instance: LayerInstance) -> Count:
@@ -632,7 +641,7 @@ class ModuleCounts:
         _, kwargs = self.scopes.arguments(model.call, model.scope)
         if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
             reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
         return count
 
     def _trainable(self, model: Model):
@@ -646,7 +655,7 @@ class ModuleCounts:
             return count
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason, typed=all_frozen(count.typed))
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total, count.typed)
 
 
 def _numbered_by_keras(ref: str) -> bool:

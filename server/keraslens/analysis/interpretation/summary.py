@@ -84,6 +84,15 @@ def sets_weight_dtype(class_node: ast.ClassDef) -> bool:
                for node in walk(class_node))
 
 
+def names_itself_only(class_node: ast.ClassDef) -> bool:
+    """A layer class of the file whose instances take Keras's automatic name and make no other
+    object that may take one: it constructs nothing (no capitalised call) and passes no ``name=``."""
+    for node in walk(class_node):
+        if isinstance(node, ast.Call) and (_called_name(node)[:1].isupper() or any(k.arg == "name" for k in node.keywords)):
+            return False
+    return True
+
+
 def _called_name(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
 
