@@ -26,7 +26,7 @@ from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
-from . import applications
+from . import applications, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
     ClassReport,
@@ -45,7 +45,7 @@ from .interpreter import (
     table_output,
 )
 from .scopes import ScopeValues
-from .summary import variable_dtype
+from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
@@ -57,6 +57,7 @@ class Weight:
     name: str
     shape: tuple | None  # None: not known
     trainable: bool | None
+    dtype: str | None = None  # set on the weight itself (an int8 kernel, a layer's `dtype=`); None: the policy's
 
     @property
     def size(self):
@@ -96,14 +97,14 @@ class LayerCount:
             else:
                 non_trainable += params
         if not unknown and not unsure and not self.doubts:
-            return Count(Status.EXACT, trainable, non_trainable)
+            return Count(Status.EXACT, trainable, non_trainable, typed=typed_params(self.weights))
         reasons = [f"unknown size of {', '.join(unknown)}"] if unknown else []
         reasons += [f"whether {', '.join(unsure)} train is not known"] if unsure else []
         reasons += self.doubts
         if len(unknown) == len(self.weights) and self.weights or (self.doubts and not self.weights):
             return Count(Status.UNKNOWN, reason="; ".join(reasons))
         whole = trainable + non_trainable + unsure_params if unsure else None
-        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole, typed_params(self.weights))
 
 
 def _short(ref: str) -> str:
@@ -124,11 +125,26 @@ class Counter:
         cached = self._cache.get(key)
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
-            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
+            counted = _frozen(self._typed(layer, self._layer(layer)), layer.kwargs.get("trainable", True))
             if layer.changes:  # a method not modelled may have added, removed or moved any weight
                 counted = LayerCount(doubts=list(layer.changes), output=counted.output)
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
+
+    def _typed(self, layer: LayerValue, counted: LayerCount) -> LayerCount:
+        """The weights' own dtypes: those ``quantize`` gives, and a layer's ``dtype=`` policy."""
+        if layer.quantized:
+            spec = builtin_layers.lookup(layer.ref)
+            bound = spec.bind(layer.args, layer.kwargs) if spec is not None else {}
+            result = quantize.quantized_weights(layer.ref, bound, counted.weights, layer.quantized) if not counted.doubts else "its float weights are not known"
+            if isinstance(result, str):
+                return LayerCount(doubts=[*counted.doubts, result], output=counted.output)
+            counted = LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype) for w in result], counted.doubts, counted.output)
+        home = self.class_counter(layer.ref)
+        own = _own_dtype(layer) if home is None else _custom_dtype(layer, home)
+        if own is None:
+            return counted
+        return LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype or own) for w in counted.weights], counted.doubts, counted.output)
 
     def _layer(self, layer: LayerValue) -> LayerCount:
         application = applications.application_name(layer.ref)
@@ -185,7 +201,7 @@ class Counter:
             if not inner.input_shapes:  # its application recorded the per-step shape already
                 inner.input_shapes.append((input_shape[0], *input_shape[2:]))
             counted = self.layer(inner)
-            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
+            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights], counted.doubts)
         backward = layer.kwargs.get("backward_layer", layer.args[3] if len(layer.args) > 3 else None)
         if backward is not None and not isinstance(backward, LayerValue):
             return LayerCount(doubts=["the backward layer is not known"])
@@ -194,7 +210,7 @@ class Counter:
             if not part.input_shapes:
                 part.input_shapes.append(input_shape)
             counted = self.layer(part)
-            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         return LayerCount(weights, doubts)
 
@@ -207,7 +223,7 @@ class Counter:
             output = self.output_of(sublayer, [output])
             counted = self.layer(sublayer)
             prefix = sublayer.attr or _short(sublayer.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         return LayerCount(weights, doubts, output)
 
@@ -231,7 +247,7 @@ class Counter:
         for sub in interpreter.tracked_sublayers():
             counted = self.layer(sub)
             prefix = sub.attr or _short(sub.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         if self.module.classes[class_name].external_bases:
             doubts.append("a base class from another module may create more weights")
@@ -280,12 +296,36 @@ def _application(name: str, layer: LayerValue, flavor: Flavor) -> LayerCount:
     return LayerCount(weights, output=Tensor(counted.output_shape) if counted.output_shape else None)
 
 
+def _own_dtype(layer: LayerValue) -> str | None:
+    """The variable dtype of a built-in layer made with ``dtype=``: None when not given."""
+    if layer.kwargs.get("dtype") is None:
+        return None
+    policy = _own_policy(layer)
+    return policy.variable if policy is not None else UNKNOWN_DTYPE
+
+
+def _own_policy(layer: LayerValue):
+    """The policy ``dtype=`` names (a string, ``keras.DTypePolicy("...")``); None when not given or not known."""
+    given = layer.kwargs.get("dtype")
+    if isinstance(given, str):
+        return policy_of(ast.Constant(given))
+    keyword = next((k.value for k in layer.node.keywords if k.arg == "dtype"), None) if isinstance(layer.node, ast.Call) else None
+    return policy_of(keyword) if given is not None else None
+
+
+def _custom_dtype(layer: LayerValue, home: tuple[Counter, str]) -> str | None:
+    """A class of the user's given ``dtype=``, or choosing dtypes in its own ``add_weight`` calls: which
+    of its weights take it is not followed, so their sizes are not known."""
+    counter, name = home
+    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name].node) else None
+
+
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
     """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
     known leaves each weight's side unknown, not its size."""
     if trainable is True:
         return counted
-    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None) for w in counted.weights], counted.doubts, counted.output)
+    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in counted.weights], counted.doubts, counted.output)
 
 
 def _dims(shape) -> tuple | None:
@@ -326,6 +366,10 @@ class ModuleCounts:
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
         self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
+        made = [instance.call.lineno for instance in graph.instances if isinstance(instance.call, ast.Call)]
+        self.policy = module_policy(source, min(made, default=None))
+        self._session_names: dict[int, str] | None = None
+        self._model_quantize = self._whole_model_quantize()
         for application in graph.applications:
             self._apply(application)
         for model in graph.models:
@@ -351,12 +395,58 @@ class ModuleCounts:
                 layer.kwargs["trainable"] = self.setting(frozen)
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
-            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled]
+            self._quantize(instance, layer)
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call)]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
             self.layers[key] = layer
         return self.layers[key]
+
+    def keras_name(self, instance: LayerInstance) -> str | None:
+        """The name ``model.summary()`` prints for a layer: where the file's layers are all followed,
+        Keras's automatic one too; else only a ``name=`` given."""
+        if self._session_names is None:
+            subclassed = any(model.kind == "subclass" for model in self.graph.models)  # its layers are made in its __init__
+            self._session_names = {} if subclassed else session_names(self.graph.instances, self.source.text, self._named_alone)
+        return self._session_names.get(id(instance)) or _given_name(instance)
+
+    def _named_alone(self, ref: str) -> bool:
+        """A layer whose making takes one automatic name: a built-in one, or a class of this file that makes nothing else."""
+        facts = self.module.classes.get(ref)
+        if facts is None:
+            return _numbered_by_keras(ref)
+        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts.node)
+
+    def _whole_model_quantize(self) -> dict[int, list[tuple[ast.Call, int | None, bool]]]:
+        """``model.quantize(...)``, for each layer of the model: (call, the line the model is built from, True)."""
+        found: dict[int, list] = {}
+        for model in self.graph.models:
+            calls = [call for call in model.unmodelled if quantize.is_quantize(call)] if model.kind != "subclass" else []
+            built = model.kind == "functional" or model.sequential_input is not None
+            for call in calls:
+                for leaf in dict.fromkeys(self._leaves(model)):
+                    found.setdefault(id(leaf), []).append((call, model.call.lineno if built and model.scope == MODULE_SCOPE else None, True))
+        return found
+
+    def _quantize(self, instance: LayerInstance, layer: LayerValue) -> None:
+        """The ``quantize`` calls on a layer and on the models it is in: modelled, or a reason why not."""
+        calls = [(call, self._built_at(instance), False) for call in instance.unmodelled if quantize.is_quantize(call)]
+        calls += self._model_quantize.get(id(instance), [])
+        given = _own_policy(layer)
+        compute = given.compute if given is not None else (self.policy.compute if "dtype" not in layer.kwargs else None)
+        for call, built_at, whole_model in calls:
+            plan = quantize.planned(call, self.source.tree, built_at, whole_model, compute, self.counter.flavor)
+            (layer.quantized if isinstance(plan, quantize.Quantization) else layer.changes).append(plan)
+
+    def _built_at(self, instance: LayerInstance) -> int | None:
+        """The first line from which a layer made at module level is built: its first call, or the
+        Sequential with an ``Input`` it is made in."""
+        if instance.scope != MODULE_SCOPE or instance.uncertain:
+            return None
+        lines = [a.call.lineno for a in instance.applications if a.scope == MODULE_SCOPE and not a.uncertain]
+        lines += [m.call.lineno for m in self.graph.models if m.sequential_input is not None and m.scope == MODULE_SCOPE and instance in m.layers]
+        return min(lines, default=None)
 
     def setting(self, setting: Setting):
         """A value set on a layer or model after it is made, read where it is set."""
@@ -372,7 +462,7 @@ class ModuleCounts:
             return count
         lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
         reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
     def tensor_shape(self, tensor: GraphTensor | None):
         if tensor is None or tensor.maybe:
@@ -510,14 +600,14 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
             count = self._shared_leaves(model, leaves)
         count = _unless_changed(model, count)
         if model.opaque and count.status is not Status.UNKNOWN:
-            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole, count.typed)
         return rows, self._model_frozen(model, count)
 
     def _leaves(self, model: Model) -> list[LayerInstance]:
@@ -532,7 +622,7 @@ class ModuleCounts:
         count = _sum([self.row_count(leaf) for leaf in dict.fromkeys(leaves)])
         frozen = any(self._trainable(sub) is not True for sub in self._submodels(model))
         if frozen and count.total is not None:  # where a frozen sub-model shares a layer, its side is not known
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total, count.typed)
         return count
 
     def row_count(self, instance: LayerInstance) -> Count:
@@ -551,7 +641,7 @@ class ModuleCounts:
         _, kwargs = self.scopes.arguments(model.call, model.scope)
         if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
             reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
         return count
 
     def _trainable(self, model: Model):
@@ -564,8 +654,14 @@ class ModuleCounts:
         if trainable is True or count.status is Status.UNKNOWN:
             return count
         if trainable is False and count.total is not None:
-            return Count(count.status, 0, count.total, count.reason)
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+            return Count(count.status, 0, count.total, count.reason, typed=all_frozen(count.typed))
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total, count.typed)
+
+
+def _numbered_by_keras(ref: str) -> bool:
+    """A built-in layer that makes no layers of its own with automatic names (wrappers copy theirs)."""
+    spec = builtin_layers.lookup(ref)
+    return ref.startswith("keras.layers.") and spec is not None and not spec.wrapper
 
 
 def _given_name(instance: LayerInstance) -> str | None:
@@ -576,9 +672,10 @@ def _given_name(instance: LayerInstance) -> str | None:
 
 def _unless_changed(model: Model, count: Count) -> Count:
     """A model on which a method not modelled is called (``model.quantize("int8")``): not known."""
-    if not model.unmodelled:
+    calls = [call for call in model.unmodelled if model.kind == "subclass" or not quantize.is_quantize(call)]  # else on its layers
+    if not calls:
         return count
-    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in model.unmodelled))
+    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in calls))
 
 
 def _unmodelled_reason(call: ast.Call) -> str:
@@ -591,12 +688,13 @@ def _sum(counts: list[Count]) -> Count:
     trainable = sum(c.trainable or 0 for c in counts)
     non_trainable = sum(c.non_trainable or 0 for c in counts)
     reasons = [c.reason for c in counts if c.status is not Status.EXACT and c.reason]
+    typed = tuple(entry for c in counts if c.status is not Status.UNKNOWN for entry in c.typed)
     if all(c.status is Status.EXACT for c in counts):
-        return Count(Status.EXACT, trainable, non_trainable)
+        return Count(Status.EXACT, trainable, non_trainable, typed=typed)
     if all(c.status is Status.UNKNOWN for c in counts):
         return Count(Status.UNKNOWN, reason="; ".join(reasons))
     whole = sum(c.total or 0 for c in counts if c.status is not Status.UNKNOWN) if any(c.whole is not None for c in counts) else None
-    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole, typed)
 
 
 # -- what the views show ------------------------------------------------------------------------------
@@ -717,7 +815,7 @@ def symbolic_kwargs(facts) -> dict:
 
 def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
     name = model.var or model.scope
-    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
+    report = ModelReport(name, model.kind, source.span(model.call))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
         count = _unless_changed(model, count)
@@ -725,6 +823,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
         rows, count = counts.model_rows(model)
     report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
     report.count = counts.settled(count)
+    report.sizes = sizes_of(report.count, counts.policy)
     report.mentions = _mentions(counts, model)
     return report
 

@@ -501,4 +501,5 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
 
 
 def _first_call_position(instance: LayerInstance) -> tuple[int, int]:
-    return min((a.call.lineno, a.call.col_offset) for a in instance.applications)
+    """Where its first call ends: ``outer(inner(x))`` runs ``inner`` first, as Keras lists them."""
+    return min((a.call.end_lineno or a.call.lineno, a.call.end_col_offset or 0) for a in instance.applications)
