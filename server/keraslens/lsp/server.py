@@ -14,6 +14,7 @@ import sys
 from threading import Event
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcContentModified
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -57,6 +58,8 @@ class KeraslensServer(LanguageServer):
 
     def report_server_error(self, error, source) -> None:  # noqa: ANN001
         # never a popup (window/showMessage): one log line, and nothing at all after shutdown
+        if isinstance(error, JsonRpcContentModified):
+            return  # an answer the protocol expects while the user types, not an error of ours
         logger.error("internal error: %r", error)
         if not self.closing:
             self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"keraslens internal error: {error!r}"))
@@ -282,6 +285,8 @@ def create_server() -> KeraslensServer:
         if fixable and actions.wanted(only, actions.FIX_ALL):
             settings = snapshot.analysis_settings
             fixed, _ = await ls.documents.run_in_analysis_thread(fix_text, snapshot.text, snapshot.path, settings)
+            if not ls.documents.is_current(snapshot):  # edits of an older text would corrupt the new one
+                raise JsonRpcContentModified(f"{snapshot.uri} changed while its fixes were computed")
             action = actions.fix_all(target, fixed, settings.unsafe_fixes)
             if action is not None:
                 result.append(action)
