@@ -5,9 +5,11 @@ time it; tests/lsp/test_edit_fuzz.py exercises the same race at random through s
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from keraslens.analysis.config import Settings
-from keraslens.lsp.server import FIX_ALL, create_server
+from keraslens.lsp.server import FIX_ALL, STALE_NOTE, create_server
 from keraslens.lsp.textsync import SyncedWorkspace
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified
@@ -58,3 +60,20 @@ async def test_fix_all_answers_content_modified_when_the_text_changes_meanwhile(
         await code_action(fix_all_request())
     (action,) = await code_action(fix_all_request())  # asked again: edits for version 2, whose text it read
     assert action.edit is not None and server.documents.snapshot(URI).version == 2
+
+
+def hover_request(line: int, character: int) -> lsp.HoverParams:
+    return lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=URI), position=lsp.Position(line=line, character=character))
+
+
+async def test_a_hover_never_waits_behind_the_analysis_of_a_newer_version(server):
+    hover = server.protocol.fm.features[lsp.TEXT_DOCUMENT_HOVER]
+    assert "RawTensor" in (await hover(hover_request(12, 8))).contents.value  # version 1 analysed and counted
+    lines = FIXME.splitlines(keepends=True)
+    edited = 8  # "    def call(self, x):" of NoSuper, 0-based
+    server.documents.update(URI, 2, "".join([*lines[:edited], "    def call(self, x, training=None):\n", *lines[edited + 1:]]),
+                            "model.py", Settings(), "utf-16")  # nobody asked for its analysis yet: never finished
+    answer = await asyncio.wait_for(hover(hover_request(12, 8)), 1.0)  # an unedited line: the previous count, said so
+    assert "RawTensor" in answer.contents.value and STALE_NOTE in answer.contents.value
+    with pytest.raises(JsonRpcContentModified):
+        await asyncio.wait_for(hover(hover_request(edited, 8)), 1.0)

@@ -31,6 +31,16 @@ from .transport import dispatch, serve_stream
 # handlers that need them: initialize is answered before they load (~0.2 s).
 
 logger = logging.getLogger(__name__)
+
+
+class _ExpectedAnswers(logging.Filter):
+    """ContentModified answers a request on text that changed meanwhile: no traceback on stderr."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], JsonRpcContentModified))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_ExpectedAnswers())
 HOVER_COUNT_WAIT_S = 2.0  # the first hover on a file may wait for counting; later ones hit the cache
 COUNT_AHEAD_DELAY_S = 0.2
 HINT_COUNT_WAIT_S = 1.0  # inlay hints / lenses come later through a refresh when counting is slower
