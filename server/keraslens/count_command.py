@@ -91,7 +91,6 @@ def probe_json(text: str, path: str, target: str, args: list, kwargs: dict, inpu
 
 
 def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]) -> dict:
-    exact = count.status is Status.EXACT
     return {
         "target": target,
         "status": count.status.value,
@@ -104,7 +103,7 @@ def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]
             {"name": w.name, "shape": _shape_json(w.shape), "trainable": w.trainable, "params": _params(w)}
             for w in weights
         ],
-        "reason": None if exact else count.reason,
+        "reason": count.reason,  # on an exact count: a remark (the number comes from a preset's metadata)
     }
 
 

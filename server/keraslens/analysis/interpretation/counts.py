@@ -45,6 +45,7 @@ from .interpreter import (
     table_output,
 )
 from .scopes import ScopeValues
+from .shapes import build_input
 from .summary import variable_dtype
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
@@ -328,6 +329,8 @@ class ModuleCounts:
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
         for application in graph.applications:
             self._apply(application)
+        for instance in graph.instances:
+            self._build(instance)
         for model in graph.models:
             if model.kind == "sequential":
                 self._run_sequential(model)
@@ -426,6 +429,21 @@ class ModuleCounts:
             self.shapes[id(application.output)] = output.shape
         self.layer_outputs[id(instance)] = output.shape
 
+    def _build(self, instance: LayerInstance) -> None:
+        """``layer.build(shape)`` on a layer never called: its weights are made for that shape."""
+        if instance.build is None or instance.applications or instance.in_sequential or instance.model is not None:
+            return
+        shapes = self.build_shape(instance.build, instance.class_ref)
+        if shapes is not None:
+            self.value_of(instance).input_shapes.append(shapes)
+
+    def build_shape(self, build: Setting, ref: str = ""):
+        """The shape (or, for attention, the shapes) a ``build(...)`` call gives; None: not known."""
+        if build.value is None:  # built on some path only
+            return None
+        args, kwargs = self.scopes.arguments(build.value, build.scope)
+        return build_input(ref, args, kwargs, self.counter.flavor is Flavor.KERAS3)
+
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
@@ -442,6 +460,8 @@ class ModuleCounts:
         if id(model) in self._sequential_outputs:
             return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        if shape is None and model.build is not None:  # `model.build((None, 32))`
+            shape = self.build_shape(model.build)
         if shape is None and given is None:
             return None  # it may still be built where it is nested in another model
         shape = shape if shape is not None else given
@@ -730,19 +750,87 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    shape = None
     if model.calls:
-        shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
-    elif model.build_call is not None and counts.counter.flavor is Flavor.KERAS3 and not _has_build(counts.module, model.class_ref):
-        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method creates no sublayer weights (0 params, with a warning); call the model on an input instead"), []
-    elif model.build_call is not None and model.build_call.args:
-        built = counts.scopes.value(model.build_call.args[0], model.scope)
-        shape = tuple(built) if isinstance(built, tuple | list) else None
+        shape = _called_shape(counts, model)
+    elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_build(counts.module, model.class_ref)):
+        return _built_not_called(counts, model), []
+    else:  # tf_keras: `build(shape)` calls the model on a placeholder of that shape
+        shape = counts.build_shape(model.build) if model.build is not None else None
     if shape is None:
         return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
+
+
+def _called_shape(counts: ModuleCounts, model: Model):
+    """The input shape of the model's first call: a graph tensor's, or an array's made where the model
+    is made (``model(np.zeros((1, 32)))``, ``tf.zeros``, ``keras.random.normal``, ``ops.ones``)."""
+    call, tensors = model.calls[0]
+    if tensors and tensors[0] is not None:
+        return counts.tensor_shape(tensors[0])
+    if not call.args or _function_of(counts.source.tree, call) != re.split(r"[@#]", model.scope, maxsplit=1)[0]:
+        return None
+    try:
+        value = counts.scopes.value(call.args[0], model.scope)
+    except Uncertain:
+        return None
+    return value.shape if isinstance(value, Tensor) and isinstance(value.shape, tuple) else None
+
+
+def _function_of(tree: ast.Module, node: ast.AST) -> str:
+    """The top-level function a node is in, or the module."""
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and statement.lineno <= node.lineno <= (statement.end_lineno or 0):
+            return statement.name
+    return MODULE_SCOPE
+
+
+# uses of a model that neither call nor build it
+_NOT_BUILDING = frozenset({"build", "summary", "compile", "count_params", "trainable_weights", "non_trainable_weights", "weights", "name"})
+# built-in layers that may make their weights when constructed (``Embedding(weights=...)``, adapted statistics)
+_BUILT_WHEN_MADE = frozenset({"keras.layers.Normalization", "keras.layers.StringLookup", "keras.layers.IntegerLookup", "keras.layers.TextVectorization"})
+
+
+def _built_not_called(counts: ModuleCounts, model: Model) -> Count:
+    """``model.build(shape)`` on a Model subclass never called. Keras 3 runs the class's own
+    ``build()`` if it has one; without one it builds nothing (with a warning): the model has the
+    weights made when it was constructed, none for layers it would build on a call."""
+    if _has_build(counts.module, model.class_ref):
+        return Count(Status.UNKNOWN, reason="the model is built by its own `build()` and never called: which of its layers that builds is not followed")
+    if model.build.value is None or not _used_only_to_build(counts, model):
+        return Count(Status.UNKNOWN, reason="the model is never called on a known input, and it is built on some path only or used in ways not followed")
+    interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
+    args, kwargs = counts.scopes.arguments(model.call, model.scope)
+    constructed = args is not None
+    try:
+        if constructed:
+            interpreter.construct(args, kwargs or {})
+    except (Uncertain, RecursionError):
+        constructed = False
+    made = interpreter.outcome.weights or collect_variables(interpreter.attrs) or interpreter.outcome.doubts or interpreter.unfollowed_sites()
+    if not constructed or made or not all(map(_unbuilt_when_made, interpreter.tracked_sublayers())):
+        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers; what its constructor makes is not known")
+    return Count(Status.EXACT, 0, 0, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers (0 params, with a warning); call the model on an input instead")
+
+
+def _unbuilt_when_made(layer: LayerValue) -> bool:
+    """A built-in layer that has no weights until it is called or built."""
+    if layer.input_shapes or "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
+        return False
+    spec = builtin_layers.lookup(layer.ref)
+    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))
+
+
+def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:
+    """Whether every use of the model's variable is ``model.build(...)``, ``model.summary()`` and the
+    like: nothing that calls, fits or passes the model on, which would build its layers."""
+    if not model.var:
+        return False
+    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]
+    harmless = {id(node.value) for node in ast.walk(counts.source.tree)
+                if isinstance(node, ast.Attribute) and node.attr in _NOT_BUILDING and isinstance(node.value, ast.Name)}
+    return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(function).get(model.var, []))
 
 
 def _has_build(module: ModuleFacts, name: str) -> bool:

@@ -293,8 +293,8 @@ class _ScopeReader:
             self._set_later(node.func.value, "lora_rank", rank, scope, env)
             return None
         owner = self._eval(node.func.value, scope, env)
-        if isinstance(owner, Model) and method == "build":
-            owner.build_call = node
+        if isinstance(owner, Model | LayerInstance) and method == "build":
+            owner.build = Setting(node if self.nesting == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
             self._add_to_sequential(owner, node.args[0], scope, env)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
