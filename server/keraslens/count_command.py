@@ -176,8 +176,7 @@ def _count_of(result: dict) -> Count:
     status = Status(result["status"])
     if status is Status.UNKNOWN:
         return Count(status, reason=result["reason"])
-    whole = result["total"] if result["trainable"] is None else None
-    return Count(status, result["trainable"], result["non_trainable"], result["reason"], whole)
+    return Count(status, result["trainable"], result["non_trainable"], result["reason"], result["total"])  # a total beyond the split stays
 
 
 def _row_params(layer: dict) -> str:

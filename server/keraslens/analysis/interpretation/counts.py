@@ -26,7 +26,7 @@ from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
-from . import applications
+from . import applications, presets
 from . import layer_table as builtin_layers
 from .count_model import (
     ClassReport,
@@ -132,6 +132,8 @@ class Counter:
         return self._cache[key][1]
 
     def _layer(self, layer: LayerValue) -> LayerCount:
+        if presets.is_preset_call(layer.ref):
+            return _preset(layer)
         application = applications.application_name(layer.ref)
         if application is not None:  # measured sizes; no input shape needed
             return _application(application, layer, self.flavor)
@@ -279,6 +281,21 @@ def _application(name: str, layer: LayerValue, flavor: Flavor) -> LayerCount:
         return LayerCount(doubts=[f"`{name}`: {counted.reason}"])
     weights = [Weight("trainable weights", (counted.trainable,), True), Weight("non-trainable weights", (counted.non_trainable,), False)]
     return LayerCount(weights, output=Tensor(counted.output_shape) if counted.output_shape else None)
+
+
+def _preset(layer: LayerValue) -> LayerCount:
+    """``BertBackbone.from_preset("bert_tiny_en_uncased")``: the count keras-hub's preset metadata gives,
+    labelled so; not counted from code, so which of its weights train is not known."""
+    name = presets.preset_name(layer.args, layer.kwargs)
+    if not isinstance(name, str):
+        return LayerCount(doubts=["the preset's name is not known"])
+    counted = presets.preset_count(layer.ref.removesuffix(".from_preset"), name)
+    if isinstance(counted, builtin_layers.Unknown):
+        return LayerCount(doubts=[counted.reason])
+    doubts = [f"{counted.params:,} params of preset `{name}` are from the {counted.source}, not counted from code"]
+    if not counted.whole:
+        doubts.append(f"the task's layers on top of its `{counted.owner}` are not counted")
+    return LayerCount([Weight(f"the weights of `{name}`", (counted.params,), None)], doubts)
 
 
 def _frozen(counted: LayerCount, trainable) -> LayerCount:

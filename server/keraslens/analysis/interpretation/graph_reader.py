@@ -16,6 +16,7 @@ from dataclasses import replace
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
+from .presets import is_preset_call
 from .values import bind_parameters, bind_target
 
 MAX_INLINE = 4  # helper functions calling helpers
@@ -322,7 +323,7 @@ class _ScopeReader:
         return model.proxy
 
     def _is_layer_class(self, ref: str) -> bool:
-        if ref in self.layer_classes:
+        if ref in self.layer_classes or is_preset_call(ref):  # `BertBackbone.from_preset(...)` makes a model
             return True
         if ref.startswith("keras.applications."):  # a whole model used as a layer (transfer learning)
             return ref.rsplit(".", 1)[1][:1].isupper()
