@@ -186,6 +186,161 @@ model = Net()
 model.build((None, 8))
 """)
 
+# --- subclassed models called on arrays whose shape is known ---------------------------------------
+_NET = """
+class Net(keras.Model):
+    def __init__(self, units):
+        super().__init__()
+        self.hidden = layers.Dense(units, activation="relu")
+        self.norm = layers.BatchNormalization()
+        self.out = layers.Dense(3)
+
+    def call(self, x, training=False):
+        return self.out(self.norm(self.hidden(x), training=training))
+
+
+"""
+for _name, _array in {"numpy": "np.zeros((1, 32))", "tf": "tf.zeros((4, 32))", "keras-random": "keras.random.normal((2, 32))",
+                      "ops": "keras.ops.ones((1, 32))", "a-named-array": "batch"}.items():
+    program(f"subclass-called-on-{_name}", ANY if _name == "a-named-array" else EXACT, "import numpy as np\nimport tensorflow as tf\n" + _NET + f"""
+batch = np.ones((8, 32), dtype="float32")
+model = Net(16)
+_ = model({_array})
+""")
+program("subclass-called-on-an-unknown-array", ANY, "import numpy as np\n" + _NET + """
+model = Net(16)
+model(np.random.rand(3, 32))
+""")
+program("subclass-called-in-a-function", EXACT, "import numpy as np\n" + _NET + """
+def make():
+    net = Net(8)
+    net(np.zeros((1, 5)))
+    return net
+
+
+model = make()
+""")
+
+# --- Model subclasses without call() that hold built models (VAE, GAN, WGAN style) -----------------
+_ENCODER_DECODER = """
+latent_dim = 2
+encoder_inputs = keras.Input(shape=(28, 28, 1))
+x = layers.Conv2D(8, 3, activation="relu", strides=2, padding="same")(encoder_inputs)
+x = layers.Flatten()(x)
+x = layers.Dense(16, activation="relu")(x)
+z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
+encoder = keras.Model(encoder_inputs, [z_mean, z_log_var], name="encoder")
+
+latent_inputs = keras.Input(shape=(latent_dim,))
+x = layers.Dense(7 * 7 * 8, activation="relu")(latent_inputs)
+x = layers.Reshape((7, 7, 8))(x)
+decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
+decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+"""
+program("vae", EXACT, "import tensorflow as tf\n" + _ENCODER_DECODER + """
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.seed_generator = keras.random.SeedGenerator(1337)
+        self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+
+    @property
+    def metrics(self):
+        return [self.total_loss_tracker]
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            z_mean, z_log_var = self.encoder(data)
+            reconstruction = self.decoder(z_mean)
+            total_loss = keras.ops.mean(keras.ops.square(data - reconstruction))
+        grads = tape.gradient(total_loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.total_loss_tracker.update_state(total_loss)
+        return {"loss": self.total_loss_tracker.result()}
+
+
+model = VAE(encoder, decoder)
+model.compile(optimizer=keras.optimizers.Adam())
+""")
+_GAN = """
+discriminator = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, strides=2, padding="same"),
+        layers.LeakyReLU(negative_slope=0.2),
+        layers.GlobalMaxPooling2D(),
+        layers.Dense(1),
+    ],
+    name="discriminator",
+)
+generator = keras.Sequential(
+    [
+        keras.Input(shape=(8,)),
+        layers.Dense(7 * 7 * 4),
+        layers.Reshape((7, 7, 4)),
+        layers.Conv2DTranspose(8, 4, strides=2, padding="same"),
+        layers.BatchNormalization(),
+        layers.Conv2D(1, 7, padding="same", activation="sigmoid"),
+    ],
+    name="generator",
+)
+
+
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator, latent_dim):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+        self.d_loss_metric = keras.metrics.Mean(name="d_loss")
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+"""
+program("gan-keywords", EXACT, _GAN + """
+
+model = GAN(discriminator=discriminator, generator=generator, latent_dim=8)
+""")
+program("gan-frozen-discriminator", EXACT, _GAN + """
+
+discriminator.trainable = False
+model = GAN(discriminator, generator, 8)
+""")
+program("wgan-frozen-whole", EXACT, _GAN + """
+
+model = GAN(discriminator, generator, latent_dim=8)
+model.trainable = False
+""")
+program("composed-with-a-model-made-inside", EXACT, _ENCODER_DECODER + """
+
+class Wrapper(keras.Model):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.head = layers.Dense(4)
+
+
+model = Wrapper(encoder)
+""")
+program("composed-rebinding-its-argument", ANY, _ENCODER_DECODER + """
+
+class Wrapper(keras.Model):
+    def __init__(self, part):
+        super().__init__()
+        self.part = part
+
+
+model = Wrapper(encoder)
+encoder = decoder
+""")
+
 # --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
 program("tf-keras-subclass-build", EXACT, """
 class Net(keras.Model):

@@ -694,7 +694,7 @@ def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
     bound: dict[tuple[str, str], list[LayerInstance]] = {}
     for instance in counts.graph.instances:
         if instance.var and isinstance(instance.call, ast.Call):
-            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+            bound.setdefault((_function(instance.scope), instance.var), []).append(instance)
     found: dict[int, list[Span]] = {}
     for (function, var), instances in bound.items():
         instances.sort(key=lambda i: i.call.lineno)
@@ -767,9 +767,11 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
+    if not _has_method(counts.module, model.class_ref, "call"):  # it cannot be called: it has what it is made with
+        return _composed(counts, model), []
     if model.calls:
         shape = _called_shape(counts, model)
-    elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_build(counts.module, model.class_ref)):
+    elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_method(counts.module, model.class_ref, "build")):
         return _built_not_called(counts, model), []
     else:  # tf_keras: `build(shape)` calls the model on a placeholder of that shape
         shape = counts.build_shape(model.build) if model.build is not None else None
@@ -786,13 +788,18 @@ def _called_shape(counts: ModuleCounts, model: Model):
     call, tensors = model.calls[0]
     if tensors and tensors[0] is not None:
         return counts.tensor_shape(tensors[0])
-    if not call.args or _function_of(counts.source.tree, call) != re.split(r"[@#]", model.scope, maxsplit=1)[0]:
+    if not call.args or _function_of(counts.source.tree, call) != _function(model.scope):
         return None
     try:
         value = counts.scopes.value(call.args[0], model.scope)
     except Uncertain:
         return None
     return value.shape if isinstance(value, Tensor) and isinstance(value.shape, tuple) else None
+
+
+def _function(scope: str) -> str:
+    """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
+    return re.split(r"[@#]", scope, maxsplit=1)[0]
 
 
 def _function_of(tree: ast.Module, node: ast.AST) -> str:
@@ -813,22 +820,93 @@ def _built_not_called(counts: ModuleCounts, model: Model) -> Count:
     """``model.build(shape)`` on a Model subclass never called. Keras 3 runs the class's own
     ``build()`` if it has one; without one it builds nothing (with a warning): the model has the
     weights made when it was constructed, none for layers it would build on a call."""
-    if _has_build(counts.module, model.class_ref):
+    if _has_method(counts.module, model.class_ref, "build"):
         return Count(Status.UNKNOWN, reason="the model is built by its own `build()` and never called: which of its layers that builds is not followed")
     if model.build.value is None or not _used_only_to_build(counts, model):
         return Count(Status.UNKNOWN, reason="the model is never called on a known input, and it is built on some path only or used in ways not followed")
+    count = _constructed(counts, model)
+    if count.status is not Status.EXACT:
+        return count
+    why = "Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers (with a warning)"
+    if count.total == 0:
+        why += "; call the model on an input instead"
+    else:
+        why += ": the count is what its constructor made"
+    return Count(Status.EXACT, count.trainable, count.non_trainable, why)
+
+
+def _composed(counts: ModuleCounts, model: Model) -> Count:
+    """A Model subclass without ``call()`` (VAE, GAN: it holds models built already and trains them in
+    ``train_step``): its weights are the ones made when it is constructed."""
+    return counts._model_frozen(model, _constructed(counts, model))
+
+
+def _constructed(counts: ModuleCounts, model: Model) -> Count:
+    """The weights a Model subclass has once constructed: its own ``add_weight``s and the functional or
+    Sequential models of this file it is given (counted as built); the built-in layers it makes have
+    none until they are called or built."""
+    facts = _hierarchy(counts.module, model.class_ref)
+    arguments = _construction_arguments(counts, model)
+    if arguments is None or any(f.external_bases for f in facts):
+        return Count(Status.UNKNOWN, reason="the model's constructor or its arguments are not followed")
+    args, kwargs, given = arguments
     interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
-    args, kwargs = counts.scopes.arguments(model.call, model.scope)
-    constructed = args is not None
     try:
-        if constructed:
-            interpreter.construct(args, kwargs or {})
-    except (Uncertain, RecursionError):
-        constructed = False
-    made = interpreter.outcome.weights or collect_variables(interpreter.attrs) or interpreter.outcome.doubts or interpreter.unfollowed_sites()
-    if not constructed or made or not all(map(_unbuilt_when_made, interpreter.tracked_sublayers())):
-        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers; what its constructor makes is not known")
-    return Count(Status.EXACT, 0, 0, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers (0 params, with a warning); call the model on an input instead")
+        interpreter.construct(args, kwargs)
+    except (Uncertain, RecursionError) as exc:
+        return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
+    own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
+    doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
+    held: dict[int, Model] = {}
+    for sublayer in interpreter.tracked_sublayers():
+        if id(sublayer) in given:
+            held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
+        elif not _unbuilt_when_made(sublayer):
+            doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
+    return _sum([LayerCount(own, doubts).count(), *(counts._nested_model_count(sub) for sub in held.values())])
+
+
+def _construction_arguments(counts: ModuleCounts, model: Model) -> tuple[list, dict, dict[int, Model]] | None:
+    """The constructor's arguments, where a name bound once to a functional or Sequential model of this
+    file stands for it (a layer value the counter looks up in ``given``); None: not known."""
+    call = model.call
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    args, kwargs = counts.scopes.arguments(call, model.scope)
+    if args is None or kwargs is None:
+        return None
+    given: dict[int, Model] = {}
+
+    def stand_in(node: ast.expr, value):
+        held = _graph_model(counts, node, model.scope)
+        if held is None:
+            return value if _plain(value) else UNKNOWN  # a value not known may be a layer it keeps
+        placeholder = LayerValue(held.class_ref or "keras.Model", [], {}, held.call, held.var)
+        given[id(placeholder)] = held
+        return placeholder
+
+    args = [stand_in(node, value) for node, value in zip(call.args, args, strict=True)]
+    kwargs = {k.arg: stand_in(k.value, kwargs[k.arg]) for k in call.keywords}
+    return None if any(value is UNKNOWN for value in [*args, *kwargs.values()]) else (args, kwargs, given)
+
+
+def _plain(value) -> bool:
+    """A number, string, flag or None, or a tuple or list of them: nothing that holds weights."""
+    if isinstance(value, tuple | list):
+        return all(map(_plain, value))
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | None:
+    """The functional or Sequential model a name is bound to, when it is bound once in its function."""
+    if not isinstance(node, ast.Name):
+        return None
+    bound = counts.graph.bindings.get(scope, {})
+    value = bound[node.id] if node.id in bound else counts.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+    if not isinstance(value, Model) or value.kind == "subclass":
+        return None
+    stores = [name for name in counts.names_in(_function(value.scope)).get(node.id, []) if isinstance(name.ctx, ast.Store)]
+    return value if len(stores) == 1 else None
 
 
 def _unbuilt_when_made(layer: LayerValue) -> bool:
@@ -844,21 +922,25 @@ def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:
     like: nothing that calls, fits or passes the model on, which would build its layers."""
     if not model.var:
         return False
-    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]
     harmless = {id(node.value) for node in ast.walk(counts.source.tree)
                 if isinstance(node, ast.Attribute) and node.attr in _NOT_BUILDING and isinstance(node.value, ast.Name)}
-    return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(function).get(model.var, []))
+    return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(_function(model.scope)).get(model.var, []))
 
 
-def _has_build(module: ModuleFacts, name: str) -> bool:
+def _hierarchy(module: ModuleFacts, name: str) -> list:
+    """The class and its bases of this file."""
     facts = module.classes.get(name)
-    return facts is not None and ("build" in facts.methods or any(_has_build(module, base) for base in facts.local_bases))
+    return [] if facts is None else [facts, *(base for local in facts.local_bases for base in _hierarchy(module, local))]
+
+
+def _has_method(module: ModuleFacts, name: str, method: str) -> bool:
+    return any(method in facts.methods for facts in _hierarchy(module, name))
 
 
 def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
-    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
+    function = _function(model.scope)
     return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
 
 
