@@ -153,7 +153,7 @@ model.build((None, 8))
 model.compile(loss="mse")
 model.fit(np.zeros((4, 8)), np.zeros((4, 2)), verbose=0)
 """)
-program("subclass-with-own-build", ANY, """
+program("subclass-with-own-build", EXACT, """
 class Net(keras.Model):
     def __init__(self):
         super().__init__()
@@ -341,6 +341,78 @@ model = Wrapper(encoder)
 encoder = decoder
 """)
 
+# --- weights changed after construction, through `model.layers[i]` and `get_layer(name)` -----------
+_TRANSFER = """
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3), pooling="avg")
+base.trainable = False
+inputs = keras.Input(shape=(96, 96, 3))
+outputs = layers.Dense(5)(base(inputs, training=False))
+transfer = keras.Model(inputs, outputs)
+"""
+program("unrelated-sequential-next-to-a-frozen-base", EXACT, _TRANSFER + """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("frozen-base-itself", EXACT, _TRANSFER + """
+model = transfer
+""")
+program("layers-index-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(1)])
+model.layers[0].trainable = False
+""")
+program("layers-negative-index-frozen", EXACT, """
+model = keras.Sequential([layers.Input((8,)), layers.Dense(4), layers.Dense(1)])
+model.layers[-1].trainable = False
+""")
+program("get-layer-frozen", EXACT, """
+inputs = keras.Input((8,))
+x = layers.Dense(4, name="a")(inputs)
+outputs = layers.Dense(1, name="b")(x)
+model = keras.Model(inputs, outputs)
+model.get_layer("b").trainable = False
+""")
+program("get-layer-enable-lora", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="a"), layers.Dense(3, name="b")])
+model.get_layer(name="a").enable_lora(2)
+""")
+program("layers-index-enable-lora", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+model.layers[1].enable_lora(2)
+""")
+program("layers-index-quantize", ANY, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+model.layers[0].quantize("int8")
+other = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+""")
+program("quantize-elsewhere-leaves-this-model", EXACT, """
+q = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+q.layers[0].quantize("int8")
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+""")
+program("functional-layers-index-is-not-followed", ANY, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+model.layers[1].trainable = False
+""")
+program("base-layer-reached-by-name", ANY, _TRANSFER + """
+base.get_layer("Conv_1").trainable = True
+model = transfer
+""")
+program("base-layer-reached-elsewhere-leaves-this-model", EXACT, _TRANSFER + """
+base.get_layer("Conv_1").trainable = True
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("nested-model-reached-by-index", EXACT, """
+inner = keras.Sequential([keras.Input((8,)), layers.Dense(4)], name="inner")
+model = keras.Sequential([keras.Input((8,)), inner, layers.Dense(1)])
+model.layers[0].trainable = False
+""")
+program("tf-keras-layers-index-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(1)])
+model.layers[1].trainable = False
+""", flavor="tf_keras")
+
 # --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
 program("tf-keras-subclass-build", EXACT, """
 class Net(keras.Model):
@@ -348,6 +420,24 @@ class Net(keras.Model):
         super().__init__()
         self.hidden = layers.Dense(16, activation="relu")
         self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+model = Net()
+model.build((None, 8))
+""", flavor="tf_keras")
+program("tf-keras-subclass-with-own-build", EXACT, """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16)
+        self.out = layers.Dense(2)
+
+    def build(self, input_shape):
+        self.hidden.build(input_shape)
+        self.built = True
 
     def call(self, x):
         return self.out(self.hidden(x))

@@ -44,6 +44,7 @@ from .interpreter import (
     sequential_layers,
     table_output,
 )
+from .reach import given_name
 from .scopes import ScopeValues
 from .shapes import build_input
 from .summary import variable_dtype
@@ -547,7 +548,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), given_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
@@ -603,12 +604,6 @@ class ModuleCounts:
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason)
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
-
-
-def _given_name(instance: LayerInstance) -> str | None:
-    """``name="head"`` where the layer is made with a constant name."""
-    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
-    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
 
 
 def _unless_changed(model: Model, count: Count) -> Count:
@@ -683,7 +678,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
         uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
         row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
-                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
+                       counts.layer_outputs.get(id(instance)), given_name(instance), uses, formula)
         report.sites.append(row)
     return report
 
@@ -820,10 +815,11 @@ def _built_not_called(counts: ModuleCounts, model: Model) -> Count:
     """``model.build(shape)`` on a Model subclass never called. Keras 3 runs the class's own
     ``build()`` if it has one; without one it builds nothing (with a warning): the model has the
     weights made when it was constructed, none for layers it would build on a call."""
-    if _has_method(counts.module, model.class_ref, "build"):
-        return Count(Status.UNKNOWN, reason="the model is built by its own `build()` and never called: which of its layers that builds is not followed")
     if model.build.value is None or not _used_only_to_build(counts, model):
         return Count(Status.UNKNOWN, reason="the model is never called on a known input, and it is built on some path only or used in ways not followed")
+    if _has_method(counts.module, model.class_ref, "build"):  # its layers that build() builds, and no others
+        shape = counts.build_shape(model.build)
+        return _constructed(counts, model, shape) if shape is not None else Count(Status.UNKNOWN, reason="the shape the model is built with is not known")
     count = _constructed(counts, model)
     if count.status is not Status.EXACT:
         return count
@@ -841,10 +837,11 @@ def _composed(counts: ModuleCounts, model: Model) -> Count:
     return counts._model_frozen(model, _constructed(counts, model))
 
 
-def _constructed(counts: ModuleCounts, model: Model) -> Count:
-    """The weights a Model subclass has once constructed: its own ``add_weight``s and the functional or
-    Sequential models of this file it is given (counted as built); the built-in layers it makes have
-    none until they are called or built."""
+def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
+    """The weights a Model subclass has once constructed (and, given ``build_shape``, built by its own
+    ``build()``, not called): its own ``add_weight``s, the layers built so far, and the functional or
+    Sequential models of this file it is given (built already); other built-in layers have none
+    until they are called or built."""
     facts = _hierarchy(counts.module, model.class_ref)
     arguments = _construction_arguments(counts, model)
     if arguments is None or any(f.external_bases for f in facts):
@@ -853,17 +850,22 @@ def _constructed(counts: ModuleCounts, model: Model) -> Count:
     interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
     try:
         interpreter.construct(args, kwargs)
+        if build_shape is not None:
+            interpreter.build(build_shape)
     except (Uncertain, RecursionError) as exc:
         return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
     own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
     doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
     held: dict[int, Model] = {}
+    built: list[Count] = []
     for sublayer in interpreter.tracked_sublayers():
         if id(sublayer) in given:
             held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
+        elif sublayer.input_shapes:
+            built.append(counts.counter.layer(sublayer).count())
         elif not _unbuilt_when_made(sublayer):
             doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
-    return _sum([LayerCount(own, doubts).count(), *(counts._nested_model_count(sub) for sub in held.values())])
+    return _sum([LayerCount(own, doubts).count(), *built, *(counts._nested_model_count(sub) for sub in held.values())])
 
 
 def _construction_arguments(counts: ModuleCounts, model: Model) -> tuple[list, dict, dict[int, Model]] | None:
@@ -911,7 +913,7 @@ def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | No
 
 def _unbuilt_when_made(layer: LayerValue) -> bool:
     """A built-in layer that has no weights until it is called or built."""
-    if layer.input_shapes or "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
+    if "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
         return False
     spec = builtin_layers.lookup(layer.ref)
     return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))

@@ -17,6 +17,7 @@ from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, Modul
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
 from .presets import is_preset_call
+from .reach import reached
 from .values import bind_parameters, bind_target
 
 MAX_INLINE = 4  # helper functions calling helpers
@@ -123,11 +124,19 @@ class _ScopeReader:
         it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
         layers change is not known."""
         owner = self._eval(owner_node, scope, env)
+        if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
+            owner, root = self._reached(owner_node, scope, env)
+            if owner is None or getattr(root, "trainable", None) is not None:  # not told, or under `base.trainable = ...`
+                owner, value = (root, None) if attribute == "trainable" else (None, value)  # base's split is not known
         if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
             return
         setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
+
+    def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
+        plain = (lambda n: self.values.value(n, scope)) if self.values is not None else (lambda n: None)
+        return reached(node, lambda n: self._eval(n, scope, env), plain)
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -221,7 +230,7 @@ class _ScopeReader:
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
             return self._method(node, scope, env)
         if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
-            self._unmodelled_method(node, env)
+            self._unmodelled_method(node, scope, env)
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
@@ -305,12 +314,15 @@ class _ScopeReader:
                 owner.opaque = True
         return None
 
-    def _unmodelled_method(self, node: ast.Call, env: dict[str, Value]) -> None:
+    def _unmodelled_method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
         """``dense.quantize("int8")``: a method not known to keep the weights, on a layer or model
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
         owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
+            owner, root = self._reached(owner_node, scope, env)
+            owner = owner or root
         if isinstance(owner, LayerInstance | Model):
             owner.unmodelled.append(node)
         elif node.func.attr in WEIGHT_CHANGING_METHODS and not isinstance(owner, Tensor):
