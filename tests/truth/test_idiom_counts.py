@@ -36,6 +36,18 @@ def program(name: str, goal: str, source: str, flavor: str = "keras3") -> None:
 
 
 # --- explicit builds -------------------------------------------------------------------------------
+_TWO_DENSE = """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16, activation="relu")
+        self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+"""
 program("sequential-build", EXACT, """
 model = keras.Sequential([layers.Dense(64, activation="relu"), layers.Dense(10)])
 model.build((None, 32))
@@ -102,35 +114,32 @@ program("gqa-build-positional", EXACT, """
 model = layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
 model.build((None, 6, 8), (None, 6, 8))
 """)
-program("subclass-build-without-build-method", EXACT, """
-class Net(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = layers.Dense(16, activation="relu")
-        self.out = layers.Dense(2)
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-
+program("subclass-build-without-build-method", EXACT, _TWO_DENSE + """
 model = Net()
 model.build((None, 8))
 model.summary()
 """)
-program("subclass-build-then-called", EXACT, """
-import numpy as np
-
-
+def _own_build(done: str) -> str:
+    """A model whose build() builds its first layer only, then marks itself built with ``done``."""
+    return f"""
 class Net(keras.Model):
     def __init__(self):
         super().__init__()
         self.hidden = layers.Dense(16)
         self.out = layers.Dense(2)
 
+    def build(self, input_shape):
+        self.hidden.build(input_shape)
+        {done}
+
     def call(self, x):
         return self.out(self.hidden(x))
 
 
+"""
+
+
+program("subclass-build-then-called", EXACT, "import numpy as np\n" + _TWO_DENSE + """
 model = Net()
 model.build((None, 8))
 model(np.zeros((1, 8)))
@@ -153,21 +162,7 @@ model.build((None, 8))
 model.compile(loss="mse")
 model.fit(np.zeros((4, 8)), np.zeros((4, 2)), verbose=0)
 """)
-program("subclass-with-own-build", EXACT, """
-class Net(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = layers.Dense(16)
-        self.out = layers.Dense(2)
-
-    def build(self, input_shape):
-        self.hidden.build(input_shape)
-        super().build(input_shape)
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-
+program("subclass-with-own-build", EXACT, _own_build("super().build(input_shape)") + """
 model = Net()
 model.build((None, 8))
 """)
@@ -414,35 +409,11 @@ model.layers[1].trainable = False
 """, flavor="tf_keras")
 
 # --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
-program("tf-keras-subclass-build", EXACT, """
-class Net(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = layers.Dense(16, activation="relu")
-        self.out = layers.Dense(2)
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-
+program("tf-keras-subclass-build", EXACT, _TWO_DENSE + """
 model = Net()
 model.build((None, 8))
 """, flavor="tf_keras")
-program("tf-keras-subclass-with-own-build", EXACT, """
-class Net(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = layers.Dense(16)
-        self.out = layers.Dense(2)
-
-    def build(self, input_shape):
-        self.hidden.build(input_shape)
-        self.built = True
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-
+program("tf-keras-subclass-with-own-build", EXACT, _own_build("self.built = True") + """
 model = Net()
 model.build((None, 8))
 """, flavor="tf_keras")
