@@ -197,10 +197,27 @@ class Net(keras.Model):
 """
 for _name, _array in {"numpy": "np.zeros((1, 32))", "tf": "tf.zeros((4, 32))", "keras-random": "keras.random.normal((2, 32))",
                       "ops": "keras.ops.ones((1, 32))", "a-named-array": "batch"}.items():
-    program(f"subclass-called-on-{_name}", ANY if _name == "a-named-array" else EXACT, "import numpy as np\nimport tensorflow as tf\n" + _NET + f"""
+    program(f"subclass-called-on-{_name}", EXACT, "import numpy as np\nimport tensorflow as tf\n" + _NET + f"""
 batch = np.ones((8, 32), dtype="float32")
 model = Net(16)
 _ = model({_array})
+""")
+program("layers-called-on-arrays", EXACT, """
+import numpy as np
+import tensorflow as tf
+
+dense = layers.Dense(4)
+y = dense(np.zeros((2, 6)))
+batch = tf.random.normal((3, 4))
+z = layers.Dense(2)(batch)
+model = keras.Sequential([layers.Dense(3), layers.Dense(1)])
+model(np.ones((1, 7)))
+""")
+program("layer-called-on-an-array", EXACT, """
+import numpy as np
+
+model = layers.Conv2D(4, 3)
+model(keras.ops.zeros((1, 9, 9, 2)))
 """)
 program("subclass-called-on-an-unknown-array", ANY, "import numpy as np\n" + _NET + """
 model = Net(16)

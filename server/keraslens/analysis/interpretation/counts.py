@@ -764,8 +764,8 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
     if not _has_method(counts.module, model.class_ref, "call"):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
-    if model.calls:
-        shape = _called_shape(counts, model)
+    if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
+        shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
     elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_method(counts.module, model.class_ref, "build")):
         return _built_not_called(counts, model), []
     else:  # tf_keras: `build(shape)` calls the model on a placeholder of that shape
@@ -777,32 +777,9 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     return counted.count(), []
 
 
-def _called_shape(counts: ModuleCounts, model: Model):
-    """The input shape of the model's first call: a graph tensor's, or an array's made where the model
-    is made (``model(np.zeros((1, 32)))``, ``tf.zeros``, ``keras.random.normal``, ``ops.ones``)."""
-    call, tensors = model.calls[0]
-    if tensors and tensors[0] is not None:
-        return counts.tensor_shape(tensors[0])
-    if not call.args or _function_of(counts.source.tree, call) != _function(model.scope):
-        return None
-    try:
-        value = counts.scopes.value(call.args[0], model.scope)
-    except Uncertain:
-        return None
-    return value.shape if isinstance(value, Tensor) and isinstance(value.shape, tuple) else None
-
-
 def _function(scope: str) -> str:
     """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
     return re.split(r"[@#]", scope, maxsplit=1)[0]
-
-
-def _function_of(tree: ast.Module, node: ast.AST) -> str:
-    """The top-level function a node is in, or the module."""
-    for statement in tree.body:
-        if isinstance(statement, ast.FunctionDef) and statement.lineno <= node.lineno <= (statement.end_lineno or 0):
-            return statement.name
-    return MODULE_SCOPE
 
 
 # uses of a model that neither call nor build it

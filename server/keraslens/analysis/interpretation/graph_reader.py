@@ -17,6 +17,7 @@ from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, Modul
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
 from .presets import is_preset_call
+from .interpreter import TENSOR_FROM_SHAPE
 from .reach import reached
 from .values import bind_parameters, bind_target
 
@@ -205,6 +206,8 @@ class _ScopeReader:
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
+        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
+            return Tensor(node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
             return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
