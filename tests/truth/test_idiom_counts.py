@@ -438,6 +438,17 @@ program("tf-keras-sequential-build", EXACT, """
 model = keras.Sequential([layers.Dense(64), layers.BatchNormalization(), layers.Dense(10)])
 model.build((None, 32))
 """, flavor="tf_keras")
+program("tf-keras-sequential-repeated-layer-called-on-an-array", EXACT, """
+import numpy as np
+
+shared = layers.Dense(8)
+model = keras.Sequential([shared, layers.Dense(8), shared, layers.Dense(3)])  # tf_keras keeps `shared` once
+model(np.zeros((2, 5), dtype="float32"))
+""", flavor="tf_keras")
+program("tf-keras-sequential-repeated-layer-after-an-input", ANY, """
+shared = layers.Dense(8)
+model = keras.Sequential([keras.Input((8,)), shared, layers.Dense(8), shared, layers.Dense(3)])
+""", flavor="tf_keras")
 program("tf-keras-layer-build", EXACT, """
 model = layers.Dense(5)
 model.build((None, 10))

@@ -478,12 +478,17 @@ class ModuleCounts:
         if id(model) in self._sequential_outputs:
             return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        layers = model.layers
+        if len(set(map(id, layers))) < len(layers) and self.counter.flavor is not Flavor.KERAS3:
+            if shape is not None or model.sequential_input is not None:
+                return None  # how tf_keras builds a repeated layer after an input is not followed
+            layers = list(dict.fromkeys(layers))  # tf_keras builds one without an input from its layers, each once
         if shape is None and model.build is not None:  # `model.build((None, 32))`
             shape = self.build_shape(model.build)
         if shape is None and given is None:
             return None  # it may still be built where it is nested in another model
         shape = shape if shape is not None else given
-        for instance in model.layers:
+        for instance in layers:
             if instance.model is not None and instance.model.kind != "subclass":
                 shape = self._model_output(instance.model, shape)
             else:
