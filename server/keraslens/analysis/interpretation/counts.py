@@ -767,7 +767,8 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    if not _has_method(counts.module, model.class_ref, "call"):  # it cannot be called: it has what it is made with
+    hierarchy = _hierarchy(counts.module, model.class_ref)
+    if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
     if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
