@@ -92,7 +92,6 @@ def probe_json(text: str, path: str, target: str, args: list, kwargs: dict, inpu
 
 
 def _result(target: str, count: Count, layers: list[dict], weights: list[Weight], policy: Policy = FLOAT32) -> dict:
-    exact = count.status is Status.EXACT
     return {
         "sizes": asdict(sizes_of(count, policy)),
         "target": target,
@@ -106,7 +105,7 @@ def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]
             {"name": w.name, "shape": _shape_json(w.shape), "trainable": w.trainable, "params": _params(w)}
             for w in weights
         ],
-        "reason": None if exact else count.reason,
+        "reason": count.reason,  # on an exact count: a remark (the number comes from a preset's metadata)
     }
 
 
@@ -180,8 +179,7 @@ def _count_of(result: dict) -> Count:
     status = Status(result["status"])
     if status is Status.UNKNOWN:
         return Count(status, reason=result["reason"])
-    whole = result["total"] if result["trainable"] is None else None
-    return Count(status, result["trainable"], result["non_trainable"], result["reason"], whole)
+    return Count(status, result["trainable"], result["non_trainable"], result["reason"], result["total"])  # a total beyond the split stays
 
 
 def _row_params(layer: dict) -> str:

@@ -26,7 +26,7 @@ from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
-from . import applications, quantize
+from . import applications, presets, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
     ClassReport,
@@ -44,7 +44,9 @@ from .interpreter import (
     sequential_layers,
     table_output,
 )
+from .reach import given_name
 from .scopes import ScopeValues
+from .shapes import build_input
 from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
@@ -147,6 +149,8 @@ class Counter:
         return LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype or own) for w in counted.weights], counted.doubts, counted.output)
 
     def _layer(self, layer: LayerValue) -> LayerCount:
+        if presets.is_preset_call(layer.ref):
+            return _preset(layer)
         application = applications.application_name(layer.ref)
         if application is not None:  # measured sizes; no input shape needed
             return _application(application, layer, self.flavor)
@@ -320,6 +324,21 @@ def _custom_dtype(layer: LayerValue, home: tuple[Counter, str]) -> str | None:
     return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name].node) else None
 
 
+def _preset(layer: LayerValue) -> LayerCount:
+    """``BertBackbone.from_preset("bert_tiny_en_uncased")``: the count keras-hub's preset metadata gives,
+    labelled so; not counted from code, so which of its weights train is not known."""
+    name = presets.preset_name(layer.args, layer.kwargs)
+    if not isinstance(name, str):
+        return LayerCount(doubts=["the preset's name is not known"])
+    counted = presets.preset_count(layer.ref.removesuffix(".from_preset"), name)
+    if isinstance(counted, builtin_layers.Unknown):
+        return LayerCount(doubts=[counted.reason])
+    doubts = [f"{counted.params:,} params of preset `{name}` are from the {counted.source}, not counted from code"]
+    if not counted.whole:
+        doubts.append(f"the task's layers on top of its `{counted.owner}` are not counted")
+    return LayerCount([Weight(f"the weights of `{name}`", (counted.params,), None)], doubts)
+
+
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
     """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
     known leaves each weight's side unknown, not its size."""
@@ -372,6 +391,8 @@ class ModuleCounts:
         self._model_quantize = self._whole_model_quantize()
         for application in graph.applications:
             self._apply(application)
+        for instance in graph.instances:
+            self._build(instance)
         for model in graph.models:
             if model.kind == "sequential":
                 self._run_sequential(model)
@@ -409,7 +430,7 @@ class ModuleCounts:
         if self._session_names is None:
             subclassed = any(model.kind == "subclass" for model in self.graph.models)  # its layers are made in its __init__
             self._session_names = {} if subclassed else session_names(self.graph.instances, self.source.text, self._named_alone)
-        return self._session_names.get(id(instance)) or _given_name(instance)
+        return self._session_names.get(id(instance)) or given_name(instance)
 
     def _named_alone(self, ref: str) -> bool:
         """A layer whose making takes one automatic name: a built-in one, or a class of this file that makes nothing else."""
@@ -516,6 +537,21 @@ class ModuleCounts:
             self.shapes[id(application.output)] = output.shape
         self.layer_outputs[id(instance)] = output.shape
 
+    def _build(self, instance: LayerInstance) -> None:
+        """``layer.build(shape)`` on a layer never called: its weights are made for that shape."""
+        if instance.build is None or instance.applications or instance.in_sequential or instance.model is not None:
+            return
+        shapes = self.build_shape(instance.build, instance.class_ref)
+        if shapes is not None:
+            self.value_of(instance).input_shapes.append(shapes)
+
+    def build_shape(self, build: Setting, ref: str = ""):
+        """The shape (or, for attention, the shapes) a ``build(...)`` call gives; None: not known."""
+        if build.value is None:  # built on some path only
+            return None
+        args, kwargs = self.scopes.arguments(build.value, build.scope)
+        return build_input(ref, args, kwargs, self.counter.flavor is Flavor.KERAS3)
+
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
@@ -532,10 +568,17 @@ class ModuleCounts:
         if id(model) in self._sequential_outputs:
             return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        layers = model.layers
+        if len(set(map(id, layers))) < len(layers) and self.counter.flavor is not Flavor.KERAS3:
+            if shape is not None or model.sequential_input is not None:
+                return None  # how tf_keras builds a repeated layer after an input is not followed
+            layers = list(dict.fromkeys(layers))  # tf_keras builds one without an input from its layers, each once
+        if shape is None and model.build is not None:  # `model.build((None, 32))`
+            shape = self.build_shape(model.build)
         if shape is None and given is None:
             return None  # it may still be built where it is nested in another model
         shape = shape if shape is not None else given
-        for instance in model.layers:
+        for instance in layers:
             if instance.model is not None and instance.model.kind != "subclass":
                 shape = self._model_output(instance.model, shape)
             else:
@@ -664,12 +707,6 @@ def _numbered_by_keras(ref: str) -> bool:
     return ref.startswith("keras.layers.") and spec is not None and not spec.wrapper
 
 
-def _given_name(instance: LayerInstance) -> str | None:
-    """``name="head"`` where the layer is made with a constant name."""
-    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
-    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
-
-
 def _unless_changed(model: Model, count: Count) -> Count:
     """A model on which a method not modelled is called (``model.quantize("int8")``): not known."""
     calls = [call for call in model.unmodelled if model.kind == "subclass" or not quantize.is_quantize(call)]  # else on its layers
@@ -744,7 +781,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
         uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
         row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
-                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
+                       counts.layer_outputs.get(id(instance)), given_name(instance), uses, formula)
         report.sites.append(row)
     return report
 
@@ -755,7 +792,7 @@ def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
     bound: dict[tuple[str, str], list[LayerInstance]] = {}
     for instance in counts.graph.instances:
         if instance.var and isinstance(instance.call, ast.Call):
-            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+            bound.setdefault((_function(instance.scope), instance.var), []).append(instance)
     found: dict[int, list[Span]] = {}
     for (function, var), instances in bound.items():
         instances.sort(key=lambda i: i.call.lineno)
@@ -829,14 +866,15 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    shape = None
-    if model.calls:
+    hierarchy = _hierarchy(counts.module, model.class_ref)
+    if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
+        return _composed(counts, model), []
+    if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
-    elif model.build_call is not None and counts.counter.flavor is Flavor.KERAS3 and not _has_build(counts.module, model.class_ref):
-        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method creates no sublayer weights (0 params, with a warning); call the model on an input instead"), []
-    elif model.build_call is not None and model.build_call.args:
-        built = counts.scopes.value(model.build_call.args[0], model.scope)
-        shape = tuple(built) if isinstance(built, tuple | list) else None
+    elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_method(counts.module, model.class_ref, "build")):
+        return _built_not_called(counts, model), []
+    else:  # tf_keras: `build(shape)` calls the model on a placeholder of that shape
+        shape = counts.build_shape(model.build) if model.build is not None else None
     if shape is None:
         return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
@@ -844,15 +882,149 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     return counted.count(), []
 
 
-def _has_build(module: ModuleFacts, name: str) -> bool:
+def _function(scope: str) -> str:
+    """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
+    return re.split(r"[@#]", scope, maxsplit=1)[0]
+
+
+# uses of a model that neither call nor build it
+_NOT_BUILDING = frozenset({"build", "summary", "compile", "count_params", "trainable_weights", "non_trainable_weights", "weights", "name"})
+# built-in layers that may make their weights when constructed (``Embedding(weights=...)``, adapted statistics)
+_BUILT_WHEN_MADE = frozenset({"keras.layers.Normalization", "keras.layers.StringLookup", "keras.layers.IntegerLookup", "keras.layers.TextVectorization"})
+
+
+def _built_not_called(counts: ModuleCounts, model: Model) -> Count:
+    """``model.build(shape)`` on a Model subclass never called. Keras 3 runs the class's own
+    ``build()`` if it has one; without one it builds nothing (with a warning): the model has the
+    weights made when it was constructed, none for layers it would build on a call."""
+    if model.build.value is None or not _used_only_to_build(counts, model):
+        return Count(Status.UNKNOWN, reason="the model is never called on a known input, and it is built on some path only or used in ways not followed")
+    if _has_method(counts.module, model.class_ref, "build"):  # its layers that build() builds, and no others
+        shape = counts.build_shape(model.build)
+        return _constructed(counts, model, shape) if shape is not None else Count(Status.UNKNOWN, reason="the shape the model is built with is not known")
+    count = _constructed(counts, model)
+    if count.status is not Status.EXACT:
+        return count
+    why = "Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers (with a warning)"
+    if count.total == 0:
+        why += "; call the model on an input instead"
+    else:
+        why += ": the count is what its constructor made"
+    return Count(Status.EXACT, count.trainable, count.non_trainable, why)
+
+
+def _composed(counts: ModuleCounts, model: Model) -> Count:
+    """A Model subclass without ``call()`` (VAE, GAN: it holds models built already and trains them in
+    ``train_step``): its weights are the ones made when it is constructed."""
+    return counts._model_frozen(model, _constructed(counts, model))
+
+
+def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
+    """The weights a Model subclass has once constructed (and, given ``build_shape``, built by its own
+    ``build()``, not called): its own ``add_weight``s, the layers built so far, and the functional or
+    Sequential models of this file it is given (built already); other built-in layers have none
+    until they are called or built."""
+    facts = _hierarchy(counts.module, model.class_ref)
+    arguments = _construction_arguments(counts, model)
+    if arguments is None or any(f.external_bases for f in facts):
+        return Count(Status.UNKNOWN, reason="the model's constructor or its arguments are not followed")
+    args, kwargs, given = arguments
+    interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
+    try:
+        interpreter.construct(args, kwargs)
+        if build_shape is not None:
+            interpreter.build(build_shape)
+    except (Uncertain, RecursionError) as exc:
+        return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
+    own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
+    doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
+    held: dict[int, Model] = {}
+    built: list[Count] = []
+    for sublayer in interpreter.tracked_sublayers():
+        if id(sublayer) in given:
+            held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
+        elif sublayer.input_shapes:
+            built.append(counts.counter.layer(sublayer).count())
+        elif not _unbuilt_when_made(sublayer):
+            doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
+    return _sum([LayerCount(own, doubts).count(), *built, *(counts._nested_model_count(sub) for sub in held.values())])
+
+
+def _construction_arguments(counts: ModuleCounts, model: Model) -> tuple[list, dict, dict[int, Model]] | None:
+    """The constructor's arguments, where a name bound once to a functional or Sequential model of this
+    file stands for it (a layer value the counter looks up in ``given``); None: not known."""
+    call = model.call
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    args, kwargs = counts.scopes.arguments(call, model.scope)
+    if args is None or kwargs is None:
+        return None
+    given: dict[int, Model] = {}
+
+    def stand_in(node: ast.expr, value):
+        held = _graph_model(counts, node, model.scope)
+        if held is None:
+            return value if _plain(value) else UNKNOWN  # a value not known may be a layer it keeps
+        placeholder = LayerValue(held.class_ref or "keras.Model", [], {}, held.call, held.var)
+        given[id(placeholder)] = held
+        return placeholder
+
+    args = [stand_in(node, value) for node, value in zip(call.args, args, strict=True)]
+    kwargs = {k.arg: stand_in(k.value, kwargs[k.arg]) for k in call.keywords}
+    return None if any(value is UNKNOWN for value in [*args, *kwargs.values()]) else (args, kwargs, given)
+
+
+def _plain(value) -> bool:
+    """A number, string, flag or None, or a tuple or list of them: nothing that holds weights."""
+    if isinstance(value, tuple | list):
+        return all(map(_plain, value))
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | None:
+    """The functional or Sequential model a name is bound to, when it is bound once in its function."""
+    if not isinstance(node, ast.Name):
+        return None
+    bound = counts.graph.bindings.get(scope, {})
+    value = bound[node.id] if node.id in bound else counts.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+    if not isinstance(value, Model) or value.kind == "subclass":
+        return None
+    stores = [name for name in counts.names_in(_function(value.scope)).get(node.id, []) if isinstance(name.ctx, ast.Store)]
+    return value if len(stores) == 1 else None
+
+
+def _unbuilt_when_made(layer: LayerValue) -> bool:
+    """A built-in layer that has no weights until it is called or built."""
+    if "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
+        return False
+    spec = builtin_layers.lookup(layer.ref)
+    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))
+
+
+def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:
+    """Whether every use of the model's variable is ``model.build(...)``, ``model.summary()`` and the
+    like: nothing that calls, fits or passes the model on, which would build its layers."""
+    if not model.var:
+        return False
+    harmless = {id(node.value) for node in ast.walk(counts.source.tree)
+                if isinstance(node, ast.Attribute) and node.attr in _NOT_BUILDING and isinstance(node.value, ast.Name)}
+    return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(_function(model.scope)).get(model.var, []))
+
+
+def _hierarchy(module: ModuleFacts, name: str) -> list:
+    """The class and its bases of this file."""
     facts = module.classes.get(name)
-    return facts is not None and ("build" in facts.methods or any(_has_build(module, base) for base in facts.local_bases))
+    return [] if facts is None else [facts, *(base for local in facts.local_bases for base in _hierarchy(module, local))]
+
+
+def _has_method(module: ModuleFacts, name: str, method: str) -> bool:
+    return any(method in facts.methods for facts in _hierarchy(module, name))
 
 
 def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
-    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
+    function = _function(model.scope)
     return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
 
 

@@ -36,6 +36,16 @@ class PresetCount:
     source: str = SOURCE
 
 
+def is_preset_call(ref: str) -> bool:
+    """``keras_hub.models.BertBackbone.from_preset``: a model made from a preset."""
+    return ref.startswith("keras_hub.") and ref.endswith(".from_preset")
+
+
+def preset_name(args: list, kwargs: dict):
+    """The preset ``from_preset(...)`` is called with (its first parameter, ``preset``)."""
+    return kwargs.get("preset", args[0] if args else None)
+
+
 def preset_count(class_ref: str, preset: str, root: Path | None = None) -> PresetCount | Unknown:
     """``<class_ref>.from_preset(preset)``: the preset's metadata count, or why there is none."""
     found = presets(root).get(preset)
