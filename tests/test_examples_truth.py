@@ -26,7 +26,7 @@ EXAMPLES = ROOT / "examples"
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text())
 FILES = EXPECTED["files"]
 BY_PATH = {spec["path"]: spec for spec in FILES}
-CODES = {"KL101", "KL102", "KL103", "KL104", "KL105", "KL106", "KL107", "KL108", "KL109", "KL110", "KL201", "KL202", "KL301"}
+CODES = {"KL101", "KL102", "KL103", "KL104", "KL105", "KL106", "KL107", "KL108", "KL109", "KL110", "KL111", "KL112", "KL113", "KL201", "KL202", "KL301"}
 ROLES = {"broken", "fixed", "ok", "warning"}
 VERIFY = ROOT / "tests" / "truth" / "verify_examples.py"
 

@@ -6,12 +6,13 @@ import argparse
 import ast
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from .analysis.config import Settings
 from .analysis.engine import analyze
 from .analysis.facts.graph import LayerInstance, Model
-from .analysis.interpretation.count_model import Count, LayerRow, Status
+from .analysis.interpretation.count_model import Count, LayerRow, Sizes, Status
 from .analysis.interpretation.counts import (
     Weight,
     model_report,
@@ -19,7 +20,7 @@ from .analysis.interpretation.counts import (
     shape_text,
     symbolic_kwargs,
 )
-from .analysis.interpretation.summary import HEADERS, layer_labels, shape_label, totals
+from .analysis.interpretation.summary import FLOAT32, HEADERS, Policy, layer_labels, names_note, shape_label, sizes_of, totals
 from .analysis.interpretation.symbolic import Expr
 from .analysis.interpretation.values import SymbolicShape
 from .analysis.names.imports import Flavor
@@ -47,7 +48,7 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
             formula = str(sum(sizes, Expr.const(0))) if counted.weights and None not in sizes else "?"
             return _result(target, Count(Status.UNKNOWN, reason=f"params = {formula}; give --input-shape for numbers"), [], counted.weights)
         counted = counter.custom(name, list(args or []), dict(kwargs or {}), (None, *input_shape))
-        return _result(target, counted.count(), [], counted.weights)
+        return _result(target, counted.count(), [], counted.weights, counts.policy)
     if isinstance(value, Model):
         report = model_report(analysis.source, counts, value)
         layers = [
@@ -57,11 +58,11 @@ def count_target(text: str, path: str, target: str, args: list | None = None, kw
             }
             for row in report.rows
         ]
-        return {**_result(target, report.count, layers, []), "dtype": report.dtype}
+        return {**_result(target, report.count, layers, []), "sizes": asdict(report.sizes)}
     if isinstance(value, LayerInstance):
         layer = counts.value_of(value)
         counted = counts.counter.layer(layer)
-        return _result(target, counts.settled(counted.count()), [], counted.weights)
+        return _result(target, counts.settled(counted.count()), [], counted.weights, counts.policy)
     if value is None and target in analysis.graph.returns:
         return _result(target, Count(Status.UNKNOWN, reason=f"what `{target}()` returns could not be followed statically (a return on one path of several?)"), [], [])
     if value is None and any(isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == target for t in stmt.targets) for stmt in analysis.source.tree.body):
@@ -90,9 +91,9 @@ def probe_json(text: str, path: str, target: str, args: list, kwargs: dict, inpu
     return result
 
 
-def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]) -> dict:
-    exact = count.status is Status.EXACT
+def _result(target: str, count: Count, layers: list[dict], weights: list[Weight], policy: Policy = FLOAT32) -> dict:
     return {
+        "sizes": asdict(sizes_of(count, policy)),
         "target": target,
         "status": count.status.value,
         "source": "static",
@@ -104,7 +105,7 @@ def _result(target: str, count: Count, layers: list[dict], weights: list[Weight]
             {"name": w.name, "shape": _shape_json(w.shape), "trainable": w.trainable, "params": _params(w)}
             for w in weights
         ],
-        "reason": None if exact else count.reason,
+        "reason": count.reason,  # on an exact count: a remark (the number comes from a preset's metadata)
     }
 
 
@@ -158,14 +159,15 @@ def render_summary(result: dict) -> str:
     """A table like ``model.summary()`` prints (Layer (type), Output Shape, Param #, then the
     totals with their sizes), labelled with where the numbers come from."""
     kind = "Model" if result["layers"] else "Layer"
+    probed = result["source"] == "probe"  # the names real Keras gave
+    rows = [LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer["name"] if probed else layer.get("keras_name")) for layer in result["layers"]]
     lines = [f'{kind}: "{result["target"]}"  ({result["source"]} count, {result["status"]})']
     if result["layers"]:
-        labels = layer_labels([LayerRow(layer["name"], layer["class"], Count(Status.UNKNOWN), keras_name=layer.get("keras_name")) for layer in result["layers"]])
-        lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(labels, result["layers"])])
+        lines += box_table(HEADERS, [(label, _shape_text(layer.get("output_shape")), _row_params(layer)) for label, layer in zip(layer_labels(rows), result["layers"])])
     if result["weights"]:
         lines += box_table(("Weight", "Shape", "Param #"), [(w["name"], shape_text(tuple(w["shape"])) if w["shape"] else "?", "?" if w["params"] is None else f"{w['params']:,}") for w in result["weights"]])
     count = _count_of(result)
-    lines += [f" {line}" for line in totals(count, result.get("dtype", "float32"))]
+    lines += [f" {line}" for line in totals(count, Sizes(**result["sizes"]) if result.get("sizes") else None) + names_note(rows)]
     if result["reason"] and count.status is Status.EXACT:  # exact, with a remark (the probe's isolation)
         lines.append(f" Note: {result['reason']}")
     if result.get("output"):
@@ -177,8 +179,7 @@ def _count_of(result: dict) -> Count:
     status = Status(result["status"])
     if status is Status.UNKNOWN:
         return Count(status, reason=result["reason"])
-    whole = result["total"] if result["trainable"] is None else None
-    return Count(status, result["trainable"], result["non_trainable"], result["reason"], whole)
+    return Count(status, result["trainable"], result["non_trainable"], result["reason"], result["total"])  # a total beyond the split stays
 
 
 def _row_params(layer: dict) -> str:

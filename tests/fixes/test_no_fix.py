@@ -79,6 +79,51 @@ class C(keras.layers.Layer):
     def call(self, x):
         return x + self.t
 '''),
+    "holder assigns a name a Layer has": ("KL104", '''
+class Holder:
+    def __init__(self, units):
+        self.name = "holder"
+        self.dense = keras.layers.Dense(units)
+
+
+class C(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.holder = Holder(4)
+
+    def call(self, x):
+        return self.holder.dense(x)
+'''),
+    "holder with a variable of its own": ("KL104", '''
+class Holder:
+    def __init__(self, units):
+        self.dense = keras.layers.Dense(units)
+        self.scale = tf.Variable(1.0)
+
+
+class C(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.holders = [Holder(4)]
+
+    def call(self, x):
+        return self.holders[0].dense(x) * self.holders[0].scale
+'''),
+    "decorated holder": ("KL104", '''
+@some_registry.register
+class Holder:
+    def __init__(self, units):
+        self.dense = keras.layers.Dense(units)
+
+
+class C(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.holder = Holder(4)
+
+    def call(self, x):
+        return self.holder.dense(x)
+'''),
     "a tf.Module": ("KL102", '''
 class C(keras.layers.Layer):
     def build(self, input_shape):

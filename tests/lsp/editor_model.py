@@ -47,10 +47,24 @@ def to_offset(text: str, position: lsp.Position, encoding: str) -> int:
         return len(text)
     line = content(lines[position.line])
     start = sum(len(x) for x in lines[: position.line])
-    col = 0
-    while col < len(line) and units(line[: col], encoding) < position.character:
-        col += 1
-    return start + col
+    for col, column in enumerate(columns(line, encoding)):
+        if column >= position.character:
+            return start + col
+    return start + len(line)
+
+
+def columns(line: str, encoding: str) -> list[int]:
+    """The column (in code units) before each character of ``line`` and after its last one;
+    linear, so a 100,000-character line costs no more than its length."""
+    found = [0]
+    for char in line:
+        found.append(found[-1] + units(char, encoding))
+    return found
+
+
+def line_length(text: str, line: int, encoding: str) -> int:
+    """Length of a line's content in code units."""
+    return units(content(split(text)[line]), encoding)
 
 
 def apply(text: str, edits: list[lsp.TextEdit], encoding: str) -> str:
@@ -67,7 +81,7 @@ def inside(text: str, position: lsp.Position, encoding: str) -> bool:
     if not 0 <= position.line < len(lines) or position.character < 0:
         return False
     line = content(lines[position.line])
-    return position.character in {units(line[:col], encoding) for col in range(len(line) + 1)}
+    return position.character in set(columns(line, encoding))
 
 
 def full_range(text: str, encoding: str) -> lsp.Range:

@@ -26,6 +26,8 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 from pytest_lsp import client_capabilities
 
+from keraslens.lsp.textsync import apply_change
+
 from . import editor_model
 from .lsp_support import SERVER
 
@@ -73,6 +75,24 @@ def operations(sources: list[str]) -> st.SearchStrategy[list[Op]]:
     wipe = st.just(Op("edit", 0.0, 1.0, ""))
     request = st.builds(Op, st.sampled_from(["hover", "inlay", "lens", "action", "diagnostics"]), fraction, fraction, st.just(""), st.booleans())
     return st.lists(st.one_of(edit, edit, wipe, request, request), min_size=1, max_size=25)
+
+
+def client_edit(text: str, op: Op, encoding: str) -> tuple[lsp.TextDocumentContentChangePartial, str]:
+    """The change an editor sends for ``op`` and its text after it. An out-of-range end is a
+    column past the end of its line (its end, per LSP), whatever the line's length."""
+    start = _off_crlf(text, int(op.start * len(text)))
+    end = max(start, _off_crlf(text, int(op.end * len(text))))
+    end_at = editor_model.to_position(text, end, encoding)
+    if op.out_of_range:
+        end_at = lsp.Position(line=end_at.line, character=editor_model.line_length(text, end_at.line, encoding) + 1_000)
+        end = editor_model.to_offset(text, end_at, encoding)
+    change = lsp.TextDocumentContentChangePartial(range=lsp.Range(start=editor_model.to_position(text, start, encoding), end=end_at), text=op.text)
+    return change, text[:start] + op.text + text[end:]
+
+
+def _off_crlf(text: str, offset: int) -> int:
+    """An editor's cursor is never between the two characters of a \r\n line break."""
+    return offset + 1 if text[offset - 1: offset + 1] == "\r\n" else offset
 
 
 class Endpoint:
@@ -141,20 +161,16 @@ class Session:
         self.tested.open(uri, text)
         version = 1
         for op in ops:
-            start = int(op.start * len(text))
-            end = max(start, int(op.end * len(text)))
             if op.kind == "edit":
                 version += 1
-                end_at = editor_model.to_position(text, end, enc)
-                if op.out_of_range:  # a column past the end of the line means its end
-                    end = editor_model.to_offset(text, lsp.Position(line=end_at.line, character=10**6), enc)
-                    end_at = lsp.Position(line=end_at.line, character=end_at.character + 1_000)
-                change = lsp.TextDocumentContentChangePartial(range=lsp.Range(
-                    start=editor_model.to_position(text, start, enc), end=end_at), text=op.text)
-                text = text[:start] + op.text + text[end:]
+                change, edited = client_edit(text, op, enc)
+                assert apply_change(text, change, enc) == edited, f"the server would apply {change.range} elsewhere"
+                text = edited
                 client.text_document_did_change(lsp.DidChangeTextDocumentParams(
                     text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[change]))
                 continue
+            start = int(op.start * len(text))
+            end = max(start, int(op.end * len(text)))
             here = editor_model.to_position(text, start, enc)
             if op.out_of_range:
                 here = lsp.Position(line=here.line + 100, character=here.character + 1_000)

@@ -14,6 +14,7 @@ from pytest_lsp import LanguageClient
 from keraslens.lsp.textsync import apply_change
 
 from . import editor_model
+from .fuzz_session import Op, client_edit
 from .lsp_support import CLIENTS, SERVER, codes, diagnostics, encoding, open_doc, start
 
 ODD_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
@@ -58,6 +59,21 @@ def test_a_column_past_a_line_end_never_eats_its_line_break(enc):
         change = lsp.TextDocumentContentChangePartial(
             range=lsp.Range(start=lsp.Position(line=0, character=50), end=lsp.Position(line=0, character=60)), text="X")
         assert apply_change(text, change, enc) == text[:2] + "X" + text[2:]
+
+
+@pytest.mark.parametrize("enc", ENCODINGS)
+def test_the_fuzz_client_sends_what_it_applies_on_long_lines_and_crlf(enc):
+    """The edit fuzz once sent an out-of-range column only 1,000 units past its cursor: inside a
+    100,000-character line, so the server (rightly) cut there while the fuzz's text cut at the line
+    end, and a later KL900 and quick-fix range disagreed with a fresh server's."""
+    long_line = "y = '" + "é😋" * 20 + "a" * 100_000 + "'"
+    text = f"import keras\n{long_line}\nz = 1\n"
+    change, edited = client_edit(text, Op("edit", 0.5, 0.6, "#", out_of_range=True), enc)
+    assert edited == text[: int(0.5 * len(text))] + "#\nz = 1\n"
+    assert apply_change(text, change, enc) == edited
+    crlf = "a = 1\r\nb = 2\r\n"  # a cursor never sits inside a \r\n
+    change, edited = client_edit(crlf, Op("edit", 6 / len(crlf), 6 / len(crlf), "#"), enc)
+    assert edited == "a = 1\r\n#b = 2\r\n" == apply_change(crlf, change, enc)
 
 
 def test_a_whole_document_change_replaces_the_text():

@@ -147,6 +147,7 @@ model = keras.Model([user, item], score)
 # --- worker -------------------------------------------------------------------------------------------
 def _worker() -> None:
     """Run each program; print the sizes of the ``model`` it binds as JSON."""
+    import contextlib
     import gc
     import warnings
 
@@ -162,10 +163,11 @@ def _worker() -> None:
     for job in json.load(sys.stdin):
         keras.backend.clear_session()
         scope: dict = {}
-        exec(compile(job["source"], f"<{job['name']}>", "exec"), scope)  # noqa: S102 -- the corpus programs above
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries the answer; a program may print a summary
+            exec(compile(job["source"], f"<{job['name']}>", "exec"), scope)  # noqa: S102 -- the corpus programs above
         model = scope["model"]
         trainable, non_trainable = size(model.trainable_weights), size(model.non_trainable_weights)
-        if trainable + non_trainable != model.count_params():
+        if model.built and trainable + non_trainable != model.count_params():  # an unbuilt layer cannot count
             raise RuntimeError(f"{job['name']}: count_params {model.count_params()} != {trainable} + {non_trainable}")
         results.append({**job, "trainable": trainable, "non_trainable": non_trainable, "total": trainable + non_trainable})
         del model, scope

@@ -2,7 +2,8 @@
 in each preset's metadata, read statically from the installed keras-hub.
 
 The ``tf`` test asks keras-hub itself (imported in a subprocess) for every registered preset and
-the class it belongs to, and checks each one resolves to the same class and count.
+the class it belongs to, and checks each one resolves to the same class and count, and that
+``<Class>.from_preset("<name>")`` in code shows that count, labelled as the metadata's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import subprocess
 import sys
 
 import pytest
+from keraslens.analysis.engine import analyze
+from keraslens.analysis.interpretation.counts import module_counts
 from keraslens.analysis.interpretation.layer_table import Unknown
 from keraslens.analysis.interpretation.presets import SOURCE, PresetCount, preset_count, presets
+from keraslens.count_command import count_target
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("keras_hub") is None and not os.environ.get("CI"), reason="keras-hub is not installed")
 
@@ -66,3 +70,38 @@ def test_every_registered_preset_resolves():
             wrong[name] = (owner, params, counted)
     assert wrong == {}
     assert sorted(presets()) == sorted(registered)
+    assert _from_preset_counts(registered) == {name: params for name, (_, params) in registered.items()}
+
+
+def _from_preset_counts(registered: dict) -> dict[str, int | None]:
+    """Every ``<Owner>.from_preset("<name>")`` counted in one program: the total shown, where it is
+    labelled as coming from the preset metadata."""
+    names = list(registered)
+    lines = ["import keras_hub", ""] + [f"p{i} = keras_hub.models.{registered[name][0]}.from_preset({name!r})" for i, name in enumerate(names)]
+    analysis = analyze("\n".join(lines) + "\n", "presets.py")
+    counts = module_counts(analysis)
+    found = {}
+    for i, name in enumerate(names):
+        count = counts.instance_count(analysis.graph.lookup(f"p{i}"))
+        found[name] = count.total if SOURCE in (count.reason or "") else None
+    return found
+
+
+def test_from_preset_is_counted_from_the_metadata_and_says_so(tmp_path):
+    source = "import keras_hub\n\nmodel = keras_hub.models.BertBackbone.from_preset('bert_tiny_en_uncased')\nmodel.trainable = False\n"
+    got = count_target(source, str(tmp_path / "program.py"), "model")
+    assert (got["status"], got["total"], got["trainable"], got["non_trainable"]) == ("partial", 4385920, 0, 4385920)
+    assert "from the keras-hub preset metadata" in got["reason"]
+
+
+def test_a_task_from_preset_is_a_lower_bound_naming_its_head(tmp_path):
+    source = "import keras_hub\n\nmodel = keras_hub.models.BertTextClassifier.from_preset(preset='bert_tiny_en_uncased', num_classes=2)\n"
+    got = count_target(source, str(tmp_path / "program.py"), "model")
+    assert (got["status"], got["total"]) == ("partial", 4385920)
+    assert "the task's layers on top of its `BertBackbone` are not counted" in got["reason"]
+
+
+@pytest.mark.parametrize("call", ["GPT2Backbone.from_preset('bert_tiny_en_uncased')", "BertBackbone.from_preset('no_such_preset')", "BertBackbone.from_preset(name)"])
+def test_a_preset_not_known_is_unknown(call, tmp_path):
+    source = f"import keras_hub\nimport sys\n\nname = sys.argv[1]\nmodel = keras_hub.models.{call}\n"
+    assert count_target(source, str(tmp_path / "program.py"), "model")["status"] == "unknown"

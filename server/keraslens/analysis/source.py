@@ -13,6 +13,7 @@ import copy
 import hashlib
 import io
 import re
+import threading
 import tokenize
 from collections import deque
 from collections.abc import Iterator
@@ -144,6 +145,16 @@ class SourceFile:
         return "\r\n" if "\r\n" in self.text[:10_000] else "\n"
 
 
+_PARSING = threading.Lock()
+
+
+def parse(text: str, **options) -> ast.Module:
+    """``ast.parse``, one thread at a time: CPython before 3.11.8 and 3.12.1 can raise
+    "AST constructor recursion depth mismatch" when threads parse at once (gh-106905)."""
+    with _PARSING:
+        return ast.parse(text, **options)
+
+
 def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
     """Parse the whole text; on a syntax error, parse each top-level block alone.
 
@@ -151,7 +162,7 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
     re-parsing an edited file re-uses the trees of the blocks that did not change.
     """
     try:
-        return ast.parse(text, type_comments=False), []
+        return parse(text, type_comments=False), []
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         pass
     body: list[ast.stmt] = []
@@ -283,7 +294,7 @@ def _member_blocks(lines: list[str], first: int, end: int) -> list[tuple[int, in
 @lru_cache(maxsize=4096)
 def _parse_block(block: str) -> tuple[ast.stmt, ...] | SyntaxProblem:
     try:
-        return tuple(ast.parse(block).body)
+        return tuple(parse(block).body)
     except SyntaxError as exc:
         line = exc.lineno or 1
         return SyntaxProblem(f"SyntaxError: {exc.msg}", Span(line, max((exc.offset or 1) - 1, 0), line, exc.offset or 1))

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcContentModified
 
 from ..analysis.config import Settings
 from .positions import LineIndex
@@ -147,6 +148,10 @@ def _count_report(analysis):
     from ..analysis.interpretation.counts import count_report
 
     return count_report(analysis)
+
+
+def _pending(future: asyncio.Future | None) -> bool:
+    return future is None or not future.done()
 
 
 def _finished(future: asyncio.Future | None) -> bool:
@@ -319,16 +324,19 @@ class Documents:
         return View(counted, analysis, report, old_line, col, stale=True)
 
     async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
-        """The current version's view when it is ready within ``wait``; before that, the last
-        finished one when the line under the cursor did not change (no waiting at all)."""
+        """The last finished view at once while the current version is not counted yet (the
+        line under the cursor unchanged since; ContentModified when it was edited: no waiting
+        behind the running analysis); the current version's when nothing was counted before
+        and it is ready within ``wait`` (the first request on a document)."""
         state = self.states.get(uri)
         if state is None or state.current.too_large:
             return None
         work = state.current.work
-        if not (_finished(work.analysis) and _finished(work.report)):
+        if (_pending(work.analysis) or _pending(work.report)) and state.counted is not None:
             ready = self.finished_view(uri, position)
-            if ready is not None:
-                return ready
+            if ready is None:
+                raise JsonRpcContentModified(f"line {position.line + 1} changed since the last count; the new one is running")
+            return ready
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         try:

@@ -17,7 +17,7 @@ from ..analysis.interpretation.count_model import (
 )
 from ..analysis.rules import BY_CODE, Finding
 from ..analysis.rules.links import rule_url
-from ..analysis.interpretation.summary import HEADERS, summary_rows, totals
+from ..analysis.interpretation.summary import HEADERS, names_note, summary_rows, totals
 from .render import BOUND, code, count_label, count_lines, number, table
 
 RULE_CODE = re.compile(r"\bKL\d{3}\b")
@@ -106,7 +106,7 @@ def _model(model: ModelReport, markdown: bool) -> list[str]:
         rows = [[*cells, row.name if row.name != row.class_name else ""] for cells, row in zip(rows, model.rows)]
     if rows:
         blocks.append("\n".join(table([*HEADERS, *(["Variable"] if named else [])], rows, markdown)))
-    facts = totals(model.count, model.dtype, bound=BOUND)
+    facts = totals(model.count, model.sizes, bound=BOUND) + names_note(model.rows)
     if markdown:
         facts = [f"**{line}**" if line.startswith("Total params") else line for line in facts]
     if any(row.shared for row in model.rows):

@@ -29,7 +29,7 @@ def count_lines(count: Count, markdown: bool) -> list[str]:
     if count.status is not Status.UNKNOWN:
         lines.append(f"Trainable: {number(count.trainable)} · non-trainable: {number(count.non_trainable)}")
     if count.reason:
-        lines.append(("Unknown: " if count.status is Status.UNKNOWN else "Not counted: ") + count.reason)
+        lines.append({Status.UNKNOWN: "Unknown: ", Status.PARTIAL: "Not counted: "}.get(count.status, "") + count.reason)
     if count.status is Status.PARTIAL:
         lines.append(f"To make it exact, give {TO_MAKE_EXACT}.")
     return lines

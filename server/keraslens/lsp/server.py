@@ -14,6 +14,7 @@ import sys
 from threading import Event
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcContentModified
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -30,6 +31,16 @@ from .transport import dispatch, serve_stream
 # handlers that need them: initialize is answered before they load (~0.2 s).
 
 logger = logging.getLogger(__name__)
+
+
+class _ExpectedAnswers(logging.Filter):
+    """ContentModified answers a request on text that changed meanwhile: no traceback on stderr."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], JsonRpcContentModified))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_ExpectedAnswers())
 HOVER_COUNT_WAIT_S = 2.0  # the first hover on a file may wait for counting; later ones hit the cache
 COUNT_AHEAD_DELAY_S = 0.2
 HINT_COUNT_WAIT_S = 1.0  # inlay hints / lenses come later through a refresh when counting is slower
@@ -57,6 +68,8 @@ class KeraslensServer(LanguageServer):
 
     def report_server_error(self, error, source) -> None:  # noqa: ANN001
         # never a popup (window/showMessage): one log line, and nothing at all after shutdown
+        if isinstance(error, JsonRpcContentModified):
+            return  # an answer the protocol expects while the user types, not an error of ours
         logger.error("internal error: %r", error)
         if not self.closing:
             self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"keraslens internal error: {error!r}"))
@@ -282,6 +295,8 @@ def create_server() -> KeraslensServer:
         if fixable and actions.wanted(only, actions.FIX_ALL):
             settings = snapshot.analysis_settings
             fixed, _ = await ls.documents.run_in_analysis_thread(fix_text, snapshot.text, snapshot.path, settings)
+            if not ls.documents.is_current(snapshot):  # edits of an older text would corrupt the new one
+                raise JsonRpcContentModified(f"{snapshot.uri} changed while its fixes were computed")
             action = actions.fix_all(target, fixed, settings.unsafe_fixes)
             if action is not None:
                 result.append(action)

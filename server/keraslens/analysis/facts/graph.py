@@ -29,6 +29,7 @@ class LayerInstance:
     model: Model | None = None  # a model called like a layer: this instance stands for it
     arg_tensors: dict[str, Tensor] = field(default_factory=dict)  # tensors named in its arguments
     unmodelled: list[ast.Call] = field(default_factory=list)  # methods called on it that may change its weights
+    build: Setting | None = None  # the last `layer.build(shape)` (value: the call)
 
     @property
     def label(self) -> str:
@@ -69,7 +70,7 @@ class Model:
     class_ref: str | None = None
     sequential_input: ast.Call | None = None  # keras.Input inside Sequential([...])
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
-    build_call: ast.Call | None = None  # model.build(shape)
+    build: Setting | None = None  # the last `model.build(shape)` (value: the call)
     trainable: Setting | None = None  # the last `model.trainable = ...`
     opaque: bool = False  # its graph passes through something not followed (a loop, a helper)
     proxy: LayerInstance | None = None  # stands for the model where it is called like a layer

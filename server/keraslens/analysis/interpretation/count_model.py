@@ -26,6 +26,7 @@ class Count:
     non_trainable: int | None = None
     reason: str | None = None  # what is unknown (partial) or why nothing is known (unknown)
     whole: int | None = None  # the total, where how it splits into trainable or not is unknown
+    typed: tuple = ()  # (dtype, trainable, non-trainable) params of weights with a dtype of their own (int8 kernels), for sizes
 
     @property
     def total(self) -> int | None:
@@ -34,6 +35,16 @@ class Count:
         if self.trainable is None or self.non_trainable is None:
             return None
         return self.trainable + self.non_trainable
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """The bytes ``model.summary()`` prints beside each total; None where not known."""
+
+    total: float | None
+    trainable: float | None
+    non_trainable: float | None
+    reason: str | None = None  # why a size is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +93,7 @@ class ModelReport:
     rows: list[LayerRow] = field(default_factory=list)
     count: Count = Count(Status.UNKNOWN, reason="not analysed")
     mentions: list[Span] = field(default_factory=list)  # other spans naming the model (var uses, .summary())
-    dtype: str = "float32"  # of its variables, for the sizes `model.summary()` prints
+    sizes: Sizes = field(default_factory=lambda: Sizes(None, None, None, "not analysed"))  # the bytes `model.summary()` prints
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
 from ..source import SourceFile, Span, walk
-from . import applications
+from . import applications, presets, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
     ClassReport,
@@ -44,8 +44,10 @@ from .interpreter import (
     sequential_layers,
     table_output,
 )
+from .reach import given_name
 from .scopes import ScopeValues
-from .summary import variable_dtype
+from .shapes import build_input
+from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
 from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
 
@@ -57,6 +59,7 @@ class Weight:
     name: str
     shape: tuple | None  # None: not known
     trainable: bool | None
+    dtype: str | None = None  # set on the weight itself (an int8 kernel, a layer's `dtype=`); None: the policy's
 
     @property
     def size(self):
@@ -96,14 +99,14 @@ class LayerCount:
             else:
                 non_trainable += params
         if not unknown and not unsure and not self.doubts:
-            return Count(Status.EXACT, trainable, non_trainable)
+            return Count(Status.EXACT, trainable, non_trainable, typed=typed_params(self.weights))
         reasons = [f"unknown size of {', '.join(unknown)}"] if unknown else []
         reasons += [f"whether {', '.join(unsure)} train is not known"] if unsure else []
         reasons += self.doubts
         if len(unknown) == len(self.weights) and self.weights or (self.doubts and not self.weights):
             return Count(Status.UNKNOWN, reason="; ".join(reasons))
         whole = trainable + non_trainable + unsure_params if unsure else None
-        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+        return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole, typed_params(self.weights))
 
 
 def _short(ref: str) -> str:
@@ -124,13 +127,30 @@ class Counter:
         cached = self._cache.get(key)
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
-            counted = _frozen(self._layer(layer), layer.kwargs.get("trainable", True))
+            counted = _frozen(self._typed(layer, self._layer(layer)), layer.kwargs.get("trainable", True))
             if layer.changes:  # a method not modelled may have added, removed or moved any weight
                 counted = LayerCount(doubts=list(layer.changes), output=counted.output)
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
 
+    def _typed(self, layer: LayerValue, counted: LayerCount) -> LayerCount:
+        """The weights' own dtypes: those ``quantize`` gives, and a layer's ``dtype=`` policy."""
+        if layer.quantized:
+            spec = builtin_layers.lookup(layer.ref)
+            bound = spec.bind(layer.args, layer.kwargs) if spec is not None else {}
+            result = quantize.quantized_weights(layer.ref, bound, counted.weights, layer.quantized) if not counted.doubts else "its float weights are not known"
+            if isinstance(result, str):
+                return LayerCount(doubts=[*counted.doubts, result], output=counted.output)
+            counted = LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype) for w in result], counted.doubts, counted.output)
+        home = self.class_counter(layer.ref)
+        own = _own_dtype(layer) if home is None else _custom_dtype(layer, home)
+        if own is None:
+            return counted
+        return LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype or own) for w in counted.weights], counted.doubts, counted.output)
+
     def _layer(self, layer: LayerValue) -> LayerCount:
+        if presets.is_preset_call(layer.ref):
+            return _preset(layer)
         application = applications.application_name(layer.ref)
         if application is not None:  # measured sizes; no input shape needed
             return _application(application, layer, self.flavor)
@@ -185,7 +205,7 @@ class Counter:
             if not inner.input_shapes:  # its application recorded the per-step shape already
                 inner.input_shapes.append((input_shape[0], *input_shape[2:]))
             counted = self.layer(inner)
-            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable) for w in counted.weights], counted.doubts)
+            return LayerCount([Weight(f"{_short(inner.ref).lower()}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights], counted.doubts)
         backward = layer.kwargs.get("backward_layer", layer.args[3] if len(layer.args) > 3 else None)
         if backward is not None and not isinstance(backward, LayerValue):
             return LayerCount(doubts=["the backward layer is not known"])
@@ -194,7 +214,7 @@ class Counter:
             if not part.input_shapes:
                 part.input_shapes.append(input_shape)
             counted = self.layer(part)
-            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{direction}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         return LayerCount(weights, doubts)
 
@@ -207,7 +227,7 @@ class Counter:
             output = self.output_of(sublayer, [output])
             counted = self.layer(sublayer)
             prefix = sublayer.attr or _short(sublayer.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         return LayerCount(weights, doubts, output)
 
@@ -231,7 +251,7 @@ class Counter:
         for sub in interpreter.tracked_sublayers():
             counted = self.layer(sub)
             prefix = sub.attr or _short(sub.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable) for w in counted.weights]
+            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
         if self.module.classes[class_name].external_bases:
             doubts.append("a base class from another module may create more weights")
@@ -280,12 +300,51 @@ def _application(name: str, layer: LayerValue, flavor: Flavor) -> LayerCount:
     return LayerCount(weights, output=Tensor(counted.output_shape) if counted.output_shape else None)
 
 
+def _own_dtype(layer: LayerValue) -> str | None:
+    """The variable dtype of a built-in layer made with ``dtype=``: None when not given."""
+    if layer.kwargs.get("dtype") is None:
+        return None
+    policy = _own_policy(layer)
+    return policy.variable if policy is not None else UNKNOWN_DTYPE
+
+
+def _own_policy(layer: LayerValue):
+    """The policy ``dtype=`` names (a string, ``keras.DTypePolicy("...")``); None when not given or not known."""
+    given = layer.kwargs.get("dtype")
+    if isinstance(given, str):
+        return policy_of(ast.Constant(given))
+    keyword = next((k.value for k in layer.node.keywords if k.arg == "dtype"), None) if isinstance(layer.node, ast.Call) else None
+    return policy_of(keyword) if given is not None else None
+
+
+def _custom_dtype(layer: LayerValue, home: tuple[Counter, str]) -> str | None:
+    """A class of the user's given ``dtype=``, or choosing dtypes in its own ``add_weight`` calls: which
+    of its weights take it is not followed, so their sizes are not known."""
+    counter, name = home
+    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name].node) else None
+
+
+def _preset(layer: LayerValue) -> LayerCount:
+    """``BertBackbone.from_preset("bert_tiny_en_uncased")``: the count keras-hub's preset metadata gives,
+    labelled so; not counted from code, so which of its weights train is not known."""
+    name = presets.preset_name(layer.args, layer.kwargs)
+    if not isinstance(name, str):
+        return LayerCount(doubts=["the preset's name is not known"])
+    counted = presets.preset_count(layer.ref.removesuffix(".from_preset"), name)
+    if isinstance(counted, builtin_layers.Unknown):
+        return LayerCount(doubts=[counted.reason])
+    doubts = [f"{counted.params:,} params of preset `{name}` are from the {counted.source}, not counted from code"]
+    if not counted.whole:
+        doubts.append(f"the task's layers on top of its `{counted.owner}` are not counted")
+    return LayerCount([Weight(f"the weights of `{name}`", (counted.params,), None)], doubts)
+
+
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
     """``trainable=False`` on a layer makes all of its weights non-trainable; a value not
     known leaves each weight's side unknown, not its size."""
     if trainable is True:
         return counted
-    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None) for w in counted.weights], counted.doubts, counted.output)
+    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in counted.weights], counted.doubts, counted.output)
 
 
 def _dims(shape) -> tuple | None:
@@ -326,8 +385,14 @@ class ModuleCounts:
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
         self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
+        made = [instance.call.lineno for instance in graph.instances if isinstance(instance.call, ast.Call)]
+        self.policy = module_policy(source, min(made, default=None))
+        self._session_names: dict[int, str] | None = None
+        self._model_quantize = self._whole_model_quantize()
         for application in graph.applications:
             self._apply(application)
+        for instance in graph.instances:
+            self._build(instance)
         for model in graph.models:
             if model.kind == "sequential":
                 self._run_sequential(model)
@@ -351,12 +416,58 @@ class ModuleCounts:
                 layer.kwargs["trainable"] = self.setting(frozen)
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
-            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled]
+            self._quantize(instance, layer)
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call)]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
             self.layers[key] = layer
         return self.layers[key]
+
+    def keras_name(self, instance: LayerInstance) -> str | None:
+        """The name ``model.summary()`` prints for a layer: where the file's layers are all followed,
+        Keras's automatic one too; else only a ``name=`` given."""
+        if self._session_names is None:
+            subclassed = any(model.kind == "subclass" for model in self.graph.models)  # its layers are made in its __init__
+            self._session_names = {} if subclassed else session_names(self.graph.instances, self.source.text, self._named_alone)
+        return self._session_names.get(id(instance)) or given_name(instance)
+
+    def _named_alone(self, ref: str) -> bool:
+        """A layer whose making takes one automatic name: a built-in one, or a class of this file that makes nothing else."""
+        facts = self.module.classes.get(ref)
+        if facts is None:
+            return _numbered_by_keras(ref)
+        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts.node)
+
+    def _whole_model_quantize(self) -> dict[int, list[tuple[ast.Call, int | None, bool]]]:
+        """``model.quantize(...)``, for each layer of the model: (call, the line the model is built from, True)."""
+        found: dict[int, list] = {}
+        for model in self.graph.models:
+            calls = [call for call in model.unmodelled if quantize.is_quantize(call)] if model.kind != "subclass" else []
+            built = model.kind == "functional" or model.sequential_input is not None
+            for call in calls:
+                for leaf in dict.fromkeys(self._leaves(model)):
+                    found.setdefault(id(leaf), []).append((call, model.call.lineno if built and model.scope == MODULE_SCOPE else None, True))
+        return found
+
+    def _quantize(self, instance: LayerInstance, layer: LayerValue) -> None:
+        """The ``quantize`` calls on a layer and on the models it is in: modelled, or a reason why not."""
+        calls = [(call, self._built_at(instance), False) for call in instance.unmodelled if quantize.is_quantize(call)]
+        calls += self._model_quantize.get(id(instance), [])
+        given = _own_policy(layer)
+        compute = given.compute if given is not None else (self.policy.compute if "dtype" not in layer.kwargs else None)
+        for call, built_at, whole_model in calls:
+            plan = quantize.planned(call, self.source.tree, built_at, whole_model, compute, self.counter.flavor)
+            (layer.quantized if isinstance(plan, quantize.Quantization) else layer.changes).append(plan)
+
+    def _built_at(self, instance: LayerInstance) -> int | None:
+        """The first line from which a layer made at module level is built: its first call, or the
+        Sequential with an ``Input`` it is made in."""
+        if instance.scope != MODULE_SCOPE or instance.uncertain:
+            return None
+        lines = [a.call.lineno for a in instance.applications if a.scope == MODULE_SCOPE and not a.uncertain]
+        lines += [m.call.lineno for m in self.graph.models if m.sequential_input is not None and m.scope == MODULE_SCOPE and instance in m.layers]
+        return min(lines, default=None)
 
     def setting(self, setting: Setting):
         """A value set on a layer or model after it is made, read where it is set."""
@@ -372,7 +483,7 @@ class ModuleCounts:
             return count
         lines = ", ".join(str(node.lineno) for node in self.graph.loose_changes)
         reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
     def tensor_shape(self, tensor: GraphTensor | None):
         if tensor is None or tensor.maybe:
@@ -426,6 +537,21 @@ class ModuleCounts:
             self.shapes[id(application.output)] = output.shape
         self.layer_outputs[id(instance)] = output.shape
 
+    def _build(self, instance: LayerInstance) -> None:
+        """``layer.build(shape)`` on a layer never called: its weights are made for that shape."""
+        if instance.build is None or instance.applications or instance.in_sequential or instance.model is not None:
+            return
+        shapes = self.build_shape(instance.build, instance.class_ref)
+        if shapes is not None:
+            self.value_of(instance).input_shapes.append(shapes)
+
+    def build_shape(self, build: Setting, ref: str = ""):
+        """The shape (or, for attention, the shapes) a ``build(...)`` call gives; None: not known."""
+        if build.value is None:  # built on some path only
+            return None
+        args, kwargs = self.scopes.arguments(build.value, build.scope)
+        return build_input(ref, args, kwargs, self.counter.flavor is Flavor.KERAS3)
+
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
@@ -442,10 +568,17 @@ class ModuleCounts:
         if id(model) in self._sequential_outputs:
             return self._sequential_outputs[id(model)]
         shape = self._input_shape(model.sequential_input, model.scope) if model.sequential_input is not None else self._declared_input(model)
+        layers = model.layers
+        if len(set(map(id, layers))) < len(layers) and self.counter.flavor is not Flavor.KERAS3:
+            if shape is not None or model.sequential_input is not None:
+                return None  # how tf_keras builds a repeated layer after an input is not followed
+            layers = list(dict.fromkeys(layers))  # tf_keras builds one without an input from its layers, each once
+        if shape is None and model.build is not None:  # `model.build((None, 32))`
+            shape = self.build_shape(model.build)
         if shape is None and given is None:
             return None  # it may still be built where it is nested in another model
         shape = shape if shape is not None else given
-        for instance in model.layers:
+        for instance in layers:
             if instance.model is not None and instance.model.kind != "subclass":
                 shape = self._model_output(instance.model, shape)
             else:
@@ -510,14 +643,14 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), _given_name(instance)))
+            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
             count = self._shared_leaves(model, leaves)
         count = _unless_changed(model, count)
         if model.opaque and count.status is not Status.UNKNOWN:
-            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole)
+            count = Count(Status.PARTIAL, count.trainable, count.non_trainable, "; ".join(filter(None, [count.reason, "part of the model's graph was not followed"])), count.whole, count.typed)
         return rows, self._model_frozen(model, count)
 
     def _leaves(self, model: Model) -> list[LayerInstance]:
@@ -532,7 +665,7 @@ class ModuleCounts:
         count = _sum([self.row_count(leaf) for leaf in dict.fromkeys(leaves)])
         frozen = any(self._trainable(sub) is not True for sub in self._submodels(model))
         if frozen and count.total is not None:  # where a frozen sub-model shares a layer, its side is not known
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "a layer is shared by sub-models that are frozen"])), count.total, count.typed)
         return count
 
     def row_count(self, instance: LayerInstance) -> Count:
@@ -551,7 +684,7 @@ class ModuleCounts:
         _, kwargs = self.scopes.arguments(model.call, model.scope)
         if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
             reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
-            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total)
+            return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
         return count
 
     def _trainable(self, model: Model):
@@ -564,21 +697,22 @@ class ModuleCounts:
         if trainable is True or count.status is Status.UNKNOWN:
             return count
         if trainable is False and count.total is not None:
-            return Count(count.status, 0, count.total, count.reason)
-        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total)
+            return Count(count.status, 0, count.total, count.reason, typed=all_frozen(count.typed))
+        return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total, count.typed)
 
 
-def _given_name(instance: LayerInstance) -> str | None:
-    """``name="head"`` where the layer is made with a constant name."""
-    keywords = instance.call.keywords if isinstance(instance.call, ast.Call) else []
-    return next((k.value.value for k in keywords if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+def _numbered_by_keras(ref: str) -> bool:
+    """A built-in layer that makes no layers of its own with automatic names (wrappers copy theirs)."""
+    spec = builtin_layers.lookup(ref)
+    return ref.startswith("keras.layers.") and spec is not None and not spec.wrapper
 
 
 def _unless_changed(model: Model, count: Count) -> Count:
     """A model on which a method not modelled is called (``model.quantize("int8")``): not known."""
-    if not model.unmodelled:
+    calls = [call for call in model.unmodelled if model.kind == "subclass" or not quantize.is_quantize(call)]  # else on its layers
+    if not calls:
         return count
-    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in model.unmodelled))
+    return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in calls))
 
 
 def _unmodelled_reason(call: ast.Call) -> str:
@@ -591,12 +725,13 @@ def _sum(counts: list[Count]) -> Count:
     trainable = sum(c.trainable or 0 for c in counts)
     non_trainable = sum(c.non_trainable or 0 for c in counts)
     reasons = [c.reason for c in counts if c.status is not Status.EXACT and c.reason]
+    typed = tuple(entry for c in counts if c.status is not Status.UNKNOWN for entry in c.typed)
     if all(c.status is Status.EXACT for c in counts):
-        return Count(Status.EXACT, trainable, non_trainable)
+        return Count(Status.EXACT, trainable, non_trainable, typed=typed)
     if all(c.status is Status.UNKNOWN for c in counts):
         return Count(Status.UNKNOWN, reason="; ".join(reasons))
     whole = sum(c.total or 0 for c in counts if c.status is not Status.UNKNOWN) if any(c.whole is not None for c in counts) else None
-    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole)
+    return Count(Status.PARTIAL, trainable, non_trainable, "; ".join(reasons), whole, typed)
 
 
 # -- what the views show ------------------------------------------------------------------------------
@@ -646,7 +781,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
         uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
         row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
-                       counts.layer_outputs.get(id(instance)), _given_name(instance), uses, formula)
+                       counts.layer_outputs.get(id(instance)), given_name(instance), uses, formula)
         report.sites.append(row)
     return report
 
@@ -657,7 +792,7 @@ def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
     bound: dict[tuple[str, str], list[LayerInstance]] = {}
     for instance in counts.graph.instances:
         if instance.var and isinstance(instance.call, ast.Call):
-            bound.setdefault((re.split(r"[@#]", instance.scope, maxsplit=1)[0], instance.var), []).append(instance)
+            bound.setdefault((_function(instance.scope), instance.var), []).append(instance)
     found: dict[int, list[Span]] = {}
     for (function, var), instances in bound.items():
         instances.sort(key=lambda i: i.call.lineno)
@@ -717,7 +852,7 @@ def symbolic_kwargs(facts) -> dict:
 
 def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
     name = model.var or model.scope
-    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
+    report = ModelReport(name, model.kind, source.span(model.call))
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
         count = _unless_changed(model, count)
@@ -725,19 +860,21 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
         rows, count = counts.model_rows(model)
     report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
     report.count = counts.settled(count)
+    report.sizes = sizes_of(report.count, counts.policy)
     report.mentions = _mentions(counts, model)
     return report
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    shape = None
-    if model.calls:
+    hierarchy = _hierarchy(counts.module, model.class_ref)
+    if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
+        return _composed(counts, model), []
+    if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
         shape = counts.tensor_shape(model.calls[0][1][0]) if model.calls[0][1] else None
-    elif model.build_call is not None and counts.counter.flavor is Flavor.KERAS3 and not _has_build(counts.module, model.class_ref):
-        return Count(Status.UNKNOWN, reason="Keras 3: `build(shape)` on a Model subclass without a `build()` method creates no sublayer weights (0 params, with a warning); call the model on an input instead"), []
-    elif model.build_call is not None and model.build_call.args:
-        built = counts.scopes.value(model.build_call.args[0], model.scope)
-        shape = tuple(built) if isinstance(built, tuple | list) else None
+    elif model.build is not None and (counts.counter.flavor is Flavor.KERAS3 or _has_method(counts.module, model.class_ref, "build")):
+        return _built_not_called(counts, model), []
+    else:  # tf_keras: `build(shape)` calls the model on a placeholder of that shape
+        shape = counts.build_shape(model.build) if model.build is not None else None
     if shape is None:
         return Count(Status.UNKNOWN, reason="the model is never called on a known input or built with a shape"), []
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
@@ -745,15 +882,149 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     return counted.count(), []
 
 
-def _has_build(module: ModuleFacts, name: str) -> bool:
+def _function(scope: str) -> str:
+    """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
+    return re.split(r"[@#]", scope, maxsplit=1)[0]
+
+
+# uses of a model that neither call nor build it
+_NOT_BUILDING = frozenset({"build", "summary", "compile", "count_params", "trainable_weights", "non_trainable_weights", "weights", "name"})
+# built-in layers that may make their weights when constructed (``Embedding(weights=...)``, adapted statistics)
+_BUILT_WHEN_MADE = frozenset({"keras.layers.Normalization", "keras.layers.StringLookup", "keras.layers.IntegerLookup", "keras.layers.TextVectorization"})
+
+
+def _built_not_called(counts: ModuleCounts, model: Model) -> Count:
+    """``model.build(shape)`` on a Model subclass never called. Keras 3 runs the class's own
+    ``build()`` if it has one; without one it builds nothing (with a warning): the model has the
+    weights made when it was constructed, none for layers it would build on a call."""
+    if model.build.value is None or not _used_only_to_build(counts, model):
+        return Count(Status.UNKNOWN, reason="the model is never called on a known input, and it is built on some path only or used in ways not followed")
+    if _has_method(counts.module, model.class_ref, "build"):  # its layers that build() builds, and no others
+        shape = counts.build_shape(model.build)
+        return _constructed(counts, model, shape) if shape is not None else Count(Status.UNKNOWN, reason="the shape the model is built with is not known")
+    count = _constructed(counts, model)
+    if count.status is not Status.EXACT:
+        return count
+    why = "Keras 3: `build(shape)` on a Model subclass without a `build()` method builds none of its layers (with a warning)"
+    if count.total == 0:
+        why += "; call the model on an input instead"
+    else:
+        why += ": the count is what its constructor made"
+    return Count(Status.EXACT, count.trainable, count.non_trainable, why)
+
+
+def _composed(counts: ModuleCounts, model: Model) -> Count:
+    """A Model subclass without ``call()`` (VAE, GAN: it holds models built already and trains them in
+    ``train_step``): its weights are the ones made when it is constructed."""
+    return counts._model_frozen(model, _constructed(counts, model))
+
+
+def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
+    """The weights a Model subclass has once constructed (and, given ``build_shape``, built by its own
+    ``build()``, not called): its own ``add_weight``s, the layers built so far, and the functional or
+    Sequential models of this file it is given (built already); other built-in layers have none
+    until they are called or built."""
+    facts = _hierarchy(counts.module, model.class_ref)
+    arguments = _construction_arguments(counts, model)
+    if arguments is None or any(f.external_bases for f in facts):
+        return Count(Status.UNKNOWN, reason="the model's constructor or its arguments are not followed")
+    args, kwargs, given = arguments
+    interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
+    try:
+        interpreter.construct(args, kwargs)
+        if build_shape is not None:
+            interpreter.build(build_shape)
+    except (Uncertain, RecursionError) as exc:
+        return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
+    own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
+    doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
+    held: dict[int, Model] = {}
+    built: list[Count] = []
+    for sublayer in interpreter.tracked_sublayers():
+        if id(sublayer) in given:
+            held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
+        elif sublayer.input_shapes:
+            built.append(counts.counter.layer(sublayer).count())
+        elif not _unbuilt_when_made(sublayer):
+            doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
+    return _sum([LayerCount(own, doubts).count(), *built, *(counts._nested_model_count(sub) for sub in held.values())])
+
+
+def _construction_arguments(counts: ModuleCounts, model: Model) -> tuple[list, dict, dict[int, Model]] | None:
+    """The constructor's arguments, where a name bound once to a functional or Sequential model of this
+    file stands for it (a layer value the counter looks up in ``given``); None: not known."""
+    call = model.call
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    args, kwargs = counts.scopes.arguments(call, model.scope)
+    if args is None or kwargs is None:
+        return None
+    given: dict[int, Model] = {}
+
+    def stand_in(node: ast.expr, value):
+        held = _graph_model(counts, node, model.scope)
+        if held is None:
+            return value if _plain(value) else UNKNOWN  # a value not known may be a layer it keeps
+        placeholder = LayerValue(held.class_ref or "keras.Model", [], {}, held.call, held.var)
+        given[id(placeholder)] = held
+        return placeholder
+
+    args = [stand_in(node, value) for node, value in zip(call.args, args, strict=True)]
+    kwargs = {k.arg: stand_in(k.value, kwargs[k.arg]) for k in call.keywords}
+    return None if any(value is UNKNOWN for value in [*args, *kwargs.values()]) else (args, kwargs, given)
+
+
+def _plain(value) -> bool:
+    """A number, string, flag or None, or a tuple or list of them: nothing that holds weights."""
+    if isinstance(value, tuple | list):
+        return all(map(_plain, value))
+    return value is None or isinstance(value, bool | int | float | str)
+
+
+def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | None:
+    """The functional or Sequential model a name is bound to, when it is bound once in its function."""
+    if not isinstance(node, ast.Name):
+        return None
+    bound = counts.graph.bindings.get(scope, {})
+    value = bound[node.id] if node.id in bound else counts.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+    if not isinstance(value, Model) or value.kind == "subclass":
+        return None
+    stores = [name for name in counts.names_in(_function(value.scope)).get(node.id, []) if isinstance(name.ctx, ast.Store)]
+    return value if len(stores) == 1 else None
+
+
+def _unbuilt_when_made(layer: LayerValue) -> bool:
+    """A built-in layer that has no weights until it is called or built."""
+    if "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
+        return False
+    spec = builtin_layers.lookup(layer.ref)
+    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))
+
+
+def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:
+    """Whether every use of the model's variable is ``model.build(...)``, ``model.summary()`` and the
+    like: nothing that calls, fits or passes the model on, which would build its layers."""
+    if not model.var:
+        return False
+    harmless = {id(node.value) for node in ast.walk(counts.source.tree)
+                if isinstance(node, ast.Attribute) and node.attr in _NOT_BUILDING and isinstance(node.value, ast.Name)}
+    return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(_function(model.scope)).get(model.var, []))
+
+
+def _hierarchy(module: ModuleFacts, name: str) -> list:
+    """The class and its bases of this file."""
     facts = module.classes.get(name)
-    return facts is not None and ("build" in facts.methods or any(_has_build(module, base) for base in facts.local_bases))
+    return [] if facts is None else [facts, *(base for local in facts.local_bases for base in _hierarchy(module, local))]
+
+
+def _has_method(module: ModuleFacts, name: str, method: str) -> bool:
+    return any(method in facts.methods for facts in _hierarchy(module, name))
 
 
 def _mentions(counts: ModuleCounts, model: Model) -> list[Span]:
     if not model.var:
         return []
-    function = re.split(r"[@#]", model.scope, maxsplit=1)[0]  # an inlined call or a loop pass: its function
+    function = _function(model.scope)
     return [_with_summary_call(counts.source, counts.source.span(node)) for node in counts.names_in(function).get(model.var, [])]
 
 

@@ -10,13 +10,15 @@ of the file's own Model subclasses). Shapes are not computed here: ``counts`` do
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from dataclasses import replace
 
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
+from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
+from .presets import is_preset_call
+from .reach import reached
 from .scopes import followable_functions
 from .values import bind_parameters, bind_target, bound_names, parameter_names
 
@@ -123,11 +125,19 @@ class _ScopeReader:
         it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
         layers change is not known."""
         owner = self._eval(owner_node, scope, env)
+        if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
+            owner, root = self._reached(owner_node, scope, env)
+            if owner is None or getattr(root, "trainable", None) is not None:  # not told, or under `base.trainable = ...`
+                owner, value = (root, None) if attribute == "trainable" else (None, value)  # base's split is not known
         if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
             return
         setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
+
+    def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
+        plain = (lambda n: self.values.value(n, scope)) if self.values is not None else (lambda n: None)
+        return reached(node, lambda n: self._eval(n, scope, env), plain)
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -198,6 +208,8 @@ class _ScopeReader:
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
+        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
+            return Tensor(node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
             return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
@@ -223,7 +235,7 @@ class _ScopeReader:
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
             return self._method(node, scope, env)
         if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
-            self._unmodelled_method(node, env)
+            self._unmodelled_method(node, scope, env)
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
@@ -296,8 +308,8 @@ class _ScopeReader:
             self._set_later(node.func.value, "lora_rank", rank, scope, env)
             return None
         owner = self._eval(node.func.value, scope, env)
-        if isinstance(owner, Model) and method == "build":
-            owner.build_call = node
+        if isinstance(owner, Model | LayerInstance) and method == "build":
+            owner.build = Setting(node if self.nesting == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
             self._add_to_sequential(owner, node.args[0], scope, env)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
@@ -307,12 +319,15 @@ class _ScopeReader:
                 owner.opaque = True
         return None
 
-    def _unmodelled_method(self, node: ast.Call, env: dict[str, Value]) -> None:
+    def _unmodelled_method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
         """``dense.quantize("int8")``: a method not known to keep the weights, on a layer or model
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
         owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
+            owner, root = self._reached(owner_node, scope, env)
+            owner = owner or root
         if isinstance(owner, LayerInstance | Model):
             owner.unmodelled.append(node)
         elif node.func.attr in WEIGHT_CHANGING_METHODS and not isinstance(owner, Tensor):
@@ -325,7 +340,7 @@ class _ScopeReader:
         return model.proxy
 
     def _is_layer_class(self, ref: str) -> bool:
-        if ref in self.layer_classes:
+        if ref in self.layer_classes or is_preset_call(ref):  # `BertBackbone.from_preset(...)` makes a model
             return True
         if ref.startswith("keras.applications."):  # a whole model used as a layer (transfer learning)
             return ref.rsplit(".", 1)[1][:1].isupper()
@@ -486,4 +501,5 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
 
 
 def _first_call_position(instance: LayerInstance) -> tuple[int, int]:
-    return min((a.call.lineno, a.call.col_offset) for a in instance.applications)
+    """Where its first call ends: ``outer(inner(x))`` runs ``inner`` first, as Keras lists them."""
+    return min((a.call.end_lineno or a.call.lineno, a.call.end_col_offset or 0) for a in instance.applications)

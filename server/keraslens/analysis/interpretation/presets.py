@@ -15,6 +15,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..source import parse
 from .layer_table import Unknown
 
 SOURCE = "keras-hub preset metadata"
@@ -34,6 +35,16 @@ class PresetCount:
     owner: str
     whole: bool  # False: the count is the backbone's; the task's head comes on top
     source: str = SOURCE
+
+
+def is_preset_call(ref: str) -> bool:
+    """``keras_hub.models.BertBackbone.from_preset``: a model made from a preset."""
+    return ref.startswith("keras_hub.") and ref.endswith(".from_preset")
+
+
+def preset_name(args: list, kwargs: dict):
+    """The preset ``from_preset(...)`` is called with (its first parameter, ``preset``)."""
+    return kwargs.get("preset", args[0] if args else None)
 
 
 def preset_count(class_ref: str, preset: str, root: Path | None = None) -> PresetCount | Unknown:
@@ -68,7 +79,7 @@ def _installed_root() -> Path | None:
 def _read_presets(root: Path) -> dict[str, Preset]:
     found: dict[str, Preset] = {}
     for init in sorted((root / "src" / "models").glob("*/__init__.py")):
-        tree = ast.parse(init.read_text(encoding="utf-8"))
+        tree = parse(init.read_text(encoding="utf-8"))
         imported = _imported_names(tree, root.parent)
         for call in ast.walk(tree):
             if not (isinstance(call, ast.Call) and _name(call.func) == "register_presets" and len(call.args) == 2):
@@ -97,7 +108,7 @@ def _dict_literal(path: Path, name: str) -> dict:
         return {}
     assigned = {
         target.id: node.value
-        for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.Assign)
+        for node in parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.Assign)
         for target in node.targets if isinstance(target, ast.Name)
     }
     try:

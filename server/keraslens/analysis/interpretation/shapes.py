@@ -125,3 +125,36 @@ def indexed(shape: tuple, index) -> tuple | None:
             else:
                 return None
     return (*dims, *rest)
+
+
+# `build()` parameters of the layers built from several shapes, in the order the counter takes them
+BUILD_PARAMETERS = {
+    "keras.layers.MultiHeadAttention": ("query_shape", "value_shape", "key_shape"),
+    "keras.layers.GroupQueryAttention": ("query_shape", "value_shape", "key_shape"),
+}
+
+
+def build_input(ref: str, args: list | None, kwargs: dict | None, keras3: bool = True):
+    """What ``layer.build(...)`` gives the layer: one shape, or a list of shapes for a layer built from
+    several (``mha.build(query_shape=..., value_shape=...)``, in its ``build()`` parameter order);
+    None when a shape is not known or the arguments are not the ones ``build()`` takes (tf_keras'
+    attention layers build on their first call only: their ``build`` is the base layer's)."""
+    if args is None or kwargs is None or (ref in BUILD_PARAMETERS and not keras3):
+        return None
+    names = BUILD_PARAMETERS.get(ref, ("input_shape",))
+    if len(args) > len(names) or any(name not in names or name in names[: len(args)] for name in kwargs):
+        return None
+    given = dict(zip(names, args)) | kwargs
+    present = [name for name in names if name in given]
+    if present != list(names[: len(present)]) or len(present) < min(len(names), 2):  # `build()` needs them in order
+        return None
+    shapes = [_shape(given[name]) for name in present]
+    if None in shapes:
+        return None
+    return shapes[0] if len(names) == 1 else shapes
+
+
+def _shape(value) -> tuple | None:
+    if not isinstance(value, tuple | list) or not all(d is None or as_int(d) is not None for d in value):
+        return None
+    return tuple(None if d is None else as_int(d) for d in value)

@@ -62,6 +62,7 @@ class LayerValue:
     extra_shapes: list = field(default_factory=list)  # per call: shapes of further positional tensors
     wrapped: LayerValue | None = None
     changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
+    quantized: list = field(default_factory=list)  # the `quantize.Quantization`s applied to it, in order
 
 
 @dataclass(eq=False, slots=True)

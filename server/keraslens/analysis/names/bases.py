@@ -44,6 +44,7 @@ _lock = threading.RLock()  # jedi is not thread-safe
 _goto_cache: dict[tuple[str, str, int, int], tuple[str, str] | None] = {}
 _file_cache: dict[str, tuple[str, SourceFile | None]] = {}  # path -> (content hash, parsed)
 _class_cache: dict[tuple[str, str, str], ExternalClass | None] = {}  # (path, hash, class) -> result
+_answered_text: dict[str, str] = {}  # path -> hash of the one text whose by-position answers are kept
 _environment = None
 
 
@@ -68,6 +69,9 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
     line, col = base.end_lineno or base.lineno, source.char_col(base.end_lineno or base.lineno, base.end_col_offset or 0) - 1
     imported = _imported_name(source, base)
     key = ("import", os.path.dirname(source.path), imported) if imported else (source.path, text_hash, line, col)
+    if not imported and _answered_text.get(source.path) != text_hash:
+        _forget_positions(source.path)  # each edit is a new text: answers for older ones never serve again
+        _answered_text[source.path] = text_hash
     if key not in _goto_cache:
         if len(_goto_cache) > MAX_CACHED:
             clear_caches()
@@ -83,6 +87,11 @@ def _resolve(source: SourceFile, text_hash: str, base: ast.expr, depth: int, see
     if cache_key not in _class_cache:
         _class_cache[cache_key] = _classify(target, _file_cache[path][0], name, depth, seen | {found})
     return _class_cache[cache_key]
+
+
+def _forget_positions(path: str) -> None:
+    for key in [key for key in _goto_cache if key[0] == path]:
+        del _goto_cache[key]
 
 
 def _imported_name(source: SourceFile, base: ast.expr) -> str | None:
@@ -209,3 +218,4 @@ def clear_caches() -> None:
         _goto_cache.clear()
         _file_cache.clear()
         _class_cache.clear()
+        _answered_text.clear()

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..source import content_hash
+from ..source import content_hash, parse
 from .imports import ImportMap
 
 MAX_HOPS = 6  # re-exports followed before giving up
@@ -60,7 +60,7 @@ def _in_file(path: Path, name: str, folder: Path, hops: int) -> ClassLocation | 
     if text is None or hops > MAX_HOPS:
         return None
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     if any(isinstance(node, ast.ClassDef) and node.name == name for node in tree.body):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from ..facts.classes import ClassFacts, TargetKind, WeightKind
-from ..fixes.building import add_method, delete_statement, insert_statements, statement_text
+from ..facts.classes import KERAS_VARIABLES, TF_VARIABLES, ClassFacts, TargetKind, WeightKind
+from ..fixes.building import add_method, body_start, delete_statement, insert_statements, statement_text
 from ..fixes.edit import Applicability, Edit, Fix
+from ..fixes.initializers import keras_root
+from ..fixes.layer_members import LAYER_MEMBERS
 from ..source import Span
 from .base import Context, Rule
 
@@ -52,9 +54,19 @@ class HiddenFromTracking(Rule):
     then has its own tracked, trained and saved layer instead of one untracked layer
     shared by every instance: what the code needs, but not what it did. No fix when
     `__init__` reads the attribute, does not call `super().__init__()`, the class is its
-    only holder of methods, or the file reads it through the class (`Block.proj`). Plain
-    holders (`SimpleNamespace`, a plain class) get no fix: where the object should live
-    is the author's choice.
+    only holder of methods, or the file reads it through the class (`Block.proj`).
+
+    Unsafe, for a plain class of the file that holds layers (`class _Branch:`): it becomes
+    `class _Branch(keras.layers.Layer):`, and its `__init__` starts with
+    `super().__init__()` and `self.built = True` (it has no weights of its own; the layers
+    it holds build when called, and its own `__call__`, if any, stays as it was, so the
+    forward pass does not change). The layers are then counted, trained and saved: the
+    intended behaviour, but training and the saved weights change, and the class is now a
+    `Layer` wherever else it is used. No fix when the class has a base or a decorator,
+    creates variables itself, has no multi-line `__init__` or already calls `super()`
+    there, or defines or assigns a name a `Layer` already has (`name`, `weights`,
+    `_layers`, `build`, ...). `SimpleNamespace` and `object()` holders get no fix: where
+    the layer should live is the author's choice.
 
     ## Keras versions
     Both Keras 3 and tf_keras.
@@ -94,6 +106,7 @@ class HiddenFromTracking(Rule):
                     f"`{site.class_ref}` is not a Layer: the layers it holds (`self.{site.target.attr}`) are hidden "
                     "from Keras: 0 params, never trained, not saved; make it a `keras.layers.Layer`",
                     facts,
+                    fix=_holder_to_layer(ctx, site.class_ref),
                 )
 
 
@@ -128,3 +141,53 @@ def _read_through_class(ctx: Context, class_name: str, attr: str) -> bool:
         isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name) and n.value.id == class_name
         for n in ast.walk(ctx.source.tree)
     )
+
+
+KEPT_DUNDERS = frozenset({"__init__", "__call__", "__repr__", "__str__"})
+
+
+def _holder_to_layer(ctx: Context, name: str) -> Fix | None:
+    """``class _Branch:`` -> ``class _Branch(keras.layers.Layer):``, its ``__init__`` starting
+    with ``super().__init__()`` and ``self.built = True``."""
+    holder = _plain_class(ctx, name)
+    root = keras_root(ctx.module.imports)
+    init = next((s for s in holder.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None) if holder else None
+    if root is None or init is None or body_start(init) is None or not _can_become_layer(ctx, holder):
+        return None
+    inserted = insert_statements(ctx.source, init, ["super().__init__()", "self.built = True  # no weights of its own; its layers build when called"])
+    if not inserted:
+        return None
+    base = f"{root}.layers.Layer"
+    if holder.bases:  # `(object)`
+        header = Edit(ctx.span(holder.bases[0]), base)
+    else:  # `class _Branch:` or `class _Branch():`
+        line = ctx.source.line_text(holder.lineno)
+        start = ctx.source.char_col(holder.lineno, holder.col_offset)
+        end = line.index(name, line.index("class", start) + len("class")) + len(name)
+        parens = line[end:].lstrip().startswith("(")
+        header = Edit(Span(holder.lineno, end, holder.lineno, end), base if parens else f"({base})")
+        if parens:
+            inside = line.index("(", end) + 1
+            header = Edit(Span(holder.lineno, inside, holder.lineno, inside), base)
+    return Fix(f"Make {name} a keras.layers.Layer so that Keras tracks the layers it holds", Applicability.UNSAFE, (header, *inserted))
+
+
+def _plain_class(ctx: Context, name: str) -> ast.ClassDef | None:
+    found = [n for n in ast.walk(ctx.source.tree) if isinstance(n, ast.ClassDef) and n.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _can_become_layer(ctx: Context, holder: ast.ClassDef) -> bool:
+    """No base but ``object``, no decorator or metaclass, no variable of its own, no ``super()``
+    call, and no name that a ``Layer`` already has."""
+    if holder.decorator_list or holder.keywords or holder.bases and ctx.source.segment(holder.bases[0]) != "object" or len(holder.bases) > 1:
+        return False
+    names = {s.name for s in holder.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
+    names |= {t.id for s in holder.body if isinstance(s, ast.Assign | ast.AnnAssign) for t in ast.walk(s) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+    for node in ast.walk(holder):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            names.add(node.attr)
+        elif isinstance(node, ast.Call) and (isinstance(node.func, ast.Name) and node.func.id == "super" or ctx.module.imports.canonical(node.func) in TF_VARIABLES | KERAS_VARIABLES):
+            return False
+    dunders = {n for n in names if n.startswith("__") and n.endswith("__")}
+    return not (names & LAYER_MEMBERS or dunders - KEPT_DUNDERS)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..facts.lifecycle import Step, lifecycles
+from ..facts.lifecycle import Lifecycle, Step, lifecycles
+from ..interpretation.count_model import Count, Status
+from ..interpretation.counts import model_report, module_counts
+from ..interpretation.values import SymbolicShape
 from ..names.imports import Flavor
 from .base import Context, Related, Rule, Severity
 
@@ -35,6 +38,11 @@ class SummaryBeforeBuild(Rule):
     model.summary()                      # Total params: 2,762
     ```
 
+    The message names the count the object will have once built, where the analysis knows
+    it: from the input it is built or called on later in the same code, or without any input
+    for a class whose weights do not depend on it (called, not `build(shape)`, which
+    KL111 covers). A count that is only a lower bound says "at least" and why.
+
     ## Fix safety
     No automatic fix: the input shape is the author's to give (`keraslens count` and the
     editor's inlay show the count once it is known).
@@ -66,9 +74,42 @@ class SummaryBeforeBuild(Rule):
                     yield self.finding(
                         ctx,
                         event.node,
-                        f"`{lifecycle.var}` is not built here, so `{method}()` {effect}: give it an input shape first "
+                        f"`{lifecycle.var}` is not built here, so `{method}()` {effect}{_hint(ctx, lifecycle)}: give it an input shape first "
                         "(start a Sequential with `keras.Input(shape)`, or call the model on `keras.Input` or data)",
                         ctx.module.classes.get(lifecycle.class_ref),
                         related=(Related(ctx.span(lifecycle.made), f"`{lifecycle.var}` is made here, without an input shape"),),
                     )
                     built = True  # one report per object is enough
+
+
+def _hint(ctx: Context, lifecycle: Lifecycle) -> str:
+    """``; built, it has 50 params``: the count it will have, where the analysis knows it."""
+    count, when = _count_once_built(ctx, lifecycle)
+    if count is None or count.total is None or count.status is Status.UNKNOWN:
+        return ""
+    if count.status is Status.EXACT:
+        return f"; {when}, it has {count.total:,} params"
+    return f"; {when}, it has at least {count.total:,} params (not exact: {count.reason})"
+
+
+def _count_once_built(ctx: Context, lifecycle: Lifecycle) -> tuple[Count | None, str]:
+    """From where the code builds or calls it later; else, for a class of the file, from its
+    weights alone when none depends on the input (a call builds it; `build(shape)` may not: KL111)."""
+    counts = module_counts(ctx)
+    model = next((m for m in ctx.graph.models if m.call is lifecycle.made), None)
+    instance = next((i for i in ctx.graph.instances if i.call is lifecycle.made), None)
+    count = None
+    if model is not None:
+        count = model_report(ctx.source, counts, model).count
+    elif instance is not None:
+        count = counts.settled(counts.instance_count(instance))
+    if count is not None and count.status is not Status.UNKNOWN:
+        return count, "once built"
+    scope = model.scope if model is not None else instance.scope if instance is not None else None
+    if scope is None or lifecycle.class_ref not in ctx.module.classes:
+        return None, ""
+    args, kwargs = counts.scopes.arguments(lifecycle.made, scope)
+    if args is None or kwargs is None:
+        return None, ""
+    alone = counts.settled(counts.counter.custom(lifecycle.class_ref, args, kwargs, SymbolicShape()).count())
+    return (alone, "once called") if alone.status is Status.EXACT else (None, "")

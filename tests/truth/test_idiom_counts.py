@@ -1,0 +1,496 @@
+"""Static counts of Keras idioms that build or shape a model outside a functional graph, against real Keras.
+
+Each program binds ``model`` (a model or a layer). Real Keras runs every program in a worker
+subprocess per flavour (Keras 3, and tf_keras with ``import tf_keras as keras``), through
+tests/truth/gen_real_world.py's ``--worker``, at test time; the static count of ``model``
+(``count_target``, as ``keraslens count FILE --target model``) must then:
+
+* never be a wrong exact number, and no partial bound may exceed Keras' numbers;
+* be exact where the program is marked ``EXACT`` (the goal of each idiom).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from keraslens.count_command import count_target
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+try:
+    from flavor_worker import run_worker
+finally:
+    sys.path.pop(0)
+
+pytestmark = [pytest.mark.tf, pytest.mark.timeout(600)]
+
+EXACT, ANY = "exact", "any"  # ANY: unknown or partial is fine, a wrong number is not
+PROGRAMS: list[dict] = []
+
+
+def program(name: str, goal: str, source: str, flavor: str = "keras3") -> None:
+    header = "import tf_keras as keras\nfrom tf_keras import layers\n" if flavor == "tf_keras" else "import keras\nfrom keras import layers\n"
+    PROGRAMS.append({"name": name, "goal": goal, "flavor": flavor, "source": header + source.strip() + "\n"})
+
+
+# --- explicit builds -------------------------------------------------------------------------------
+_TWO_DENSE = """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16, activation="relu")
+        self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+"""
+program("sequential-build", EXACT, """
+model = keras.Sequential([layers.Dense(64, activation="relu"), layers.Dense(10)])
+model.build((None, 32))
+""")
+program("sequential-build-cnn", EXACT, """
+model = keras.Sequential([
+    layers.Conv2D(32, 3, activation="relu"),
+    layers.MaxPooling2D(),
+    layers.BatchNormalization(),
+    layers.Flatten(),
+    layers.Dense(10),
+])
+model.build((None, 28, 28, 1))
+""")
+program("sequential-build-keyword", EXACT, """
+model = keras.Sequential([layers.Dense(8), layers.LayerNormalization(), layers.Dense(1)])
+model.build(input_shape=(None, 16))
+""")
+program("sequential-add-then-build", EXACT, """
+model = keras.Sequential()
+model.add(layers.Dense(8))
+model.add(layers.Dense(1))
+model.build((None, 4))
+""")
+program("sequential-build-in-function", EXACT, """
+def make(width):
+    m = keras.Sequential([layers.Dense(width), layers.Dense(2)])
+    m.build((None, 12))
+    return m
+
+
+model = make(24)
+""")
+program("sequential-build-in-branch", ANY, """
+import os
+
+model = keras.Sequential([layers.Dense(5)])
+if os.environ.get("NEVER_SET_HERE") is None:
+    model.build((None, 7))
+""")
+program("functional-build", EXACT, """
+inputs = keras.Input((4,))
+outputs = layers.Dense(3)(inputs)
+model = keras.Model(inputs, outputs)
+model.build((None, 4))
+""")
+program("layer-build", EXACT, """
+model = layers.Dense(5)
+model.build((None, 10))
+""")
+program("layer-build-keyword", EXACT, """
+model = layers.Conv1D(4, 3)
+model.build(input_shape=(None, 20, 6))
+""")
+program("mha-build-keywords", EXACT, """
+model = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+model.build(query_shape=(None, 6, 8), value_shape=(None, 5, 12))
+""")
+program("mha-build-keywords-reordered", EXACT, """
+model = layers.MultiHeadAttention(num_heads=3, key_dim=5, value_dim=2)
+model.build(value_shape=(None, 5, 7), key_shape=(None, 5, 3), query_shape=(None, 6, 10))
+""")
+program("gqa-build-positional", EXACT, """
+model = layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
+model.build((None, 6, 8), (None, 6, 8))
+""")
+program("subclass-build-without-build-method", EXACT, _TWO_DENSE + """
+model = Net()
+model.build((None, 8))
+model.summary()
+""")
+def _own_build(done: str) -> str:
+    """A model whose build() builds its first layer only, then marks itself built with ``done``."""
+    return f"""
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16)
+        self.out = layers.Dense(2)
+
+    def build(self, input_shape):
+        self.hidden.build(input_shape)
+        {done}
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+"""
+
+
+program("subclass-build-then-called", EXACT, "import numpy as np\n" + _TWO_DENSE + """
+model = Net()
+model.build((None, 8))
+model(np.zeros((1, 8)))
+""")
+program("subclass-build-then-fit", ANY, """
+import numpy as np
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(x)
+
+
+model = Net()
+model.build((None, 8))
+model.compile(loss="mse")
+model.fit(np.zeros((4, 8)), np.zeros((4, 2)), verbose=0)
+""")
+program("subclass-with-own-build", EXACT, _own_build("super().build(input_shape)") + """
+model = Net()
+model.build((None, 8))
+""")
+program("subclass-weight-in-constructor", ANY, """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.scale = self.add_weight(shape=(3,), initializer="ones")
+        self.out = layers.Dense(2)
+
+    def call(self, x):
+        return self.out(x) * self.scale[0]
+
+
+model = Net()
+model.build((None, 8))
+""")
+
+# --- subclassed models called on arrays whose shape is known ---------------------------------------
+_NET = """
+class Net(keras.Model):
+    def __init__(self, units):
+        super().__init__()
+        self.hidden = layers.Dense(units, activation="relu")
+        self.norm = layers.BatchNormalization()
+        self.out = layers.Dense(3)
+
+    def call(self, x, training=False):
+        return self.out(self.norm(self.hidden(x), training=training))
+
+
+"""
+for _name, _array in {"numpy": "np.zeros((1, 32))", "tf": "tf.zeros((4, 32))", "keras-random": "keras.random.normal((2, 32))",
+                      "ops": "keras.ops.ones((1, 32))", "a-named-array": "batch"}.items():
+    program(f"subclass-called-on-{_name}", EXACT, "import numpy as np\nimport tensorflow as tf\n" + _NET + f"""
+batch = np.ones((8, 32), dtype="float32")
+model = Net(16)
+_ = model({_array})
+""")
+program("layers-called-on-arrays", EXACT, """
+import numpy as np
+import tensorflow as tf
+
+dense = layers.Dense(4)
+y = dense(np.zeros((2, 6)))
+batch = tf.random.normal((3, 4))
+z = layers.Dense(2)(batch)
+model = keras.Sequential([layers.Dense(3), layers.Dense(1)])
+model(np.ones((1, 7)))
+""")
+program("layer-called-on-an-array", EXACT, """
+import numpy as np
+
+model = layers.Conv2D(4, 3)
+model(keras.ops.zeros((1, 9, 9, 2)))
+""")
+program("subclass-called-on-an-unknown-array", ANY, "import numpy as np\n" + _NET + """
+model = Net(16)
+model(np.random.rand(3, 32))
+""")
+program("subclass-called-in-a-function", EXACT, "import numpy as np\n" + _NET + """
+def make():
+    net = Net(8)
+    net(np.zeros((1, 5)))
+    return net
+
+
+model = make()
+""")
+
+# --- Model subclasses without call() that hold built models (VAE, GAN, WGAN style) -----------------
+_ENCODER_DECODER = """
+latent_dim = 2
+encoder_inputs = keras.Input(shape=(28, 28, 1))
+x = layers.Conv2D(8, 3, activation="relu", strides=2, padding="same")(encoder_inputs)
+x = layers.Flatten()(x)
+x = layers.Dense(16, activation="relu")(x)
+z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
+encoder = keras.Model(encoder_inputs, [z_mean, z_log_var], name="encoder")
+
+latent_inputs = keras.Input(shape=(latent_dim,))
+x = layers.Dense(7 * 7 * 8, activation="relu")(latent_inputs)
+x = layers.Reshape((7, 7, 8))(x)
+decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
+decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+"""
+program("vae", EXACT, "import tensorflow as tf\n" + _ENCODER_DECODER + """
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+        self.seed_generator = keras.random.SeedGenerator(1337)
+        self.total_loss_tracker = keras.metrics.Mean(name="total_loss")
+
+    @property
+    def metrics(self):
+        return [self.total_loss_tracker]
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            z_mean, z_log_var = self.encoder(data)
+            reconstruction = self.decoder(z_mean)
+            total_loss = keras.ops.mean(keras.ops.square(data - reconstruction))
+        grads = tape.gradient(total_loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.total_loss_tracker.update_state(total_loss)
+        return {"loss": self.total_loss_tracker.result()}
+
+
+model = VAE(encoder, decoder)
+model.compile(optimizer=keras.optimizers.Adam())
+""")
+_GAN = """
+discriminator = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, strides=2, padding="same"),
+        layers.LeakyReLU(negative_slope=0.2),
+        layers.GlobalMaxPooling2D(),
+        layers.Dense(1),
+    ],
+    name="discriminator",
+)
+generator = keras.Sequential(
+    [
+        keras.Input(shape=(8,)),
+        layers.Dense(7 * 7 * 4),
+        layers.Reshape((7, 7, 4)),
+        layers.Conv2DTranspose(8, 4, strides=2, padding="same"),
+        layers.BatchNormalization(),
+        layers.Conv2D(1, 7, padding="same", activation="sigmoid"),
+    ],
+    name="generator",
+)
+
+
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator, latent_dim):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+        self.d_loss_metric = keras.metrics.Mean(name="d_loss")
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+"""
+program("gan-keywords", EXACT, _GAN + """
+
+model = GAN(discriminator=discriminator, generator=generator, latent_dim=8)
+""")
+program("gan-frozen-discriminator", EXACT, _GAN + """
+
+discriminator.trainable = False
+model = GAN(discriminator, generator, 8)
+""")
+program("wgan-frozen-whole", EXACT, _GAN + """
+
+model = GAN(discriminator, generator, latent_dim=8)
+model.trainable = False
+""")
+program("composed-with-a-model-made-inside", EXACT, _ENCODER_DECODER + """
+
+class Wrapper(keras.Model):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.head = layers.Dense(4)
+
+
+model = Wrapper(encoder)
+""")
+program("composed-rebinding-its-argument", ANY, _ENCODER_DECODER + """
+
+class Wrapper(keras.Model):
+    def __init__(self, part):
+        super().__init__()
+        self.part = part
+
+
+model = Wrapper(encoder)
+encoder = decoder
+""")
+
+# --- weights changed after construction, through `model.layers[i]` and `get_layer(name)` -----------
+_TRANSFER = """
+base = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(96, 96, 3), pooling="avg")
+base.trainable = False
+inputs = keras.Input(shape=(96, 96, 3))
+outputs = layers.Dense(5)(base(inputs, training=False))
+transfer = keras.Model(inputs, outputs)
+"""
+program("unrelated-sequential-next-to-a-frozen-base", EXACT, _TRANSFER + """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("frozen-base-itself", EXACT, _TRANSFER + """
+model = transfer
+""")
+program("layers-index-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(1)])
+model.layers[0].trainable = False
+""")
+program("layers-negative-index-frozen", EXACT, """
+model = keras.Sequential([layers.Input((8,)), layers.Dense(4), layers.Dense(1)])
+model.layers[-1].trainable = False
+""")
+program("get-layer-frozen", EXACT, """
+inputs = keras.Input((8,))
+x = layers.Dense(4, name="a")(inputs)
+outputs = layers.Dense(1, name="b")(x)
+model = keras.Model(inputs, outputs)
+model.get_layer("b").trainable = False
+""")
+program("get-layer-enable-lora", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="a"), layers.Dense(3, name="b")])
+model.get_layer(name="a").enable_lora(2)
+""")
+program("layers-index-enable-lora", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+model.layers[1].enable_lora(2)
+""")
+program("layers-index-quantize", ANY, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+model.layers[0].quantize("int8")
+other = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+""")
+program("quantize-elsewhere-leaves-this-model", EXACT, """
+q = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+q.layers[0].quantize("int8")
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4)])
+""")
+program("functional-layers-index-is-not-followed", ANY, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+model.layers[1].trainable = False
+""")
+program("base-layer-reached-by-name", ANY, _TRANSFER + """
+base.get_layer("Conv_1").trainable = True
+model = transfer
+""")
+program("base-layer-reached-elsewhere-leaves-this-model", EXACT, _TRANSFER + """
+base.get_layer("Conv_1").trainable = True
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("nested-model-reached-by-index", EXACT, """
+inner = keras.Sequential([keras.Input((8,)), layers.Dense(4)], name="inner")
+model = keras.Sequential([keras.Input((8,)), inner, layers.Dense(1)])
+model.layers[0].trainable = False
+""")
+program("tf-keras-layers-index-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(1)])
+model.layers[1].trainable = False
+""", flavor="tf_keras")
+
+# --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
+program("tf-keras-subclass-build", EXACT, _TWO_DENSE + """
+model = Net()
+model.build((None, 8))
+""", flavor="tf_keras")
+program("tf-keras-subclass-with-own-build", EXACT, _own_build("self.built = True") + """
+model = Net()
+model.build((None, 8))
+""", flavor="tf_keras")
+program("tf-keras-sequential-build", EXACT, """
+model = keras.Sequential([layers.Dense(64), layers.BatchNormalization(), layers.Dense(10)])
+model.build((None, 32))
+""", flavor="tf_keras")
+program("tf-keras-sequential-repeated-layer-called-on-an-array", EXACT, """
+import numpy as np
+
+shared = layers.Dense(8)
+model = keras.Sequential([shared, layers.Dense(8), shared, layers.Dense(3)])  # tf_keras keeps `shared` once
+model(np.zeros((2, 5), dtype="float32"))
+""", flavor="tf_keras")
+program("tf-keras-sequential-repeated-layer-after-an-input", ANY, """
+shared = layers.Dense(8)
+model = keras.Sequential([keras.Input((8,)), shared, layers.Dense(8), shared, layers.Dense(3)])
+""", flavor="tf_keras")
+program("tf-keras-layer-build", EXACT, """
+model = layers.Dense(5)
+model.build((None, 10))
+""", flavor="tf_keras")
+program("tf-keras-mha-build-is-not-a-build", ANY, """
+model = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+try:
+    model.build(query_shape=(None, 6, 8), value_shape=(None, 5, 12))
+except TypeError:
+    pass
+""", flavor="tf_keras")
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict[str, dict]:
+    """What real Keras counts for every program, by name."""
+    by_flavor: dict[str, list[dict]] = {}
+    for entry in PROGRAMS:
+        by_flavor.setdefault(entry["flavor"], []).append({**entry, "group": "idioms"})
+    found = {}
+    for flavor, jobs in by_flavor.items():
+        found.update((r["name"], r) for r in run_worker(str(HERE / "gen_real_world.py"), flavor, jobs)["results"])
+    return found
+
+
+@pytest.mark.parametrize("entry", PROGRAMS, ids=lambda e: e["name"])
+def test_static_count_against_keras(entry, truth, tmp_path):
+    path = tmp_path / "program.py"
+    path.write_text(entry["source"])
+    got = count_target(entry["source"], str(path), "model")
+    real = truth[entry["name"]]
+    numbers = ("trainable", "non_trainable", "total")
+    if got["status"] == "exact":
+        assert [got[n] for n in numbers] == [real[n] for n in numbers], got
+    elif got["status"] == "partial":
+        assert all(got[n] is None or got[n] <= real[n] for n in numbers), got
+    if entry["goal"] == EXACT:
+        assert got["status"] == "exact", (got["reason"], [real[n] for n in numbers])
+
+
+def test_a_keras3_subclass_built_without_build_says_why_it_has_no_weights(tmp_path):
+    source = next(e["source"] for e in PROGRAMS if e["name"] == "subclass-build-without-build-method")
+    got = count_target(source, str(tmp_path / "program.py"), "model")
+    assert (got["status"], got["total"]) == ("exact", 0)
+    assert "without a `build()` method builds none of its layers" in got["reason"]
