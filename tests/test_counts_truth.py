@@ -31,8 +31,8 @@ TRUTH = ROOT / "tests" / "truth" / "counts.json"
 DATA = json.loads(TRUTH.read_text())
 ENTRIES: list[dict] = DATA["entries"]
 # exact-rate floors per group, in percent (own-models 67/67, keras-hub 27/33, class-targets 32/32,
-# edge-cases 4/9, adversarial 45/77 when set; adversarial entries that must stay not exact lower its rate)
-GOALS = {"own-models": 100.0, "keras-hub": 81.0, "class-targets": 100.0, "edge-cases": 44.0, "adversarial": 58.0}
+# edge-cases 4/9, adversarial 49/77 when set; adversarial entries that must stay not exact lower its rate)
+GOALS = {"own-models": 100.0, "keras-hub": 81.0, "class-targets": 100.0, "edge-cases": 44.0, "adversarial": 63.0}
 NUMBERS = ("trainable", "non_trainable", "total")
 
 _results: dict[str, dict] = {}
