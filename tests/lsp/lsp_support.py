@@ -71,6 +71,14 @@ async def start(client: LanguageClient, name: str, root: Path, options: dict | N
     ))
 
 
+async def start_with_document(client: LanguageClient, name: str, root: Path, file_name: str, text: str) -> lsp.InitializeResult:
+    """Start a session with one document open; its uri is kept on the client as ``client.uri``."""
+    result = await start(client, name, root)
+    client.uri = (root / file_name).as_uri()  # type: ignore[attr-defined]
+    open_doc(client, client.uri, text)  # type: ignore[attr-defined]
+    return result
+
+
 def pulls(client: LanguageClient) -> bool:
     caps = client.capabilities
     return bool(caps and caps.text_document and caps.text_document.diagnostic is not None)

@@ -12,7 +12,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from .lsp_support import CLIENTS, SERVER, client_position, encoding, open_doc, start
+from .lsp_support import CLIENTS, SERVER, client_position, encoding, start_with_document
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -52,9 +52,7 @@ INFO: dict[int, lsp.InitializeResult] = {}
 @pytest_lsp.fixture(scope="module", params=CLIENTS, config=SERVER)
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     root = tmp_path_factory.mktemp("places")
-    INFO[id(lsp_client)] = await start(lsp_client, request.param, root)
-    lsp_client.uri = (root / "gates.py").as_uri()  # type: ignore[attr-defined]
-    open_doc(lsp_client, lsp_client.uri, SOURCE)  # type: ignore[attr-defined]
+    INFO[id(lsp_client)] = await start_with_document(lsp_client, request.param, root, "gates.py", SOURCE)
     yield
     await lsp_client.shutdown_session()
 

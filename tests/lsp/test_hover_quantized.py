@@ -10,7 +10,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from .lsp_support import CLIENTS, SERVER, client_position, encoding, open_doc, start
+from .lsp_support import CLIENTS, SERVER, client_position, encoding, start_with_document
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -30,9 +30,7 @@ INFO: dict[int, lsp.InitializeResult] = {}
 @pytest_lsp.fixture(scope="module", params=CLIENTS, config=SERVER)
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     root = tmp_path_factory.mktemp("quantized")
-    INFO[id(lsp_client)] = await start(lsp_client, request.param, root)
-    lsp_client.uri = (root / "quantized.py").as_uri()  # type: ignore[attr-defined]
-    open_doc(lsp_client, lsp_client.uri, SOURCE)  # type: ignore[attr-defined]
+    INFO[id(lsp_client)] = await start_with_document(lsp_client, request.param, root, "quantized.py", SOURCE)
     yield
     await lsp_client.shutdown_session()
 
