@@ -11,6 +11,7 @@ import ast
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ..facts.classes import ModuleFacts
 from ..facts.graph import (
@@ -331,6 +332,11 @@ class ModuleCounts:
         for model in graph.models:
             if model.kind == "sequential":
                 self._run_sequential(model)
+
+    @cached_property
+    def dtype(self) -> str:
+        """The dtype of the module's variables (read once: every model's summary shows it)."""
+        return variable_dtype(self.source.tree)
 
     def _arguments(self, instance: LayerInstance) -> tuple[list | None, dict | None]:
         if not isinstance(instance.call, ast.Call):
@@ -717,7 +723,7 @@ def symbolic_kwargs(facts) -> dict:
 
 def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> ModelReport:
     name = model.var or model.scope
-    report = ModelReport(name, model.kind, source.span(model.call), dtype=variable_dtype(source.tree))
+    report = ModelReport(name, model.kind, source.span(model.call), dtype=counts.dtype)
     if model.kind == "subclass":
         count, rows = _subclass_model(counts, model)
         count = _unless_changed(model, count)
