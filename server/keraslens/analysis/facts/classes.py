@@ -125,7 +125,7 @@ class ClassFacts:
 
     def calls_super(self, method: str) -> bool:
         function = self.methods.get(method)
-        return function is not None and any(_is_super_call(node, method) for node in ast.walk(function))
+        return function is not None and any(_is_super_call(node, method) for node in walk(function))
 
     def reads_in(self, *phases: Phase) -> set[str]:
         return set().union(*(self.reads.get(phase, {}).keys() for phase in phases))
