@@ -125,7 +125,7 @@ class ClassFacts:
 
     def calls_super(self, method: str) -> bool:
         function = self.methods.get(method)
-        return function is not None and any(_is_super_call(node, method) for node in ast.walk(function))
+        return function is not None and any(_is_super_call(node, method) for node in walk(function))
 
     def reads_in(self, *phases: Phase) -> set[str]:
         return set().union(*(self.reads.get(phase, {}).keys() for phase in phases))
@@ -203,9 +203,26 @@ class ModuleFacts:
     flavor: Flavor
     classes: dict[str, ClassFacts]
     tf_module_classes: set[str]
-    assigned_attributes: set[str] = field(default_factory=set)  # `.x` in any `<obj>.x.assign*(...)` of the file
     plain_layer_holders: set[str] = field(default_factory=set)  # plain classes of the file that store layers on self
-    numpy_generators: set[str] = field(default_factory=set)  # `rng` / `self.rng` bound to np.random.default_rng(...)
+    _subclasses: dict[str, list[ClassFacts]] | None = field(default=None, init=False, repr=False, compare=False)
+    _file_wide: tuple[set[str], set[str]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def assigned_attributes(self) -> set[str]:
+        """`.x` in any `<obj>.x.assign*(...)` of the file."""
+        return self._file_wide_facts()[0]
+
+    @property
+    def numpy_generators(self) -> set[str]:
+        """`rng` / `self.rng` bound to np.random.default_rng(...) anywhere in the file."""
+        return self._file_wide_facts()[1]
+
+    def _file_wide_facts(self) -> tuple[set[str], set[str]]:
+        # found on first use, in one walk of the whole tree: most files never need them
+        if self._file_wide is None:
+            nodes = [node for node in walk(self.source.tree) if isinstance(node, ast.Call | ast.Assign)]
+            self._file_wide = _assigned_attributes(nodes), _numpy_generators(nodes, self.imports)
+        return self._file_wide
 
     def class_at(self, line: int) -> ClassFacts | None:
         for facts in self.classes.values():
@@ -217,9 +234,12 @@ class ModuleFacts:
         return ref in self.classes or is_layer_base(ref) or is_model_base(ref)
 
     def subclasses_of(self, name: str) -> Iterator[ClassFacts]:
-        for facts in self.classes.values():
-            if name in facts.local_bases:
-                yield facts
+        if self._subclasses is None:  # indexed on first use: rules ask once per class
+            self._subclasses = {}
+            for facts in self.classes.values():
+                for base in dict.fromkeys(facts.local_bases):
+                    self._subclasses.setdefault(base, []).append(facts)
+        yield from self._subclasses.get(name, ())
 
 
 def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None = None) -> ModuleFacts:
@@ -248,9 +268,8 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
             elif classified is not None:
                 layer_like[node.name] = classified
                 changed = True
-    module = ModuleFacts(source, imports, flavor, {}, tf_modules, _assigned_attributes(source.tree))
+    module = ModuleFacts(source, imports, flavor, {}, tf_modules)
     module.plain_layer_holders = _plain_layer_holders(class_nodes, imports, set(layer_like), tf_modules)
-    module.numpy_generators = _numpy_generators(source.tree, imports)
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
@@ -264,10 +283,10 @@ NUMPY_GENERATORS = frozenset({"numpy.random.default_rng", "numpy.random.RandomSt
 NUMPY_DRAWS = frozenset({"normal", "uniform", "standard_normal", "random", "random_sample", "randn", "rand", "truncated_normal"})
 
 
-def _numpy_generators(tree: ast.Module, imports: ImportMap) -> set[str]:
-    """Names (``rng``) and self attributes (``self.rng``) bound to a NumPy random generator."""
+def _numpy_generators(nodes: list[ast.AST], imports: ImportMap) -> set[str]:
+    """Names (``rng``) and self attributes (``self.rng``) bound to a NumPy random generator in ``nodes``."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and imports.canonical(node.value.func) in NUMPY_GENERATORS:
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -299,11 +318,11 @@ def _plain_layer_holders(class_nodes, imports: ImportMap, layer_classes: set[str
 ASSIGN_METHODS = re.compile(r"^(assign(_add|_sub)?|scatter_\w+)$")
 
 
-def _assigned_attributes(tree: ast.Module) -> set[str]:
-    """Attributes that receive a variable update somewhere (``self.table.assign(...)``,
+def _assigned_attributes(nodes: list[ast.AST]) -> set[str]:
+    """Attributes that receive a variable update somewhere in ``nodes`` (``self.table.assign(...)``,
     ``layer.count.assign_add(1)``): such a variable holds state, not a constant."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and ASSIGN_METHODS.match(node.func.attr):
             receiver = node.func.value
             while isinstance(receiver, ast.Subscript):
@@ -360,18 +379,20 @@ class _ClassCollector:
                 facts.methods[stmt.name] = stmt  # type: ignore[assignment]
             elif isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
                 self._collect_creations(stmt.value, stmt, None, frozenset({Phase.OTHER}), Target(TargetKind.CLASS_ATTR), False)
-        facts.phases = self._method_phases()
+        # each method is walked once; the passes below read its nodes (in walk order) from the list
+        nodes = {name: list(walk(function)) for name, function in facts.methods.items()}
+        facts.phases = self._method_phases(nodes)
         for name, function in facts.methods.items():
             self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
-            facts.passed_on |= _passed_on(function)
+            facts.passed_on |= _passed_on(nodes[name])
             if Phase.CALL in facts.phases.get(name, frozenset()):
                 facts.self_calls.extend(_self_calls(name, function.body, ()))
-            facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(function)
+            facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(nodes[name])
 
-    def _method_phases(self) -> dict[str, frozenset[Phase]]:
+    def _method_phases(self, nodes: dict[str, list[ast.AST]]) -> dict[str, frozenset[Phase]]:
         called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
-        for name, function in self.facts.methods.items():
-            for node in walk(function):
+        for name, function_nodes in nodes.items():
+            for node in function_nodes:
                 if isinstance(node, ast.Call) and (callee := _self_attr(node.func)) in called_by and callee != name:
                     called_by[callee].add(name)
         phases: dict[str, set[Phase]] = {name: {PHASE_OF_METHOD[name]} if name in PHASE_OF_METHOD else set() for name in called_by}
@@ -503,7 +524,7 @@ class _ClassCollector:
         if isinstance(node, ast.Call):
             return self.module.imports.canonical(node.func) in NUMPY_GENERATORS
         name = node.id if isinstance(node, ast.Name) else f"self.{attr}" if (attr := _self_attr(node)) else None
-        return name in self.module.numpy_generators
+        return name is not None and name in self.module.numpy_generators
 
 
 def _is_keras_layer_class(ref: str) -> bool:
@@ -609,11 +630,11 @@ def repeated_self_calls(facts: ClassFacts) -> dict[str, list[SelfCall]]:
     return repeated
 
 
-def _passed_on(function: ast.FunctionDef) -> set[str]:
+def _passed_on(nodes: list[ast.AST]) -> set[str]:
     """Self attributes (or locals stored in them) given to a call, stored under another name or
-    put in a container; ``self.x.build(...)`` or ``self.x = x`` do not pass ``x`` on."""
+    put in a container, in a method's ``nodes``; ``self.x.build(...)`` or ``self.x = x`` do not pass ``x`` on."""
     aliases: dict[str, str] = {}  # local name <-> self attribute, either direction of `self.x = x`
-    for node in walk(function):
+    for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             if (attr := _self_attr(target)) is not None and isinstance(value, ast.Name):
@@ -621,7 +642,7 @@ def _passed_on(function: ast.FunctionDef) -> set[str]:
             elif isinstance(target, ast.Name) and (attr := _self_attr(value)) is not None:
                 aliases[target.id] = attr
     passed: set[str] = set()
-    for node in walk(function):
+    for node in nodes:
         if isinstance(node, ast.Call):
             values = [*node.args, *(k.value for k in node.keywords)]
             passed.update(filter(None, (_held_attr(v, aliases) for value in values for v in _elements(value))))
@@ -653,8 +674,8 @@ def _held_attr(node: ast.expr, aliases: dict[str, str]) -> str | None:
     return aliases.get(node.id) if isinstance(node, ast.Name) else None
 
 
-def _reads_dynamically(function: ast.FunctionDef) -> bool:
-    for node in walk(function):
+def _reads_dynamically(nodes: list[ast.AST]) -> bool:
+    for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
             first = node.args[0]
             is_self = isinstance(first, ast.Name) and first.id == "self"

@@ -68,8 +68,8 @@ class WeightInInit(Rule):
     def check(self, ctx: Context):
         for facts in ctx.module.classes.values():
             init = facts.methods.get("__init__")
-            if init is None:
-                continue
+            if init is None or not any(site.kind is WeightKind.ADD_WEIGHT and site.phases == {Phase.INIT} for site in facts.weights):
+                continue  # nothing to flag: no need to read __init__
             dims = {arg.arg for arg in [*init.args.args, *init.args.kwonlyargs] if INPUT_DIM.match(arg.arg)}
             dims |= {f"self.{name}" for name in _self_copies(init, dims)}
             flagged = []
