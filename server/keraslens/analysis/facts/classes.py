@@ -224,12 +224,6 @@ class ModuleFacts:
             self._file_wide = _assigned_attributes(nodes), _numpy_generators(nodes, self.imports)
         return self._file_wide
 
-    def class_at(self, line: int) -> ClassFacts | None:
-        for facts in self.classes.values():
-            if facts.node.lineno <= line <= (facts.node.end_lineno or facts.node.lineno):
-                return facts
-        return None
-
     def is_layer_class_ref(self, ref: str) -> bool:
         return ref in self.classes or is_layer_base(ref) or is_model_base(ref)
 
