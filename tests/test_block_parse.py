@@ -61,7 +61,21 @@ def test_tricky_layouts(text):
     try:
         expected = ast.dump(ast.parse(text), include_attributes=True)
     except SyntaxError:
-        assert _parse_by_blocks(text) is None  # left to the whole-file parse and its recovery
+        assert _parse_by_blocks(text)[0] is None  # left to the whole-file parse and its recovery
         return
     tree, problems = parse_with_recovery(text)
     assert problems == [] and ast.dump(tree, include_attributes=True) == expected
+
+
+@pytest.mark.parametrize("broken", ["scale_factor =\n", "def f(:\n", "x = 'abc\n", "  y = 2\n"])
+def test_a_genuine_error_in_a_block_skips_the_whole_file_parse_and_is_one_of_the_file(broken):
+    path = next(p for p in KERAS_LAYERS if p.name == "dense.py" and "layers" in p.parts)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n@keras_export") + 1
+    edited = text[:at] + broken + text[at:]
+    with pytest.raises(SyntaxError):
+        ast.parse(edited)
+    assert _parse_by_blocks(edited) == (None, False)
+    tree, problems = parse_with_recovery(edited)
+    assert [problem.span.line for problem in problems] == [text[:at].count("\n") + 1]
+    assert any(isinstance(node, ast.ClassDef) and node.name == "Dense" for node in tree.body)  # the rest still parsed
