@@ -75,3 +75,16 @@ def test_symbolic_expressions():
     assert (total - units).free_symbols == {"in", "units"}
     assert str(3 * units * units - 2) == "3*units*units - 2"
     assert (units - units).is_const and (units - units).value == 0
+
+
+def test_set_displays_next_to_model_code(tmp_path):
+    """A set display holds its elements like a list does, but has no load/store context (keras's
+    own convnext.py has one)."""
+    text = """import keras
+widths = [4, 8]
+names = {"a", "b"}
+seen = {tuple(widths)}
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(widths[0]), keras.layers.Dense(widths[1])])
+"""
+    report = count_report(analyze(text, str(tmp_path / "sets.py")))
+    assert {model.name: model.count.total for model in report.models} == {"model": (3 * 4 + 4) + (4 * 8 + 8)}

@@ -241,7 +241,7 @@ def _held(node: ast.AST) -> list[ast.Name]:
     of a conditional or boolean expression, a comprehension's element, a lambda's body."""
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
         parts = [element.value if isinstance(element, ast.Starred) else element for element in node.elts]
-        parts = [] if isinstance(node.ctx, ast.Store | ast.Del) else parts
+        parts = [] if isinstance(getattr(node, "ctx", None), ast.Store | ast.Del) else parts  # a set has no ctx
     elif isinstance(node, ast.Dict):
         parts = node.values
     elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom | ast.Lambda):
