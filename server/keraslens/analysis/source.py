@@ -174,20 +174,18 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
     problems: list[SyntaxProblem] = []
     lines = split_lines(text, keepends=True)
     for start, end in _top_level_blocks(lines):
-        block = "".join(lines[start:end])
-        parsed = _parse_block(block)
-        if isinstance(parsed, SyntaxProblem):
-            recovered = _recover_class(lines, start, end)
-            if recovered is not None:
-                body.append(recovered[0])
-                problems.extend(recovered[1])
-                continue
-            problems.append(_shifted(parsed, start))
+        parsed = _parse_block_at(start, "".join(lines[start:end]))  # mostly cached by the block-wise parse above
+        if parsed is not None:
+            body.extend(parsed)
             continue
-        for stmt in parsed:
-            stmt_copy = _copy_tree(stmt)
-            ast.increment_lineno(stmt_copy, start)
-            body.append(stmt_copy)
+        recovered = _recover_class(lines, start, end)
+        if recovered is not None:
+            body.append(recovered[0])
+            problems.extend(recovered[1])
+            continue
+        problem = _parse_block("".join(lines[start:end]))
+        if isinstance(problem, SyntaxProblem):
+            problems.append(_shifted(problem, start))
     return ast.Module(body=body, type_ignores=[]), problems
 
 
