@@ -70,6 +70,7 @@ def position(text: str, offset: int) -> lsp.Position:
 class Typist:
     def __init__(self, client: LanguageClient, name: str, text: str) -> None:
         self.client, self.text, self.version = client, text, 1
+        self.hovers, self.ignored = 0, []  # a fast server may answer every hover before it is cancelled
         self.uri = (client.root / name).as_uri()  # type: ignore[attr-defined]
         client.text_document_did_open(lsp.DidOpenTextDocumentParams(
             text_document=lsp.TextDocumentItem(uri=self.uri, language_id="python", version=1, text=text)))
@@ -83,7 +84,7 @@ class Typist:
             content_changes=[lsp.TextDocumentContentChangePartial(range=lsp.Range(start=at, end=at), text=new)]))
 
     def hover(self, offset: int) -> asyncio.Future:
-        self.hovers = getattr(self, "hovers", 0) + 1
+        self.hovers += 1
         self.last_hover_id = f"hover-{id(self)}-{self.hovers}"
         return asyncio.ensure_future(self.client.protocol.send_request_async(lsp.TEXT_DOCUMENT_HOVER, lsp.HoverParams(
             text_document=lsp.TextDocumentIdentifier(uri=self.uri), position=position(self.text, offset + 2)), msg_id=self.last_hover_id))
@@ -92,7 +93,7 @@ class Typist:
         """What VS Code does when the mouse moves on: $/cancelRequest; the answer (a result or
         RequestCancelled) is then ignored (cancelling the client's own future trips pygls)."""
         self.client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id=self.last_hover_id))
-        self.ignored = [*getattr(self, "ignored", []), pending]
+        self.ignored.append(pending)
 
     async def published(self, version: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
