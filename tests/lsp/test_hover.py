@@ -64,16 +64,9 @@ def last_assignment(text: str, target: str) -> tuple[int, int]:
     raise AssertionError(f"no assignment to {target}")
 
 
-# The static counter (keraslens.analysis.interpretation.counts) does not get these right yet; the hover
-# shows what it computes, honestly labelled. Remove an entry once the counter is fixed.
-COUNTER_GAPS: dict[tuple[str, str], str] = {}  # (file, target) -> why the static count is known to fall short
-
-
 def seed_cases():
     for path, target, total in count_targets():
-        gap = COUNTER_GAPS.get((path, target))
-        marks = [pytest.mark.xfail(reason=f"static counter gap: {gap}", strict=False)] if gap else []
-        yield pytest.param(path, target, total, id=f"{path.split('/', 1)[1]}:{target}", marks=marks)
+        yield pytest.param(path, target, total, id=f"{path.split('/', 1)[1]}:{target}")
 
 
 @pytest.mark.parametrize(("path", "target", "total"), list(seed_cases()))
