@@ -24,7 +24,6 @@ The coverage table per layer family is printed in the terminal summary (and by
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -337,7 +336,6 @@ def test_corpus_matches_generator():
 
 @pytest.mark.tf
 @pytest.mark.timeout(600)
-@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 def test_truth_is_reproducible():
     """Real Keras still reports what builtins.json says (runs gen_builtins.py --check, about 4 minutes of CPU)."""
     proc = subprocess.run(

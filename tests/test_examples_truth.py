@@ -11,7 +11,6 @@ untracked / untrained weights, and that fixed examples train.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from needed import need_module
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -119,11 +119,10 @@ def _observe(flavor: str) -> dict[str, dict]:
 
 @pytest.fixture
 def observed(request):
-    if importlib.util.find_spec("tensorflow") is None:
-        pytest.skip("tensorflow is not installed")
+    need_module("tensorflow")
     spec = request.param
-    if spec["flavor"] == "2" and importlib.util.find_spec("tf_keras") is None:
-        pytest.skip("tf_keras is not installed")
+    if spec["flavor"] == "2":
+        need_module("tf_keras")
     result = _observe(spec["flavor"]).get(spec["path"])
     assert result is not None, f"no result for {spec['path']}"
     return spec, result

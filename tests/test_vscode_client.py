@@ -8,11 +8,11 @@ where it fails. The server the extension bundles is tested in tests/lsp/test_vsc
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 
 import pytest
+from needed import unavailable
 
 from e2e import vscode_support as vs
 
@@ -24,9 +24,7 @@ def test_extension_unit_tests_pass() -> None:
         vs.ensure_client_modules(vs.cache_dir() / "logs" / "unit-tests.log")
         npm = vs.npm()
     except vs.ToolUnavailable as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"{error} (CI is set, so this is a failure, not a skip)", pytrace=False)
-        pytest.skip(str(error))
+        unavailable(str(error))
     done = subprocess.run([npm, "test"], cwd=vs.CLIENT_DIR, capture_output=True, text=True, timeout=300)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-6000:]

@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from needed import unavailable
 
 pytestmark = [pytest.mark.editor, pytest.mark.timeout(600)]
 
@@ -66,10 +67,9 @@ def _hover_position(path: str, token: str) -> tuple[int, int]:
 
 def _unavailable(reason: str) -> None:
     message = f"editor end-to-end tooling unavailable: {reason}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    warnings.warn(message, stacklevel=2)  # in the warnings summary too, not only in -ra
-    pytest.skip(message)
+    if not os.environ.get("CI"):
+        warnings.warn(message, stacklevel=2)  # in the warnings summary too, not only in -ra
+    unavailable(message)
 
 
 @pytest.fixture(scope="session")

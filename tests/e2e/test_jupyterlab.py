@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from needed import unavailable
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 try:  # tests/e2e may or may not be a package
@@ -47,9 +48,7 @@ MODEL = "inputs = keras.Input(shape=(16,))\ngate = Gate(8)\nh = gate(inputs)\nmo
 
 def _unavailable(reason: str) -> None:
     message = f"JupyterLab end-to-end tooling unavailable: {reason}"
-    if vs.in_ci():
-        pytest.fail(f"{message} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(message)
+    unavailable(message)
 
 
 def ensure_jupyterlab(log: Path) -> Path:

@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from needed import unavailable
 
 try:  # tests/e2e may or may not be a package
     from . import vscode_support as vs
@@ -90,9 +91,7 @@ LINEAR_LINES = range(6, 19)  # 1-based lines of the correct class: no finding ma
 
 def _unavailable(reason: str) -> None:
     message = f"VS Code end-to-end tooling unavailable: {reason}"
-    if vs.in_ci():
-        pytest.fail(f"{message} (CI is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(message)
+    unavailable(message)
 
 
 @pytest.fixture(scope="session")

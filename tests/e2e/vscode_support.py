@@ -61,10 +61,6 @@ class ToolUnavailable(RuntimeError):
     """A tool the test needs is missing and could not be installed here."""
 
 
-def in_ci() -> bool:
-    return bool(os.environ.get("CI"))
-
-
 def cache_dir() -> Path:
     configured = os.environ.get("KERASLENS_E2E_CACHE")
     root = Path(configured) if configured else REPO_ROOT / ".cache" / "e2e"

@@ -4,13 +4,13 @@ in Keras 3 and tf_keras: otherwise the fix could make a class whose ``self.name 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from needed import need_module
 
 from keraslens.analysis.fixes.layer_members import LAYER_MEMBERS
 
@@ -28,10 +28,7 @@ print("MEMBERS " + json.dumps(sorted(n for n in names if not (n.startswith("__")
 @pytest.mark.tf
 @pytest.mark.parametrize("legacy", ["0", "1"], ids=["keras3", "tf_keras"])
 def test_every_layer_member_is_known(legacy):
-    if importlib.util.find_spec("tensorflow") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tensorflow is not installed (CI is set, so this is a failure, not a skip)")
-        pytest.skip("tensorflow is not installed")
+    need_module("tensorflow")
     env = {**os.environ, "TF_USE_LEGACY_KERAS": legacy, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "KERAS_BACKEND": "tensorflow"}
     proc = subprocess.run([sys.executable, "-c", MEMBERS], env=env, capture_output=True, text=True, timeout=300)
     line = next((line for line in proc.stdout.splitlines() if line.startswith("MEMBERS ")), None)

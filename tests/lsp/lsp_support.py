@@ -38,14 +38,6 @@ class RawTensor(layers.Layer):
 '''
 
 
-def counts_available() -> bool:
-    try:
-        import keraslens.analysis.interpretation.counts  # noqa: F401
-    except Exception:  # noqa: BLE001 - still being written: the count tests skip until it imports
-        return False
-    return True
-
-
 def accept_server_requests(client: LanguageClient) -> None:
     """Answer what real editors answer: capability registration and view refreshes (counted)."""
     client.registrations = []  # type: ignore[attr-defined]

@@ -17,7 +17,6 @@ from .lsp_support import (
     SERVER,
     accept_server_requests,
     client_position,
-    counts_available,
     encoding,
     open_doc,
     start,
@@ -27,7 +26,6 @@ pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning"),
     pytest.mark.timeout(60),
-    pytest.mark.skipif(not counts_available(), reason="keraslens.analysis.interpretation.counts does not import yet"),
 ]
 INFO: dict[int, lsp.InitializeResult] = {}
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text())

@@ -9,7 +9,6 @@ at least N where the hint says "at least".
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from needed import need_module
 
 from rules_support import FIXTURES, analysis_of
 
@@ -55,10 +55,7 @@ def test_no_hint_without_a_known_input():
 @pytest.mark.tf
 @pytest.mark.parametrize("path", sorted({case[0] for case in CASES}), ids=lambda p: p.name)
 def test_hinted_count_is_what_keras_counts(path):
-    if importlib.util.find_spec("tensorflow") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tensorflow is not installed (CI is set, so this is a failure, not a skip)")
-        pytest.skip("tensorflow is not installed")
+    need_module("tensorflow")
     cases = [case[1:] for case in CASES if case[0] == path]
     env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", KERAS_BACKEND="tensorflow", PYTHONWARNINGS="ignore")

@@ -12,7 +12,6 @@ exercised by a truth line of that fixture.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from needed import need_module
 
 from keraslens.analysis.rules import BY_CODE, Severity
 from rules_support import analysis_of, expected_findings, fixture_files, fixture_id
@@ -94,8 +94,7 @@ def _observed() -> dict[tuple[str, int], dict]:
 @pytest.mark.tf
 @pytest.mark.parametrize(("path", "line"), CASES, ids=[f"{fixture_id(p)}:{n}" for p, n in CASES])
 def test_truth_line_holds_under_tensorflow(path, line):
-    if importlib.util.find_spec("tensorflow") is None:
-        pytest.skip("tensorflow is not installed")
+    need_module("tensorflow")
     result = _observed().get((str(path), line))
     assert result is not None, "no result from the runner"
     code = dict(truth_lines(path))[line]

@@ -8,7 +8,6 @@ that a cheap sample still measures the same with the installed Keras.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -73,7 +72,6 @@ def test_names():
 
 @pytest.mark.tf
 @pytest.mark.timeout(600)
-@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 def test_sample_still_measures_the_same():
     """Real Keras still builds what applications.json says for a cheap sample (about 30 s)."""
     proc = subprocess.run(
