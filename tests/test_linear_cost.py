@@ -50,6 +50,31 @@ def layer_module(classes: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def findings_module(classes: int) -> str:
+    """Classes with findings whose fixes look across the file: a weight sized by a constructor
+    argument (KL201, whose fix edits every construction) and a layer on the class (KL104)."""
+    out = ["import keras", ""]
+    for i in range(classes):
+        out += [
+            f"class Init{i}(keras.layers.Layer):",
+            "    def __init__(self, input_dim, units, **kwargs):",
+            "        super().__init__(**kwargs)",
+            "        self.w = self.add_weight(shape=(input_dim, units))",
+            "    def call(self, x):",
+            "        return keras.ops.matmul(x, self.w)",
+            "",
+            f"class Holder{i}(keras.layers.Layer):",
+            "    proj = keras.layers.Dense(4)",
+            "    def call(self, x):",
+            "        return self.proj(x)",
+            "",
+            f"layer_{i} = Init{i}({i % 7 + 2}, 3)",
+            f"other_{i} = Holder{i}()",
+            "",
+        ]
+    return "\n".join(out) + "\n"
+
+
 def constants_module(lines: int) -> str:
     """Module-level assignments only (each name bound once): the values every layer argument may read."""
     return "import keras\n" + "".join(f"WEIGHT_{i} = [{i}, {i + 1}, {i + 2}]\n" for i in range(lines))
@@ -66,7 +91,9 @@ def cpu_seconds(text: str) -> float:
     return best
 
 
-@pytest.mark.parametrize(("make", "size"), [(layer_module, 40), (constants_module, 4000)], ids=["layer-classes", "module-constants"])
+@pytest.mark.parametrize(
+    ("make", "size"), [(layer_module, 40), (constants_module, 4000), (findings_module, 40)], ids=["layer-classes", "module-constants", "findings"]
+)
 def test_four_times_the_lines_takes_less_than_eight_times_the_time(make, size):
     small, large = make(size), make(size * GROWTH)
     assert len(large.splitlines()) >= GROWTH * len(small.splitlines()) * 0.95

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.fix_all import fix_text
-from keraslens.analysis.source import split_lines
+from keraslens.analysis.source import line_starts, split_lines
 
 ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
 
@@ -40,3 +42,18 @@ def test_a_line_of_unusual_whitespace_in_a_broken_file_is_a_blank_line(blank):
     text = f"import keras\n{blank}\nclass Scale(keras.layers.Layer):\n    def __init__(self, **kwargs):\n        self.k = (\n"
     found = {f.code for f in analyze(text, "blank.py").findings}
     assert "KL900" in found and "KL903" not in found  # the syntax error, not an analysis crash
+
+
+def _starts_by_hand(text: str) -> list[int]:
+    """The LSP's rule, one character at a time: a line starts after \r\n, \r or \n."""
+    starts, index = [0], 0
+    while index < len(text):
+        index += 2 if text.startswith("\r\n", index) else 1
+        if text[index - 1] in "\r\n":
+            starts.append(index)
+    return starts
+
+
+@given(st.text(alphabet="ab \r\n\x0c\u2028\x85", max_size=40))
+def test_line_starts_follow_the_lsp_line_ends(text):
+    assert line_starts(text) == _starts_by_hand(text)

@@ -16,6 +16,7 @@ import io
 import re
 import threading
 import tokenize
+from itertools import accumulate
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class SourceFile:
     syntax_problems: list[SyntaxProblem] = field(init=False)
     _line_is_ascii: list[bool] = field(init=False, repr=False)
     _blocks: dict[int, list[ast.stmt]] | None = field(init=False, repr=False, default=None)
+    _starts: list[int] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.lines = split_lines(self.text)
@@ -124,6 +126,12 @@ class SourceFile:
 
     def segment(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.text, node) or ""
+
+    def line_starts(self) -> list[int]:
+        """``line_starts(self.text)``, computed once."""
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return self._starts
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
@@ -203,6 +211,15 @@ def walk(root: ast.AST, stop: tuple[type, ...] = ()) -> Iterator[ast.AST]:
                     stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, stop))
+
+
+def line_starts(text: str) -> list[int]:
+    """Character offset at which each 1-based line starts (index 0 is line 1), as ``split_lines``
+    counts lines; a final line break starts one more (empty) line."""
+    starts = [0, *accumulate(map(len, split_lines(text, keepends=True)))]
+    if text and not text.endswith(("\n", "\r")):
+        starts.pop()  # the end of a last line without a line break starts nothing
+    return starts
 
 
 def split_lines(text: str, keepends: bool = False) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 
 from ..source import SourceFile, Span
-from .edit import Edit, apply_edits, line_offsets, offset_of
+from .edit import Edit, apply_edits, offset_of
 
 
 def header_span(source: SourceFile, function: ast.FunctionDef) -> Span:
@@ -168,7 +168,7 @@ def remove_item(source: SourceFile, items: list[ast.AST], index: int, spans: lis
     whitespace sits between neighbours (a ``*`` or ``/`` marker, a comment).
     """
     spans = spans or [source.span(item) for item in items]
-    offsets = line_offsets(source.text)
+    offsets = source.line_starts()
 
     def between(a: tuple[int, int], b: tuple[int, int]) -> str:
         return source.text[offset_of(offsets, source.text, *a):offset_of(offsets, source.text, *b)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..source import Span
+from ..source import Span, line_starts
 
 
 class Applicability(str, Enum):
@@ -36,29 +36,6 @@ class Fix:
         return self.applicability is Applicability.SAFE
 
 
-def line_offsets(text: str) -> list[int]:
-    """Character offset at which each 1-based line starts (index 0 is line 1)."""
-    offsets = [0]
-    index = 0
-    while True:
-        found = _next_line_break(text, index)
-        if found is None:
-            return offsets
-        index = found
-        offsets.append(index)
-
-
-def _next_line_break(text: str, start: int) -> int | None:
-    # keep in step with str.splitlines() for the separators Python source uses
-    for position in range(start, len(text)):
-        char = text[position]
-        if char == "\n":
-            return position + 1
-        if char == "\r":
-            return position + 2 if text.startswith("\r\n", position) else position + 1
-    return None
-
-
 def offset_of(offsets: list[int], text: str, line: int, col: int) -> int:
     if line - 1 >= len(offsets):
         return len(text)
@@ -67,7 +44,7 @@ def offset_of(offsets: list[int], text: str, line: int, col: int) -> int:
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits; raise ValueError when two of them overlap."""
-    offsets = line_offsets(text)
+    offsets = line_starts(text)
     located = sorted(
         ((offset_of(offsets, text, e.span.line, e.span.col), offset_of(offsets, text, e.span.end_line, e.span.end_col), e.text) for e in edits),
         key=lambda item: (item[0], item[1]),
@@ -86,7 +63,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
     """Apply as many fixes as do not overlap each other; return the text and those applied."""
-    offsets = line_offsets(text)
+    offsets = line_starts(text)
     taken: list[tuple[int, int]] = []
     chosen: list[Fix] = []
     for fix in fixes:

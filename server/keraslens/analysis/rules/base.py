@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..fixes.edit import Fix
 from ..names.imports import Flavor
-from ..source import SourceFile, Span
+from ..source import SourceFile, Span, walk
 
 if TYPE_CHECKING:
     from ..facts.classes import ClassFacts, ModuleFacts
@@ -64,6 +65,37 @@ class Context:
 
     def span(self, node: ast.AST) -> Span:
         return self.source.span(node)
+
+    def calls_of(self, name: str) -> list[ast.Call]:
+        """The calls of a bare name (``Gate(8)``) in the file, in source order."""
+        return self._name_index()[0].get(name, [])
+
+    def reads_attribute(self, owner: str, attr: str) -> bool:
+        """Whether the file reads or sets ``owner.attr`` with ``owner`` a bare name."""
+        return (owner, attr) in self._name_index()[1]
+
+    def classes_named(self, name: str) -> list[ast.ClassDef]:
+        """Every class of that name in the file, nested ones included."""
+        return self._name_index()[2].get(name, [])
+
+    def _name_index(self) -> tuple[dict[str, list[ast.Call]], set[tuple[str, str]], dict[str, list[ast.ClassDef]]]:
+        # one walk of the file for every rule and finding that asks (a walk per finding was quadratic)
+        index = self.memo.get("name_index")
+        if index is None:
+            calls: defaultdict[str, list[ast.Call]] = defaultdict(list)
+            attributes: set[tuple[str, str]] = set()
+            classes: defaultdict[str, list[ast.ClassDef]] = defaultdict(list)
+            for node in walk(self.source.tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    calls[node.func.id].append(node)
+                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    attributes.add((node.value.id, node.attr))
+                elif isinstance(node, ast.ClassDef):
+                    classes[node.name].append(node)
+            for found in calls.values():
+                found.sort(key=lambda call: (call.lineno, call.col_offset))
+            index = self.memo["name_index"] = (dict(calls), attributes, dict(classes))
+        return index
 
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Keras versions")

@@ -117,7 +117,7 @@ def _to_init(ctx: Context, facts: ClassFacts, statement: ast.stmt) -> Fix | None
     attr = statement.targets[0].id
     methods = [s for s in facts.node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
     init = facts.methods.get("__init__")
-    if not methods or (init is not None and not facts.calls_super("__init__")) or _read_through_class(ctx, facts.name, attr):
+    if not methods or (init is not None and not facts.calls_super("__init__")) or ctx.reads_attribute(facts.name, attr):
         return None
     if init is not None and any(isinstance(n, ast.Attribute) and n.attr == attr for n in ast.walk(init)):
         return None  # __init__ uses it before it would exist
@@ -134,13 +134,6 @@ def _to_init(ctx: Context, facts: ClassFacts, statement: ast.stmt) -> Fix | None
     if statement is facts.node.body[0] and end < len(ctx.source.lines) and not ctx.source.line_text(end + 1).strip():
         removed += (Edit(Span(end + 1, 0, end + 2, 0), ""),)  # no blank line left at the top of the class
     return Fix(f"Create it per instance as self.{attr} in __init__()", Applicability.UNSAFE, (*removed, *added))
-
-
-def _read_through_class(ctx: Context, class_name: str, attr: str) -> bool:
-    return any(
-        isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name) and n.value.id == class_name
-        for n in ast.walk(ctx.source.tree)
-    )
 
 
 KEPT_DUNDERS = frozenset({"__init__", "__call__", "__repr__", "__str__"})
@@ -173,7 +166,7 @@ def _holder_to_layer(ctx: Context, name: str) -> Fix | None:
 
 
 def _plain_class(ctx: Context, name: str) -> ast.ClassDef | None:
-    found = [n for n in ast.walk(ctx.source.tree) if isinstance(n, ast.ClassDef) and n.name == name]
+    found = ctx.classes_named(name)
     return found[0] if len(found) == 1 else None
 
 

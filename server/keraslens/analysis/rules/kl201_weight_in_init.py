@@ -145,7 +145,7 @@ def _drop_parameters(ctx: Context, facts: ClassFacts, init: ast.FunctionDef, rel
         if edit is None:
             return None
         edits.append(edit)
-    for call in _constructions(ctx, facts.name):
+    for call in ctx.calls_of(facts.name):
         items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             return None
@@ -181,12 +181,6 @@ def _parameter_spans(ctx: Context, function: ast.FunctionDef) -> tuple[list[ast.
             span = Span(span.line, span.col, end.end_line, end.end_col)
         spans.append(span)
     return parameters, spans
-
-
-def _constructions(ctx: Context, class_name: str):
-    for node in ast.walk(ctx.source.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == class_name:
-            yield node
 
 
 def _names(node: ast.AST) -> set[str]:
