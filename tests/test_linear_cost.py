@@ -8,7 +8,10 @@ themselves live in ``bench/scaling.py``.
 from __future__ import annotations
 
 import gc
+import keyword
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,7 @@ from keraslens.analysis.interpretation.counts import count_report
 from keraslens.analysis.source import _parse_block_at as parse_block_at
 
 GROWTH = 4
+KEYWORDS = set(keyword.kwlist) | {"import", "from"}
 BOUND = 8.0
 
 
@@ -75,6 +79,21 @@ def findings_module(classes: int) -> str:
     return "\n".join(out) + "\n"
 
 
+FIXTURES = sorted(path for path in (Path(__file__).parent / "rules" / "fixtures").rglob("*.py") if path.parent.name != "recovery")
+
+
+def fixtures_module(copies: int) -> str:
+    """Every rule's golden fixture, its top-level names suffixed per copy: a finding of any rule whose
+    check or fix looks across the whole file shows up as a cost per finding times the file."""
+    parts = []
+    for path in FIXTURES:
+        text = path.read_text(encoding="utf-8")
+        names = sorted(set(re.findall(r"^(?:class |def )?(\w+)", text, re.MULTILINE)) - KEYWORDS, key=len, reverse=True)
+        for copy in range(copies):
+            parts.append(re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: f"{m.group(1)}_{copy}", text) if names else text)
+    return "\n".join(parts)
+
+
 def constants_module(lines: int) -> str:
     """Module-level assignments only (each name bound once): the values every layer argument may read."""
     return "import keras\n" + "".join(f"WEIGHT_{i} = [{i}, {i + 1}, {i + 2}]\n" for i in range(lines))
@@ -92,7 +111,9 @@ def cpu_seconds(text: str) -> float:
 
 
 @pytest.mark.parametrize(
-    ("make", "size"), [(layer_module, 40), (constants_module, 4000), (findings_module, 40)], ids=["layer-classes", "module-constants", "findings"]
+    ("make", "size"),
+    [(layer_module, 40), (constants_module, 4000), (findings_module, 40), (fixtures_module, 1)],
+    ids=["layer-classes", "module-constants", "findings", "rule-fixtures"],
 )
 def test_four_times_the_lines_takes_less_than_eight_times_the_time(make, size):
     small, large = make(size), make(size * GROWTH)

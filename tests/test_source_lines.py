@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.fix_all import fix_text
-from keraslens.analysis.source import line_starts, split_lines
+from keraslens.analysis.source import SourceFile, line_starts, split_lines
 
 ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
 
@@ -57,3 +60,30 @@ def _starts_by_hand(text: str) -> list[int]:
 @given(st.text(alphabet="ab \r\n\x0c\u2028\x85", max_size=40))
 def test_line_starts_follow_the_lsp_line_ends(text):
     assert line_starts(text) == _starts_by_hand(text)
+
+
+def _real_files() -> list[Path]:
+    import importlib.util
+
+    keras_root = Path(next(iter(importlib.util.find_spec("keras").submodule_search_locations)))
+    files = sorted((Path(__file__).parent / "rules" / "fixtures").rglob("*.py")) + sorted((keras_root / "src" / "layers" / "attention").glob("*.py"))
+    return [path for path in files if path.stat().st_size]
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: p.name)
+def test_segments_are_the_standard_librarys(path):
+    text = path.read_text(encoding="utf-8")
+    source = SourceFile(text, str(path))
+    nodes = [node for node in ast.walk(source.tree) if hasattr(node, "end_col_offset")]
+    assert nodes
+    lines = text.count("\n") + 1
+    for node in nodes[:: max(1, len(nodes) * lines // 200_000)]:  # the standard library's answer costs the whole text each
+        assert source.segment(node) == (ast.get_source_segment(text, node) or ""), ast.dump(node)[:200]
+
+
+@given(st.text(alphabet="aé😀 =\r\n\x0c", max_size=30))
+def test_segments_of_odd_text_are_the_standard_librarys(text):
+    source = SourceFile(f"x = 1\n{text}\ny = 'é😀'\n")
+    for node in ast.walk(source.tree):
+        if hasattr(node, "end_col_offset"):
+            assert source.segment(node) == (ast.get_source_segment(source.text, node) or "")

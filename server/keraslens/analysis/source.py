@@ -125,7 +125,20 @@ class SourceFile:
 
 
     def segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.text, node) or ""
+        """The text of ``node``, as ``ast.get_source_segment`` gives it (which splits the whole text
+        again on every call: a fix per finding made that quadratic)."""
+        line, end_line = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        end_col = getattr(node, "end_col_offset", None)
+        starts = self.line_starts()
+        if line is None or end_line is None or end_col is None or end_line > len(self.lines) or end_line > len(starts):
+            return ""
+        return self.text[self._offset(starts, line, node.col_offset):self._offset(starts, end_line, end_col)]  # type: ignore[attr-defined]
+
+    def _offset(self, starts: list[int], line: int, byte_col: int) -> int:
+        """A position's offset in the text; a column past its line's end stops at the next line
+        (a recovered block's end may lie past it)."""
+        end = starts[line] if line < len(starts) else len(self.text)
+        return min(starts[line - 1] + self.char_col(line, byte_col), end)
 
     def line_starts(self) -> list[int]:
         """``line_starts(self.text)``, computed once."""

@@ -383,6 +383,7 @@ class ModuleCounts:
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        self._names_read_for: dict[frozenset[str], set[int]] = {}
         self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
         made = [instance.call.lineno for instance in graph.instances if isinstance(instance.call, ast.Call)]
@@ -630,6 +631,15 @@ class ModuleCounts:
                         index.setdefault(node.id, []).append(node)
             self._names[function] = index
         return self._names[function]
+
+    def names_read_for(self, attributes: frozenset[str]) -> set[int]:
+        """The ``Name`` nodes (by id) read for one of ``attributes`` (``model.summary``); one walk per file."""
+        if attributes not in self._names_read_for:
+            self._names_read_for[attributes] = {
+                id(node.value) for node in walk(self.source.tree)
+                if isinstance(node, ast.Attribute) and node.attr in attributes and isinstance(node.value, ast.Name)
+            }
+        return self._names_read_for[attributes]
 
     # -- reports ---------------------------------------------------------------------------------
     def instance_count(self, instance: LayerInstance) -> Count:
@@ -1006,8 +1016,7 @@ def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:
     like: nothing that calls, fits or passes the model on, which would build its layers."""
     if not model.var:
         return False
-    harmless = {id(node.value) for node in ast.walk(counts.source.tree)
-                if isinstance(node, ast.Attribute) and node.attr in _NOT_BUILDING and isinstance(node.value, ast.Name)}
+    harmless = counts.names_read_for(_NOT_BUILDING)
     return all(id(node) in harmless or isinstance(node.ctx, ast.Store) for node in counts.names_in(_function(model.scope)).get(model.var, []))
 
 
