@@ -115,6 +115,42 @@ def test_a_numpy_generator_elsewhere_in_the_file_invalidates_the_classes_that_dr
     assert analysis.module.classes == _cold(text, path).module.classes
 
 
+NOISY = """
+
+class Noisy{i}(layers.Layer):
+    def build(self, input_shape):
+        pass
+
+    def call(self, x):
+        self.w = keras.random.normal((3,))
+        return x * self.w
+"""
+
+
+def test_findings_and_fixes_of_an_untouched_class_are_reused(monkeypatch, tmp_path):
+    from keraslens.analysis.rules.kl101_tensor_as_weight import TensorAsWeight
+
+    checked: list[str] = []
+    check_class = TensorAsWeight.check_class
+
+    def counting(self, ctx, facts):
+        checked.append(facts.name)
+        return check_class(self, ctx, facts)
+
+    monkeypatch.setattr(TensorAsWeight, "check_class", counting)
+    path = str(tmp_path / "noisy.py")
+    text = HEADER + "".join(NOISY.format(i=i) for i in range(4))
+    engine.analyze(text, path)
+    assert sorted(checked) == [f"Noisy{i}" for i in range(4)]
+    for before, after in (("(3,)", "(4,)"), ("(4,)", "(5,)")):
+        checked.clear()
+        text = text.replace(f"keras.random.normal({before})", f"keras.random.normal({after})", 1)
+        warm = engine.analyze(text, path)
+        assert checked == ["Noisy0"]
+        assert [f.code for f in warm.findings] == ["KL101"] * 4
+        assert warm.findings == _cold(text, path).findings  # the fixes too
+
+
 def test_the_reuse_is_bounded_by_documents(tmp_path):
     engine.limit_cache(2)
     try:

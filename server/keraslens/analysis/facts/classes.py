@@ -119,6 +119,9 @@ class ClassFacts:
     dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
     plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
     self_calls: list[SelfCall] = field(default_factory=list)  # self.x(...) in the forward pass, in source order
+    # results computed from these facts (a rule's findings in this class), kept with them: an
+    # unchanged class of the next version reuses the facts, and with them these
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def has_init(self) -> bool:
