@@ -105,7 +105,7 @@ class _Reader:
             owner = _root_name(stmt.iter)
             if owner in self.live:
                 self.loop_aliases[stmt.target.id] = owner
-        for node in sorted(_nodes(stmt), key=lambda n: (n.lineno, n.col_offset)):
+        for node in _nodes_in_order(stmt):
             self._node(node, stmt)
         if made is not None:
             self._retire(made.var)
@@ -185,6 +185,13 @@ def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _in_order(getattr(stmt, name, None) or [])
         for handler in getattr(stmt, "handlers", None) or []:
             yield from _in_order(handler.body)
+
+
+@lru_cache(maxsize=16_384)
+def _nodes_in_order(stmt: ast.stmt) -> tuple[ast.AST, ...]:
+    """``_nodes`` in source order. Cached by the statement itself (held as the key, so its id is
+    never reused): an unchanged block of the next version of the file has the very same statements."""
+    return tuple(sorted(_nodes(stmt), key=lambda n: (n.lineno, n.col_offset)))
 
 
 def _nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
