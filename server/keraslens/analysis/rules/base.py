@@ -103,7 +103,6 @@ class Rule:
         return "\n".join(parts).rstrip() + "\n"
 
 
-
 class ClassRule(Rule):
     """A rule whose findings in a class (fixes included) come from that class alone: its facts,
     its lines and the lines around it, the file's imports, flavour, settings and layout. They are
@@ -127,6 +126,7 @@ def _surrounding_lines(source: SourceFile, node: ast.ClassDef) -> tuple[tuple[st
     """The class's lines with one more on each side (fixes insert next to them), and whether it ends the file."""
     end = node.end_lineno or node.lineno
     return tuple(source.lines[max(0, node.lineno - 2) : end + 1]), end >= len(source.lines)
+
 
 _HEADING = re.compile(r"^## (.+)$", re.M)
 
