@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .config import DEFAULT, Settings
-from .facts.classes import ModuleFacts, collect_module
+from .facts.classes import ModuleFacts, collect_module, keep_documents
 from .facts.graph import ModuleGraph
 from .facts.library import layer_class_home
 from .interpretation.counts import branch_decider
@@ -49,6 +49,7 @@ def limit_cache(size: int) -> None:
     (each costs ~8 MB for a 5,000-line file); the CLI keeps the default."""
     global _CACHE_SIZE
     _CACHE_SIZE = max(1, size)
+    keep_documents(_CACHE_SIZE)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
 

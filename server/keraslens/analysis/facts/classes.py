@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -118,6 +119,9 @@ class ClassFacts:
     dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
     plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
     self_calls: list[SelfCall] = field(default_factory=list)  # self.x(...) in the forward pass, in source order
+    # results computed from these facts (a rule's findings in this class), kept with them: an
+    # unchanged class of the next version reuses the facts, and with them these
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def has_init(self) -> bool:
@@ -267,9 +271,74 @@ def collect_module(source: SourceFile, flavor: Flavor, imports: ImportMap | None
     # every class is known by name before any is walked: a class may create a later one
     for name, (node, kind, keras_bases, local_bases, external) in layer_like.items():
         module.classes[name] = ClassFacts(name, node, kind, flavor, keras_bases, local_bases, external)
-    for facts in module.classes.values():
-        _ClassCollector(module, facts).collect()
+    surroundings = _Surroundings(flavor, dict(imports.names), frozenset(module.classes), frozenset(tf_modules), frozenset(module.plain_layer_holders))
+    with _previous_lock:
+        previous = _previous.pop(source.path, {})
+    collected: dict[int, _Collected] = {}
+    for name, facts in list(module.classes.items()):
+        before = previous.get(id(facts.node))
+        if before is not None and before.still_holds(facts, surroundings, module):
+            module.classes[name] = before.facts
+            collected[id(facts.node)] = before
+            continue
+        collector = _ClassCollector(module, facts)
+        collector.collect()
+        generators = frozenset(module.numpy_generators) if collector.asked_generators else None
+        collected[id(facts.node)] = _Collected(facts, surroundings, generators)
+    with _previous_lock:
+        _previous[source.path] = collected
+        while len(_previous) > _previous_documents:
+            del _previous[next(iter(_previous))]
     return module
+
+
+# -- reuse between versions of a document -------------------------------------------------
+# A keystroke re-parses only the top-level block it edited: every other class of the new
+# version is the very same ``ast.ClassDef`` object as in the previous one. Its facts are
+# reused when what the collection read from the rest of the file is unchanged too. Only the
+# latest version of each document is kept, for at most ``_previous_documents`` documents;
+# each entry holds its class node, so the node's id cannot be reused by another one.
+
+
+@dataclass(frozen=True, slots=True)
+class _Surroundings:
+    """What collecting one class reads from the rest of the file (besides numpy generators)."""
+
+    flavor: Flavor
+    imports: dict[str, str]
+    class_names: frozenset[str]
+    tf_modules: frozenset[str]
+    plain_layer_holders: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Collected:
+    facts: ClassFacts
+    surroundings: _Surroundings
+    numpy_generators: frozenset[str] | None  # the file's generators, when the collection asked for them
+
+    def still_holds(self, fresh: ClassFacts, surroundings: _Surroundings, module: ModuleFacts) -> bool:
+        old = self.facts
+        return (
+            old.node is fresh.node
+            and (old.kind, old.keras_bases, old.local_bases, old.external_bases) == (fresh.kind, fresh.keras_bases, fresh.local_bases, fresh.external_bases)
+            and self.surroundings == surroundings
+            and (self.numpy_generators is None or self.numpy_generators == module.numpy_generators)
+        )
+
+
+_previous: dict[str, dict[int, _Collected]] = {}  # path -> id(class node) -> facts of its latest version
+_previous_documents = 64
+_previous_lock = threading.Lock()
+
+
+def keep_documents(count: int) -> None:
+    """Keep the per-class facts of at most ``count`` documents for reuse."""
+    global _previous_documents
+    with _previous_lock:
+        _previous_documents = max(1, count)
+        while len(_previous) > _previous_documents:
+            del _previous[next(iter(_previous))]
 
 
 NUMPY_GENERATORS = frozenset({"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.Generator"})
@@ -365,6 +434,7 @@ class _ClassCollector:
     def __init__(self, module: ModuleFacts, facts: ClassFacts) -> None:
         self.module = module
         self.facts = facts
+        self.asked_generators = False  # whether the facts depend on the file's numpy generators
 
     def collect(self) -> None:
         facts = self.facts
@@ -518,6 +588,7 @@ class _ClassCollector:
         if isinstance(node, ast.Call):
             return self.module.imports.canonical(node.func) in NUMPY_GENERATORS
         name = node.id if isinstance(node, ast.Name) else f"self.{attr}" if (attr := _self_attr(node)) else None
+        self.asked_generators = self.asked_generators or name is not None
         return name is not None and name in self.module.numpy_generators
 
 

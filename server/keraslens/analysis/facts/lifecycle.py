@@ -13,6 +13,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from .classes import ModuleFacts
 
@@ -91,17 +92,20 @@ class _Reader:
         self.loop_aliases: dict[str, str] = {}  # `for layer in model.layers`: layer -> model
 
     def read(self, body: list[ast.stmt]) -> list[Lifecycle]:
-        for stmt in _in_order(body):
-            self._statement(stmt)
+        statements = list(_in_order(body))
+        made = [self._made(stmt) for stmt in statements]
+        if not any(made):
+            return []  # nothing made here, so nothing to follow: most functions of a file
+        for stmt, lifecycle in zip(statements, made, strict=True):
+            self._statement(stmt, lifecycle)
         return self.done + list(self.live.values())
 
-    def _statement(self, stmt: ast.stmt) -> None:
+    def _statement(self, stmt: ast.stmt, made: Lifecycle | None) -> None:
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             owner = _root_name(stmt.iter)
             if owner in self.live:
                 self.loop_aliases[stmt.target.id] = owner
-        made = self._made(stmt)
-        for node in sorted(_nodes(stmt), key=lambda n: (n.lineno, n.col_offset)):
+        for node in _nodes_in_order(stmt):
             self._node(node, stmt)
         if made is not None:
             self._retire(made.var)
@@ -183,6 +187,13 @@ def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _in_order(handler.body)
 
 
+@lru_cache(maxsize=16_384)
+def _nodes_in_order(stmt: ast.stmt) -> tuple[ast.AST, ...]:
+    """``_nodes`` in source order. Cached by the statement itself (held as the key, so its id is
+    never reused): an unchanged block of the next version of the file has the very same statements."""
+    return tuple(sorted(_nodes(stmt), key=lambda n: (n.lineno, n.col_offset)))
+
+
 def _nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
     """The statement's own nodes, not those of nested blocks (they come as statements of their own)."""
     todo: list[ast.AST] = [stmt]
@@ -226,8 +237,11 @@ def _gives_input(node: ast.expr, ref) -> bool:
     return ref(node.func) in INPUTS or any(k.arg in INPUT_KEYWORDS for k in node.keywords)
 
 
+@lru_cache(maxsize=4096)
 def _builds_itself(init: ast.FunctionDef | None) -> bool:
-    """``self.build(...)`` or ``self(...)`` in ``__init__``: built when made."""
+    """``self.build(...)`` or ``self(...)`` in ``__init__``: built when made. Cached by the node
+    itself (held as the key, so its id is never reused): an unchanged class of the next version
+    of the file has the very same ``__init__`` node."""
     if init is None:
         return False
     for node in ast.walk(init):

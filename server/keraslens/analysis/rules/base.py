@@ -135,6 +135,31 @@ class Rule:
         return "\n".join(parts).rstrip() + "\n"
 
 
+class ClassRule(Rule):
+    """A rule whose findings in a class (fixes included) come from that class alone: its facts,
+    its lines and the lines around it, the file's imports, flavour, settings and layout. They are
+    kept with the class's facts, which the next version of the file reuses for a class it did
+    not touch (``collect_module``), and rebuilt when anything else of that list changed."""
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        layout = (ctx.flavor, ctx.settings, ctx.source.newline, ctx.source.indent_unit())
+        for facts in ctx.module.classes.values():
+            key = (layout, *_surrounding_lines(ctx.source, facts.node))
+            kept = facts.derived.get(self.code)
+            if kept is None or kept[0] != key:
+                kept = facts.derived[self.code] = (key, tuple(self.check_class(ctx, facts)))
+            yield from kept[1]
+
+    def check_class(self, ctx: Context, facts: ClassFacts) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+def _surrounding_lines(source: SourceFile, node: ast.ClassDef) -> tuple[tuple[str, ...], bool]:
+    """The class's lines with one more on each side (fixes insert next to them), and whether it ends the file."""
+    end = node.end_lineno or node.lineno
+    return tuple(source.lines[max(0, node.lineno - 2) : end + 1]), end >= len(source.lines)
+
+
 _HEADING = re.compile(r"^## (.+)$", re.M)
 
 

@@ -16,12 +16,12 @@ from ..facts.classes import (
 from ..fixes.edit import Applicability, Edit, Fix
 from ..fixes.initializers import add_weight_call, keras_root, weight_spec
 from ..fixes.relocate import Relocation, Unmovable, before_super_init
-from .base import Context, Related, Rule
+from .base import ClassRule, Context, Related
 
 WEIGHT_LIKE = re.compile(r"^_?(w|b|[wb]_\w+|\w*(kernel|weight|weights|bias|gamma|beta|scale|embedding|embeddings))\d*$", re.I)
 
 
-class TensorAsWeight(Rule):
+class TensorAsWeight(ClassRule):
     """
     ## What it does
     Finds layer attributes that are assigned a freshly created tensor
@@ -76,27 +76,26 @@ class TensorAsWeight(Rule):
     code = "KL101"
     name = "tensor-as-weight"
 
-    def check(self, ctx: Context):
-        for facts in ctx.module.classes.values():
-            for site in facts.weights:
-                if site.kind is not WeightKind.TENSOR or site.target.kind not in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER):
-                    continue
-                attr = site.target.attr or ""
-                used = facts.first_read(attr, Phase.CALL)
-                if used is None:
-                    continue
-                if site.creator in FILL_CREATORS and not WEIGHT_LIKE.match(attr):
-                    continue  # a constant (mask, positional table) kept on purpose
-                where = "in call(): a new value on every call" if Phase.CALL in site.phases else f"in {site.method}()"
-                yield self.finding(
-                    ctx,
-                    site.call,
-                    f"`self.{attr}` is a tensor from `{site.creator}` {where}, not a weight: Keras does not track it "
-                    "(0 params) and it never trains; create it with `self.add_weight(...)` in `build()`",
-                    facts,
-                    related=(Related(ctx.span(used), f"`self.{attr}` is used here like a weight"),),
-                    fix=_fix(ctx, facts, site),
-                )
+    def check_class(self, ctx: Context, facts: ClassFacts):
+        for site in facts.weights:
+            if site.kind is not WeightKind.TENSOR or site.target.kind not in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER):
+                continue
+            attr = site.target.attr or ""
+            used = facts.first_read(attr, Phase.CALL)
+            if used is None:
+                continue
+            if site.creator in FILL_CREATORS and not WEIGHT_LIKE.match(attr):
+                continue  # a constant (mask, positional table) kept on purpose
+            where = "in call(): a new value on every call" if Phase.CALL in site.phases else f"in {site.method}()"
+            yield self.finding(
+                ctx,
+                site.call,
+                f"`self.{attr}` is a tensor from `{site.creator}` {where}, not a weight: Keras does not track it "
+                "(0 params) and it never trains; create it with `self.add_weight(...)` in `build()`",
+                facts,
+                related=(Related(ctx.span(used), f"`self.{attr}` is used here like a weight"),),
+                fix=_fix(ctx, facts, site),
+            )
 
 
 def _fix(ctx: Context, facts: ClassFacts, site: WeightSite) -> Fix | None:
