@@ -323,20 +323,36 @@ class Documents:
             return None
         return View(counted, analysis, report, old_line, col, stale=True)
 
-    async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
-        """The last finished view at once while the current version is not counted yet (the
-        line under the cursor unchanged since; ContentModified when it was edited: no waiting
-        behind the running analysis); the current version's when nothing was counted before
-        and it is ready within ``wait`` (the first request on a document)."""
+    def view_now(self, uri: str, position: lsp.Position) -> View | None:
+        """The view a request at ``position`` is answered from when it needs no waiting (None:
+        it does): the current version's count when finished; while the current version is not
+        counted yet, the last finished count (the line under the cursor unchanged since;
+        ContentModified when it was edited: no waiting behind the running analysis)."""
         state = self.states.get(uri)
         if state is None or state.current.too_large:
             return None
         work = state.current.work
-        if (_pending(work.analysis) or _pending(work.report)) and state.counted is not None:
-            ready = self.finished_view(uri, position)
-            if ready is None:
-                raise JsonRpcContentModified(f"line {position.line + 1} changed since the last count; the new one is running")
+        if not (_pending(work.analysis) or _pending(work.report)):
+            if not (_finished(work.analysis) and _finished(work.report)):
+                return None  # failed: view_at logs why
+            line, col = state.current.index.point(position)
+            return View(state.current, work.analysis.result(), work.report.result(), line, col, stale=False)
+        if state.counted is None:
+            return None
+        ready = self.finished_view(uri, position)
+        if ready is None:
+            raise JsonRpcContentModified(f"line {position.line + 1} changed since the last count; the new one is running")
+        return ready
+
+    async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
+        """``view_now``'s view, else the current version's when nothing was counted before and it
+        is ready within ``wait`` (the first request on a document)."""
+        ready = self.view_now(uri, position)
+        if ready is not None:
             return ready
+        state = self.states.get(uri)
+        if state is None or state.current.too_large:
+            return None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         try:
