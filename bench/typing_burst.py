@@ -1,6 +1,6 @@
 """Typing bursts: is keraslens still answering promptly after a person types fast?
 
-    uv run python bench/typing_burst.py [--runs 3] [--no-write]
+    uv run python bench/typing_burst.py [--runs 3] [--no-write] [--lines 5000]
 
 Scenarios, on generated 500- and 5,000-line files (bench/lsp_latency.py's generator):
 60 keystrokes 30 ms apart at the top of the file with a hover after each (the previous hover
@@ -100,9 +100,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--lines", type=int, choices=[500, 5_000], help="one file size only (for alternated runs; never written)")
     args = parser.parse_args()
     rows, failures = [], []
-    for lines in (500, 5_000):
+    for lines in [args.lines] if args.lines else [500, 5_000]:
         text = generate(classes=max(10, lines // 50), lines=lines)
         base = analysis_ms(text)
         for name in SCENARIOS:
@@ -129,7 +130,7 @@ def main() -> int:
         f"Goals missed: {', '.join(failures) if failures else 'none'}.", "",
     ])
     print(table)
-    if not args.no_write:
+    if not args.no_write and not args.lines:
         write_section("typing-burst", table, "## Typing bursts\n\n" + __doc__.split("\n\n", 2)[2].strip())
     return 1 if failures else 0
 

@@ -3,12 +3,15 @@ message is ignored), the server never hangs, never dies, never pops up an error.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import threading
 import time
 
 import pytest
 
-from keraslens.lsp.transport import Framer, Skipped
+from keraslens.lsp.transport import Framer, Skipped, serve_stream
 
 from .raw_client import RawServer, frame
 
@@ -172,3 +175,34 @@ def test_framing_drops_oversized_messages_and_garbage_in_bounded_memory():
         assert len(framer._buffer) < 20_000
     assert [item for item in framer.feed(frame(b"{}")) if not isinstance(item, Skipped)] == [b"{}"]
     assert frames([b"junk\r\n\r\n" * 3 + frame(b"[]")]) == ["skipped", b"[]"]
+
+
+def read_stream(stdin) -> tuple[list[bytes], set[str]]:  # noqa: ANN001
+    """The bodies serve_stream hands on from ``stdin``, and the threads that appeared while it read."""
+    before = set(threading.enumerate())
+    bodies: list[bytes] = []
+    appeared: set[str] = set()
+
+    def handle(body: bytes) -> bool:
+        bodies.append(body)
+        appeared.update(t.name for t in set(threading.enumerate()) - before)
+        return True
+
+    asyncio.run(serve_stream(stdin, handle, lambda: False))
+    return bodies, appeared
+
+
+def test_a_pipe_is_read_by_the_event_loop_without_a_reader_thread():
+    # a reader thread costs each message two hand-offs of the GIL, each a wait while an analysis runs
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as stdin:
+        os.write(write_end, frame(b'{"a": 1}') + b"garbage\r\n" + frame(b'{"b": 2}'))
+        os.close(write_end)
+        assert read_stream(stdin) == ([b'{"a": 1}', b'{"b": 2}'], set())
+
+
+def test_a_regular_file_as_input_is_read_to_its_end(tmp_path):
+    # epoll cannot watch a regular file (`keraslens serve < session`): it is read in a thread
+    (tmp_path / "session").write_bytes(frame(b'{"a": 1}') + frame(b'{"b": 2}'))
+    with (tmp_path / "session").open("rb") as stdin:
+        assert read_stream(stdin)[0] == [b'{"a": 1}', b'{"b": 2}']

@@ -3,6 +3,8 @@ layers, count labels."""
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from keraslens.analysis.engine import analyze
 from keraslens.analysis.interpretation.counts import count_report
 from keraslens.analysis.source import Span
 from keraslens.lsp.actions import Target, fix_all, ignore_edit
+from keraslens.lsp.documents import LineMap
 from keraslens.lsp.positions import LineIndex
 from keraslens.lsp.render import count_lines
 from keraslens.lsp.settings import SettingsStore
@@ -80,3 +83,37 @@ def test_a_freeze_not_followed_keeps_the_total_and_says_the_split_is_not_known()
     lines = count_lines(model.count, markdown=False)
     assert lines[:2] == ["Total: ≥ 92 params (static, partial)", "Trainable: ? · non-trainable: ?"]
     assert "line 7" in lines[2] and "which weights train is not known" in lines[2]
+
+
+def lines_of(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)  # LSP's line breaks, written out independently of LineIndex
+
+
+@pytest.mark.parametrize("breaks", ["\n", "\r\n"])
+def test_line_maps_pair_only_equal_lines_and_all_of_them_around_an_edit(breaks):
+    rng = random.Random(7)
+    words = ["x", "", "layer", "self.units = units", "  ", "\t#"]
+    for case in range(1_000):
+        old = breaks.join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        starts = [0] + [m.end() for m in re.finditer(re.escape(breaks), old)]
+        whole_lines = case % 2
+        if whole_lines:  # lines typed or pasted (Enter at a line's start), or deleted
+            start, end = sorted(rng.sample(starts, 2)) if len(starts) > 1 and rng.random() < 0.5 else [rng.choice(starts)] * 2
+            inserted = "".join(rng.choice(words) + breaks for _ in range(rng.randint(0, 3))) if start == end else ""
+        else:
+            start = rng.randint(0, len(old))
+            end = min(len(old), start + rng.randint(0, 8))
+            inserted = "".join(rng.choice("ab\n \r") for _ in range(rng.randint(0, 4)))
+        new = old[:start] + inserted + old[end:]
+        line_map, a, b = LineMap(old, new), lines_of(old), lines_of(new)
+        assert line_map.prefix + line_map.suffix <= min(len(a), len(b)), (old, new)
+        for line in range(1, len(b) + 1):
+            mapped = line_map.to_old(line)
+            assert mapped is None or a[mapped - 1] == b[line - 1], (old, new, line)
+            assert mapped is None or line_map.to_new(mapped) == line
+        if whole_lines:  # every line that was neither deleted nor inserted keeps its counterpart
+            assert line_map.prefix + line_map.suffix == min(len(a), len(b)), (old, new)
+        elif not re.search(r"[\r\n]", old[start:end] + inserted) and old[start - 1:start] != "\r":
+            # an edit inside one line (not between the two characters of a \r\n): every other line keeps its counterpart
+            edited = old.count("\n", 0, start) + 1
+            assert [line_map.to_new(n) for n in range(1, len(a) + 1) if n != edited] == [n for n in range(1, len(b) + 1) if n != edited], (old, new)

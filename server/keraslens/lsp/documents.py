@@ -27,6 +27,7 @@ DEBOUNCE_S = 0.05  # coalesces bursts of keystrokes; analysis itself takes longe
 MAX_ANALYSED_CHARS = 5_000_000  # larger documents (generated data, minified code) are not analysed
 WORKERS = 2  # documents analysed side by side: a huge one never blocks a small one
 SUPERSEDED = object()
+RUN_CHUNK = 1 << 14  # characters compared at once when mapping lines through edits
 ANALYSES_KEPT = 2  # open documents hold their own analysis; the engine's cache only serves fix-all passes
 
 
@@ -77,12 +78,24 @@ class LineMap:
 
     __slots__ = ("prefix", "suffix", "delta", "old_count")
 
-    def __init__(self, old: LineIndex, new: LineIndex) -> None:
-        a, b = old.lines, new.lines
-        limit = min(len(a), len(b))
-        prefix = _common_length(lambda n: a[:n] == b[:n], limit)  # list slices compare in C
-        suffix = _common_length(lambda n: a[len(a) - n:] == b[len(b) - n:], limit - prefix)
-        self.prefix, self.suffix, self.delta, self.old_count = prefix, suffix, len(b) - len(a), len(a)
+    def __init__(self, old: str, new: str) -> None:
+        if "\r" in old or "\r" in new:  # three kinds of line break: compare the lines themselves
+            a, b = LineIndex(old, None).lines, LineIndex(new, None).lines
+            limit = min(len(a), len(b))
+            prefix = _common_length(lambda n: a[:n] == b[:n], limit)  # list slices compare in C
+            suffix = _common_length(lambda n: a[len(a) - n:] == b[len(b) - n:], limit - prefix)
+            old_count, new_count = len(a), len(b)
+        else:  # compare characters (memcmp, ~7x faster than 5,000 line objects), then count the lines
+            limit = min(len(old), len(new))
+            head = _common_run(lambda i, j: old[i:j] == new[i:j], limit)
+            tail = _common_run(lambda i, j: old[len(old) - j:len(old) - i] == new[len(new) - j:len(new) - i], limit - head)
+            old_count, new_count = old.count("\n") + 1, new.count("\n") + 1
+            # the lines ended before the first difference, and the one it ends (when it does so in both)
+            prefix = old.count("\n", 0, head) + all(head == len(t) or t[head] == "\n" for t in (old, new))
+            # the lines begun after the last difference, and the one it begins (when it does so in both)
+            suffix = old.count("\n", len(old) - tail) + all(tail == len(t) or t[len(t) - tail - 1] == "\n" for t in (old, new))
+            suffix = min(suffix, min(old_count, new_count) - prefix)  # an empty line counted on both sides
+        self.prefix, self.suffix, self.delta, self.old_count = prefix, suffix, new_count - old_count, old_count
 
     def to_old(self, line: int) -> int | None:
         """1-based line of the newer text -> the same line in the older text (None: edited)."""
@@ -98,6 +111,18 @@ class LineMap:
         if line > self.old_count - self.suffix:
             return line + self.delta
         return None
+
+
+def _common_run(same: Callable[[int, int], bool], limit: int) -> int:
+    """The largest n <= limit with same(0, n), ``same(i, j)`` comparing characters i to j
+    counted from one end of both texts: chunk by chunk, then inside the first differing one."""
+    start = 0
+    while start < limit:
+        end = min(start + RUN_CHUNK, limit)
+        if not same(start, end):
+            return start + _common_length(lambda n: same(start, start + n), end - start)
+        start = end
+    return limit
 
 
 def _common_length(same: Callable[[int], bool], limit: int) -> int:
@@ -295,7 +320,7 @@ class Documents:
         state = self.states[new.uri]
         cached = state.line_map
         if cached is None or cached[0] is not old or cached[1] is not new:
-            cached = state.line_map = (old, new, LineMap(old.index, new.index))
+            cached = state.line_map = (old, new, LineMap(old.text, new.text))
         return cached[2]
 
     def latest_count(self, uri: str):
@@ -323,20 +348,36 @@ class Documents:
             return None
         return View(counted, analysis, report, old_line, col, stale=True)
 
-    async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
-        """The last finished view at once while the current version is not counted yet (the
-        line under the cursor unchanged since; ContentModified when it was edited: no waiting
-        behind the running analysis); the current version's when nothing was counted before
-        and it is ready within ``wait`` (the first request on a document)."""
+    def view_now(self, uri: str, position: lsp.Position) -> View | None:
+        """The view a request at ``position`` is answered from when it needs no waiting (None:
+        it does): the current version's count when finished; while the current version is not
+        counted yet, the last finished count (the line under the cursor unchanged since;
+        ContentModified when it was edited: no waiting behind the running analysis)."""
         state = self.states.get(uri)
         if state is None or state.current.too_large:
             return None
         work = state.current.work
-        if (_pending(work.analysis) or _pending(work.report)) and state.counted is not None:
-            ready = self.finished_view(uri, position)
-            if ready is None:
-                raise JsonRpcContentModified(f"line {position.line + 1} changed since the last count; the new one is running")
+        if not (_pending(work.analysis) or _pending(work.report)):
+            if not (_finished(work.analysis) and _finished(work.report)):
+                return None  # failed: view_at logs why
+            line, col = state.current.index.point(position)
+            return View(state.current, work.analysis.result(), work.report.result(), line, col, stale=False)
+        if state.counted is None:
+            return None
+        ready = self.finished_view(uri, position)
+        if ready is None:
+            raise JsonRpcContentModified(f"line {position.line + 1} changed since the last count; the new one is running")
+        return ready
+
+    async def view_at(self, uri: str, position: lsp.Position, wait: float) -> View | None:
+        """``view_now``'s view, else the current version's when nothing was counted before and it
+        is ready within ``wait`` (the first request on a document)."""
+        ready = self.view_now(uri, position)
+        if ready is not None:
             return ready
+        state = self.states.get(uri)
+        if state is None or state.current.too_large:
+            return None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         try:

@@ -175,9 +175,9 @@ def _document(uri: str) -> lsp.TextDocumentIdentifier:
     return lsp.TextDocumentIdentifier(uri=uri)
 
 
-async def _hover(ls, original, params: lsp.HoverParams):  # noqa: ANN001
+def _hover(ls, original, params: lsp.HoverParams):  # noqa: ANN001
     opened, cell = ls.cell_of(params.text_document.uri)
-    result = await _call(original, attrs.evolve(params, text_document=_document(opened.uri), position=opened.to_program(cell, params.position)))
+    result = yield from original(attrs.evolve(params, text_document=_document(opened.uri), position=opened.to_program(cell, params.position)))
     if result is not None and result.range is not None:
         result = attrs.evolve(result, range=opened.in_cell(cell, result.range))
     return result
@@ -268,10 +268,16 @@ def _wrap(ls, method: str) -> None:  # noqa: ANN001
         return
     translate = CELL_REQUESTS[method]
 
-    async def handler(params):
-        if ls.cell_of(params.text_document.uri) is None:
-            return await _call(original, params)
-        return await translate(ls, original, params)
+    if inspect.isgeneratorfunction(original):  # the hover: answered without a task when it need not wait
+        def handler(params):
+            if ls.cell_of(params.text_document.uri) is None:
+                return (yield from original(params))
+            return (yield from translate(ls, original, params))
+    else:
+        async def handler(params):
+            if ls.cell_of(params.text_document.uri) is None:
+                return await _call(original, params)
+            return await translate(ls, original, params)
 
     handler.keraslens_notebooks = True  # type: ignore[attr-defined]
     features[method] = handler

@@ -11,7 +11,9 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Generator
 from threading import Event
+from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified
@@ -246,7 +248,11 @@ def create_server() -> KeraslensServer:
         return lsp.FullDocumentDiagnosticReport(items=ls.diagnostics_for(snapshot, analysis), result_id=result_id)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    async def hover(ls: KeraslensServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    def hover(ls: KeraslensServer, params: lsp.HoverParams) -> Generator[Any, Any, lsp.Hover | None]:
+        """A generator (pygls runs what it yields as a task and sends the result back): a hover that
+        needs no waiting is answered within the turn of the loop that read it, one that must wait
+        for the first count yields to ``view_at``. A coroutine would cost two more turns, each a
+        wait for the GIL while an analysis runs."""
         from .hover import code_at, count_hover, finding_note, rule_docs
 
         current = ls.documents.snapshot(params.text_document.uri)
@@ -259,7 +265,9 @@ def create_server() -> KeraslensServer:
         if rule_code:
             sections.append(rule_docs(rule_code, markdown))
         else:  # from the last finished count at once when this line was not edited since
-            view = await ls.documents.view_at(current.uri, params.position, HOVER_COUNT_WAIT_S)
+            view = ls.documents.view_now(current.uri, params.position)
+            if view is None:
+                view = yield ls.documents.view_at, (current.uri, params.position, HOVER_COUNT_WAIT_S), None
             if view is None:
                 return None
             report, line, col = view.report, view.line, view.col

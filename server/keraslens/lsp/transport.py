@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -114,22 +115,65 @@ class Framer:
 
 async def serve_stream(stdin: BinaryIO, handle: Callable[[bytes], bool], stop: Callable[[], bool]) -> None:
     """Read ``stdin`` until end of input or ``stop()``, handing each body to ``handle``
-    (which answers False for a body that was no JSON)."""
-    loop = asyncio.get_running_loop()
-    # not a `with` block: leaving it would wait for a read that may never return
-    reader = ThreadPoolExecutor(1, thread_name_prefix="keraslens-stdin")
-    read = getattr(stdin, "read1", stdin.read)
+    (which answers False for a body that was no JSON).
+
+    A pipe, socket or terminal is read by the event loop itself when it becomes readable: no
+    thread, so a message costs no hand-off of the GIL between a reader thread and the loop
+    (each one waits out a worker thread's switch interval while an analysis runs). The
+    descriptor stays blocking; a read after readiness returns at once. Input the loop cannot
+    watch (a regular file) is read in a thread."""
     framer = Framer()
-    while not stop():
-        chunk = await loop.run_in_executor(reader, read, CHUNK_BYTES)
-        if not chunk:
-            logger.info("keraslens: end of input")
-            return
+
+    def take(chunk: bytes) -> None:
         for item in framer.feed(chunk):
             if isinstance(item, Skipped):
                 logger.warning("keraslens: %s", item.reason)
             elif not handle(item):
                 framer.resync_after(item)
+
+    loop = asyncio.get_running_loop()
+    fd = stdin.fileno()
+    ended: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        try:
+            chunk = os.read(fd, CHUNK_BYTES)
+        except BlockingIOError:  # a descriptor the client made non-blocking, read by someone else first
+            return
+        except OSError as exc:
+            loop.remove_reader(fd)
+            ended.set_exception(exc)
+            return
+        if not chunk:
+            logger.info("keraslens: end of input")
+        else:
+            take(chunk)
+        if not chunk or stop():
+            loop.remove_reader(fd)
+            ended.set_result(None)
+
+    try:
+        loop.add_reader(fd, readable)
+    except (PermissionError, NotImplementedError):  # epoll refuses regular files; Windows' loop has no readers
+        await _read_in_thread(stdin, take, stop)
+    else:
+        try:
+            await ended
+        finally:  # also when the exit notification raised SystemExit out of ``readable``
+            loop.remove_reader(fd)
+
+
+async def _read_in_thread(stdin: BinaryIO, take: Callable[[bytes], None], stop: Callable[[], bool]) -> None:
+    loop = asyncio.get_running_loop()
+    # not a `with` block: leaving it would wait for a read that may never return
+    reader = ThreadPoolExecutor(1, thread_name_prefix="keraslens-stdin")
+    read = getattr(stdin, "read1", stdin.read)
+    while not stop():
+        chunk = await loop.run_in_executor(reader, read, CHUNK_BYTES)
+        if not chunk:
+            logger.info("keraslens: end of input")
+            return
+        take(chunk)
 
 
 def dispatch(body: bytes, structure: Callable, handle_message: Callable) -> bool:
