@@ -88,3 +88,28 @@ model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(widths[0])
 """
     report = count_report(analyze(text, str(tmp_path / "sets.py")))
     assert {model.name: model.count.total for model in report.models} == {"model": (3 * 4 + 4) + (4 * 8 + 8)}
+
+
+def _scanned_at(report, line: int, col: int):
+    """What a hover is about, by scanning every class, model and site in turn."""
+    for class_report in report.classes.values():
+        if class_report.span.contains(line, col):
+            return class_report
+    for model in report.models:
+        if any(span.contains(line, col) for span in (model.span, *model.mentions)):
+            return model
+    hits = [(span, site) for site in report.sites for span in (site.span, *site.mentions) if span and span.contains(line, col)]
+    return min(hits, key=lambda hit: (hit[0].end_line - hit[0].line, hit[0].end_col - hit[0].col))[1] if hits else None
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if "examples" in p.parts], ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_the_hover_index_finds_what_a_scan_finds(path):
+    text = path.read_text(encoding="utf-8")
+    report = count_report(analyze(text, str(path)))
+    found = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        for col in range(len(line) + 1):
+            expected = _scanned_at(report, number, col)
+            assert report.at(number, col) is expected, (number, col)
+            found += expected is not None
+    assert found or not (report.classes or report.models or report.sites)
