@@ -68,6 +68,16 @@ def test_what_was_not_measured_is_unknown(kwargs, why):
     assert isinstance(counted, Unknown) and why in counted.reason
 
 
+@pytest.mark.parametrize("flavor", ["3", "2"])
+def test_imagenet_head_with_other_classes_is_an_error_not_a_count(flavor):
+    """Keras raises for it (test_imagenet_head_with_other_classes_raises checks real Keras); ``weights`` defaults to imagenet."""
+    for kwargs in ({"classes": 10}, {"weights": "imagenet", "classes": 10}):
+        counted = application_count("ResNet50", [], kwargs, flavor)
+        assert isinstance(counted, Unknown) and "ValueError" in counted.reason
+    assert isinstance(application_count("ResNet50", [], {"weights": None, "classes": 10}, flavor), ApplicationCount)
+    assert isinstance(application_count("ResNet50", [], {"include_top": False, "classes": 10}, flavor), ApplicationCount)
+
+
 def test_each_flavour_answers_only_for_its_own_applications():
     assert "RegNetX002" not in SIZES["3"]
     counted = application_count("RegNetX002", [], {}, "3")
@@ -94,9 +104,20 @@ def test_names():
 @pytest.mark.timeout(600)
 @pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 def test_sample_still_measures_the_same():
-    """Real Keras 3 and tf_keras still build what their JSON files say for a cheap sample (about 45 s)."""
+    """Real Keras 3 and tf_keras still build what their JSON files say for a cheap sample (100 s on a loaded 2-vCPU machine)."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "truth" / "gen_applications.py"), "--check", "--only", *SAMPLE],
         capture_output=True, text=True, cwd=ROOT, timeout=580, check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+
+
+@pytest.mark.tf
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
+@pytest.mark.parametrize("package", ["keras", "tf_keras"])
+def test_imagenet_head_with_other_classes_raises(package):
+    """Real Keras 3 and tf_keras refuse ``classes`` other than 1000 with the imagenet head (before downloading anything)."""
+    code = f"import {package} as keras\ntry:\n    keras.applications.ResNet50(classes=10)\nexcept ValueError:\n    print('ValueError')\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=280, check=False)
+    assert proc.stdout.strip() == "ValueError", proc.stdout[-2000:] + proc.stderr[-2000:]

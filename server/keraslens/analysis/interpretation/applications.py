@@ -12,7 +12,8 @@ They are combined by one formula:
   (``any_input_size``: NASNetLarge is not); other channel counts, or other sizes with the
   classifier head, are not known.
 
-``weights`` does not change the count (``"imagenet"`` or a file load values into the same layers).
+``weights`` does not change the count (``"imagenet"`` or a file load values into the same layers),
+but ``"imagenet"`` (the default) with the head and other than 1000 classes is an error in Keras.
 Anything else is answered ``Unknown`` with the reason, never guessed.
 """
 
@@ -80,6 +81,9 @@ def application_count(name: str, args: list, kwargs: dict, flavor: str = "3") ->
     include_top, classes, pooling = given["include_top"], given["classes"], given["pooling"]
     if not isinstance(include_top, bool) or not isinstance(classes, int) or pooling not in (None, "avg", "max"):
         return Unknown("`include_top`, `classes` or `pooling` has a value that is not modelled")
+    weights = kwargs.get("weights", "imagenet")  # every application's default
+    if include_top and classes != 1000 and (weights == "imagenet" or weights is UNKNOWN):
+        return Unknown('`weights="imagenet"` with the classifier head needs `classes=1000`: Keras raises a ValueError')
     shape = given["input_shape"]
     unknown = _unmeasured_shape(size, shape, include_top)
     if unknown is not None:
