@@ -136,6 +136,8 @@ def main() -> int:
     if args.worker:
         _worker()
         return 0
+    if args.only and not args.check:
+        parser.error("--only needs --check (a JSON file holds every application of its flavour)")
     failed = False
     for flavor in [] if args.table_only else args.flavor:
         failed |= not measure(flavor, args.only, args.check)
