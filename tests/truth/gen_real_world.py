@@ -1,11 +1,11 @@
-"""Regenerate tests/truth/real_world.json: real-world Keras code counted by real Keras 3.
+"""Regenerate tests/truth/real_world.json: real-world Keras code counted by real Keras 3 and tf_keras.
 
 Run from the repository root:
 
     uv run python tests/truth/gen_real_world.py            # writes tests/truth/real_world.json
     uv run python tests/truth/gen_real_world.py --check    # recompute and compare, write nothing
 
-Runtime: about 9 minutes of wall time on a loaded 2-vCPU machine (one worker). Nothing is downloaded: applications are built with ``weights=None``.
+Runtime: about 9 minutes of wall time on a loaded 2-vCPU machine (one worker per flavour, side by side). Nothing is downloaded: applications are built with ``weights=None``.
 
 The code counted is the installed packages' own (used in place, never copied into this
 repository), reached through the short programs below, one per entry, written as a user would:
@@ -13,6 +13,9 @@ repository), reached through the short programs below, one per entry, written as
 * ``applications``: ``keras.applications`` models in the transfer-learning idiom (feature extractor,
   frozen, called with ``training=False``, a new head); every application's own configurations are
   in tests/truth/applications.json (gen_applications.py), counted the same way by the test;
+* ``tf-keras-applications``: the same idiom written for tf_keras (``import tf_keras as keras``, the
+  Keras 2 package), with its own applications too (RegNet, ResNetRS); its applications' own
+  configurations are in tests/truth/applications_tf_keras.json;
 * ``keras-hub``: keras-hub backbones built with small configurations (their ``__init__`` builds a
   functional model from keras-hub's layers);
 * ``keras-rs``: models using the layers of keras-rs (recommenders, Keras 3).
@@ -37,8 +40,8 @@ OUT = HERE / "real_world.json"
 CORPUS: list[dict] = []
 
 
-def program(group: str, name: str, source: str) -> None:
-    CORPUS.append({"group": group, "name": name, "flavor": "keras3", "source": source.strip() + "\n"})
+def program(group: str, name: str, source: str, flavor: str = "keras3") -> None:
+    CORPUS.append({"group": group, "name": name, "flavor": flavor, "source": source.strip() + "\n"})
 
 
 # --- keras.applications: transfer learning (every application's own constructor calls are in
@@ -71,6 +74,48 @@ model = keras.Model(inputs, outputs)
     )
 program("applications", "ResNet50-classifier", "import keras\n\nmodel = keras.applications.ResNet50(weights=None, classes=10)")
 program("applications", "MobileNetV2-features", "import keras\n\nmodel = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(160, 160, 3))")
+
+# --- tf_keras.applications: the same idiom in code written for tf_keras (Keras 2) ---------------------
+_TF_KERAS_TRANSFER = {
+    "MobileNetV3Small": ((224, 224, 3), "avg"),
+    "EfficientNetB0": ((224, 224, 3), "max"),
+    "ResNet50": ((224, 224, 3), "avg"),
+    "InceptionV3": ((299, 299, 3), "avg"),
+    "RegNetX002": ((224, 224, 3), "avg"),
+    "ResNetRS50": ((160, 160, 3), "avg"),
+    "VGG16": ((224, 224, 3), None),
+}
+for _name, (_shape, _pooling) in _TF_KERAS_TRANSFER.items():
+    _head = "x = keras.layers.GlobalAveragePooling2D()(x)\n" if _pooling is None else ""
+    program(
+        "tf-keras-applications",
+        _name,
+        f"""
+import tf_keras as keras
+
+base = keras.applications.{_name}(include_top=False, weights=None, input_shape={_shape!r}, pooling={_pooling!r})
+base.trainable = False
+inputs = keras.Input(shape={_shape!r})
+x = base(inputs, training=False)
+{_head}x = keras.layers.Dropout(0.2)(x)
+outputs = keras.layers.Dense(5, activation="softmax")(x)
+model = keras.Model(inputs, outputs)
+""",
+        flavor="tf_keras",
+    )
+for _name, _classes in {"ResNet50": 10, "MobileNetV3Small": 7, "RegNetX002": 10, "ResNetRS50": 3}.items():  # the head's size per class
+    program(
+        "tf-keras-applications",
+        f"{_name}-classifier",
+        f"import tf_keras as keras\n\nmodel = keras.applications.{_name}(weights=None, classes={_classes})",
+        flavor="tf_keras",
+    )
+program(
+    "tf-keras-applications",
+    "RegNetY004-features",
+    "from tf_keras.applications import RegNetY004\n\nmodel = RegNetY004(include_top=False, weights=None, input_shape=(128, 128, 3))",
+    flavor="tf_keras",
+)
 
 # --- keras-hub backbones with small configurations ------------------------------------------------
 _TEXT = "vocabulary_size=100, num_layers=2, hidden_dim=16, intermediate_dim=32"
@@ -151,16 +196,20 @@ def _worker() -> None:
     import gc
     import warnings
 
-    import keras
     import numpy as np
 
     warnings.simplefilter("ignore")
+    jobs = json.load(sys.stdin)
+    if jobs[0]["flavor"] == "tf_keras":  # one worker per flavour (flavor_worker.py)
+        import tf_keras as keras
+    else:
+        import keras
 
     def size(variables) -> int:
         return sum(int(np.prod(tuple(v.shape), dtype=np.int64)) for v in {id(v): v for v in variables}.values())
 
     results = []
-    for job in json.load(sys.stdin):
+    for job in jobs:
         keras.backend.clear_session()
         scope: dict = {}
         with contextlib.redirect_stdout(sys.stderr):  # stdout carries the answer; a program may print a summary
