@@ -112,7 +112,6 @@ def test_sample_still_measures_the_same():
 
 @pytest.mark.tf
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
 @pytest.mark.parametrize("package", ["keras", "tf_keras"])
 def test_imagenet_head_with_other_classes_raises(package):
     """Real Keras 3 and tf_keras refuse ``classes`` other than 1000 with the imagenet head (before downloading anything)."""
