@@ -371,12 +371,12 @@ def _bool(value) -> bool | None:
 class ModuleCounts:
     """Evaluates the module's functional code: layer values, tensor shapes, model rows."""
 
-    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues | None = None) -> None:
+    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues) -> None:
         self.source = source
         self.module = module
         self.graph = graph
         self.counter = Counter(module, flavor)
-        self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
+        self.scopes = scopes  # filled by the graph reader's walk
         self._sequential_outputs: dict[int, tuple | None] = {}
         self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
@@ -765,7 +765,7 @@ def module_counts(analysis) -> ModuleCounts:
     """For an ``engine.Analysis`` or a rule ``Context``: both carry the same memo."""
     if "counts" not in analysis.memo:
         flavor = getattr(analysis.flavor, "flavor", analysis.flavor)
-        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo.get("scopes"))
+        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo["scopes"])
     return analysis.memo["counts"]
 
 

@@ -19,7 +19,7 @@ from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import reached
-from .scopes import followable_functions
+from .scopes import ScopeValues, followable_functions
 from .values import bind_parameters, bind_target, bound_names, parameter_names
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -32,33 +32,36 @@ MERGE_FUNCTIONS = {
 }
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None, decide=None) -> ModuleGraph:
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, decide) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file; ``values`` (a
-    ``scopes.ScopeValues``) knows loop lengths, so loops are unrolled, and takes the
-    arguments of helper functions, which are then read once per call; ``decide(test, scope,
+    whether an imported name is a layer class defined in another file; ``values`` records the
+    plain values of each scope as it is read, knows loop lengths, so loops are unrolled, and takes
+    the arguments of helper functions, which are then read once per call; ``decide(test, scope,
     names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
-    the names bound so far and the graph read so far."""
+    the names bound so far and the graph read so far.
+
+    The module code is read first; the top-level functions are each read on their own (called
+    with their defaults) when module code first calls one of them, so the call sees what the
+    function returns, or after the module code: they see the module names bound once so far."""
     graph = ModuleGraph()
-    functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, followable_functions(tree), decide)
-    # functions first, so module code calling ``build_model()`` sees what it returns
-    for function in functions:
-        graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
-        reader.read(function.body, function.name)
-    reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, tree, decide)
+    reader.read(tree.body, MODULE_SCOPE)
+    reader.read_functions()
+    values.functions_run()
     return graph
 
 
 class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions, decide) -> None:
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, tree: ast.Module, decide) -> None:
         self.graph = graph
         self.decide = decide
         self.imports = imports
         self.layer_classes = layer_classes
         self.is_library_layer = is_library_layer
         self.values = values
-        self.functions: dict[str, ast.FunctionDef] = functions
+        self.functions: dict[str, ast.FunctionDef] = followable_functions(tree)
+        self.unread = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]  # top-level functions, until read
+        self.module_names: dict[str, Value] = {}  # the module's graph values functions see: none while read on their own
         self.inlining: list[str] = []  # functions being read for a call, innermost last
         self.nesting = 0  # inside a loop or a branch
         self.entry_nesting: dict[str, int] = {}  # scope -> nesting where its function body starts
@@ -66,11 +69,29 @@ class _ScopeReader:
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
 
-    def read(self, body: list[ast.stmt], scope: str) -> None:
+    def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         env = self.graph.bindings.setdefault(scope, {})
         self.entry_nesting[scope] = self.nesting
+        self._body(body, scope, env, record)
+
+    def _body(self, body: list[ast.stmt], scope: str, env: dict[str, Value], record: bool = True) -> None:
+        """The statements of a scope's body, each recorded with its plain values, then read."""
         for stmt in body:
+            if record:
+                self.values.record(stmt, scope)
             self._statement(stmt, scope, env)
+
+    def read_functions(self) -> None:
+        """Each top-level function read on its own, outside any block of the code that triggers it."""
+        functions, self.unread = self.unread, []
+        nesting, self.nesting = self.nesting, 0
+        self.values.functions_run()
+        for function in functions:
+            self.graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
+            self.read(function.body, function.name, self.values.open_function(function))
+        self.values.module_runs()
+        self.nesting = nesting
+        self.module_names = self.graph.bindings[MODULE_SCOPE]
 
     def _statement(self, stmt: ast.stmt, scope: str, env: dict[str, Value]) -> None:
         if scope in self.returned:
@@ -91,8 +112,7 @@ class _ScopeReader:
             for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
                 pass_scope = f"{scope}#{stmt.lineno}:{stmt.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
                 self.values.bind_iteration(pass_scope, scope, stmt, item)
-                for inner in stmt.body:
-                    self._statement(inner, pass_scope, env)
+                self._body(stmt.body, pass_scope, env)
         elif isinstance(stmt, ast.If) and self.decide is not None and (taken := self.decide(stmt.test, scope, env, self.graph)) is not None:
             for inner in stmt.body if taken else stmt.orelse:  # `if x.shape[-1] != filters:` on a known shape
                 self._statement(inner, scope, env)
@@ -136,8 +156,7 @@ class _ScopeReader:
         setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
 
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
-        plain = (lambda n: self.values.value(n, scope)) if self.values is not None else (lambda n: None)
-        return reached(node, lambda n: self._eval(n, scope, env), plain)
+        return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -154,7 +173,7 @@ class _ScopeReader:
         """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
         loops, only one that calls something (it may make or apply layers): a plain Python loop over
         a parameter is not worth computing the function's values."""
-        if self.values is None or loop.orelse:
+        if loop.orelse:
             return None
         kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
@@ -175,8 +194,7 @@ class _ScopeReader:
         self.inlining.append(function.name)
         self.entry_nesting[inner_scope] = self.nesting
         try:
-            for stmt in function.body:
-                self._statement(stmt, inner_scope, inner_env)
+            self._body(function.body, inner_scope, inner_env)
         finally:
             self.inlining.pop()
         return self.graph.returns.get(inner_scope)
@@ -188,7 +206,7 @@ class _ScopeReader:
 
     def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
         if isinstance(node, ast.Name):
-            return env[node.id] if node.id in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+            return env[node.id] if node.id in env else self.module_names.get(node.id)
         if isinstance(node, ast.List | ast.Tuple):
             return [self._eval(element, scope, env) for element in node.elts]
         if isinstance(node, ast.Dict):
@@ -225,10 +243,12 @@ class _ScopeReader:
         if ref is not None and self._is_layer_class(ref):
             return self._instance(node, ref, scope, env)
         function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and self.unread:
+            self.read_functions()
         if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
             self.reused.add(function.name)  # the first call takes what reading the function made
             return self.graph.returns[function.name]
-        if function is not None and self.values is not None:  # each further call makes new layers
+        if function is not None:  # each further call makes new layers
             if not LIMITS.inlines(function.name, self.inlining):
                 return None
             return self._inline(function, node, scope, env)
@@ -261,7 +281,7 @@ class _ScopeReader:
         if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
             return None
         names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
-        values = {name: env[name] if name in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(name) for name in names}
+        values = {name: env[name] if name in env else self.module_names.get(name) for name in names}
         values.update(applied)
         if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
             return None
@@ -324,7 +344,7 @@ class _ScopeReader:
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
-        owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        owner = env.get(owner_node.id, self.module_names.get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
         if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
             owner, root = self._reached(owner_node, scope, env)
             owner = owner or root
