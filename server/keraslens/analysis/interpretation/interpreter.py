@@ -1,7 +1,8 @@
 """Runs a layer class's ``__init__``, ``build`` and ``call`` over the abstract values of
 ``evaluate``: which weights and sublayers Keras would track, with which shapes, and
 what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
-ranges and helper methods are followed; anything else makes the result uncertain.
+ranges and helper methods are followed; anything else makes the result uncertain. The
+statements are walked by the one walker (``walker.StatementWalker``); this supplies its hooks.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import layer_table as builtin_layers
 from .limits import LIMITS
 from .shapes import indexed, shape_function
 from .symbolic import Expr
+from .walker import StatementWalker
 from .values import (
     UNKNOWN,
     USER_CODE_ERRORS,
@@ -82,8 +84,10 @@ class Outcome:
     doubts: list[str] = field(default_factory=list)  # why the result may be incomplete
 
 
-class Interpreter:
-    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``."""
+class Interpreter(StatementWalker):
+    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``. Its frames are
+    environments of abstract values; what is created in a block that may not run makes the
+    evaluation give up (``Uncertain``)."""
 
     def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0) -> None:
         """``class_name`` None: evaluate module-level expressions only."""
@@ -181,7 +185,7 @@ class Interpreter:
         self.depth += 1
         self.running.append(function)
         try:
-            return self._block(function.body, env)
+            return self.block(function.body, env)
         except _Return as done:
             return done.value
         finally:
@@ -195,52 +199,39 @@ class Interpreter:
         value = literal(node)
         return value if is_known(value) else self.expr(node, {})
 
-    # -- statements ----------------------------------------------------------------------
-    def _block(self, body: list[ast.stmt], env: dict) -> None:
-        for stmt in body:
-            self._statement(stmt, env)
+    # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
+    def assign(self, stmt: ast.Assign, env: dict) -> None:
+        made = len(self.created_layers)
+        value = self.expr(stmt.value, env)
+        if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
+            self._doubt_unknown_object(stmt.value)
+            if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
+                self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
+        for target in stmt.targets:
+            self._assign(target, value, env)
 
-    def _statement(self, stmt: ast.stmt, env: dict) -> None:
-        if isinstance(stmt, ast.Assign):
-            made = len(self.created_layers)
-            value = self.expr(stmt.value, env)
-            if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
-                self._doubt_unknown_object(stmt.value)
-                if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
-                    self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
-            for target in stmt.targets:
-                self._assign(target, value, env)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            self._assign(stmt.target, self.expr(stmt.value, env), env)
-        elif isinstance(stmt, ast.AugAssign):
-            current = self.expr(stmt.target, env)
-            self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
-        elif isinstance(stmt, ast.Expr):
-            self.expr(stmt.value, env)
-        elif isinstance(stmt, ast.Return):
-            raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
-        elif isinstance(stmt, ast.If):
-            self._if(stmt, env)
-        elif isinstance(stmt, ast.For):
-            self._for(stmt, env)
-        elif isinstance(stmt, ast.With):
-            self._block(stmt.body, env)
-        elif isinstance(stmt, ast.Try):
-            self._skip(*stmt.handlers, *stmt.orelse)  # assumed: the body does not raise
-            self._block(stmt.body, env)
-            self._block(stmt.finalbody, env)
-        elif isinstance(stmt, ast.While):
-            self._uncertain_block(stmt.body, env, "a while loop")
-        elif isinstance(stmt, ast.Raise):
+    def annotated_assign(self, stmt: ast.AnnAssign, env: dict) -> None:
+        self._assign(stmt.target, self.expr(stmt.value, env), env)
+
+    def augmented_assign(self, stmt: ast.AugAssign, env: dict) -> None:
+        current = self.expr(stmt.target, env)
+        self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
+
+    def expression(self, node: ast.expr, env: dict) -> None:
+        self.expr(node, env)
+
+    def return_(self, stmt: ast.Return, env: dict) -> None:
+        raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
+
+    def jump_or_delete(self, stmt: ast.Raise | ast.Break | ast.Continue | ast.Delete, env: dict) -> None:
+        if isinstance(stmt, ast.Raise):
             raise _Raise("the code raises on this path")
-        elif isinstance(stmt, ast.Break):
+        if isinstance(stmt, ast.Break):
             raise _Break
-        elif isinstance(stmt, ast.Continue):
+        if isinstance(stmt, ast.Continue):
             raise _Continue
-        elif isinstance(stmt, ast.Delete):
-            for target in stmt.targets:
-                self._delete(target, env)
-        # pass, assert, imports, nested defs: nothing to count
+        for target in stmt.targets:
+            self._delete(target, env)
 
     def _delete(self, target: ast.expr, env: dict) -> None:
         """Keras stops tracking what ``del`` takes off ``self`` or out of a tracked list or dict."""
@@ -260,17 +251,8 @@ class Interpreter:
             pass
         raise Uncertain(f"line {target.lineno}: `del {ast.unparse(target)}` is not followed")
 
-    def _if(self, stmt: ast.If, env: dict) -> None:
-        decided = truth(self.expr(stmt.test, env))
-        if decided is True:
-            self._skip(*stmt.orelse)
-            self._block(stmt.body, env)
-        elif decided is False:
-            self._skip(*stmt.body)
-            self._block(stmt.orelse, env)
-        else:
-            self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
-            self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+    def decide(self, test: ast.expr, env: dict) -> bool | None:
+        return truth(self.expr(test, env))
 
     def _doubt_unknown_object(self, value: ast.expr) -> None:
         """``self.x = thing(...)`` where ``thing`` is code that was not followed (this file's or a
@@ -293,7 +275,7 @@ class Interpreter:
             self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is not modelled; it may create weights")
         return UNKNOWN
 
-    def _skip(self, *nodes: ast.AST) -> None:
+    def skip(self, *nodes: ast.AST) -> None:
         self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
 
     def unfollowed_sites(self) -> list[ast.Call]:
@@ -306,7 +288,7 @@ class Interpreter:
             missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
         return missed
 
-    def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
+    def uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
         """A block that may run or not (or run several times): what it creates makes the result
         uncertain, and a name or ``self`` attribute it changes is unknown after it."""
         before = len(self.outcome.weights), len(self.created_layers)
@@ -314,7 +296,7 @@ class Interpreter:
         attrs = dict(self.attrs)
         self.conditional += 1
         try:
-            self._block(body, env)
+            self.block(body, env)
         except _Return:
             self.returned_on_some_path += 1
         except (_Break, _Continue):  # the loop around it may stop here or go on
@@ -330,17 +312,19 @@ class Interpreter:
         _forget_changed(env, names, names)
         _forget_changed(self.attrs, attrs, {*attrs, *self.attrs})
 
-    def _for(self, stmt: ast.For, env: dict) -> None:
-        iterable = self.expr(stmt.iter, env)
+    def loop_items(self, loop: ast.For, env: dict) -> list | tuple | range | None:
+        iterable = self.expr(loop.iter, env)
         if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
-            self._uncertain_block(stmt.body, env, "a loop over unknown values")
-            return
-        if not iterable:
-            self._skip(*stmt.body)
-        for item in iterable:
-            self._assign(stmt.target, item, env)
+            return None
+        return iterable
+
+    def run_loop(self, loop: ast.For, items: list | tuple | range, env: dict) -> None:
+        if not items:
+            self.skip(*loop.body)
+        for item in items:
+            self._assign(loop.target, item, env)
             try:
-                self._block(stmt.body, env)
+                self.block(loop.body, env)
             except _Break:
                 break
             except _Continue:
@@ -444,7 +428,7 @@ class Interpreter:
         if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
             return UNKNOWN
         if not iterable:
-            self._skip(node)
+            self.skip(node)
         inner = ChainMap({}, env)  # the comprehension's own names, over the enclosing ones
         results = []
         for item in iterable:
@@ -504,7 +488,7 @@ class Interpreter:
         if decided is None:
             body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
             return body if _same(body, orelse) else UNKNOWN
-        self._skip(node.orelse if decided else node.body)
+        self.skip(node.orelse if decided else node.body)
         return self.expr(node.body if decided else node.orelse, env)
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
