@@ -462,6 +462,47 @@ except TypeError:
 """, flavor="tf_keras")
 
 
+# --- layer methods read the module's names ---------------------------------------------------------
+_BLOCK_OF = """
+class Block(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.inner = layers.Dense({units})
+
+    def call(self, x):
+        return self.inner(x)
+
+
+"""
+program("method-reads-module-constant", EXACT, "UNITS = 12\n" + _BLOCK_OF.format(units="UNITS") + """
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-calls-module-function", EXACT, "def width(depth):\n    return 4 * depth\n" + _BLOCK_OF.format(units="width(3)") + """
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-reads-module-name-bound-twice", ANY, "UNITS = 12\n" + _BLOCK_OF.format(units="UNITS") + """
+UNITS = 6
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-changes-module-list", ANY, """
+WIDTHS = [8]
+
+
+class Grow(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        WIDTHS.append(WIDTHS[-1] * 2)
+        self.inner = layers.Dense(WIDTHS[-1])
+
+    def call(self, x):
+        return self.inner(x)
+
+
+first = Grow()
+model = keras.Sequential([keras.Input((4,)), Grow(), layers.Dense(2)])
+""")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

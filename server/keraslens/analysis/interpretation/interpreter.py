@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
@@ -89,9 +90,11 @@ class Interpreter(StatementWalker):
     environments of abstract values; what is created in a block that may not run makes the
     evaluation give up (``Uncertain``)."""
 
-    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0) -> None:
-        """``class_name`` None: evaluate module-level expressions only."""
+    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0, module_values: Mapping[str, object] | None = None) -> None:
+        """``class_name`` None: evaluate module-level expressions only. ``module_values``: the plain
+        values of the module's names that its methods read (``ScopeValues.constants``)."""
         self.module = module
+        self.module_values = CopiedOnRead(module_values if module_values is not None else {})
         self.facts = module.classes.get(class_name) if class_name else None
         self.flavor = flavor
         self.depth = depth
@@ -164,7 +167,9 @@ class Interpreter(StatementWalker):
 
     # -- functions -----------------------------------------------------------------------
     def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
-        return self._run(function, self._bind(function, args, kwargs))
+        """A method: its parameters, then the module's names (read through copies: a method that
+        changes a module list changes no value of the module's own)."""
+        return self._run(function, ChainMap(self._bind(function, args, kwargs), self.module_values))
 
     def call_function(self, function: FunctionValue, args: list, kwargs: dict):
         """A function of the module called with these arguments: what it returns, when that is plain
@@ -755,7 +760,7 @@ class Interpreter(StatementWalker):
             return _apply_builtin(layer, inputs, self.flavor)
         extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
         layer.extra_shapes.append(extra)
-        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1, self.module_values.values if home[0] is self.module else None)
         try:
             return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except Uncertain:  # its output is not known here; counting the layer says why

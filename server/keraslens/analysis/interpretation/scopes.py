@@ -246,15 +246,14 @@ class ScopeValues:
 
 
 def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], is_library) -> set[str]:
-    """Names whose list or dict may be changed in place, in module code and functions (the code
-    whose values this module reads): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
+    """Names whose list or dict may be changed in place, in module code, functions and methods (the
+    code that reads this module's values): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
     ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
     passed to code not known to leave it alone); or one name of an object another name changes
     (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter)."""
     mutated: set[str] = set()
     same_object: list[tuple[str, str]] = []  # two names that may hold one object
-    code = [stmt for stmt in tree.body if not isinstance(stmt, ast.ClassDef)]  # methods change `self`
-    for node in (node for stmt in code for node in walk(stmt)):
+    for node in (node for stmt in tree.body for node in walk(stmt)):
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
         elif isinstance(node, ast.Call):
