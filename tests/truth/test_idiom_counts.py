@@ -503,6 +503,33 @@ model = keras.Sequential([keras.Input((4,)), Grow(), layers.Dense(2)])
 """)
 
 
+# --- a return on a path that may not run, in a layer's call() ---------------------------------------
+_RETURNS_EARLY = """
+import os
+
+
+class Block(layers.Layer):
+    def __init__(self, flag):
+        super().__init__()
+        self.flag = flag
+        self.a = layers.Dense(8)
+        self.b = layers.Dense(5)
+
+    def call(self, x):
+        {body}
+
+
+model = keras.Sequential([keras.Input((4,)), Block(os.environ.get("FLAG", "1") == "1"), layers.Dense(2)])
+"""
+program("call-returns-early-with-the-same-shape", EXACT, _RETURNS_EARLY.format(body="""y = self.b(self.a(x))
+        if self.flag:
+            return y * 2.0
+        return y"""))
+program("call-returns-early-with-another-shape", ANY, _RETURNS_EARLY.format(body="""if self.flag:
+            return self.b(x)
+        return self.a(x)"""))
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

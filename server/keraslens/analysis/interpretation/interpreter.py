@@ -103,7 +103,7 @@ class Interpreter(StatementWalker):
         self.outcome = Outcome()
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
-        self.returned_on_some_path = 0  # returns met in blocks that may not run
+        self.returned_on_some_path: list[list] = []  # per function running: what returns in blocks that may not run give
         self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
         # which creation calls ran, and which were skipped on a decided path: a creation
@@ -176,26 +176,33 @@ class Interpreter(StatementWalker):
         data (``is_data``) and every path it took was known; else UNKNOWN. It runs on copies of its
         arguments and of the module values it reads, so it changes no value outside it."""
         env = ChainMap(bind_parameters(function.node.args, copied(args), copied(kwargs), self._default), CopiedOnRead(function.globals))
-        returns_on_unknown_paths = self.returned_on_some_path
         try:
             result = self._run(function.node, env)
         except Uncertain:  # recursion too deep, a loop left on an unknown path, a raise: not followed
             return UNKNOWN
-        return result if self.returned_on_some_path == returns_on_unknown_paths and is_data(result) else UNKNOWN
+        return result if is_data(result) else UNKNOWN
 
     def _run(self, function: ast.FunctionDef, env: dict) -> object:
+        """What the function returns: the value of the return that ends it, when every return met
+        on a path that may not run gave the same (``x`` of a known shape on both paths); else UNKNOWN."""
         if not LIMITS.enters_call(self.depth):
             raise Uncertain("calls nest too deeply")
         self.invoked.add(id(function))
         self.depth += 1
         self.running.append(function)
+        self.returned_on_some_path.append([])
+        conditional = self.conditional
         try:
-            return self.block(function.body, env)
+            self.block(function.body, env)
+            result = None
         except _Return as done:
-            return done.value
+            result = done.value
         finally:
             self.depth -= 1
             self.running.pop()
+            self.conditional = conditional
+            others = self.returned_on_some_path.pop()
+        return result if all(_same_result(other, result) for other in others) else UNKNOWN
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
         return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
@@ -300,10 +307,12 @@ class Interpreter(StatementWalker):
         names = {name: env.get(name, _UNBOUND) for stmt in body for name in bound_names(stmt)}
         attrs = dict(self.attrs)
         self.conditional += 1
+        returned = False
         try:
             self.block(body, env)
-        except _Return:
-            self.returned_on_some_path += 1
+        except _Return as done:
+            self.returned_on_some_path[-1].append(done.value)
+            returned = True
         except (_Break, _Continue):  # the loop around it may stop here or go on
             raise Uncertain(f"a loop is left under {why}") from None
         except _Raise:  # a path that raises is not the one a working model takes
@@ -312,6 +321,7 @@ class Interpreter(StatementWalker):
             _restore(self.attrs, attrs, {*attrs, *self.attrs})
         finally:
             self.conditional -= 1
+        self.conditional += returned  # the rest of the function runs on some paths only (``_run`` ends it)
         if (len(self.outcome.weights), len(self.created_layers)) != before:
             raise Uncertain(f"weights or layers are created under {why}")
         _forget_changed(env, names, names)
@@ -835,6 +845,16 @@ def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
     if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
         return None
     return list(items)
+
+
+def _same_result(first, second) -> bool:
+    """Whether two returned values are the same for whoever reads them: tensors of one fully known
+    shape, or equal plain data."""
+    if isinstance(first, Tensor) and isinstance(second, Tensor):
+        return first.shape is not None and first.shape == second.shape and all(dim is not UNKNOWN for dim in first.shape)
+    if isinstance(first, list | tuple) and isinstance(second, list | tuple):
+        return type(first) is type(second) and len(first) == len(second) and all(map(_same_result, first, second))
+    return is_data(first) and is_data(second) and type(first) is type(second) and first == second
 
 
 def _tensor(shape) -> Tensor:
