@@ -530,6 +530,37 @@ program("call-returns-early-with-another-shape", ANY, _RETURNS_EARLY.format(body
         return self.a(x)"""))
 
 
+# --- module functions read when module code first calls one --------------------------------------
+program("function-reads-module-name-rebound-after-an-earlier-call", ANY, """
+UNITS = 4
+
+
+def block(x, n):
+    return layers.Dense(n)(x)
+
+
+def build():
+    width = UNITS * 2
+    return keras.Sequential([keras.Input((3,)), layers.Dense(width)])
+
+
+first = block(keras.Input((3,)), 2)
+UNITS = 16
+model = build()
+""")
+program("function-reads-module-constant-bound-before-the-call", EXACT, """
+UNITS = 4
+
+
+def build():
+    width = UNITS * 2
+    return keras.Sequential([keras.Input((3,)), layers.Dense(width)])
+
+
+model = build()
+""")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

@@ -91,26 +91,27 @@ class _ValuesAt(Mapping):
 
 
 class _BoundOnce(Mapping):
-    """The names the module code read so far binds once, with their values: what functions see of
-    the module (complete once the module's code is read)."""
+    """The names the module code binds once, with their values: what functions see of the module.
+    While the module code is still read, only those it read so far binds and the rest (``later``)
+    does not: a function read then sees no name a later statement rebinds."""
 
-    __slots__ = ("timeline",)
+    __slots__ = ("timeline", "later")
 
     def __init__(self, timeline: _Timeline) -> None:
         self.timeline = timeline
+        self.later: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> object:
-        bindings = self.timeline.history.get(name)
-        if bindings is None or len(bindings[1]) != 1:
+        if name not in self:
             raise KeyError(name)
-        return bindings[1][0]
+        return self.timeline.history[name][1][0]
 
     def __contains__(self, name: object) -> bool:
         bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
-        return bindings is not None and len(bindings[1]) == 1
+        return bindings is not None and len(bindings[1]) == 1 and name not in self.later
 
     def __iter__(self) -> Iterator[str]:
-        return (name for name, (_, values) in self.timeline.history.items() if len(values) == 1)
+        return (name for name in self.timeline.history if name in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -139,6 +140,7 @@ class ScopeValues:
         # functions run after the module code: they see the module names that are bound once
         self.constants = _BoundOnce(self._module)
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: self._module}
+        self._module_read = 0  # how many of the module's statements are recorded
         self.module_runs()
 
     def module_runs(self) -> None:
@@ -147,6 +149,7 @@ class ScopeValues:
 
     def functions_run(self) -> None:
         """The module's functions called from here on see the module names bound once."""
+        self.constants.later = frozenset(name for stmt in self.tree.body[self._module_read:] for name in bound_names(stmt))
         self._namespace.values = self.constants
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
@@ -198,6 +201,7 @@ class ScopeValues:
         (numbers, tuples, arithmetic) by straight-line code; any other name it binds (in a branch,
         a loop, a walrus, an import...) is unknown from the statement's start."""
         timeline = self._scopes[scope]
+        self._module_read += scope == MODULE_SCOPE
         if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
             timeline.bind((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)])
             return
