@@ -462,6 +462,105 @@ except TypeError:
 """, flavor="tf_keras")
 
 
+# --- layer methods read the module's names ---------------------------------------------------------
+_BLOCK_OF = """
+class Block(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.inner = layers.Dense({units})
+
+    def call(self, x):
+        return self.inner(x)
+
+
+"""
+program("method-reads-module-constant", EXACT, "UNITS = 12\n" + _BLOCK_OF.format(units="UNITS") + """
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-calls-module-function", EXACT, "def width(depth):\n    return 4 * depth\n" + _BLOCK_OF.format(units="width(3)") + """
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-reads-module-name-bound-twice", ANY, "UNITS = 12\n" + _BLOCK_OF.format(units="UNITS") + """
+UNITS = 6
+model = keras.Sequential([keras.Input((4,)), Block(), layers.Dense(2)])
+""")
+program("method-changes-module-list", ANY, """
+WIDTHS = [8]
+
+
+class Grow(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        WIDTHS.append(WIDTHS[-1] * 2)
+        self.inner = layers.Dense(WIDTHS[-1])
+
+    def call(self, x):
+        return self.inner(x)
+
+
+first = Grow()
+model = keras.Sequential([keras.Input((4,)), Grow(), layers.Dense(2)])
+""")
+
+
+# --- a return on a path that may not run, in a layer's call() ---------------------------------------
+_RETURNS_EARLY = """
+import os
+
+
+class Block(layers.Layer):
+    def __init__(self, flag):
+        super().__init__()
+        self.flag = flag
+        self.a = layers.Dense(8)
+        self.b = layers.Dense(5)
+
+    def call(self, x):
+        {body}
+
+
+model = keras.Sequential([keras.Input((4,)), Block(os.environ.get("FLAG", "1") == "1"), layers.Dense(2)])
+"""
+program("call-returns-early-with-the-same-shape", EXACT, _RETURNS_EARLY.format(body="""y = self.b(self.a(x))
+        if self.flag:
+            return y * 2.0
+        return y"""))
+program("call-returns-early-with-another-shape", ANY, _RETURNS_EARLY.format(body="""if self.flag:
+            return self.b(x)
+        return self.a(x)"""))
+
+
+# --- module functions read when module code first calls one --------------------------------------
+program("function-reads-module-name-rebound-after-an-earlier-call", ANY, """
+UNITS = 4
+
+
+def block(x, n):
+    return layers.Dense(n)(x)
+
+
+def build():
+    width = UNITS * 2
+    return keras.Sequential([keras.Input((3,)), layers.Dense(width)])
+
+
+first = block(keras.Input((3,)), 2)
+UNITS = 16
+model = build()
+""")
+program("function-reads-module-constant-bound-before-the-call", EXACT, """
+UNITS = 4
+
+
+def build():
+    width = UNITS * 2
+    return keras.Sequential([keras.Input((3,)), layers.Dense(width)])
+
+
+model = build()
+""")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

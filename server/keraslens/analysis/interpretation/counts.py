@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from ..facts.classes import ModuleFacts
@@ -116,9 +117,11 @@ def _short(ref: str) -> str:
 class Counter:
     """Counts layer values of one module; results cached per layer value."""
 
-    def __init__(self, module: ModuleFacts, flavor: Flavor) -> None:
+    def __init__(self, module: ModuleFacts, flavor: Flavor, module_values: Mapping[str, object] | None = None) -> None:
+        """``module_values``: the plain values of the module's names its layer methods read."""
         self.module = module
         self.flavor = flavor
+        self.module_values = module_values
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
         self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
 
@@ -232,7 +235,7 @@ class Counter:
         return LayerCount(weights, doubts, output)
 
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
-        interpreter = Interpreter(self.module, class_name, self.flavor)
+        interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:
             output = interpreter.run(args, kwargs, input_shape, extra_shapes)
         except Uncertain as exc:
@@ -371,12 +374,12 @@ def _bool(value) -> bool | None:
 class ModuleCounts:
     """Evaluates the module's functional code: layer values, tensor shapes, model rows."""
 
-    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues | None = None) -> None:
+    def __init__(self, source: SourceFile, module: ModuleFacts, graph: ModuleGraph, flavor: Flavor, scopes: ScopeValues) -> None:
         self.source = source
         self.module = module
         self.graph = graph
-        self.counter = Counter(module, flavor)
-        self.scopes = scopes or ScopeValues(source.tree, Interpreter(module, None, flavor))
+        self.counter = Counter(module, flavor, scopes.constants)
+        self.scopes = scopes  # filled by the graph reader's walk
         self._sequential_outputs: dict[int, tuple | None] = {}
         self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
@@ -775,7 +778,7 @@ def module_counts(analysis) -> ModuleCounts:
     """For an ``engine.Analysis`` or a rule ``Context``: both carry the same memo."""
     if "counts" not in analysis.memo:
         flavor = getattr(analysis.flavor, "flavor", analysis.flavor)
-        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo.get("scopes"))
+        analysis.memo["counts"] = ModuleCounts(analysis.source, analysis.module, analysis.graph, flavor, analysis.memo["scopes"])
     return analysis.memo["counts"]
 
 
@@ -939,7 +942,7 @@ def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
     if arguments is None or any(f.external_bases for f in facts):
         return Count(Status.UNKNOWN, reason="the model's constructor or its arguments are not followed")
     args, kwargs, given = arguments
-    interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor)
+    interpreter = Interpreter(counts.module, model.class_ref, counts.counter.flavor, module_values=counts.counter.module_values)
     try:
         interpreter.construct(args, kwargs)
         if build_shape is not None:

@@ -5,12 +5,15 @@ Each module-level block and each top-level function is read in statement order, 
 names to layer instances, symbolic tensors (``keras.Input`` and what layers return
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
+The statements are walked by the one walker (``walker.StatementWalker``), which also records
+each scope's plain values (``scopes.ScopeValues``) as it goes.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import replace
+from typing import NamedTuple
 
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
@@ -19,8 +22,9 @@ from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import reached
-from .scopes import followable_functions
+from .scopes import ScopeValues, followable_functions
 from .values import bind_parameters, bind_target, bound_names, parameter_names
+from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
@@ -32,91 +36,134 @@ MERGE_FUNCTIONS = {
 }
 
 
-def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer=lambda ref: False, values=None, decide=None) -> ModuleGraph:
+def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, decide) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file; ``values`` (a
-    ``scopes.ScopeValues``) knows loop lengths, so loops are unrolled, and takes the
-    arguments of helper functions, which are then read once per call; ``decide(test, scope,
+    whether an imported name is a layer class defined in another file; ``values`` records the
+    plain values of each scope as it is read, knows loop lengths, so loops are unrolled, and takes
+    the arguments of helper functions, which are then read once per call; ``decide(test, scope,
     names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
-    the names bound so far and the graph read so far."""
+    the names bound so far and the graph read so far.
+
+    The module code is read first; the top-level functions are each read on their own (called
+    with their defaults) when module code first calls one of them, so the call sees what the
+    function returns, or after the module code: they see the module names bound once so far."""
     graph = ModuleGraph()
-    functions = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]
-    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, followable_functions(tree), decide)
-    # functions first, so module code calling ``build_model()`` sees what it returns
-    for function in functions:
-        graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
-        reader.read(function.body, function.name)
-    reader.read([stmt for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)], MODULE_SCOPE)
+    reader = _ScopeReader(graph, imports, layer_classes, is_library_layer, values, tree, decide)
+    reader.read(tree.body, MODULE_SCOPE)
+    reader.read_functions()
+    values.functions_run()
     return graph
 
 
-class _ScopeReader:
-    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values, functions, decide) -> None:
+class Frame(NamedTuple):
+    """Where the graph reader is: the scope's name and its graph values."""
+
+    scope: str
+    env: dict[str, Value]
+
+
+class _ScopeReader(StatementWalker):
+    """Its frames hold graph values; what is built in a block that may not run is kept, marked
+    ``uncertain``; a ``try`` body may stop anywhere."""
+
+    TRY_BODY_RUNS = False
+
+    def __init__(self, graph: ModuleGraph, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, tree: ast.Module, decide) -> None:
         self.graph = graph
-        self.decide = decide
+        self.decider = decide
         self.imports = imports
         self.layer_classes = layer_classes
         self.is_library_layer = is_library_layer
         self.values = values
-        self.functions: dict[str, ast.FunctionDef] = functions
+        self.functions: dict[str, ast.FunctionDef] = followable_functions(tree)
+        self.unread = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]  # top-level functions, until read
+        self.module_names: dict[str, Value] = {}  # the module's graph values functions see: none while read on their own
         self.inlining: list[str] = []  # functions being read for a call, innermost last
-        self.nesting = 0  # inside a loop or a branch
-        self.entry_nesting: dict[str, int] = {}  # scope -> nesting where its function body starts
+        self.conditional = 0
+        self.entry_conditional: dict[str, int] = {}  # scope -> `conditional` where its function body starts
         self.returned: set[str] = set()  # scopes past a `return` that is certain: the rest is not run
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
 
-    def read(self, body: list[ast.stmt], scope: str) -> None:
+    def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         env = self.graph.bindings.setdefault(scope, {})
-        self.entry_nesting[scope] = self.nesting
-        for stmt in body:
-            self._statement(stmt, scope, env)
+        self.entry_conditional[scope] = self.conditional
+        self._body(body, Frame(scope, env), record)
 
-    def _statement(self, stmt: ast.stmt, scope: str, env: dict[str, Value]) -> None:
-        if scope in self.returned:
-            return
-        if isinstance(stmt, ast.Assign):
-            value = self._eval(stmt.value, scope, env)
-            for target in stmt.targets:
-                if isinstance(target, ast.Attribute) and target.attr == "trainable":
-                    self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
-                self._bind(target, value, env)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            self._bind(stmt.target, self._eval(stmt.value, scope, env), env)
-        elif isinstance(stmt, ast.Expr):
-            self._eval(stmt.value, scope, env)
-        elif isinstance(stmt, ast.Return):
-            self._return(stmt, scope, env)
-        elif isinstance(stmt, ast.For) and (items := self._unrollable(stmt, scope)) is not None:
-            for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
-                pass_scope = f"{scope}#{stmt.lineno}:{stmt.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
-                self.values.bind_iteration(pass_scope, scope, stmt, item)
-                for inner in stmt.body:
-                    self._statement(inner, pass_scope, env)
-        elif isinstance(stmt, ast.If) and self.decide is not None and (taken := self.decide(stmt.test, scope, env, self.graph)) is not None:
-            for inner in stmt.body if taken else stmt.orelse:  # `if x.shape[-1] != filters:` on a known shape
-                self._statement(inner, scope, env)
-        elif isinstance(stmt, ast.If | ast.With | ast.For | ast.While | ast.Try):
-            # straight-line reading of nested blocks: enough to see what is built, not how many
-            # times or on which path, so what happens there is marked as not certain
-            repeated = not isinstance(stmt, ast.With)
-            before = {name: env.get(name) for name in bound_names(stmt)} if repeated else {}
-            self.nesting += repeated
-            try:
-                for block in ("body", "orelse", "finalbody"):
-                    for inner in getattr(stmt, block, []) or []:
-                        self._statement(inner, scope, env)
-            finally:
-                self.nesting -= repeated
-            for name, old in before.items():  # after the block, a tensor rebound in it is one of several
-                value = env.get(name)
-                if isinstance(value, Tensor) and old is not value:
-                    env[name] = replace(value, maybe=True)
+    def _body(self, body: list[ast.stmt], frame: Frame, record: bool = True) -> None:
+        """The statements of a scope's body, each recorded with its plain values, then read."""
+        for stmt in body:
+            if record:
+                self.values.record(stmt, frame.scope)
+            self.statement(stmt, frame)
+
+    def read_functions(self) -> None:
+        """Each top-level function read on its own, outside any block of the code that triggers it."""
+        functions, self.unread = self.unread, []
+        conditional, self.conditional = self.conditional, 0
+        self.values.functions_run()
+        for function in functions:
+            self.graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
+            self.read(function.body, function.name, self.values.open_function(function))
+        self.values.module_runs()
+        self.conditional = conditional
+        self.module_names = self.graph.bindings[MODULE_SCOPE]
+
+    # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
+    def statement(self, stmt: ast.stmt, frame: Frame) -> None:
+        if frame.scope not in self.returned:
+            super().statement(stmt, frame)
+
+    def assign(self, stmt: ast.Assign, frame: Frame) -> None:
+        scope, env = frame
+        value = self._eval(stmt.value, scope, env)
+        for target in stmt.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "trainable":
+                self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
+            self._bind(target, value, env)
+
+    def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
+        self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
+
+    def expression(self, node: ast.expr, frame: Frame) -> None:
+        self._eval(node, *frame)
+
+    def decide(self, test: ast.expr, frame: Frame) -> bool | None:
+        """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
+        return self.decider(test, frame.scope, frame.env, self.graph)
+
+    def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
+        return self._unrollable(loop, frame.scope)
+
+    def run_loop(self, loop: ast.For, items: list, frame: Frame) -> None:
+        scope, env = frame
+        for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
+            pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
+            self.values.bind_iteration(pass_scope, scope, loop, item)
+            self._body(loop.body, Frame(pass_scope, env))
+
+    def uncertain_block(self, body: list[ast.stmt], frame: Frame, why: str) -> None:
+        """Read straight through: enough to see what is built, not how many times or on which path,
+        so what is built here is marked as not certain, and a tensor rebound here is one of several."""
+        env = frame.env
+        before = {name: env.get(name) for stmt in body for name in bound_names(stmt)}
+        self.conditional += 1
+        try:
+            self.block(body, frame)
+        finally:
+            self.conditional -= 1
+        for name, old in before.items():
+            value = env.get(name)
+            if isinstance(value, Tensor) and old is not value:
+                env[name] = replace(value, maybe=True)
+
+    def return_(self, stmt: ast.Return, frame: Frame) -> None:
+        self._return(stmt, *frame)
 
     def _return(self, stmt: ast.Return, scope: str, env: dict[str, Value]) -> None:
         """A return on one path of several leaves what the function returns unknown."""
         value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
-        conditional = self.nesting > self.entry_nesting.get(scope, 0)
+        conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
 
@@ -133,11 +180,10 @@ class _ScopeReader:
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
             return
-        setattr(owner, attribute, Setting(value if self.nesting == 0 else None, scope))
+        setattr(owner, attribute, Setting(value if self.conditional == 0 else None, scope))
 
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
-        plain = (lambda n: self.values.value(n, scope)) if self.values is not None else (lambda n: None)
-        return reached(node, lambda n: self._eval(n, scope, env), plain)
+        return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -154,7 +200,7 @@ class _ScopeReader:
         """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
         loops, only one that calls something (it may make or apply layers): a plain Python loop over
         a parameter is not worth computing the function's values."""
-        if self.values is None or loop.orelse:
+        if loop.orelse:
             return None
         kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
@@ -173,10 +219,9 @@ class _ScopeReader:
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
         self.inlining.append(function.name)
-        self.entry_nesting[inner_scope] = self.nesting
+        self.entry_conditional[inner_scope] = self.conditional
         try:
-            for stmt in function.body:
-                self._statement(stmt, inner_scope, inner_env)
+            self._body(function.body, Frame(inner_scope, inner_env))
         finally:
             self.inlining.pop()
         return self.graph.returns.get(inner_scope)
@@ -188,7 +233,7 @@ class _ScopeReader:
 
     def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
         if isinstance(node, ast.Name):
-            return env[node.id] if node.id in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+            return env[node.id] if node.id in env else self.module_names.get(node.id)
         if isinstance(node, ast.List | ast.Tuple):
             return [self._eval(element, scope, env) for element in node.elts]
         if isinstance(node, ast.Dict):
@@ -201,7 +246,7 @@ class _ScopeReader:
                 if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
                     return other  # `x * 2.0`: same shape, no weights, same place in the graph
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
-            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.nesting > 0)
+            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
         if isinstance(node, ast.Subscript):
             return self._tensor_expression(node, scope, env)
@@ -213,7 +258,7 @@ class _ScopeReader:
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
             return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
-            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.nesting > 0)
+            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.conditional > 0)
             self.graph.instances.append(instance)
             return self._apply(instance, node, scope, env, node.args[:1])
         if ref in INPUT_NAMES:
@@ -225,10 +270,12 @@ class _ScopeReader:
         if ref is not None and self._is_layer_class(ref):
             return self._instance(node, ref, scope, env)
         function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and self.unread:
+            self.read_functions()
         if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
             self.reused.add(function.name)  # the first call takes what reading the function made
             return self.graph.returns[function.name]
-        if function is not None and self.values is not None:  # each further call makes new layers
+        if function is not None:  # each further call makes new layers
             if not LIMITS.inlines(function.name, self.inlining):
                 return None
             return self._inline(function, node, scope, env)
@@ -261,7 +308,7 @@ class _ScopeReader:
         if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
             return None
         names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
-        values = {name: env[name] if name in env else self.graph.bindings.get(MODULE_SCOPE, {}).get(name) for name in names}
+        values = {name: env[name] if name in env else self.module_names.get(name) for name in names}
         values.update(applied)
         if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
             return None
@@ -309,11 +356,11 @@ class _ScopeReader:
             return None
         owner = self._eval(node.func.value, scope, env)
         if isinstance(owner, Model | LayerInstance) and method == "build":
-            owner.build = Setting(node if self.nesting == 0 else None, scope)
+            owner.build = Setting(node if self.conditional == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
             self._add_to_sequential(owner, node.args[0], scope, env)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
-            if owner.layers and self.nesting == 0:
+            if owner.layers and self.conditional == 0:
                 owner.layers.pop()
             else:
                 owner.opaque = True
@@ -324,7 +371,7 @@ class _ScopeReader:
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
-        owner = env.get(owner_node.id, self.graph.bindings.get(MODULE_SCOPE, {}).get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        owner = env.get(owner_node.id, self.module_names.get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
         if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
             owner, root = self._reached(owner_node, scope, env)
             owner = owner or root
@@ -357,7 +404,7 @@ class _ScopeReader:
         if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
             inner = self._eval(call.args[0], scope, env)
             wrapped = inner if isinstance(inner, LayerInstance) else None
-        instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.nesting > 0)
+        instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.conditional > 0)
         # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
         instance.arg_tensors = {
             node.id: env[node.id] for arg in [*call.args, *(k.value for k in call.keywords)]
@@ -374,7 +421,7 @@ class _ScopeReader:
                 inputs.append([item if isinstance(item, Tensor) else None for item in value])
             else:
                 inputs.append(value if isinstance(value, Tensor) else None)
-        application = Application(instance, call, inputs, scope, uncertain=self.nesting > 0)
+        application = Application(instance, call, inputs, scope, uncertain=self.conditional > 0)
         symbolic = any(_is_symbolic(item) for item in inputs)
         application.output = Tensor(call, symbolic=symbolic, producer=application)
         instance.applications.append(application)
@@ -398,12 +445,12 @@ class _ScopeReader:
             model.sequential_input = value.call  # same `shape=` as keras.Input
         elif isinstance(value, Model):  # a model nested in a Sequential is one of its layers
             model.layers.append(self._proxy(value))
-            model.opaque = model.opaque or self.nesting > 0
+            model.opaque = model.opaque or self.conditional > 0
         elif isinstance(value, LayerInstance):
             value.in_sequential = True
             value.sequential_uses.append(element)
             model.layers.append(value)
-            model.opaque = model.opaque or self.nesting > 0 or value.uncertain
+            model.opaque = model.opaque or self.conditional > 0 or value.uncertain
 
     def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
         model = Model(call, "functional", scope)

@@ -1,13 +1,15 @@
 """Runs a layer class's ``__init__``, ``build`` and ``call`` over the abstract values of
 ``evaluate``: which weights and sublayers Keras would track, with which shapes, and
 what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
-ranges and helper methods are followed; anything else makes the result uncertain.
+ranges and helper methods are followed; anything else makes the result uncertain. The
+statements are walked by the one walker (``walker.StatementWalker``); this supplies its hooks.
 """
 
 from __future__ import annotations
 
 import ast
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
@@ -18,6 +20,7 @@ from . import layer_table as builtin_layers
 from .limits import LIMITS
 from .shapes import indexed, shape_function
 from .symbolic import Expr
+from .walker import StatementWalker
 from .values import (
     UNKNOWN,
     USER_CODE_ERRORS,
@@ -82,12 +85,16 @@ class Outcome:
     doubts: list[str] = field(default_factory=list)  # why the result may be incomplete
 
 
-class Interpreter:
-    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``."""
+class Interpreter(StatementWalker):
+    """Evaluates one class instance: ``self`` attributes live in ``self.attrs``. Its frames are
+    environments of abstract values; what is created in a block that may not run makes the
+    evaluation give up (``Uncertain``)."""
 
-    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0) -> None:
-        """``class_name`` None: evaluate module-level expressions only."""
+    def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0, module_values: Mapping[str, object] | None = None) -> None:
+        """``class_name`` None: evaluate module-level expressions only. ``module_values``: the plain
+        values of the module's names that its methods read (``ScopeValues.constants``)."""
         self.module = module
+        self.module_values = CopiedOnRead(module_values if module_values is not None else {})
         self.facts = module.classes.get(class_name) if class_name else None
         self.flavor = flavor
         self.depth = depth
@@ -96,7 +103,7 @@ class Interpreter:
         self.outcome = Outcome()
         self.created_layers: list[LayerValue] = []
         self.conditional = 0
-        self.returned_on_some_path = 0  # returns met in blocks that may not run
+        self.returned_on_some_path: list[list] = []  # per function running: what returns in blocks that may not run give
         self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
         # which creation calls ran, and which were skipped on a decided path: a creation
@@ -160,33 +167,42 @@ class Interpreter:
 
     # -- functions -----------------------------------------------------------------------
     def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
-        return self._run(function, self._bind(function, args, kwargs))
+        """A method: its parameters, then the module's names (read through copies: a method that
+        changes a module list changes no value of the module's own)."""
+        return self._run(function, ChainMap(self._bind(function, args, kwargs), self.module_values))
 
     def call_function(self, function: FunctionValue, args: list, kwargs: dict):
         """A function of the module called with these arguments: what it returns, when that is plain
         data (``is_data``) and every path it took was known; else UNKNOWN. It runs on copies of its
         arguments and of the module values it reads, so it changes no value outside it."""
         env = ChainMap(bind_parameters(function.node.args, copied(args), copied(kwargs), self._default), CopiedOnRead(function.globals))
-        returns_on_unknown_paths = self.returned_on_some_path
         try:
             result = self._run(function.node, env)
         except Uncertain:  # recursion too deep, a loop left on an unknown path, a raise: not followed
             return UNKNOWN
-        return result if self.returned_on_some_path == returns_on_unknown_paths and is_data(result) else UNKNOWN
+        return result if is_data(result) else UNKNOWN
 
     def _run(self, function: ast.FunctionDef, env: dict) -> object:
+        """What the function returns: the value of the return that ends it, when every return met
+        on a path that may not run gave the same (``x`` of a known shape on both paths); else UNKNOWN."""
         if not LIMITS.enters_call(self.depth):
             raise Uncertain("calls nest too deeply")
         self.invoked.add(id(function))
         self.depth += 1
         self.running.append(function)
+        self.returned_on_some_path.append([])
+        conditional = self.conditional
         try:
-            return self._block(function.body, env)
+            self.block(function.body, env)
+            result = None
         except _Return as done:
-            return done.value
+            result = done.value
         finally:
             self.depth -= 1
             self.running.pop()
+            self.conditional = conditional
+            others = self.returned_on_some_path.pop()
+        return result if all(_same_result(other, result) for other in others) else UNKNOWN
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
         return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
@@ -195,52 +211,39 @@ class Interpreter:
         value = literal(node)
         return value if is_known(value) else self.expr(node, {})
 
-    # -- statements ----------------------------------------------------------------------
-    def _block(self, body: list[ast.stmt], env: dict) -> None:
-        for stmt in body:
-            self._statement(stmt, env)
+    # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
+    def assign(self, stmt: ast.Assign, env: dict) -> None:
+        made = len(self.created_layers)
+        value = self.expr(stmt.value, env)
+        if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
+            self._doubt_unknown_object(stmt.value)
+            if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
+                self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
+        for target in stmt.targets:
+            self._assign(target, value, env)
 
-    def _statement(self, stmt: ast.stmt, env: dict) -> None:
-        if isinstance(stmt, ast.Assign):
-            made = len(self.created_layers)
-            value = self.expr(stmt.value, env)
-            if value is UNKNOWN and any(_is_self_attr(target) for target in stmt.targets):
-                self._doubt_unknown_object(stmt.value)
-                if len(self.created_layers) > made:  # `self.parts = {key(i): Dense(n) ...}` with a key not known
-                    self._doubt(f"line {stmt.lineno}: layers made here are stored in a value that is not followed")
-            for target in stmt.targets:
-                self._assign(target, value, env)
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            self._assign(stmt.target, self.expr(stmt.value, env), env)
-        elif isinstance(stmt, ast.AugAssign):
-            current = self.expr(stmt.target, env)
-            self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
-        elif isinstance(stmt, ast.Expr):
-            self.expr(stmt.value, env)
-        elif isinstance(stmt, ast.Return):
-            raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
-        elif isinstance(stmt, ast.If):
-            self._if(stmt, env)
-        elif isinstance(stmt, ast.For):
-            self._for(stmt, env)
-        elif isinstance(stmt, ast.With):
-            self._block(stmt.body, env)
-        elif isinstance(stmt, ast.Try):
-            self._skip(*stmt.handlers, *stmt.orelse)  # assumed: the body does not raise
-            self._block(stmt.body, env)
-            self._block(stmt.finalbody, env)
-        elif isinstance(stmt, ast.While):
-            self._uncertain_block(stmt.body, env, "a while loop")
-        elif isinstance(stmt, ast.Raise):
+    def annotated_assign(self, stmt: ast.AnnAssign, env: dict) -> None:
+        self._assign(stmt.target, self.expr(stmt.value, env), env)
+
+    def augmented_assign(self, stmt: ast.AugAssign, env: dict) -> None:
+        current = self.expr(stmt.target, env)
+        self._assign(stmt.target, self._binop(stmt.op, current, self.expr(stmt.value, env)), env)
+
+    def expression(self, node: ast.expr, env: dict) -> None:
+        self.expr(node, env)
+
+    def return_(self, stmt: ast.Return, env: dict) -> None:
+        raise _Return(self.expr(stmt.value, env) if stmt.value is not None else None)
+
+    def jump_or_delete(self, stmt: ast.Raise | ast.Break | ast.Continue | ast.Delete, env: dict) -> None:
+        if isinstance(stmt, ast.Raise):
             raise _Raise("the code raises on this path")
-        elif isinstance(stmt, ast.Break):
+        if isinstance(stmt, ast.Break):
             raise _Break
-        elif isinstance(stmt, ast.Continue):
+        if isinstance(stmt, ast.Continue):
             raise _Continue
-        elif isinstance(stmt, ast.Delete):
-            for target in stmt.targets:
-                self._delete(target, env)
-        # pass, assert, imports, nested defs: nothing to count
+        for target in stmt.targets:
+            self._delete(target, env)
 
     def _delete(self, target: ast.expr, env: dict) -> None:
         """Keras stops tracking what ``del`` takes off ``self`` or out of a tracked list or dict."""
@@ -260,17 +263,8 @@ class Interpreter:
             pass
         raise Uncertain(f"line {target.lineno}: `del {ast.unparse(target)}` is not followed")
 
-    def _if(self, stmt: ast.If, env: dict) -> None:
-        decided = truth(self.expr(stmt.test, env))
-        if decided is True:
-            self._skip(*stmt.orelse)
-            self._block(stmt.body, env)
-        elif decided is False:
-            self._skip(*stmt.body)
-            self._block(stmt.orelse, env)
-        else:
-            self._uncertain_block(stmt.body, env, "a condition that depends on unknown values")
-            self._uncertain_block(stmt.orelse, env, "a condition that depends on unknown values")
+    def decide(self, test: ast.expr, env: dict) -> bool | None:
+        return truth(self.expr(test, env))
 
     def _doubt_unknown_object(self, value: ast.expr) -> None:
         """``self.x = thing(...)`` where ``thing`` is code that was not followed (this file's or a
@@ -293,7 +287,7 @@ class Interpreter:
             self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is not modelled; it may create weights")
         return UNKNOWN
 
-    def _skip(self, *nodes: ast.AST) -> None:
+    def skip(self, *nodes: ast.AST) -> None:
         self.skipped.update(id(inner) for node in nodes for inner in ast.walk(node) if isinstance(inner, ast.Call))
 
     def unfollowed_sites(self) -> list[ast.Call]:
@@ -306,17 +300,19 @@ class Interpreter:
             missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
         return missed
 
-    def _uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
+    def uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
         """A block that may run or not (or run several times): what it creates makes the result
         uncertain, and a name or ``self`` attribute it changes is unknown after it."""
         before = len(self.outcome.weights), len(self.created_layers)
         names = {name: env.get(name, _UNBOUND) for stmt in body for name in bound_names(stmt)}
         attrs = dict(self.attrs)
         self.conditional += 1
+        returned = False
         try:
-            self._block(body, env)
-        except _Return:
-            self.returned_on_some_path += 1
+            self.block(body, env)
+        except _Return as done:
+            self.returned_on_some_path[-1].append(done.value)
+            returned = True
         except (_Break, _Continue):  # the loop around it may stop here or go on
             raise Uncertain(f"a loop is left under {why}") from None
         except _Raise:  # a path that raises is not the one a working model takes
@@ -325,22 +321,25 @@ class Interpreter:
             _restore(self.attrs, attrs, {*attrs, *self.attrs})
         finally:
             self.conditional -= 1
+        self.conditional += returned  # the rest of the function runs on some paths only (``_run`` ends it)
         if (len(self.outcome.weights), len(self.created_layers)) != before:
             raise Uncertain(f"weights or layers are created under {why}")
         _forget_changed(env, names, names)
         _forget_changed(self.attrs, attrs, {*attrs, *self.attrs})
 
-    def _for(self, stmt: ast.For, env: dict) -> None:
-        iterable = self.expr(stmt.iter, env)
+    def loop_items(self, loop: ast.For, env: dict) -> list | tuple | range | None:
+        iterable = self.expr(loop.iter, env)
         if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
-            self._uncertain_block(stmt.body, env, "a loop over unknown values")
-            return
-        if not iterable:
-            self._skip(*stmt.body)
-        for item in iterable:
-            self._assign(stmt.target, item, env)
+            return None
+        return iterable
+
+    def run_loop(self, loop: ast.For, items: list | tuple | range, env: dict) -> None:
+        if not items:
+            self.skip(*loop.body)
+        for item in items:
+            self._assign(loop.target, item, env)
             try:
-                self._block(stmt.body, env)
+                self.block(loop.body, env)
             except _Break:
                 break
             except _Continue:
@@ -444,7 +443,7 @@ class Interpreter:
         if not isinstance(iterable, range | list | tuple) or not LIMITS.runs_loop(len(iterable)):
             return UNKNOWN
         if not iterable:
-            self._skip(node)
+            self.skip(node)
         inner = ChainMap({}, env)  # the comprehension's own names, over the enclosing ones
         results = []
         for item in iterable:
@@ -504,7 +503,7 @@ class Interpreter:
         if decided is None:
             body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
             return body if _same(body, orelse) else UNKNOWN
-        self._skip(node.orelse if decided else node.body)
+        self.skip(node.orelse if decided else node.body)
         return self.expr(node.body if decided else node.orelse, env)
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
@@ -771,7 +770,7 @@ class Interpreter:
             return _apply_builtin(layer, inputs, self.flavor)
         extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
         layer.extra_shapes.append(extra)
-        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1, self.module_values.values if home[0] is self.module else None)
         try:
             return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except Uncertain:  # its output is not known here; counting the layer says why
@@ -846,6 +845,16 @@ def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
     if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
         return None
     return list(items)
+
+
+def _same_result(first, second) -> bool:
+    """Whether two returned values are the same for whoever reads them: tensors of one fully known
+    shape, or equal plain data."""
+    if isinstance(first, Tensor) and isinstance(second, Tensor):
+        return first.shape is not None and first.shape == second.shape and all(dim is not UNKNOWN for dim in first.shape)
+    if isinstance(first, list | tuple) and isinstance(second, list | tuple):
+        return type(first) is type(second) and len(first) == len(second) and all(map(_same_result, first, second))
+    return is_data(first) and is_data(second) and type(first) is type(second) and first == second
 
 
 def _tensor(shape) -> Tensor:

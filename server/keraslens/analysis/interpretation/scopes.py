@@ -9,6 +9,8 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 ``widths.append(8)``, through another name or a function it is passed to); so is one bound
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
+The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
+not by a walk of their own.
 """
 
 from __future__ import annotations
@@ -40,19 +42,22 @@ PLAIN_NODES = (
 
 class _Timeline:
     """The values at a scope's start, then each name's bindings in source order with where each takes
-    effect. The values at a position are read name by name (a bisection in that name's bindings), so
-    reading them costs the same at any size of module: nothing is copied."""
+    effect, appended as the walk reads the scope's statements. The values at a position are read
+    name by name (a bisection in that name's bindings), so reading them costs the same at any size
+    of module: nothing is copied. ``env``: the values after the statements read so far."""
 
-    __slots__ = ("start", "history", "names")
+    __slots__ = ("start", "history", "env")
 
-    def __init__(self, start: Mapping[str, object], steps: list[tuple[tuple[int, int], str, object]]) -> None:
+    def __init__(self, start: Mapping[str, object]) -> None:
         self.start = start
-        self.names = [name for _, name, _ in steps]  # every binding, in order
         self.history: dict[str, tuple[list[tuple[int, int]], list[object]]] = {}
-        for position, name, value in steps:
-            positions, values = self.history.setdefault(name, ([], []))
-            positions.append(position)
-            values.append(value)
+        self.env = ChainMap({}, start)
+
+    def bind(self, position: tuple[int, int], name: str, value: object) -> None:
+        positions, values = self.history.setdefault(name, ([], []))
+        positions.append(position)
+        values.append(value)
+        self.env[name] = value
 
     def at(self, node: ast.AST | None) -> ChainMap:
         """The values at ``node`` (None: at the scope's end); writes go to a map of the caller's own."""
@@ -85,7 +90,40 @@ class _ValuesAt(Mapping):
         return sum(1 for _ in self)
 
 
+class _BoundOnce(Mapping):
+    """The names the module code binds once, with their values: what functions see of the module.
+    While the module code is still read, only those it read so far binds and the rest (``later``)
+    does not: a function read then sees no name a later statement rebinds."""
+
+    __slots__ = ("timeline", "later")
+
+    def __init__(self, timeline: _Timeline) -> None:
+        self.timeline = timeline
+        self.later: frozenset[str] = frozenset()
+
+    def __getitem__(self, name: str) -> object:
+        if name not in self:
+            raise KeyError(name)
+        return self.timeline.history[name][1][0]
+
+    def __contains__(self, name: object) -> bool:
+        bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
+        return bindings is not None and len(bindings[1]) == 1 and name not in self.later
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.timeline.history if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class ScopeValues:
+    """The plain values of every scope the graph reader (``graph_reader.build_graph``) walks: it
+    records each statement of a scope's body here as it reads it (``record``), and opens the scopes
+    of functions read on their own, of unrolled loop passes and of inlined calls; ``counts`` then
+    asks for values at positions (``value``, ``env``, ``arguments``). Plain values and graph values
+    live in two maps bound together per statement: these timelines, and ``ModuleGraph.bindings``."""
+
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
         self.evaluator = evaluator
@@ -95,30 +133,45 @@ class ScopeValues:
         for stmt in tree.body:
             if isinstance(stmt, ast.FunctionDef):
                 self.functions.setdefault(stmt.name, stmt)
-        namespace = _Namespace()  # what the module's functions read as globals
-        self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in _plain_functions(tree)}
+        self._namespace = _Namespace()  # what the module's functions read as globals
+        self.helpers = {id(stmt): FunctionValue(stmt, self._namespace) for stmt in _plain_functions(tree)}
         self.helper_names = {helper.node.name for helper in self.helpers.values()}
-        module = self._timeline(tree.body, {}, namespace)
-        at_end = module.at(None)
+        self._module = _Timeline({})
         # functions run after the module code: they see the module names that are bound once
-        self.constants = {name: at_end[name] for name, times in Counter(module.names).items() if times == 1}
-        namespace.values = self.constants
-        self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: module}
+        self.constants = _BoundOnce(self._module)
+        self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: self._module}
+        self._module_read = 0  # how many of the module's statements are recorded
+        self.module_runs()
+
+    def module_runs(self) -> None:
+        """The module's functions called from here on see the module values bound so far."""
+        self._namespace.values = self._module.env
+
+    def functions_run(self) -> None:
+        """The module's functions called from here on see the module names bound once."""
+        self.constants.later = frozenset(name for stmt in self.tree.body[self._module_read:] for name in bound_names(stmt))
+        self._namespace.values = self.constants
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
         """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
         ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end."""
         if scope not in self._scopes:
-            function = self.functions.get(scope)
-            start = ChainMap(self._steady_all(self._parameter_defaults(function)) if function is not None else {}, self.constants)
-            self._scopes[scope] = self._timeline(function.body if function is not None else [], start)
+            self._scopes[scope] = _Timeline(self.constants)
         return self._scopes[scope].at(at)
+
+    def open_function(self, function: ast.FunctionDef) -> bool:
+        """The values inside ``function`` read on its own (called with its defaults); False when a
+        function of that name was read before (the first definition is the one read)."""
+        if function.name in self._scopes:
+            return False
+        self._scopes[function.name] = _Timeline(ChainMap(self._steady_all(self._parameter_defaults(function)), self.constants))
+        return True
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
         """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
         args, kwargs = self.arguments(call, caller)
         bound = bind_parameters(function.args, args, kwargs, self._default)
-        self._scopes[scope] = self._timeline(function.body, ChainMap(self._steady_all(bound), self.constants))
+        self._scopes[scope] = _Timeline(ChainMap(self._steady_all(bound), self.constants))
 
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope, node))
@@ -141,29 +194,24 @@ class ScopeValues:
         """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set."""
         env = self.env(parent, loop.target)
         bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
-        self._scopes[scope] = self._timeline(loop.body, env)
+        self._scopes[scope] = _Timeline(env)
 
-    def _timeline(self, body: list[ast.stmt], start: Mapping[str, object], namespace: _Namespace | None = None) -> _Timeline:
-        """Names bound to plain values (numbers, tuples, arithmetic) by straight-line code; the
-        module's ``namespace``: what its functions called meanwhile see as globals."""
-        env, steps = ChainMap({}, start), []
-        if namespace is not None:
-            namespace.values = env
-        for stmt in body:
-            simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
-                env[stmt.name] = self.helpers[id(stmt)]
-                steps.append(((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)]))
-                continue
-            for name in bound_names(stmt.value if simple else stmt):  # in a branch, a loop, a walrus, an import...
-                env[name] = UNKNOWN
-                steps.append(((stmt.lineno, stmt.col_offset), name, UNKNOWN))
-            if simple:
-                name = stmt.targets[0].id
-                value = self._steady(name, self.evaluator.expr(stmt.value, env) if self._is_plain_value(stmt.value) else UNKNOWN)
-                env[name] = value
-                steps.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
-        return _Timeline(start, steps)
+    def record(self, stmt: ast.stmt, scope: str) -> None:
+        """One statement of ``scope``'s body, as the walk reaches it: names bound to plain values
+        (numbers, tuples, arithmetic) by straight-line code; any other name it binds (in a branch,
+        a loop, a walrus, an import...) is unknown from the statement's start."""
+        timeline = self._scopes[scope]
+        self._module_read += scope == MODULE_SCOPE
+        if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
+            timeline.bind((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)])
+            return
+        simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        for name in bound_names(stmt.value if simple else stmt):
+            timeline.bind((stmt.lineno, stmt.col_offset), name, UNKNOWN)
+        if simple:
+            name = stmt.targets[0].id
+            value = self._steady(name, self.evaluator.expr(stmt.value, timeline.env) if self._is_plain_value(stmt.value) else UNKNOWN)
+            timeline.bind((stmt.end_lineno, stmt.end_col_offset), name, value)
 
     def _is_plain_value(self, node: ast.expr) -> bool:
         """Whether an expression computes plain values only: constants, containers, arithmetic,
@@ -202,15 +250,14 @@ class ScopeValues:
 
 
 def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], is_library) -> set[str]:
-    """Names whose list or dict may be changed in place, in module code and functions (the code
-    whose values this module reads): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
+    """Names whose list or dict may be changed in place, in module code, functions and methods (the
+    code that reads this module's values): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
     ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
     passed to code not known to leave it alone); or one name of an object another name changes
     (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter)."""
     mutated: set[str] = set()
     same_object: list[tuple[str, str]] = []  # two names that may hold one object
-    code = [stmt for stmt in tree.body if not isinstance(stmt, ast.ClassDef)]  # methods change `self`
-    for node in (node for stmt in code for node in walk(stmt)):
+    for node in (node for stmt in tree.body for node in walk(stmt)):
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
         elif isinstance(node, ast.Call):
