@@ -278,7 +278,7 @@ def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef
     if isinstance(shell, SyntaxProblem) or len(shell) != 1 or not isinstance(shell[0], ast.ClassDef):
         return None
     cls = _copy_tree(shell[0])
-    ast.increment_lineno(cls, start)
+    shift_lines(cls, start)
     body: list[ast.stmt] = []
     problems: list[SyntaxProblem] = []
     header_lines = header_end - start
@@ -293,7 +293,7 @@ def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef
             continue
         for stmt in parsed[0].body:
             stmt_copy = _copy_tree(stmt)
-            ast.increment_lineno(stmt_copy, offset)
+            shift_lines(stmt_copy, offset)
             body.append(stmt_copy)
     cls.body = body or cls.body
     cls.end_lineno = max(cls.end_lineno or cls.lineno, end)
@@ -374,8 +374,18 @@ def _parse_block_at(start: int, block: str) -> tuple[ast.stmt, ...] | None:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
     for stmt in body:  # a fresh tree, not shared yet: shifted in place
-        ast.increment_lineno(stmt, start)
+        shift_lines(stmt, start)
     return tuple(body)
+
+
+def shift_lines(root: ast.AST, by: int) -> None:
+    """``ast.increment_lineno``, several times faster (it was a fifth of a check's time): every
+    node with a position moves ``by`` lines."""
+    for node in walk(root):
+        if hasattr(node, "end_lineno"):  # the nodes with positions (not the shared ``Load`` and such)
+            node.lineno += by
+            if node.end_lineno is not None:
+                node.end_lineno += by
 
 
 @lru_cache(maxsize=4096)
