@@ -157,6 +157,9 @@ class Counter:
         spec = builtin_layers.lookup(layer.ref)
         if spec is not None and spec.weightless and not spec.wrapper:
             return LayerCount()  # no weights, whatever it is called on
+        home = self.class_counter(layer.ref) if spec is None else None
+        if home is not None and functional_class(home[0].module, home[1]):  # built when made, whatever it is called on later
+            return home[0].functional(home[1], layer.args, layer.kwargs)
         if not layer.input_shapes:
             return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
         input_shape = layer.input_shapes[0]
@@ -258,6 +261,40 @@ class Counter:
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
 
+    def functional(self, class_name: str, args: list, kwargs: dict) -> LayerCount:
+        """A Model class whose constructor builds a functional model (``super().__init__(inputs=...,
+        outputs=...)``, as keras-hub backbones do): its weights once constructed. Keras tracks the
+        layers between the inputs and the outputs and those kept on ``self``; a layer kept nowhere is
+        counted only on that path, which is not followed: one called in the constructor is a doubt."""
+        interpreter = Interpreter(self.module, class_name, self.flavor)
+        try:
+            interpreter.construct(args, kwargs)
+        except Uncertain as exc:
+            return LayerCount(doubts=[str(exc)])
+        except RecursionError:
+            return LayerCount(doubts=["the code is too deeply nested to follow"])
+        weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
+        doubts = list(interpreter.outcome.doubts)
+        doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
+        if interpreter.functional_init is not True:
+            doubts.append("the constructor may not build the functional model on every path")
+        doubts += [f"`{layer.attr or _short(layer.ref)}` is first called on a path that may not run" for layer in interpreter.built_on_some_path.values()]
+        tracked = interpreter.tracked_sublayers()
+        kept = {id(sub) for sub in tracked}
+        loose = [layer for layer in interpreter.created_layers if id(layer) not in kept and layer.input_shapes]
+        if loose:
+            doubts.append(f"`{_short(loose[0].ref)}` (line {loose[0].node.lineno}) is kept nowhere on the model; whether it is on the path from the inputs to the outputs is not followed")
+        for sub in tracked:
+            if sub.input_shapes:
+                counted = self.layer(sub)
+                prefix = sub.attr or _short(sub.ref).lower()
+                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
+                doubts += counted.doubts
+            elif not _unbuilt_when_made(sub):
+                doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
+        doubts += _unplain_bases(self.module, class_name)
+        return _frozen(LayerCount(weights, doubts), interpreter.attrs.get("trainable", True))
+
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
         shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]
@@ -286,6 +323,43 @@ class Counter:
         for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
             part.input_shapes.append(shape)
         return table_output(layer.ref, [inner], layer.kwargs, shape)
+
+
+_MODEL_BASES = frozenset({"keras.Model", "keras.models.Model", "keras.layers.Layer", "keras.Layer"})
+
+
+def functional_class(module: ModuleFacts, name: str) -> bool:
+    """Whether the class's constructor (or a base's of its file) hands inputs and outputs to
+    ``Model.__init__``: ``super().__init__(inputs=..., outputs=...)`` or ``keras.Model.__init__(self, ...)``."""
+    for facts in _hierarchy(module, name):
+        init = facts.methods.get("__init__")
+        if init is None or "keras.Model" not in facts.keras_bases and "keras.models.Model" not in facts.keras_bases:
+            continue
+        for node in walk(init):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__" and {"inputs", "outputs"} <= {k.arg for k in node.keywords}:
+                return True
+    return False
+
+
+def _unplain_bases(module: ModuleFacts, name: str) -> list[str]:
+    """Why the bases from other files of a class may make weights of their own: a base that
+    cannot be found, or one that makes weights or layers, or derives from more than a plain
+    ``Model`` or ``Layer``. Empty: they add nothing."""
+    doubts: list[str] = []
+    for facts in _hierarchy(module, name):
+        for base in facts.external_bases:
+            ref = module.imports.canonical(base)
+            found = layer_class_home(ref, module) if ref else None
+            if found is None:
+                doubts.append(f"the base class `{ast.unparse(base)}` is not found; it may create weights")
+                continue
+            home, base_name = found
+            chain = _hierarchy(home, base_name)
+            if any(f.weights or f.sublayers or not set(f.keras_bases) <= _MODEL_BASES for f in chain):
+                doubts.append(f"the base class `{ast.unparse(base)}` may create weights")
+            else:
+                doubts += _unplain_bases(home, base_name)
+    return doubts
 
 
 def _weight_neutral(argument: str) -> bool:

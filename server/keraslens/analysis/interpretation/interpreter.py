@@ -42,6 +42,8 @@ from .values import (
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
+KERAS_INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
+MODEL_INITS = frozenset({"keras.Model.__init__", "keras.models.Model.__init__"})
 
 # List and dict methods the evaluator runs on the evaluated container; the ones that change it
 # must run exactly, since Keras tracks (and untracks) the layers such containers hold on `self`.
@@ -99,6 +101,9 @@ class Interpreter:
         self.returned_on_some_path = 0  # returns met in blocks that may not run
         self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
+        # ``super().__init__(inputs=..., outputs=...)`` met in the constructor: the model is functional,
+        # built when constructed; True only when that call ran on every path
+        self.functional_init: bool | None = None
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
         self.evaluated: set[int] = set()
@@ -654,6 +659,8 @@ class Interpreter:
         parent = self._parent_method(name)
         if parent is not None:
             return self._invoke(parent, args, kwargs)
+        if name == "__init__":
+            self._model_init(args, kwargs)
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":
@@ -711,6 +718,11 @@ class Interpreter:
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
+        if ref in KERAS_INPUTS:
+            return _input_tensor(args, kwargs)
+        if ref in MODEL_INITS and args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":  # ``keras.Model.__init__(self, inputs=..., ...)``
+            self._model_init(args[1:], kwargs)
+            return None
         if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref in SEQUENTIAL or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
@@ -739,6 +751,11 @@ class Interpreter:
         if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
             return args[0].shape if args[0].shape is not None else UNKNOWN
         return self._not_modelled(node, ref)
+
+    def _model_init(self, args: list, kwargs: dict) -> None:
+        """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
+        if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
+            self.functional_init = self.functional_init is not False and not self.conditional
 
     def _variable(self, node: ast.Call, args: list, kwargs: dict):
         initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
@@ -773,9 +790,10 @@ class Interpreter:
         layer.extra_shapes.append(extra)
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
         try:
-            return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
+            output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
+        return output if isinstance(output, Tensor) and output.shape is not None else child.declared_output(layer.input_shapes[-1], extra)
 
     def _record_input(self, layer: LayerValue, shapes) -> None:
         """A layer is built by its first call or ``build``: one first reached on a path that may not
@@ -800,6 +818,18 @@ class Interpreter:
         finally:
             for layer in self.built_on_some_path.values():
                 layer.changes.append("it is first called or built on a path that may not run, so it may have no weights")
+
+    def declared_output(self, input_shape, extra_shapes: list | tuple = ()) -> Tensor:
+        """The output of a call not followed, from the class's own ``compute_output_shape`` (what
+        Keras 3 uses for a symbolic call when a layer defines it)."""
+        method = self._method("compute_output_shape")
+        if method is None or extra_shapes or not isinstance(input_shape, tuple):
+            return Tensor(None)
+        try:
+            shape = self._invoke(method, [input_shape], {})
+        except Uncertain:
+            return Tensor(None)
+        return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and all(d is None or type(d) is int for d in shape) else Tensor(None)
 
     def _call_may_add_state(self) -> bool:
         """Whether call() or a method it reaches creates weights or layers or sets anything on ``self``."""
@@ -846,6 +876,17 @@ def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
     if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
         return None
     return list(items)
+
+
+def _input_tensor(args: list, kwargs: dict) -> Tensor:
+    """``keras.Input(shape=(None,), batch_size=...)``: a symbolic tensor with its batch axis."""
+    shape = kwargs.get("shape", args[0] if args else None)
+    batch = kwargs.get("batch_size", args[1] if len(args) > 1 else None)
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple | list) or not (batch is None or type(batch) is int):
+        return Tensor(None)
+    return Tensor((batch, *(dim if dim is None or type(dim) is int else UNKNOWN for dim in shape)))
 
 
 def _tensor(shape) -> Tensor:
@@ -1026,7 +1067,9 @@ def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
 def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
     spec = builtin_layers.lookup(layer.ref)
     shapes = _shapes_of(inputs)
-    return table_output(layer.ref, layer.args, layer.kwargs, shapes if spec is not None and spec.multi_input else shapes[0] if shapes else None)
+    if spec is not None and spec.multi_input:  # ``Add()([a, b])``: the tensors come as one list
+        return table_output(layer.ref, layer.args, layer.kwargs, shapes[0] if len(shapes) == 1 and isinstance(shapes[0], list) else shapes)
+    return table_output(layer.ref, layer.args, layer.kwargs, shapes[0] if shapes else None)
 
 
 def table_output(ref: str, args: list, kwargs: dict, shape) -> Tensor:
