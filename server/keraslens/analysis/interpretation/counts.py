@@ -24,7 +24,7 @@ from ..facts.graph import (
 from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
-from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
 from ..source import SourceFile, Span, walk
 from . import applications, presets, quantize
 from . import layer_table as builtin_layers
@@ -189,7 +189,7 @@ class Counter:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
-        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and not _weight_neutral(name)]
+        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and name not in spec.also and not _weight_neutral(name)]
         if len(args) > len(spec.params) or unmodelled:
             given = ", ".join(f"`{name}`" for name in unmodelled) or "a positional argument"
             return LayerCount(doubts=[f"`{_short(ref)}`: {given} is not modelled; it may change the weights"])
@@ -256,8 +256,7 @@ class Counter:
             prefix = sub.attr or _short(sub.ref).lower()
             weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
-        if self.module.classes[class_name].external_bases:
-            doubts.append("a base class from another module may create more weights")
+        doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
 
@@ -282,8 +281,15 @@ class Counter:
         tracked = interpreter.tracked_sublayers()
         kept = {id(sub) for sub in tracked}
         loose = [layer for layer in interpreter.created_layers if id(layer) not in kept and layer.input_shapes]
-        if loose:
+        path = interpreter.functional_path() if loose else set()
+        if path is None:
             doubts.append(f"`{_short(loose[0].ref)}` (line {loose[0].node.lineno}) is kept nowhere on the model; whether it is on the path from the inputs to the outputs is not followed")
+        for sub in loose if path is not None else []:
+            if id(sub) in path:  # a layer kept nowhere else is the model's when it is on the path
+                counted = self.layer(sub)
+                prefix = _short(sub.ref).lower()
+                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
+                doubts += counted.doubts
         for sub in tracked:
             if sub.input_shapes:
                 counted = self.layer(sub)
@@ -355,11 +361,32 @@ def _unplain_bases(module: ModuleFacts, name: str) -> list[str]:
                 continue
             home, base_name = found
             chain = _hierarchy(home, base_name)
-            if any(f.weights or f.sublayers or not set(f.keras_bases) <= _MODEL_BASES for f in chain):
+            if any(f.weights or f.sublayers or not set(f.keras_bases) <= _MODEL_BASES or _keeps_unknown_objects(home, f) for f in chain):
                 doubts.append(f"the base class `{ast.unparse(base)}` may create weights")
             else:
                 doubts += _unplain_bases(home, base_name)
     return doubts
+
+
+def _keeps_unknown_objects(module: ModuleFacts, facts) -> bool:
+    """Whether a method of the class stores on ``self`` what a call not known to be weight-free
+    returns (an object that may hold weights)."""
+    for function in facts.methods.values():
+        for node in walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(_on_self(target) for target in node.targets):
+                ref = module.imports.canonical(node.value.func)
+                if isinstance(node.value.func, ast.Name) and node.value.func.id in _PLAIN_BUILTINS:
+                    continue
+                if ref is None or not is_weight_free(ref):
+                    return True
+    return False
+
+
+_PLAIN_BUILTINS = frozenset({"set", "dict", "list", "tuple", "int", "float", "str", "bool", "len", "min", "max", "abs", "round"})
+
+
+def _on_self(target: ast.expr) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
 
 
 def _weight_neutral(argument: str) -> bool:

@@ -11,7 +11,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
-from ..facts.library import layer_class_home
+from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
@@ -104,6 +104,11 @@ class Interpreter:
         # ``super().__init__(inputs=..., outputs=...)`` met in the constructor: the model is functional,
         # built when constructed; True only when that call ran on every path
         self.functional_init: bool | None = None
+        self.functional_outputs: object = UNKNOWN  # the outputs it was given
+        # the tensors of this evaluation: which layer call made each (the layer and the tensors it
+        # was given), and the ``keras.Input`` ones, by id (each kept alive with its id)
+        self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor]]] = {}
+        self.inputs: dict[int, Tensor] = {}
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
         self.evaluated: set[int] = set()
@@ -424,6 +429,11 @@ class Interpreter:
     def _expr_List(self, node: ast.List, env: dict):
         return [self.expr(element, env) for element in node.elts]
 
+    def _expr_Set(self, node: ast.Set, env: dict):
+        """``{"channels_first", "channels_last"}``: a set of plain values, else not known."""
+        items = [self.expr(element, env) for element in node.elts]
+        return frozenset(items) if all(item is None or isinstance(item, str | int | float) for item in items) else UNKNOWN
+
     def _expr_Dict(self, node: ast.Dict, env: dict):
         keys = [self.expr(key, env) if key is not None else UNKNOWN for key in node.keys]
         if not all(is_known(key) and isinstance(key, str | int) for key in keys):
@@ -494,7 +504,9 @@ class Interpreter:
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node, env)
             if isinstance(op, ast.In | ast.NotIn):
-                if not isinstance(right, tuple | list | dict | str) or not is_known(left):
+                if not isinstance(right, tuple | list | dict | str | frozenset) or not is_known(left):
+                    return UNKNOWN
+                if isinstance(right, frozenset) and not (left is None or isinstance(left, str | int | float)):
                     return UNKNOWN
                 result = (left in right) ^ isinstance(op, ast.NotIn)
             else:
@@ -588,7 +600,7 @@ class Interpreter:
         if isinstance(func, ast.Name):
             if func.id in self.module.classes:
                 return func.id
-            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed"):
+            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed", "str"):
                 return f"builtins.{func.id}"
         return self.module.imports.canonical(func)
 
@@ -608,6 +620,8 @@ class Interpreter:
                 return self._add_weight(node, env)
             return NotImplemented
         owner = self.expr(owner_node, env)
+        if isinstance(owner, str) and name in ("lower", "upper", "strip") and not node.args and not node.keywords:
+            return getattr(owner, name)()
         if isinstance(owner, list | dict) and name in READING_METHODS[type(owner)] | CHANGING_METHODS[type(owner)]:
             return self._container_method(owner, name, node, env)
         if isinstance(owner, list | dict):
@@ -716,10 +730,14 @@ class Interpreter:
         return weight
 
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
+        if ref == "builtins.isinstance" and len(node.args) == 2 and args:
+            return _isinstance(args[0], node.args[1])
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
         if ref in KERAS_INPUTS:
-            return _input_tensor(args, kwargs)
+            tensor = _input_tensor(args, kwargs)
+            self.inputs[id(tensor)] = tensor
+            return tensor
         if ref in MODEL_INITS and args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":  # ``keras.Model.__init__(self, inputs=..., ...)``
             self._model_init(args[1:], kwargs)
             return None
@@ -750,12 +768,39 @@ class Interpreter:
             return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
         if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
             return args[0].shape if args[0].shape is not None else UNKNOWN
+        if ref == "keras.config.image_data_format":
+            return "channels_last"  # Keras' default, which the layer table assumes for `data_format=None` too
+        home = function_home(ref, self.module)
+        if home is not None:  # a function of another file (a library helper): run in its module
+            module, function = home
+            return Interpreter(module, None, self.flavor, self.depth + 1).call_function(FunctionValue(function, {}), args, kwargs)
         return self._not_modelled(node, ref)
 
     def _model_init(self, args: list, kwargs: dict) -> None:
         """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
         if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
             self.functional_init = self.functional_init is not False and not self.conditional
+            self.functional_outputs = kwargs.get("outputs", args[1] if len(args) >= 2 else UNKNOWN)
+
+    def functional_path(self) -> set[int] | None:
+        """The ids of the layers between the model's inputs and its outputs, followed back from the
+        outputs; None when a tensor on the way was made by something else than a layer call."""
+        layers: set[int] = set()
+        seen: set[int] = set()
+        stack = _tensors_in(self.functional_outputs)
+        if stack is None:
+            return None
+        while stack:
+            tensor = stack.pop()
+            if id(tensor) in seen or self.inputs.get(id(tensor)) is tensor:
+                continue
+            seen.add(id(tensor))
+            made = self.producers.get(id(tensor))
+            if made is None or made[0] is not tensor:
+                return None
+            layers.add(id(made[1]))
+            stack.extend(made[2])
+        return layers
 
     def _variable(self, node: ast.Call, args: list, kwargs: dict):
         initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
@@ -770,6 +815,16 @@ class Interpreter:
         return weight_holder
 
     def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
+        """The output of a layer call, recorded as made by the layer from the tensors it was given."""
+        output = self._layer_output(layer, args, kwargs)
+        given = _tensors_in([*args, *kwargs.values()]) or []
+        if isinstance(output, Tensor):
+            if any(output is tensor for tensor in given):  # it gives back a tensor it was given: a new one
+                output = Tensor(output.shape)
+            self.producers[id(output)] = (output, layer, given)
+        return output
+
+    def _layer_output(self, layer: LayerValue, args: list, kwargs: dict):
         inputs = args[:1] if args else list(kwargs.values())[:1]
         if layer.ref in ATTENTION_INPUTS or layer.ref in SINGLE_INPUT_ATTENTION:
             inputs = _attention_inputs(layer.ref, args, kwargs)
@@ -876,6 +931,24 @@ def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
     if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
         return None
     return list(items)
+
+
+def _tensors_in(value) -> list[Tensor] | None:
+    """The tensors in a value (a tensor, or lists, tuples and dicts of them, with plain values);
+    None when it holds something else (not known, a layer...)."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        found: list[Tensor] = []
+        for item in value:
+            inner = _tensors_in(item)
+            if inner is None:
+                return None
+            found += inner
+        return found
+    return [] if value is None or isinstance(value, bool | int | float | str) else None
 
 
 def _input_tensor(args: list, kwargs: dict) -> Tensor:
@@ -1021,6 +1094,19 @@ def collect_variables(attrs: dict) -> list[WeightValue]:
     return found
 
 
+_PLAIN_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple, "list": list, "dict": dict}
+
+
+def _isinstance(value, types: ast.expr):
+    """``isinstance(patch_size, int)`` on a plain Python value and built-in types named as such."""
+    names = types.elts if isinstance(types, ast.Tuple) else [types]
+    if not all(isinstance(name, ast.Name) and name.id in _PLAIN_TYPES for name in names):
+        return UNKNOWN
+    if not (value is None or (isinstance(value, str | int | float | tuple | list | dict) and is_data(value))):
+        return UNKNOWN
+    return isinstance(value, tuple(_PLAIN_TYPES[name.id] for name in names))
+
+
 def _python_builtin(name: str, args: list):
     try:
         if name == "len" and args and isinstance(args[0], tuple | list | dict | str):
@@ -1039,6 +1125,8 @@ def _python_builtin(name: str, args: list):
             return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
         if name == "isinstance":
             return UNKNOWN
+        if name == "str" and len(args) == 1 and (args[0] is None or isinstance(args[0], str | int | float)):
+            return str(args[0])
     except USER_CODE_ERRORS:  # `range(0, 3, 0)`, `max([])`: raises in the user's code
         return UNKNOWN
     return UNKNOWN
