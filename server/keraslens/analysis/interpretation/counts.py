@@ -235,6 +235,8 @@ class Counter:
         return LayerCount(weights, doubts, output)
 
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
+        if functional_class(self.module, class_name):  # built when made: the input does not change its weights
+            return self.functional(class_name, args, kwargs)
         interpreter = Interpreter(self.module, class_name, self.flavor)
         try:
             output = interpreter.run(args, kwargs, input_shape, extra_shapes)
@@ -299,6 +301,7 @@ class Counter:
             elif not _unbuilt_when_made(sub):
                 doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
         doubts += _unplain_bases(self.module, class_name)
+        doubts += [f"its own `{method}()` may build more layers when it runs" for method in ("build", "call") if _has_method(self.module, class_name, method)]
         return _frozen(LayerCount(weights, doubts), interpreter.attrs.get("trainable", True))
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
@@ -978,6 +981,11 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
     hierarchy = _hierarchy(counts.module, model.class_ref)
+    if functional_class(counts.module, model.class_ref):  # built when constructed, whatever is done with it later
+        args, kwargs = counts.scopes.arguments(model.call, model.scope)
+        if args is None or kwargs is None:
+            return Count(Status.UNKNOWN, reason="the model's constructor arguments are not known"), []
+        return counts._model_frozen(model, counts.counter.functional(model.class_ref, args, kwargs).count()), []
     if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
     if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
