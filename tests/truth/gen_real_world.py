@@ -14,7 +14,9 @@ repository), reached through the short programs below, one per entry, written as
   frozen, called with ``training=False``, a new head); every application's own configurations are
   in tests/truth/applications.json (gen_applications.py), counted the same way by the test;
 * ``keras-hub``: keras-hub backbones built with small configurations (their ``__init__`` builds a
-  functional model from keras-hub's layers);
+  functional model from keras-hub's layers), and a task model on one;
+* ``functional-init``: Model subclasses of the program built the same way (layers off the path,
+  ``keras.Model.__init__(self, inputs, outputs)``);
 * ``keras-rs``: models using the layers of keras-rs (recommenders, Keras 3).
 
 Each program binds ``model``; the worker runs it and records ``model``'s trainable and
@@ -94,6 +96,62 @@ _HUB = {
 }
 for _name, _arguments in _HUB.items():
     program("keras-hub", _name, f"import keras_hub\n\nmodel = keras_hub.models.{_name}({_arguments})")
+program(  # a task model: the backbone and a head, built in the task's constructor
+    "keras-hub",
+    "BertTextClassifier",
+    f"""
+import keras_hub
+
+backbone = keras_hub.models.BertBackbone({_TEXT}, num_heads=2, max_sequence_length=16)
+model = keras_hub.models.BertTextClassifier(backbone=backbone, num_classes=3, preprocessor=None)
+""",
+)
+
+# --- Model subclasses of the program that build a functional model in their constructor, as
+# keras-hub does: Keras counts the layers on the path from the inputs to the outputs, and those
+# kept on the model once built --------------------------------------------------------------------
+program(
+    "functional-init",
+    "off-path-layers",
+    """
+import keras
+
+
+class Tower(keras.Model):
+    def __init__(self, units=8, **kwargs):
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.unused = keras.layers.Dense(3)
+        inputs = keras.Input(shape=(4,))
+        x = self.hidden(inputs)
+        side = keras.layers.Dense(5)(x)  # called, but not on the path to the outputs
+        outputs = keras.layers.Dense(2)(x)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+
+
+model = Tower(units=6)
+""",
+)
+program(
+    "functional-init",
+    "model-init-positional",
+    """
+import keras
+
+
+class Scorer(keras.Model):
+    def __init__(self):
+        self.encoder = keras.layers.Dense(8)
+        self.norm = keras.layers.LayerNormalization()
+        inputs = keras.Input(shape=(5,))
+        x = self.norm(self.encoder(inputs))
+        gate = keras.layers.Dense(8, activation="sigmoid")
+        outputs = keras.layers.Dense(1)(keras.ops.multiply(x, gate(x)))
+        keras.Model.__init__(self, inputs, outputs)
+
+
+model = Scorer()
+""",
+)
 
 # --- keras-rs ----------------------------------------------------------------------------------------
 program(

@@ -345,8 +345,10 @@ def functional_class(module: ModuleFacts, name: str) -> bool:
         if init is None or "keras.Model" not in facts.keras_bases and "keras.models.Model" not in facts.keras_bases:
             continue
         for node in walk(init):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__" and {"inputs", "outputs"} <= {k.arg for k in node.keywords}:
-                return True
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                given = [arg for arg in node.args if not (isinstance(arg, ast.Name) and arg.id == "self")]
+                if len(given) + len({"inputs", "outputs"} & {k.arg for k in node.keywords}) >= 2:
+                    return True
     return False
 
 
@@ -1055,6 +1057,8 @@ def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
             interpreter.build(build_shape)
     except (Uncertain, RecursionError) as exc:
         return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
+    if interpreter.functional_init is not None:  # given inputs and outputs in a way `functional_class` does not see
+        return Count(Status.UNKNOWN, reason="the constructor builds a functional model in a way that is not followed")
     own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
     doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
     held: dict[int, Model] = {}
