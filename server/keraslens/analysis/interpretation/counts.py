@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from ..facts.classes import ModuleFacts
+from ..facts.classes import ModuleFacts, Phase, WeightKind
 from ..facts.graph import (
     MODULE_SCOPE,
     Application,
@@ -366,17 +366,22 @@ def _unplain_bases(module: ModuleFacts, name: str) -> list[str]:
                 continue
             home, base_name = found
             chain = _hierarchy(home, base_name)
-            if any(f.weights or f.sublayers or not set(f.keras_bases) <= _MODEL_BASES or _keeps_unknown_objects(home, f) for f in chain):
+            if any(_makes_state(home, f) or not set(f.keras_bases) <= _MODEL_BASES for f in chain):
                 doubts.append(f"the base class `{ast.unparse(base)}` may create weights")
             else:
                 doubts += _unplain_bases(home, base_name)
     return doubts
 
 
-def _keeps_unknown_objects(module: ModuleFacts, facts) -> bool:
-    """Whether a method of the class stores on ``self`` what a call not known to be weight-free
-    returns (an object that may hold weights)."""
-    for function in facts.methods.values():
+def _makes_state(module: ModuleFacts, facts) -> bool:
+    """Whether a method of the class makes weights or layers, or one that runs when the model is
+    made, built or called stores on ``self`` what a call not known to be weight-free returns (an
+    object that may hold weights)."""
+    if facts.sublayers or any(site.kind is not WeightKind.TENSOR for site in facts.weights):
+        return True
+    for method, function in facts.methods.items():
+        if facts.phases.get(method, frozenset()) <= {Phase.OTHER}:  # `summary()`, `get_config()`...
+            continue
         for node in walk(function):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(_on_self(target) for target in node.targets):
                 ref = module.imports.canonical(node.value.func)
@@ -517,6 +522,8 @@ class ModuleCounts:
             args, kwargs = self._arguments(instance)
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
+            if args is not None and kwargs is not None:
+                args, kwargs = self._held_functional(instance, args, kwargs)
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
             if frozen is not None:
@@ -530,6 +537,29 @@ class ModuleCounts:
                 layer.args = [layer.wrapped, *layer.args[1:]]
             self.layers[key] = layer
         return self.layers[key]
+
+    def _held_functional(self, instance: LayerInstance, args: list, kwargs: dict) -> tuple[list, dict]:
+        """Arguments naming a model built when constructed (a keras-hub backbone given to a task),
+        bound once: that model, as a copy its new holder may call without changing the original."""
+        call = instance.call
+
+        def held(node: ast.expr, value):
+            if not isinstance(node, ast.Name):
+                return value
+            bound = self.graph.bindings.get(instance.scope, {}).get(node.id) or self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+            if not isinstance(bound, LayerInstance) or bound is instance:
+                return value
+            home = self.counter.class_counter(bound.class_ref)
+            stores = [name for name in self.names_in(_function(bound.scope)).get(node.id, []) if isinstance(name.ctx, ast.Store)]
+            if home is None or not functional_class(home[0].module, home[1]) or len(stores) != 1:
+                return value
+            original = self.value_of(bound)
+            return LayerValue(original.ref, original.args, original.kwargs, original.node, original.attr)
+
+        if len(args) == len(call.args) and not any(isinstance(arg, ast.Starred) for arg in call.args):
+            args = [held(node, value) for node, value in zip(call.args, args, strict=True)]
+        kwargs = {**kwargs, **{k.arg: held(k.value, kwargs[k.arg]) for k in call.keywords if k.arg in kwargs}}
+        return args, kwargs
 
     def keras_name(self, instance: LayerInstance) -> str | None:
         """The name ``model.summary()`` prints for a layer: where the file's layers are all followed,

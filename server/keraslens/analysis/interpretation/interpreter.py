@@ -104,7 +104,8 @@ class Interpreter:
         # ``super().__init__(inputs=..., outputs=...)`` met in the constructor: the model is functional,
         # built when constructed; True only when that call ran on every path
         self.functional_init: bool | None = None
-        self.functional_outputs: object = UNKNOWN  # the outputs it was given
+        self.functional_inputs: object = UNKNOWN  # the inputs and outputs it was given
+        self.functional_outputs: object = UNKNOWN
         # the tensors of this evaluation: which layer call made each (the layer and the tensors it
         # was given), and the ``keras.Input`` ones, by id (each kept alive with its id)
         self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor]]] = {}
@@ -408,7 +409,23 @@ class Interpreter:
         owner = self.expr(node.value, env)
         if isinstance(owner, Tensor) and node.attr == "shape":
             return owner.shape if owner.shape is not None else UNKNOWN
+        if isinstance(owner, LayerValue) and node.attr in ("input", "output"):
+            return self._functional_io(owner, node.attr)
         return UNKNOWN
+
+    def _functional_io(self, layer: LayerValue, which: str):
+        """``backbone.input`` / ``.output`` of a model class whose constructor builds a functional
+        model: tensors shaped as those it was built with."""
+        home = layer_class_home(layer.ref, self.module)
+        if home is None:
+            return UNKNOWN
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
+        try:
+            child.construct(layer.args, layer.kwargs)
+        except Uncertain:
+            return UNKNOWN
+        value = child.functional_inputs if which == "input" else child.functional_outputs
+        return _copied_tensors(value) if child.functional_init and _shapes(value) is not None else UNKNOWN
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env: dict):
         """``f"d{i}"`` with plain known values (no format spec or conversion)."""
@@ -780,6 +797,7 @@ class Interpreter:
         """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
         if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
             self.functional_init = self.functional_init is not False and not self.conditional
+            self.functional_inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
             self.functional_outputs = kwargs.get("outputs", args[1] if len(args) >= 2 else UNKNOWN)
 
     def functional_path(self) -> set[int] | None:
@@ -818,10 +836,10 @@ class Interpreter:
         """The output of a layer call, recorded as made by the layer from the tensors it was given."""
         output = self._layer_output(layer, args, kwargs)
         given = _tensors_in([*args, *kwargs.values()]) or []
-        if isinstance(output, Tensor):
-            if any(output is tensor for tensor in given):  # it gives back a tensor it was given: a new one
-                output = Tensor(output.shape)
-            self.producers[id(output)] = (output, layer, given)
+        if isinstance(output, Tensor) and any(output is tensor for tensor in given):  # it gives back a tensor it was given: a new one
+            output = Tensor(output.shape)
+        for tensor in _tensors_in(output) or []:
+            self.producers[id(tensor)] = (tensor, layer, given)
         return output
 
     def _layer_output(self, layer: LayerValue, args: list, kwargs: dict):
@@ -848,6 +866,9 @@ class Interpreter:
             output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
+        if child.functional_init:  # a functional model: its outputs, when called on inputs shaped as its own
+            same = inputs and _shapes(inputs[0]) == _shapes(child.functional_inputs) and _shapes(child.functional_outputs) is not None
+            return _copied_tensors(child.functional_outputs) if same else Tensor(None)
         return output if isinstance(output, Tensor) and output.shape is not None else child.declared_output(layer.input_shapes[-1], extra)
 
     def _record_input(self, layer: LayerValue, shapes) -> None:
@@ -949,6 +970,29 @@ def _tensors_in(value) -> list[Tensor] | None:
             found += inner
         return found
     return [] if value is None or isinstance(value, bool | int | float | str) else None
+
+
+def _shapes(value):
+    """The shapes of a structure of tensors (a tensor, or dicts, lists and tuples of them); None:
+    not such a structure, or a shape not known."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, dict):
+        inner = {key: _shapes(item) for key, item in value.items()}
+        return None if None in inner.values() else inner
+    if isinstance(value, list | tuple):
+        items = [_shapes(item) for item in value]
+        return None if None in items else items
+    return None
+
+
+def _copied_tensors(value):
+    """New tensors of the same shapes, in the same structure."""
+    if isinstance(value, Tensor):
+        return Tensor(value.shape)
+    if isinstance(value, dict):
+        return {key: _copied_tensors(item) for key, item in value.items()}
+    return type(value)(_copied_tensors(item) for item in value)
 
 
 def _input_tensor(args: list, kwargs: dict) -> Tensor:
