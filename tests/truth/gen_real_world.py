@@ -5,7 +5,7 @@ Run from the repository root:
     uv run python tests/truth/gen_real_world.py            # writes tests/truth/real_world.json
     uv run python tests/truth/gen_real_world.py --check    # recompute and compare, write nothing
 
-Runtime: about 9 minutes of wall time on a loaded 2-vCPU machine (one worker). Nothing is downloaded: applications are built with ``weights=None``.
+Runtime: about 30 seconds of wall time on a loaded 2-vCPU machine (one worker). Nothing is downloaded: applications are built with ``weights=None``.
 
 The code counted is the installed packages' own (used in place, never copied into this
 repository), reached through the short programs below, one per entry, written as a user would:

@@ -248,6 +248,8 @@ class Counter:
         weights += [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in collect_variables(interpreter.attrs)]
         doubts = list(interpreter.outcome.doubts)
         doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
+        if interpreter.functional_init is not None:  # given inputs and outputs in a way `functional_class` does not see
+            doubts.append("the constructor builds a functional model in a way that is not followed")
         base = interpreter.builtin_base
         if base is not None and base.input_shapes:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
@@ -340,9 +342,12 @@ _MODEL_BASES = frozenset({"keras.Model", "keras.models.Model", "keras.layers.Lay
 def functional_class(module: ModuleFacts, name: str) -> bool:
     """Whether the class's constructor (or a base's of its file) hands inputs and outputs to
     ``Model.__init__``: ``super().__init__(inputs=..., outputs=...)`` or ``keras.Model.__init__(self, ...)``."""
-    for facts in _hierarchy(module, name):
+    hierarchy = _hierarchy(module, name)
+    if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in hierarchy):
+        return False
+    for facts in hierarchy:
         init = facts.methods.get("__init__")
-        if init is None or "keras.Model" not in facts.keras_bases and "keras.models.Model" not in facts.keras_bases:
+        if init is None:
             continue
         for node in walk(init):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
@@ -522,7 +527,7 @@ class ModuleCounts:
             args, kwargs = self._arguments(instance)
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
-            if args is not None and kwargs is not None:
+            if args is not None and kwargs is not None and isinstance(instance.call, ast.Call):
                 args, kwargs = self._held_functional(instance, args, kwargs)
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
