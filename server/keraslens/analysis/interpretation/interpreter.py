@@ -108,7 +108,7 @@ class Interpreter:
         self.functional_outputs: object = UNKNOWN
         # the tensors of this evaluation: which layer call made each (the layer and the tensors it
         # was given), and the ``keras.Input`` ones, by id (each kept alive with its id)
-        self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor]]] = {}
+        self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor] | None]] = {}  # None: given something else too
         self.inputs: dict[int, Tensor] = {}
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
@@ -425,7 +425,12 @@ class Interpreter:
         except Uncertain:
             return UNKNOWN
         value = child.functional_inputs if which == "input" else child.functional_outputs
-        return _copied_tensors(value) if child.functional_init and _shapes(value) is not None else UNKNOWN
+        if not child.functional_init or _shapes(value) is None:
+            return UNKNOWN
+        value = _copied_tensors(value)
+        if which == "input":  # symbolic inputs, as `keras.Input` makes
+            self.inputs.update((id(tensor), tensor) for tensor in _tensors_in(value) or [])
+        return value
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env: dict):
         """``f"d{i}"`` with plain known values (no format spec or conversion)."""
@@ -795,6 +800,8 @@ class Interpreter:
 
     def _model_init(self, args: list, kwargs: dict) -> None:
         """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
+        if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):
+            return  # a layer's own arguments
         if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
             self.functional_init = self.functional_init is not False and not self.conditional
             self.functional_inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
@@ -814,7 +821,7 @@ class Interpreter:
                 continue
             seen.add(id(tensor))
             made = self.producers.get(id(tensor))
-            if made is None or made[0] is not tensor:
+            if made is None or made[0] is not tensor or made[2] is None:
                 return None
             layers.add(id(made[1]))
             stack.extend(made[2])
@@ -835,8 +842,8 @@ class Interpreter:
     def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
         """The output of a layer call, recorded as made by the layer from the tensors it was given."""
         output = self._layer_output(layer, args, kwargs)
-        given = _tensors_in([*args, *kwargs.values()]) or []
-        if isinstance(output, Tensor) and any(output is tensor for tensor in given):  # it gives back a tensor it was given: a new one
+        given = _tensors_in([*args, *kwargs.values()])
+        if isinstance(output, Tensor) and any(output is tensor for tensor in given or []):  # it gives back a tensor it was given: a new one
             output = Tensor(output.shape)
         for tensor in _tensors_in(output) or []:
             self.producers[id(tensor)] = (tensor, layer, given)
