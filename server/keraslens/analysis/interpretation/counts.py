@@ -267,9 +267,13 @@ class Counter:
     def functional(self, class_name: str, args: list, kwargs: dict) -> LayerCount:
         """A Model class whose constructor builds a functional model (``super().__init__(inputs=...,
         outputs=...)``, as keras-hub backbones do): its weights once constructed. Keras tracks the
-        layers between the inputs and the outputs and those kept on ``self``; a layer kept nowhere is
-        counted only on that path, which is not followed: one called in the constructor is a doubt."""
+        layers kept on ``self`` once built, and the layers between the inputs and the outputs: a
+        layer kept nowhere counts when the outputs, followed back through the layer calls, reach
+        it; where they cannot be followed, it is a doubt. An argument not known may be a layer it keeps."""
+        unknown = [f"#{index + 1}" for index, value in enumerate(args) if not (_plain(value) or isinstance(value, LayerValue))]
+        unknown += [f"`{name}`" for name, value in kwargs.items() if not (_plain(value) or isinstance(value, LayerValue))]
         interpreter = Interpreter(self.module, class_name, self.flavor)
+        interpreter.symbolic = True
         try:
             interpreter.construct(args, kwargs)
         except Uncertain as exc:
@@ -277,7 +281,8 @@ class Counter:
         except RecursionError:
             return LayerCount(doubts=["the code is too deeply nested to follow"])
         weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
-        doubts = list(interpreter.outcome.doubts)
+        doubts = [f"the argument {name} is not known; it may be a layer the model keeps" for name in unknown]
+        doubts += interpreter.outcome.doubts
         doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
         if interpreter.functional_init is not True:
             doubts.append("the constructor may not build the functional model on every path")

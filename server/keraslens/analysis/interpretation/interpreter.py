@@ -110,6 +110,7 @@ class Interpreter:
         # was given), and the ``keras.Input`` ones, by id (each kept alive with its id)
         self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor] | None]] = {}  # None: given something else too
         self.inputs: dict[int, Tensor] = {}
+        self.symbolic = False  # set while a functional model's constructor runs: tensors are symbolic, calls on them build its graph
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
         self.evaluated: set[int] = set()
@@ -567,6 +568,14 @@ class Interpreter:
         return UNKNOWN
 
     def _expr_Call(self, node: ast.Call, env: dict):
+        given_tensor = self.symbolic and _names_tensor(node, env)  # read before the call binds anything
+        result = self._call(node, env)
+        ref = self._ref(node.func) if given_tensor and result is UNKNOWN else None
+        if given_tensor and result is UNKNOWN and (ref is None or not is_weight_free(ref)):  # in a functional constructor, it may have put layers on the path
+            self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is given a tensor and is not followed; it may add layers to the model")
+        return result
+
+    def _call(self, node: ast.Call, env: dict):
         self.evaluated.add(id(node))
         func = node.func
         if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3 and _is_self(node.args[0]):
@@ -959,6 +968,17 @@ def sequential_layers(layer: LayerValue) -> list[LayerValue] | None:
     if not isinstance(items, list | tuple) or not all(isinstance(item, LayerValue) for item in items):
         return None
     return list(items)
+
+
+def _names_tensor(node: ast.Call, env: dict) -> bool:
+    """Whether a name the call's arguments read holds a tensor (or a container with one)."""
+    for argument in [*node.args, *(k.value for k in node.keywords)]:
+        for inner in ast.walk(argument):
+            if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load) and inner.id in env:
+                value = env[inner.id]
+                if isinstance(value, Tensor) or (isinstance(value, list | tuple | dict) and _tensors_in(value) != []):
+                    return True
+    return False
 
 
 def _tensors_in(value) -> list[Tensor] | None:
