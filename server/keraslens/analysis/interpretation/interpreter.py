@@ -878,6 +878,11 @@ class Interpreter:
         extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
         layer.extra_shapes.append(extra)
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
+        build = child._method("build")
+        takes = {arg.arg for arg in [*build.args.args, *build.args.kwonlyargs][2:]} if build is not None else set()
+        shaped = [name for name, value in kwargs.items() if f"{name}_shape" in takes and _tensors_in(value) != []]
+        if shaped and not layer.changes:  # Keras builds it with that tensor's shape too (`encoder_sequence_shape`)
+            layer.changes.append(f"it is called with the tensor `{shaped[0]}=`, whose shape its build() takes; that is not followed")
         try:
             output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
         except Uncertain:  # its output is not known here; counting the layer says why
