@@ -96,6 +96,11 @@ _HUB = {
 }
 for _name, _arguments in _HUB.items():
     program("keras-hub", _name, f"import keras_hub\n\nmodel = keras_hub.models.{_name}({_arguments})")
+program(  # an encoder-decoder: its decoder layers are built with the encoder's output shape too
+    "keras-hub",
+    "BartBackbone",
+    f"import keras_hub\n\nmodel = keras_hub.models.BartBackbone({_TEXT}, num_heads=2, max_sequence_length=16)",
+)
 program(  # a task model: the backbone and a head, built in the task's constructor
     "keras-hub",
     "BertTextClassifier",
@@ -129,6 +134,31 @@ class Tower(keras.Model):
 
 
 model = Tower(units=6)
+""",
+)
+program(
+    "functional-init",
+    "helper-and-held-layer",
+    """
+import keras
+
+
+def block(x, units):
+    return keras.layers.Dense(units)(x)
+
+
+class Model(keras.Model):
+    def __init__(self, head):
+        self.head = head  # built already: the model keeps its weights too
+        inputs = keras.Input(shape=(4,))
+        x = block(inputs, 8)
+        outputs = keras.layers.Dense(2)(x)
+        super().__init__(inputs, outputs)
+
+
+extra = keras.layers.Dense(3)
+extra.build((None, 2))
+model = Model(extra)
 """,
 )
 program(

@@ -170,7 +170,7 @@ class Counter:
         home = self.class_counter(layer.ref)
         if home is not None:
             counter, name = home
-            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else ())
+            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else (), layer.build_keywords)
         return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
 
     def class_counter(self, ref: str) -> tuple[Counter, str] | None:
@@ -234,12 +234,12 @@ class Counter:
             doubts += counted.doubts
         return LayerCount(weights, doubts, output)
 
-    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
+    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
         if functional_class(self.module, class_name):  # built when made: the input does not change its weights
             return self.functional(class_name, args, kwargs)
         interpreter = Interpreter(self.module, class_name, self.flavor)
         try:
-            output = interpreter.run(args, kwargs, input_shape, extra_shapes)
+            output = interpreter.run(args, kwargs, input_shape, extra_shapes, keywords)
         except Uncertain as exc:
             return LayerCount(doubts=[str(exc)])
         except RecursionError:

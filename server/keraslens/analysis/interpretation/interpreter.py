@@ -127,23 +127,25 @@ class Interpreter:
         if base is not None:  # the built-in's own __init__ takes the arguments
             self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
 
-    def build(self, input_shape, extra_shapes: list | tuple = ()) -> None:
+    def build(self, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> None:
         """``extra_shapes``: a layer called with several tensors gets each one's shape (Keras 3)."""
         build = self._method("build")
         if build is not None:
-            self._invoke(build, [input_shape, *extra_shapes], {})
+            self._invoke(build, [input_shape, *extra_shapes], dict(keywords or {}))
         elif self.builtin_base is not None:
             spec = builtin_layers.lookup(self.builtin_base.ref)
             several = spec is not None and spec.multi_input and extra_shapes
             self.builtin_base.input_shapes.append([input_shape, *extra_shapes] if several else input_shape)
 
-    def call(self, inputs: list) -> object:
+    def call(self, inputs: list, keywords: dict | None = None) -> object:
+        """``keywords``: the shapes of tensors given by keyword, as ``build`` takes them (``encoder_sequence_shape``)."""
         call = self._method("call")
         if call is None:
             if self.builtin_base is not None:
                 return _apply_builtin(self.builtin_base, inputs, self.flavor)
             return UNKNOWN
-        return self._invoke(call, inputs, {})
+        given = {name.removesuffix("_shape"): _tensor(shape) for name, shape in (keywords or {}).items() if isinstance(shape, tuple)}
+        return self._invoke(call, inputs, given)
 
     def tracked_sublayers(self) -> list[LayerValue]:
         found: list[LayerValue] = []
@@ -880,11 +882,13 @@ class Interpreter:
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1)
         build = child._method("build")
         takes = {arg.arg for arg in [*build.args.args, *build.args.kwonlyargs][2:]} if build is not None else set()
-        shaped = [name for name, value in kwargs.items() if f"{name}_shape" in takes and _tensors_in(value) != []]
-        if shaped and not layer.changes:  # Keras builds it with that tensor's shape too (`encoder_sequence_shape`)
-            layer.changes.append(f"it is called with the tensor `{shaped[0]}=`, whose shape its build() takes; that is not followed")
+        shaped = {f"{name}_shape": _shapes(value) for name, value in kwargs.items() if f"{name}_shape" in takes and _tensors_in(value) != []}
+        if len(layer.input_shapes) == 1:  # its first call builds it, with those shapes too (`encoder_sequence_shape`)
+            layer.build_keywords = shaped
+        if None in shaped.values() and not layer.changes:
+            layer.changes.append(f"it is called with a tensor keyword whose shape its build() takes ({', '.join(shaped)}), and that shape is not known")
         try:
-            output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
+            output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra, shaped)
         except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
         if child.functional_init:  # a functional model: its outputs, when called on inputs shaped as its own
@@ -901,13 +905,13 @@ class Interpreter:
             self.built_on_some_path[id(layer)] = layer
         layer.input_shapes.append(shapes)
 
-    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
+    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None):
         """Construct, build and call the layer as Keras does on its first call; the output."""
         self.construct(args, kwargs)
-        self.build(input_shape, extra_shapes)
+        self.build(input_shape, extra_shapes, keywords)
         inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
         try:
-            return self.call([*inputs, *map(_tensor, extra_shapes)])
+            return self.call([*inputs, *map(_tensor, extra_shapes)], keywords)
         except Uncertain:
             if self._call_may_add_state():
                 raise
