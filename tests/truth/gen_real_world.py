@@ -80,6 +80,7 @@ _HUB = {
     "BertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "DistilBertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "RobertaBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "XLMRobertaBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",  # RobertaBackbone's constructor, inherited
     "AlbertBackbone": f"{_TEXT}, num_heads=2, embedding_dim=8, max_sequence_length=16",
     "GPT2Backbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "OPTBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",

@@ -158,8 +158,10 @@ class Counter:
         if spec is not None and spec.weightless and not spec.wrapper:
             return LayerCount()  # no weights, whatever it is called on
         home = self.class_counter(layer.ref) if spec is None else None
-        if home is not None and functional_class(home[0].module, home[1]):  # built when made, whatever it is called on later
-            return home[0].functional(home[1], layer.args, layer.kwargs)
+        made = _made_as(home[0].module, home[1]) if home is not None else None
+        if made is not None and functional_class(*made):  # built when made, whatever it is called on later
+            counter = home[0] if made[0] is home[0].module else Counter(made[0], self.flavor)
+            return counter.functional(made[1], layer.args, layer.kwargs)
         if not layer.input_shapes:
             return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
         input_shape = layer.input_shapes[0]
@@ -360,6 +362,18 @@ def functional_class(module: ModuleFacts, name: str) -> bool:
                 if len(given) + len({"inputs", "outputs"} & {k.arg for k in node.keywords}) >= 2:
                     return True
     return False
+
+
+def _made_as(module: ModuleFacts, name: str) -> tuple[ModuleFacts, str]:
+    """The class a class is constructed as: itself, or, for one that adds nothing to being made,
+    built or called (no such method, no weights or layers, one base from another file, as
+    ``XLMRobertaBackbone(RobertaBackbone)``), the class it derives from."""
+    facts = module.classes[name]
+    if facts.methods.keys() & {"__init__", "build", "call"} or facts.local_bases or len(facts.external_bases) != 1 or _makes_state(module, facts):
+        return module, name
+    ref = module.imports.canonical(facts.external_bases[0])
+    found = layer_class_home(ref, module) if ref else None
+    return (module, name) if found is None else _made_as(*found)
 
 
 def _unplain_bases(module: ModuleFacts, name: str) -> list[str]:
