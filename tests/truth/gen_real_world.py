@@ -17,7 +17,9 @@ repository), reached through the short programs below, one per entry, written as
   Keras 2 package), with its own applications too (RegNet, ResNetRS); its applications' own
   configurations are in tests/truth/applications_tf_keras.json;
 * ``keras-hub``: keras-hub backbones built with small configurations (their ``__init__`` builds a
-  functional model from keras-hub's layers);
+  functional model from keras-hub's layers), and a task model on one;
+* ``functional-init``: Model subclasses of the program built the same way (layers off the path,
+  ``keras.Model.__init__(self, inputs, outputs)``);
 * ``keras-rs``: models using the layers of keras-rs (recommenders, Keras 3).
 
 Each program binds ``model``; the worker runs it and records ``model``'s trainable and
@@ -123,6 +125,7 @@ _HUB = {
     "BertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "DistilBertBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "RobertaBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
+    "XLMRobertaBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",  # RobertaBackbone's constructor, inherited
     "AlbertBackbone": f"{_TEXT}, num_heads=2, embedding_dim=8, max_sequence_length=16",
     "GPT2Backbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
     "OPTBackbone": f"{_TEXT}, num_heads=2, max_sequence_length=16",
@@ -139,6 +142,92 @@ _HUB = {
 }
 for _name, _arguments in _HUB.items():
     program("keras-hub", _name, f"import keras_hub\n\nmodel = keras_hub.models.{_name}({_arguments})")
+program(  # an encoder-decoder: its decoder layers are built with the encoder's output shape too
+    "keras-hub",
+    "BartBackbone",
+    f"import keras_hub\n\nmodel = keras_hub.models.BartBackbone({_TEXT}, num_heads=2, max_sequence_length=16)",
+)
+program(  # a task model: the backbone and a head, built in the task's constructor
+    "keras-hub",
+    "BertTextClassifier",
+    f"""
+import keras_hub
+
+backbone = keras_hub.models.BertBackbone({_TEXT}, num_heads=2, max_sequence_length=16)
+model = keras_hub.models.BertTextClassifier(backbone=backbone, num_classes=3, preprocessor=None)
+""",
+)
+
+# --- Model subclasses of the program that build a functional model in their constructor, as
+# keras-hub does: Keras counts the layers on the path from the inputs to the outputs, and those
+# kept on the model once built --------------------------------------------------------------------
+program(
+    "functional-init",
+    "off-path-layers",
+    """
+import keras
+
+
+class Tower(keras.Model):
+    def __init__(self, units=8, **kwargs):
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.unused = keras.layers.Dense(3)
+        inputs = keras.Input(shape=(4,))
+        x = self.hidden(inputs)
+        side = keras.layers.Dense(5)(x)  # called, but not on the path to the outputs
+        outputs = keras.layers.Dense(2)(x)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+
+
+model = Tower(units=6)
+""",
+)
+program(
+    "functional-init",
+    "helper-and-held-layer",
+    """
+import keras
+
+
+def block(x, units):
+    return keras.layers.Dense(units)(x)
+
+
+class Model(keras.Model):
+    def __init__(self, head):
+        self.head = head  # built already: the model keeps its weights too
+        inputs = keras.Input(shape=(4,))
+        x = block(inputs, 8)
+        outputs = keras.layers.Dense(2)(x)
+        super().__init__(inputs, outputs)
+
+
+extra = keras.layers.Dense(3)
+extra.build((None, 2))
+model = Model(extra)
+""",
+)
+program(
+    "functional-init",
+    "model-init-positional",
+    """
+import keras
+
+
+class Scorer(keras.Model):
+    def __init__(self):
+        self.encoder = keras.layers.Dense(8)
+        self.norm = keras.layers.LayerNormalization()
+        inputs = keras.Input(shape=(5,))
+        x = self.norm(self.encoder(inputs))
+        gate = keras.layers.Dense(8, activation="sigmoid")
+        outputs = keras.layers.Dense(1)(keras.ops.multiply(x, gate(x)))
+        keras.Model.__init__(self, inputs, outputs)
+
+
+model = Scorer()
+""",
+)
 
 # --- keras-rs ----------------------------------------------------------------------------------------
 program(

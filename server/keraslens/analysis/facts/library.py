@@ -6,6 +6,7 @@ collects that file's facts (only what counting its classes needs) and keeps a bo
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections import OrderedDict
 
@@ -32,6 +33,17 @@ def layer_class_home(ref: str, module: ModuleFacts) -> tuple[ModuleFacts, str] |
         return None
     home = _home_facts(location)
     return (home, location.name) if location.name in home.classes else None
+
+
+def function_home(ref: str, module: ModuleFacts) -> tuple[ModuleFacts, ast.FunctionDef] | None:
+    """The analysed module defining the function ``ref`` (as the module imports it) and its ``def``."""
+    if ref.startswith(_NOT_LIBRARY) or "." not in ref or module.source.path.startswith("<"):
+        return None
+    location = find_class(ref, module.source.path, ast.FunctionDef)
+    if location is None:
+        return None
+    home = _home_facts(location)
+    return next(((home, node) for node in home.source.tree.body if isinstance(node, ast.FunctionDef) and node.name == location.name), None)
 
 
 def _home_facts(location: ClassLocation) -> ModuleFacts:

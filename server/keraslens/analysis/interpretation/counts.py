@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from ..facts.classes import ModuleFacts
+from ..facts.classes import ModuleFacts, Phase, WeightKind
 from ..facts.graph import (
     MODULE_SCOPE,
     Application,
@@ -25,7 +25,7 @@ from ..facts.graph import (
 from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
-from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES
+from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
 from ..source import SourceFile, Span, walk
 from . import applications, presets, quantize
 from . import layer_table as builtin_layers
@@ -39,6 +39,7 @@ from .count_model import (
     WeightRow,
 )
 from .interpreter import (
+    MAY_STAY_UNBUILT,
     Interpreter,
     Uncertain,
     collect_variables,
@@ -131,8 +132,11 @@ class Counter:
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
             counted = _frozen(self._typed(layer, self._layer(layer)), layer.kwargs.get("trainable", True))
-            if layer.changes:  # a method not modelled may have added, removed or moved any weight
-                counted = LayerCount(doubts=list(layer.changes), output=counted.output)
+            # a method not modelled may have added, removed or moved any weight; a layer that may stay
+            # unbuilt is a doubt only when building it makes weights
+            changes = [change for change in layer.changes if change != MAY_STAY_UNBUILT or counted.weights or counted.doubts]
+            if changes:
+                counted = LayerCount(doubts=changes, output=counted.output)
             self._cache[key] = (layer, counted)
         return self._cache[key][1]
 
@@ -160,6 +164,11 @@ class Counter:
         spec = builtin_layers.lookup(layer.ref)
         if spec is not None and spec.weightless and not spec.wrapper:
             return LayerCount()  # no weights, whatever it is called on
+        home = self.class_counter(layer.ref) if spec is None else None
+        made = _made_as(home[0].module, home[1]) if home is not None else None
+        if made is not None and functional_class(*made):  # built when made, whatever it is called on later
+            counter = home[0] if made[0] is home[0].module else Counter(made[0], self.flavor)
+            return counter.functional(made[1], layer.args, layer.kwargs)
         if not layer.input_shapes:
             return LayerCount(doubts=[f"`{layer.attr or _short(layer.ref)}` is never called or built here, so its input shape is unknown"])
         input_shape = layer.input_shapes[0]
@@ -170,7 +179,7 @@ class Counter:
         home = self.class_counter(layer.ref)
         if home is not None:
             counter, name = home
-            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else ())
+            return counter.custom(name, layer.args, layer.kwargs, input_shape, layer.extra_shapes[0] if layer.extra_shapes else (), layer.build_keywords)
         return self.builtin(layer.ref, layer.args, layer.kwargs, input_shape)
 
     def class_counter(self, ref: str) -> tuple[Counter, str] | None:
@@ -189,7 +198,7 @@ class Counter:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
-        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and not _weight_neutral(name)]
+        unmodelled = [name for name in kwargs if name not in spec.params and name not in spec.defaults and name not in spec.also and not _weight_neutral(name)]
         if len(args) > len(spec.params) or unmodelled:
             given = ", ".join(f"`{name}`" for name in unmodelled) or "a positional argument"
             return LayerCount(doubts=[f"`{_short(ref)}`: {given} is not modelled; it may change the weights"])
@@ -234,10 +243,12 @@ class Counter:
             doubts += counted.doubts
         return LayerCount(weights, doubts, output)
 
-    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()) -> LayerCount:
+    def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
+        if functional_class(self.module, class_name):  # built when made: the input does not change its weights
+            return self.functional(class_name, args, kwargs)
         interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:
-            output = interpreter.run(args, kwargs, input_shape, extra_shapes)
+            output = interpreter.run(args, kwargs, input_shape, extra_shapes, keywords)
         except Uncertain as exc:
             return LayerCount(doubts=[str(exc)])
         except RecursionError:
@@ -246,6 +257,8 @@ class Counter:
         weights += [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in collect_variables(interpreter.attrs)]
         doubts = list(interpreter.outcome.doubts)
         doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
+        if interpreter.functional_init is not None:  # given inputs and outputs in a way `functional_class` does not see
+            doubts.append("the constructor builds a functional model in a way that is not followed")
         base = interpreter.builtin_base
         if base is not None and base.input_shapes:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
@@ -256,10 +269,59 @@ class Counter:
             prefix = sub.attr or _short(sub.ref).lower()
             weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
             doubts += counted.doubts
-        if self.module.classes[class_name].external_bases:
-            doubts.append("a base class from another module may create more weights")
+        doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
+
+    def functional(self, class_name: str, args: list, kwargs: dict) -> LayerCount:
+        """A Model class whose constructor builds a functional model (``super().__init__(inputs=...,
+        outputs=...)``, as keras-hub backbones do): its weights once constructed. Keras tracks the
+        layers kept on ``self`` once built, and the layers between the inputs and the outputs: a
+        layer kept nowhere counts when the outputs, followed back through the layer calls, reach
+        it; where they cannot be followed, it is a doubt. An argument not known may be a layer it keeps."""
+        unknown = [f"#{index + 1}" for index, value in enumerate(args) if not (_plain(value) or isinstance(value, LayerValue))]
+        unknown += [f"`{name}`" for name, value in kwargs.items() if not (_plain(value) or isinstance(value, LayerValue))]
+        interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
+        interpreter.symbolic = True
+        try:
+            interpreter.construct(args, kwargs)
+        except Uncertain as exc:
+            return LayerCount(doubts=[str(exc)])
+        except RecursionError:
+            return LayerCount(doubts=["the code is too deeply nested to follow"])
+        weights = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
+        doubts = [f"the argument {name} is not known; it may be a layer the model keeps" for name in unknown]
+        doubts += interpreter.outcome.doubts
+        doubts += [f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites()]
+        if interpreter.functional_init is not True:
+            doubts.append("the constructor may not build the functional model on every path")
+        doubts += [
+            f"`{layer.attr or _short(layer.ref)}` is first called on a path that may not run"
+            for layer in interpreter.built_on_some_path.values() if self.layer(layer).weights or self.layer(layer).doubts
+        ]
+        tracked = interpreter.tracked_sublayers()
+        kept = {id(sub) for sub in tracked}
+        loose = [layer for layer in interpreter.created_layers if id(layer) not in kept and layer.input_shapes]
+        path = interpreter.functional_path() if loose else set()
+        if path is None:
+            doubts.append(f"`{_short(loose[0].ref)}` (line {loose[0].node.lineno}) is kept nowhere on the model; whether it is on the path from the inputs to the outputs is not followed")
+        for sub in loose if path is not None else []:
+            if id(sub) in path:  # a layer kept nowhere else is the model's when it is on the path
+                counted = self.layer(sub)
+                prefix = _short(sub.ref).lower()
+                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
+                doubts += counted.doubts
+        for sub in tracked:
+            if sub.input_shapes:
+                counted = self.layer(sub)
+                prefix = sub.attr or _short(sub.ref).lower()
+                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
+                doubts += counted.doubts
+            elif not _unbuilt_when_made(sub):
+                doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
+        doubts += _unplain_bases(self.module, class_name)
+        doubts += [f"its own `{method}()` may build more layers when it runs" for method in ("build", "call") if _has_method(self.module, class_name, method)]
+        return _frozen(LayerCount(weights, doubts), interpreter.attrs.get("trainable", True))
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
@@ -289,6 +351,86 @@ class Counter:
         for part in (inner, backward) if isinstance(backward, LayerValue) else (inner,):
             part.input_shapes.append(shape)
         return table_output(layer.ref, [inner], layer.kwargs, shape)
+
+
+_MODEL_BASES = frozenset({"keras.Model", "keras.models.Model", "keras.layers.Layer", "keras.Layer"})
+
+
+def functional_class(module: ModuleFacts, name: str) -> bool:
+    """Whether the class's constructor (or a base's of its file) hands inputs and outputs to
+    ``Model.__init__``: ``super().__init__(inputs=..., outputs=...)`` or ``keras.Model.__init__(self, ...)``."""
+    hierarchy = _hierarchy(module, name)
+    if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in hierarchy):
+        return False
+    for facts in hierarchy:
+        init = facts.methods.get("__init__")
+        if init is None:
+            continue
+        for node in walk(init):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                given = [arg for arg in node.args if not (isinstance(arg, ast.Name) and arg.id == "self")]
+                if len(given) + len({"inputs", "outputs"} & {k.arg for k in node.keywords}) >= 2:
+                    return True
+    return False
+
+
+def _made_as(module: ModuleFacts, name: str) -> tuple[ModuleFacts, str]:
+    """The class a class is constructed as: itself, or, for one that adds nothing to being made,
+    built or called (no such method, no weights or layers, one base from another file, as
+    ``XLMRobertaBackbone(RobertaBackbone)``), the class it derives from."""
+    facts = module.classes[name]
+    if facts.methods.keys() & {"__init__", "build", "call"} or facts.local_bases or len(facts.external_bases) != 1 or _makes_state(module, facts):
+        return module, name
+    ref = module.imports.canonical(facts.external_bases[0])
+    found = layer_class_home(ref, module) if ref else None
+    return (module, name) if found is None else _made_as(*found)
+
+
+def _unplain_bases(module: ModuleFacts, name: str) -> list[str]:
+    """Why the bases from other files of a class may make weights of their own: a base that
+    cannot be found, or one that makes weights or layers, or derives from more than a plain
+    ``Model`` or ``Layer``. Empty: they add nothing."""
+    doubts: list[str] = []
+    for facts in _hierarchy(module, name):
+        for base in facts.external_bases:
+            ref = module.imports.canonical(base)
+            found = layer_class_home(ref, module) if ref else None
+            if found is None:
+                doubts.append(f"the base class `{ast.unparse(base)}` is not found; it may create weights")
+                continue
+            home, base_name = found
+            chain = _hierarchy(home, base_name)
+            if any(_makes_state(home, f) or not set(f.keras_bases) <= _MODEL_BASES for f in chain):
+                doubts.append(f"the base class `{ast.unparse(base)}` may create weights")
+            else:
+                doubts += _unplain_bases(home, base_name)
+    return doubts
+
+
+def _makes_state(module: ModuleFacts, facts) -> bool:
+    """Whether a method of the class makes weights or layers, or one that runs when the model is
+    made, built or called stores on ``self`` what a call not known to be weight-free returns (an
+    object that may hold weights)."""
+    if facts.sublayers or any(site.kind is not WeightKind.TENSOR for site in facts.weights):
+        return True
+    for method, function in facts.methods.items():
+        if facts.phases.get(method, frozenset()) <= {Phase.OTHER}:  # `summary()`, `get_config()`...
+            continue
+        for node in walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(_on_self(target) for target in node.targets):
+                ref = module.imports.canonical(node.value.func)
+                if isinstance(node.value.func, ast.Name) and node.value.func.id in _PLAIN_BUILTINS:
+                    continue
+                if ref is None or not is_weight_free(ref):
+                    return True
+    return False
+
+
+_PLAIN_BUILTINS = frozenset({"set", "dict", "list", "tuple", "int", "float", "str", "bool", "len", "min", "max", "abs", "round"})
+
+
+def _on_self(target: ast.expr) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
 
 
 def _weight_neutral(argument: str) -> bool:
@@ -414,6 +556,8 @@ class ModuleCounts:
             args, kwargs = self._arguments(instance)
             if instance.functional:  # `concatenate([a, b], axis=1)`: the first argument is the input
                 args = (args or [])[1:]
+            if args is not None and kwargs is not None and isinstance(instance.call, ast.Call):
+                args, kwargs = self._held_functional(instance, args, kwargs)
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
             if frozen is not None:
@@ -427,6 +571,29 @@ class ModuleCounts:
                 layer.args = [layer.wrapped, *layer.args[1:]]
             self.layers[key] = layer
         return self.layers[key]
+
+    def _held_functional(self, instance: LayerInstance, args: list, kwargs: dict) -> tuple[list, dict]:
+        """Arguments naming a model built when constructed (a keras-hub backbone given to a task),
+        bound once: that model, as a copy its new holder may call without changing the original."""
+        call = instance.call
+
+        def held(node: ast.expr, value):
+            if not isinstance(node, ast.Name):
+                return value
+            bound = self.graph.bindings.get(instance.scope, {}).get(node.id) or self.graph.bindings.get(MODULE_SCOPE, {}).get(node.id)
+            if not isinstance(bound, LayerInstance) or bound is instance:
+                return value
+            home = self.counter.class_counter(bound.class_ref)
+            stores = [name for name in self.names_in(_function(bound.scope)).get(node.id, []) if isinstance(name.ctx, ast.Store)]
+            if home is None or not functional_class(home[0].module, home[1]) or len(stores) != 1:
+                return value
+            original = self.value_of(bound)
+            return LayerValue(original.ref, original.args, original.kwargs, original.node, original.attr)
+
+        if len(args) == len(call.args) and not any(isinstance(arg, ast.Starred) for arg in call.args):
+            args = [held(node, value) for node, value in zip(call.args, args, strict=True)]
+        kwargs = {**kwargs, **{k.arg: held(k.value, kwargs[k.arg]) for k in call.keywords if k.arg in kwargs}}
+        return args, kwargs
 
     def keras_name(self, instance: LayerInstance) -> str | None:
         """The name ``model.summary()`` prints for a layer: where the file's layers are all followed,
@@ -880,6 +1047,11 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
     hierarchy = _hierarchy(counts.module, model.class_ref)
+    if functional_class(counts.module, model.class_ref):  # built when constructed, whatever is done with it later
+        args, kwargs = counts.scopes.arguments(model.call, model.scope)
+        if args is None or kwargs is None:
+            return Count(Status.UNKNOWN, reason="the model's constructor arguments are not known"), []
+        return counts._model_frozen(model, counts.counter.functional(model.class_ref, args, kwargs).count()), []
     if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
     if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
@@ -949,6 +1121,8 @@ def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
             interpreter.build(build_shape)
     except (Uncertain, RecursionError) as exc:
         return Count(Status.UNKNOWN, reason=str(exc) or "the model's constructor is too deeply nested to follow")
+    if interpreter.functional_init is not None:  # given inputs and outputs in a way `functional_class` does not see
+        return Count(Status.UNKNOWN, reason="the constructor builds a functional model in a way that is not followed")
     own = [Weight(w.name, _dims(w.shape), _bool(w.trainable)) for w in [*interpreter.outcome.weights, *collect_variables(interpreter.attrs)]]
     doubts = [*interpreter.outcome.doubts, *(f"line {call.lineno}: `{ast.unparse(call.func)}(...)` was not followed" for call in interpreter.unfollowed_sites())]
     held: dict[int, Model] = {}

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
-from ..facts.library import layer_class_home
+from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
@@ -45,6 +45,8 @@ from .values import (
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
+KERAS_INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
+MODEL_INITS = frozenset({"keras.Model.__init__", "keras.models.Model.__init__"})
 
 # List and dict methods the evaluator runs on the evaluated container; the ones that change it
 # must run exactly, since Keras tracks (and untracks) the layers such containers hold on `self`.
@@ -69,6 +71,10 @@ TENSOR_FROM_SHAPE = frozenset(
     {"tensorflow.zeros", "tensorflow.ones", "tensorflow.random.normal", "tensorflow.random.uniform", "tensorflow.random.truncated_normal",
      "keras.ops.zeros", "keras.ops.ones", "keras.random.normal", "keras.random.uniform", "numpy.zeros", "numpy.ones"}
 )
+
+
+# a sublayer whose first call or build may not run: it has its weights, or none
+MAY_STAY_UNBUILT = "it is first called or built on a path that may not run, so it may have no weights"
 
 
 class Uncertain(Exception):
@@ -106,6 +112,16 @@ class Interpreter(StatementWalker):
         self.returned_on_some_path: list[list] = []  # per function running: what returns in blocks that may not run give
         self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
+        # ``super().__init__(inputs=..., outputs=...)`` met in the constructor: the model is functional,
+        # built when constructed; True only when that call ran on every path
+        self.functional_init: bool | None = None
+        self.functional_inputs: object = UNKNOWN  # the inputs and outputs it was given
+        self.functional_outputs: object = UNKNOWN
+        # the tensors of this evaluation: which layer call made each (the layer and the tensors it
+        # was given), and the ``keras.Input`` ones, by id (each kept alive with its id)
+        self.producers: dict[int, tuple[Tensor, LayerValue, list[Tensor] | None]] = {}  # None: given something else too
+        self.inputs: dict[int, Tensor] = {}
+        self.symbolic = False  # set while a functional model's constructor runs: tensors are symbolic, calls on them build its graph
         # which creation calls ran, and which were skipped on a decided path: a creation
         # site in neither set was not followed, so a count without it is not exact
         self.evaluated: set[int] = set()
@@ -122,23 +138,25 @@ class Interpreter(StatementWalker):
         if base is not None:  # the built-in's own __init__ takes the arguments
             self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
 
-    def build(self, input_shape, extra_shapes: list | tuple = ()) -> None:
+    def build(self, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> None:
         """``extra_shapes``: a layer called with several tensors gets each one's shape (Keras 3)."""
         build = self._method("build")
         if build is not None:
-            self._invoke(build, [input_shape, *extra_shapes], {})
+            self._invoke(build, [input_shape, *extra_shapes], dict(keywords or {}))
         elif self.builtin_base is not None:
             spec = builtin_layers.lookup(self.builtin_base.ref)
             several = spec is not None and spec.multi_input and extra_shapes
             self.builtin_base.input_shapes.append([input_shape, *extra_shapes] if several else input_shape)
 
-    def call(self, inputs: list) -> object:
+    def call(self, inputs: list, keywords: dict | None = None) -> object:
+        """``keywords``: the shapes of tensors given by keyword, as ``build`` takes them (``encoder_sequence_shape``)."""
         call = self._method("call")
         if call is None:
             if self.builtin_base is not None:
                 return _apply_builtin(self.builtin_base, inputs, self.flavor)
             return UNKNOWN
-        return self._invoke(call, inputs, {})
+        given = {name.removesuffix("_shape"): _tensor(shape) for name, shape in (keywords or {}).items() if isinstance(shape, tuple)}
+        return self._invoke(call, inputs, given)
 
     def tracked_sublayers(self) -> list[LayerValue]:
         found: list[LayerValue] = []
@@ -397,7 +415,28 @@ class Interpreter(StatementWalker):
         owner = self.expr(node.value, env)
         if isinstance(owner, Tensor) and node.attr == "shape":
             return owner.shape if owner.shape is not None else UNKNOWN
+        if isinstance(owner, LayerValue) and node.attr in ("input", "output"):
+            return self._functional_io(owner, node.attr)
         return UNKNOWN
+
+    def _functional_io(self, layer: LayerValue, which: str):
+        """``backbone.input`` / ``.output`` of a model class whose constructor builds a functional
+        model: tensors shaped as those it was built with."""
+        home = layer_class_home(layer.ref, self.module)
+        if home is None:
+            return UNKNOWN
+        child = Interpreter(home[0], home[1], self.flavor, self.depth + 1, self.module_values.values if home[0] is self.module else None)
+        try:
+            child.construct(layer.args, layer.kwargs)
+        except Uncertain:
+            return UNKNOWN
+        value = child.functional_inputs if which == "input" else child.functional_outputs
+        if not child.functional_init or _shapes(value) is None:
+            return UNKNOWN
+        value = _copied_tensors(value)
+        if which == "input":  # symbolic inputs, as `keras.Input` makes
+            self.inputs.update((id(tensor), tensor) for tensor in _tensors_in(value) or [])
+        return value
 
     def _expr_JoinedStr(self, node: ast.JoinedStr, env: dict):
         """``f"d{i}"`` with plain known values (no format spec or conversion)."""
@@ -417,6 +456,11 @@ class Interpreter(StatementWalker):
 
     def _expr_List(self, node: ast.List, env: dict):
         return [self.expr(element, env) for element in node.elts]
+
+    def _expr_Set(self, node: ast.Set, env: dict):
+        """``{"channels_first", "channels_last"}``: a set of plain values, else not known."""
+        items = [self.expr(element, env) for element in node.elts]
+        return frozenset(items) if all(item is None or isinstance(item, str | int | float) for item in items) else UNKNOWN
 
     def _expr_Dict(self, node: ast.Dict, env: dict):
         keys = [self.expr(key, env) if key is not None else UNKNOWN for key in node.keys]
@@ -488,7 +532,9 @@ class Interpreter(StatementWalker):
         for op, right_node in zip(node.ops, node.comparators):
             right = self.expr(right_node, env)
             if isinstance(op, ast.In | ast.NotIn):
-                if not isinstance(right, tuple | list | dict | str) or not is_known(left):
+                if not isinstance(right, tuple | list | dict | str | frozenset) or not is_known(left):
+                    return UNKNOWN
+                if isinstance(right, frozenset) and not (left is None or isinstance(left, str | int | float)):
                     return UNKNOWN
                 result = (left in right) ^ isinstance(op, ast.NotIn)
             else:
@@ -527,6 +573,14 @@ class Interpreter(StatementWalker):
         return UNKNOWN
 
     def _expr_Call(self, node: ast.Call, env: dict):
+        given_tensor = self.symbolic and _names_tensor(node, env)  # read before the call binds anything
+        result = self._call(node, env)
+        ref = self._ref(node.func) if given_tensor and result is UNKNOWN else None
+        if given_tensor and result is UNKNOWN and (ref is None or not is_weight_free(ref)):  # in a functional constructor, it may have put layers on the path
+            self._doubt(f"line {node.lineno}: `{ast.unparse(node.func)}(...)` is given a tensor and is not followed; it may add layers to the model")
+        return result
+
+    def _call(self, node: ast.Call, env: dict):
         self.evaluated.add(id(node))
         func = node.func
         if isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3 and _is_self(node.args[0]):
@@ -582,7 +636,7 @@ class Interpreter(StatementWalker):
         if isinstance(func, ast.Name):
             if func.id in self.module.classes:
                 return func.id
-            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed"):
+            if func.id in ("len", "int", "range", "tuple", "list", "max", "min", "sum", "abs", "dict", "super", "isinstance", "getattr", "setattr", "float", "round", "enumerate", "zip", "reversed", "str"):
                 return f"builtins.{func.id}"
         return self.module.imports.canonical(func)
 
@@ -602,6 +656,8 @@ class Interpreter(StatementWalker):
                 return self._add_weight(node, env)
             return NotImplemented
         owner = self.expr(owner_node, env)
+        if isinstance(owner, str) and name in ("lower", "upper", "strip") and not node.args and not node.keywords:
+            return getattr(owner, name)()
         if isinstance(owner, list | dict) and name in READING_METHODS[type(owner)] | CHANGING_METHODS[type(owner)]:
             return self._container_method(owner, name, node, env)
         if isinstance(owner, list | dict):
@@ -653,6 +709,8 @@ class Interpreter(StatementWalker):
         parent = self._parent_method(name)
         if parent is not None:
             return self._invoke(parent, args, kwargs)
+        if name == "__init__":
+            self._model_init(args, kwargs)
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":
@@ -708,8 +766,17 @@ class Interpreter(StatementWalker):
         return weight
 
     def _known_call(self, ref: str, node: ast.Call, args: list, kwargs: dict):
+        if ref == "builtins.isinstance" and len(node.args) == 2 and args:
+            return _isinstance(args[0], node.args[1])
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
+        if ref in KERAS_INPUTS:
+            tensor = _input_tensor(args, kwargs)
+            self.inputs[id(tensor)] = tensor
+            return tensor
+        if ref in MODEL_INITS and args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":  # ``keras.Model.__init__(self, inputs=..., ...)``
+            self._model_init(args[1:], kwargs)
+            return None
         if builtin_layers.lookup(ref) is not None or ref.startswith("keras.layers.") or ref in SEQUENTIAL or layer_class_home(ref, self.module):
             layer = LayerValue(ref, args, kwargs, node)
             if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and args and isinstance(args[0], LayerValue):
@@ -737,7 +804,42 @@ class Interpreter(StatementWalker):
             return _broadcast(*tensors) if len(tensors) > 1 else tensors[0] if tensors else UNKNOWN
         if ref in ("tensorflow.shape", "keras.ops.shape") and args and isinstance(args[0], Tensor):
             return args[0].shape if args[0].shape is not None else UNKNOWN
+        if ref == "keras.config.image_data_format":
+            return "channels_last"  # Keras' default, which the layer table assumes for `data_format=None` too
+        home = function_home(ref, self.module)
+        if home is not None:  # a function of another file (a library helper): run in its module
+            module, function = home
+            return Interpreter(module, None, self.flavor, self.depth + 1).call_function(FunctionValue(function, {}), args, kwargs)
         return self._not_modelled(node, ref)
+
+    def _model_init(self, args: list, kwargs: dict) -> None:
+        """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
+        if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):
+            return  # a layer's own arguments
+        if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
+            self.functional_init = self.functional_init is not False and not self.conditional
+            self.functional_inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
+            self.functional_outputs = kwargs.get("outputs", args[1] if len(args) >= 2 else UNKNOWN)
+
+    def functional_path(self) -> set[int] | None:
+        """The ids of the layers between the model's inputs and its outputs, followed back from the
+        outputs; None when a tensor on the way was made by something else than a layer call."""
+        layers: set[int] = set()
+        seen: set[int] = set()
+        stack = _tensors_in(self.functional_outputs)
+        if stack is None:
+            return None
+        while stack:
+            tensor = stack.pop()
+            if id(tensor) in seen or self.inputs.get(id(tensor)) is tensor:
+                continue
+            seen.add(id(tensor))
+            made = self.producers.get(id(tensor))
+            if made is None or made[0] is not tensor or made[2] is None:
+                return None
+            layers.add(id(made[1]))
+            stack.extend(made[2])
+        return layers
 
     def _variable(self, node: ast.Call, args: list, kwargs: dict):
         initial = args[0] if args else kwargs.get("initial_value", kwargs.get("initializer", UNKNOWN))
@@ -752,6 +854,16 @@ class Interpreter(StatementWalker):
         return weight_holder
 
     def apply_layer(self, layer: LayerValue, args: list, kwargs: dict):
+        """The output of a layer call, recorded as made by the layer from the tensors it was given."""
+        output = self._layer_output(layer, args, kwargs)
+        given = _tensors_in([*args, *kwargs.values()])
+        if isinstance(output, Tensor) and any(output is tensor for tensor in given or []):  # it gives back a tensor it was given: a new one
+            output = Tensor(output.shape)
+        for tensor in _tensors_in(output) or []:
+            self.producers[id(tensor)] = (tensor, layer, given)
+        return output
+
+    def _layer_output(self, layer: LayerValue, args: list, kwargs: dict):
         inputs = args[:1] if args else list(kwargs.values())[:1]
         if layer.ref in ATTENTION_INPUTS or layer.ref in SINGLE_INPUT_ATTENTION:
             inputs = _attention_inputs(layer.ref, args, kwargs)
@@ -771,10 +883,21 @@ class Interpreter(StatementWalker):
         extra = _shapes_of([arg for arg in args[1:] if isinstance(arg, Tensor)])
         layer.extra_shapes.append(extra)
         child = Interpreter(home[0], home[1], self.flavor, self.depth + 1, self.module_values.values if home[0] is self.module else None)
+        build = child._method("build")
+        takes = {arg.arg for arg in [*build.args.args, *build.args.kwonlyargs][2:]} if build is not None else set()
+        shaped = {f"{name}_shape": _shapes(value) for name, value in kwargs.items() if f"{name}_shape" in takes and _tensors_in(value) != []}
+        if len(layer.input_shapes) == 1:  # its first call builds it, with those shapes too (`encoder_sequence_shape`)
+            layer.build_keywords = shaped
+        if None in shaped.values() and not layer.changes:
+            layer.changes.append(f"it is called with a tensor keyword whose shape its build() takes ({', '.join(shaped)}), and that shape is not known")
         try:
-            return child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra)
+            output = child.run(layer.args, layer.kwargs, layer.input_shapes[-1], extra, shaped)
         except Uncertain:  # its output is not known here; counting the layer says why
             return Tensor(None)
+        if child.functional_init:  # a functional model: its outputs, when called on inputs shaped as its own
+            same = inputs and _shapes(inputs[0]) == _shapes(child.functional_inputs) and _shapes(child.functional_outputs) is not None
+            return _copied_tensors(child.functional_outputs) if same else Tensor(None)
+        return output if isinstance(output, Tensor) and output.shape is not None else child.declared_output(layer.input_shapes[-1], extra)
 
     def _record_input(self, layer: LayerValue, shapes) -> None:
         """A layer is built by its first call or ``build``: one first reached on a path that may not
@@ -785,20 +908,32 @@ class Interpreter(StatementWalker):
             self.built_on_some_path[id(layer)] = layer
         layer.input_shapes.append(shapes)
 
-    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = ()):
+    def run(self, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None):
         """Construct, build and call the layer as Keras does on its first call; the output."""
         self.construct(args, kwargs)
-        self.build(input_shape, extra_shapes)
+        self.build(input_shape, extra_shapes, keywords)
         inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
         try:
-            return self.call([*inputs, *map(_tensor, extra_shapes)])
+            return self.call([*inputs, *map(_tensor, extra_shapes)], keywords)
         except Uncertain:
             if self._call_may_add_state():
                 raise
             return UNKNOWN  # call() only gives the output its shape: the weights are all known by now
         finally:
             for layer in self.built_on_some_path.values():
-                layer.changes.append("it is first called or built on a path that may not run, so it may have no weights")
+                layer.changes.append(MAY_STAY_UNBUILT)
+
+    def declared_output(self, input_shape, extra_shapes: list | tuple = ()) -> Tensor:
+        """The output of a call not followed, from the class's own ``compute_output_shape`` (what
+        Keras 3 uses for a symbolic call when a layer defines it)."""
+        method = self._method("compute_output_shape")
+        if method is None or extra_shapes or not isinstance(input_shape, tuple):
+            return Tensor(None)
+        try:
+            shape = self._invoke(method, [input_shape], {})
+        except Uncertain:
+            return Tensor(None)
+        return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and all(d is None or type(d) is int for d in shape) else Tensor(None)
 
     def _call_may_add_state(self) -> bool:
         """Whether call() or a method it reaches creates weights or layers or sets anything on ``self``."""
@@ -855,6 +990,69 @@ def _same_result(first, second) -> bool:
     if isinstance(first, list | tuple) and isinstance(second, list | tuple):
         return type(first) is type(second) and len(first) == len(second) and all(map(_same_result, first, second))
     return is_data(first) and is_data(second) and type(first) is type(second) and first == second
+
+
+def _names_tensor(node: ast.Call, env: dict) -> bool:
+    """Whether a name the call's arguments read holds a tensor (or a container with one)."""
+    for argument in [*node.args, *(k.value for k in node.keywords)]:
+        for inner in ast.walk(argument):
+            if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load) and inner.id in env:
+                value = env[inner.id]
+                if isinstance(value, Tensor) or (isinstance(value, list | tuple | dict) and _tensors_in(value) != []):
+                    return True
+    return False
+
+
+def _tensors_in(value) -> list[Tensor] | None:
+    """The tensors in a value (a tensor, or lists, tuples and dicts of them, with plain values);
+    None when it holds something else (not known, a layer...)."""
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        found: list[Tensor] = []
+        for item in value:
+            inner = _tensors_in(item)
+            if inner is None:
+                return None
+            found += inner
+        return found
+    return [] if value is None or isinstance(value, bool | int | float | str) else None
+
+
+def _shapes(value):
+    """The shapes of a structure of tensors (a tensor, or dicts, lists and tuples of them); None:
+    not such a structure, or a shape not known."""
+    if isinstance(value, Tensor):
+        return value.shape
+    if isinstance(value, dict):
+        inner = {key: _shapes(item) for key, item in value.items()}
+        return None if None in inner.values() else inner
+    if isinstance(value, list | tuple):
+        items = [_shapes(item) for item in value]
+        return None if None in items else items
+    return None
+
+
+def _copied_tensors(value):
+    """New tensors of the same shapes, in the same structure."""
+    if isinstance(value, Tensor):
+        return Tensor(value.shape)
+    if isinstance(value, dict):
+        return {key: _copied_tensors(item) for key, item in value.items()}
+    return type(value)(_copied_tensors(item) for item in value)
+
+
+def _input_tensor(args: list, kwargs: dict) -> Tensor:
+    """``keras.Input(shape=(None,), batch_size=...)``: a symbolic tensor with its batch axis."""
+    shape = kwargs.get("shape", args[0] if args else None)
+    batch = kwargs.get("batch_size", args[1] if len(args) > 1 else None)
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple | list) or not (batch is None or type(batch) is int):
+        return Tensor(None)
+    return Tensor((batch, *(dim if dim is None or type(dim) is int else UNKNOWN for dim in shape)))
 
 
 def _tensor(shape) -> Tensor:
@@ -989,6 +1187,19 @@ def collect_variables(attrs: dict) -> list[WeightValue]:
     return found
 
 
+_PLAIN_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple, "list": list, "dict": dict}
+
+
+def _isinstance(value, types: ast.expr):
+    """``isinstance(patch_size, int)`` on a plain Python value and built-in types named as such."""
+    names = types.elts if isinstance(types, ast.Tuple) else [types]
+    if not all(isinstance(name, ast.Name) and name.id in _PLAIN_TYPES for name in names):
+        return UNKNOWN
+    if not (value is None or (isinstance(value, str | int | float | tuple | list | dict) and is_data(value))):
+        return UNKNOWN
+    return isinstance(value, tuple(_PLAIN_TYPES[name.id] for name in names))
+
+
 def _python_builtin(name: str, args: list):
     try:
         if name == "len" and args and isinstance(args[0], tuple | list | dict | str):
@@ -1007,6 +1218,8 @@ def _python_builtin(name: str, args: list):
             return list({"enumerate": enumerate, "zip": zip, "reversed": reversed}[name](*args))
         if name == "isinstance":
             return UNKNOWN
+        if name == "str" and len(args) == 1 and (args[0] is None or isinstance(args[0], str | int | float)):
+            return str(args[0])
     except USER_CODE_ERRORS:  # `range(0, 3, 0)`, `max([])`: raises in the user's code
         return UNKNOWN
     return UNKNOWN
@@ -1035,7 +1248,9 @@ def _attention_inputs(ref: str, args: list, kwargs: dict) -> list:
 def _apply_builtin(layer: LayerValue, inputs: list, flavor: Flavor):
     spec = builtin_layers.lookup(layer.ref)
     shapes = _shapes_of(inputs)
-    return table_output(layer.ref, layer.args, layer.kwargs, shapes if spec is not None and spec.multi_input else shapes[0] if shapes else None)
+    if spec is not None and spec.multi_input:  # ``Add()([a, b])``: the tensors come as one list
+        return table_output(layer.ref, layer.args, layer.kwargs, shapes[0] if len(shapes) == 1 and isinstance(shapes[0], list) else shapes)
+    return table_output(layer.ref, layer.args, layer.kwargs, shapes[0] if shapes else None)
 
 
 def table_output(ref: str, args: list, kwargs: dict, shape) -> Tensor:

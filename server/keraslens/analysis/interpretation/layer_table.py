@@ -833,7 +833,8 @@ TABLE: dict[str, LayerSpec] = {
     "Dense": LayerSpec(("units", "activation", "use_bias"), {"use_bias": True, "lora_rank": None}, _dense, _dense_output, keras3_only=("lora_rank",)),
     "EinsumDense": LayerSpec(("equation", "output_shape", "activation", "bias_axes"), {"bias_axes": None, "lora_rank": None}, _einsum_dense, _einsum_output, keras3_only=("lora_rank",)),
     "Embedding": LayerSpec(("input_dim", "output_dim"), {"lora_rank": None}, _embedding, _embedding_output, keras3_only=("lora_rank",), also=("sparse",)),
-    "ReversibleEmbedding": LayerSpec(("input_dim", "output_dim", "tie_weights"), {"tie_weights": True, "lora_rank": None}, _reversible_embedding, _embedding_output, keras3_only=("lora_rank",)),
+    # reverse_dtype, logit_soft_cap: only its reverse (logits) call reads them
+    "ReversibleEmbedding": LayerSpec(("input_dim", "output_dim", "tie_weights"), {"tie_weights": True, "lora_rank": None}, _reversible_embedding, _embedding_output, keras3_only=("lora_rank",), also=("reverse_dtype", "logit_soft_cap")),
     "Conv1D": _conv_spec(1),
     "Conv2D": _conv_spec(2),
     "Conv3D": _conv_spec(3),

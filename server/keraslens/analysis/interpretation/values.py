@@ -60,6 +60,7 @@ class LayerValue:
     attr: str | None = None  # the self attribute holding it
     input_shapes: list = field(default_factory=list)  # shapes it was called (or built) with
     extra_shapes: list = field(default_factory=list)  # per call: shapes of further positional tensors
+    build_keywords: dict = field(default_factory=dict)  # its first call's tensor keywords build() takes: ``{"encoder_sequence_shape": (None, 8, 16)}``
     wrapped: LayerValue | None = None
     changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
     quantized: list = field(default_factory=list)  # the `quantize.Quantization`s applied to it, in order

@@ -22,6 +22,7 @@ SINGLE_INPUT_ATTENTION = frozenset({"keras.layers.Attention", "keras.layers.Addi
 WEIGHT_FREE_PREFIXES = (
     "keras.ops.", "keras.activations.", "keras.initializers.", "keras.regularizers.", "keras.constraints.",
     "keras.random.", "keras.backend.", "keras.losses.", "keras.metrics.", "keras.utils.", "keras.config.",
+    "keras.dtype_policies.", "keras.DTypePolicy",
     "keras.layers.concatenate", "keras.layers.add", "keras.layers.multiply", "keras.layers.average",
     "keras.layers.subtract", "keras.layers.maximum", "keras.layers.minimum", "keras.layers.dot",
     "tensorflow.nn.", "tensorflow.math.", "tensorflow.linalg.", "tensorflow.random.", "tensorflow.image.",
