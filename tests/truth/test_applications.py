@@ -11,6 +11,7 @@ installed Keras 3 and tf_keras.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,35 @@ def test_imagenet_head_with_other_classes_raises(package):
     code = f"import {package} as keras\ntry:\n    keras.applications.ResNet50(classes=10)\nexcept ValueError:\n    print('ValueError')\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=280, check=False)
     assert proc.stdout.strip() == "ValueError", proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+SMALLEST = [("ResNet50", 32), ("InceptionV3", 75), ("Xception", 71), ("MobileNetV2", 32)]
+
+
+@pytest.mark.parametrize("flavor", ["3", "2"])
+@pytest.mark.parametrize(("name", "side"), SMALLEST)
+def test_inputs_below_the_smallest_side_are_an_error_not_a_count(flavor, name, side):
+    smaller = application_count(name, [], {"include_top": False, "weights": None, "input_shape": (side - 1, side + 8, 3)}, flavor)
+    assert isinstance(smaller, Unknown) and "raises" in smaller.reason
+    assert isinstance(application_count(name, [], {"include_top": False, "weights": None, "input_shape": (side, side, 3)}, flavor), ApplicationCount)
+
+
+@pytest.mark.tf
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize("package", ["keras", "tf_keras"])
+def test_keras_refuses_inputs_below_the_smallest_side(package):
+    """Real Keras builds each application at its smallest side and raises a ValueError one pixel below."""
+    code = [f"import {package} as keras", "results = []"]
+    for name, side in SMALLEST:
+        code += [
+            f"keras.applications.{name}(include_top=False, weights=None, input_shape=({side}, {side}, 3))",
+            "try:",
+            f"    keras.applications.{name}(include_top=False, weights=None, input_shape=({side - 1}, {side + 8}, 3))",
+            "    results.append('built')",
+            "except ValueError:",
+            "    results.append('ValueError')",
+        ]
+    code.append("print(' '.join(results))")
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    proc = subprocess.run([sys.executable, "-c", "\n".join(code)], capture_output=True, text=True, cwd=ROOT, timeout=380, check=False, env=env)
+    assert proc.stdout.split() == ["ValueError"] * len(SMALLEST), proc.stdout[-2000:] + proc.stderr[-3000:]

@@ -31,6 +31,9 @@ PREFIX = "keras.applications."
 _READ = frozenset({"include_top", "input_shape", "pooling", "classes"})
 _NO_EFFECT = frozenset({"weights", "classifier_activation", "name", "trainable"})  # trainable: applied by the caller
 _DEFAULTS = {"include_top": True, "input_shape": None, "pooling": None, "classes": 1000}
+# the smallest input side Keras accepts (``imagenet_utils.obtain_input_shape(min_size=...)`` in both
+# flavours; 32 for the others), below which it raises instead of building (tests/truth/test_applications.py)
+_MIN_SIDE = {"InceptionV3": 75, "InceptionResNetV2": 75, "Xception": 71}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def application_count(name: str, args: list, kwargs: dict, flavor: str = "3") ->
     if include_top and classes != 1000 and (weights == "imagenet" or weights is UNKNOWN):
         return Unknown('`weights="imagenet"` with the classifier head needs `classes=1000`: Keras raises a ValueError')
     shape = given["input_shape"]
-    unknown = _unmeasured_shape(size, shape, include_top)
+    unknown = _unmeasured_shape(name, size, shape, include_top)
     if unknown is not None:
         return unknown
     if not include_top:
@@ -97,13 +100,16 @@ def application_count(name: str, args: list, kwargs: dict, flavor: str = "3") ->
     return ApplicationCount(size.top_trainable + head, size.top_non_trainable, (None, classes))
 
 
-def _unmeasured_shape(size: ApplicationSize, shape, include_top: bool) -> Unknown | None:
+def _unmeasured_shape(name: str, size: ApplicationSize, shape, include_top: bool) -> Unknown | None:
     if shape is None or (include_top and tuple(shape) == size.input_shape):
         return None
     if not isinstance(shape, tuple | list) or not all(isinstance(d, int) or d is None for d in shape):
         return Unknown("`input_shape` is not known")
     if len(shape) != 3 or shape[-1] != 3:
         return Unknown("only 3-channel inputs (channels last) are measured")
+    smallest = _MIN_SIDE.get(name, 32)
+    if any(side is not None and side < smallest for side in shape[:2]):
+        return Unknown(f"`{name}` needs inputs of at least {smallest}x{smallest}: Keras raises a ValueError")
     if include_top or not size.any_input_size:
         return Unknown("the weights at this input size are not measured")
     return None
