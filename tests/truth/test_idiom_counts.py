@@ -425,6 +425,80 @@ model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormal
 model.layers[1].trainable = False
 """, flavor="tf_keras")
 
+# --- fine-tuning loops over a model's layers: only that model (and those holding it) may change -----
+program("loop-freezes-sequential-head-slice", EXACT, """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+for layer in base.layers[:2]:
+    layer.trainable = False
+model = base
+""")
+program("loop-unfreezes-sequential-tail-slice", EXACT, """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+for layer in base.layers[1:]:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), base, layers.Dense(2)])
+""")
+program("loop-over-all-layers-of-a-functional-model", EXACT, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(layers.BatchNormalization()(x))
+model = keras.Model(inputs, outputs)
+for layer in model.layers:
+    layer.trainable = False
+""")
+program("loop-over-a-functional-slice-is-not-followed", ANY, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+for layer in model.layers[:2]:
+    layer.trainable = False
+""")
+program("loop-over-application-layers", ANY, _TRANSFER + """
+base.trainable = True
+for layer in base.layers[:-20]:
+    layer.trainable = False
+model = transfer
+""")
+program("loop-over-application-layers-leaves-other-models", EXACT, _TRANSFER + """
+base.trainable = True
+for layer in base.layers[:-20]:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("loop-over-another-model-leaves-this", EXACT, """
+other = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+for layer in other.layers:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("loop-in-a-branch-over-sequential-layers", ANY, """
+import os
+
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+if os.environ.get("NEVER_SET_HERE"):
+    for layer in model.layers:
+        layer.trainable = False
+""")
+
+# --- `build(...)` called in a layer's own build(), keywords in any order -----------------------------
+program("mha-built-by-keywords-in-a-custom-layer", EXACT, """
+class Cross(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.mha = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
+
+    def build(self, input_shape):
+        self.mha.build(value_shape=(None, 4, 7), query_shape=(None, 6, 10))
+
+    def call(self, x):
+        return x
+
+
+model = Cross()
+model.build((None, 6, 10))
+""")
+
 # --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
 program("tf-keras-subclass-build", EXACT, _TWO_DENSE + """
 model = Net()

@@ -21,9 +21,9 @@ from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUE
 from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
-from .reach import reached
+from .reach import iterated, reached
 from .scopes import ScopeValues, followable_functions
-from .values import bind_parameters, bind_target, bound_names, parameter_names
+from .values import UNKNOWN, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -84,6 +84,7 @@ class _ScopeReader(StatementWalker):
         self.returned: set[str] = set()  # scopes past a `return` that is certain: the rest is not run
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
+        self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         env = self.graph.bindings.setdefault(scope, {})
@@ -142,6 +143,36 @@ class _ScopeReader(StatementWalker):
             self.values.bind_iteration(pass_scope, scope, loop, item)
             self._body(loop.body, Frame(pass_scope, env))
 
+    def _for(self, loop: ast.For, frame: Frame) -> None:
+        """``for layer in base.layers[:k]: layer.trainable = False``: over layers the graph lists, each
+        pass binds the loop variable to its layer; over layers it does not tell (an application's),
+        what is set on the loop variable is set on ``base``, as not known."""
+        scope, env = frame
+        over = iterated(loop.iter, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
+        if over is None:
+            super()._for(loop, frame)
+            return
+        layers, root = over
+        jumps = any(isinstance(node, ast.Break | ast.Continue | ast.Return) for stmt in loop.body for node in ast.walk(stmt))
+        if layers is not None and not loop.orelse and not jumps:
+            for index, layer in enumerate(layers):
+                pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"
+                self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
+                env[loop.target.id] = layer
+                self._body(loop.body, Frame(pass_scope, env))
+            return
+        name = loop.target.id
+        env[name] = None  # not a layer followed: reached through `root` only
+        outer, self.layer_loops[name] = self.layer_loops.get(name), root
+        try:
+            self.uncertain_block(loop.body, frame, "a loop over layers not told apart")
+            self.uncertain_block(loop.orelse, frame, "a loop over layers not told apart")
+        finally:
+            if outer is None:
+                del self.layer_loops[name]
+            else:
+                self.layer_loops[name] = outer
+
     def uncertain_block(self, body: list[ast.stmt], frame: Frame, why: str) -> None:
         """Read straight through: enough to see what is built, not how many times or on which path,
         so what is built here is marked as not certain, and a tensor rebound here is one of several."""
@@ -183,6 +214,8 @@ class _ScopeReader(StatementWalker):
         setattr(owner, attribute, Setting(value if self.conditional == 0 else None, scope))
 
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
+        if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`
+            return None, self.layer_loops[node.id]
         return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
