@@ -481,6 +481,50 @@ if os.environ.get("NEVER_SET_HERE"):
         layer.trainable = False
 """)
 
+# --- `trainable` set on a model and on layers in it: a frozen model trains nothing itself; the rest
+# depends on the order (Keras 3 sets the layers' flags only when the model's changes) and the version
+_FROZEN_BASE = """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="a"), layers.BatchNormalization(), layers.Dense(3, name="c")])
+base.trainable = False
+"""
+_HOLDING_BASE = """
+model = keras.Sequential([keras.Input((8,)), base, layers.Dense(2)])
+"""
+for _flavor in ("keras3", "tf_keras"):
+    _tag = "" if _flavor == "keras3" else "tf-keras-"
+    program(f"{_tag}frozen-model-last-layer-unfrozen", EXACT, _FROZEN_BASE + """
+base.layers[-1].trainable = True
+model = base
+""", flavor=_flavor)
+    program(f"{_tag}frozen-model-layer-unfrozen-by-name-inside-another", ANY, _FROZEN_BASE + """
+base.get_layer("c").trainable = True
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}frozen-model-loop-unfreezes-inside-another", ANY, _FROZEN_BASE + """
+for layer in base.layers[1:]:
+    layer.trainable = True
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}layer-unfrozen-then-model-frozen-again-inside-another", ANY, _FROZEN_BASE + """
+base.layers[-1].trainable = True
+base.trainable = False
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}layer-unfrozen-then-model-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+model.layers[0].trainable = True
+model.trainable = False
+""", flavor=_flavor)
+    program(f"{_tag}layer-frozen-then-model-unfrozen", ANY, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+model.layers[0].trainable = False
+model.trainable = True
+""", flavor=_flavor)
+    program(f"{_tag}nested-model-frozen-then-outer-unfrozen", ANY, _FROZEN_BASE + _HOLDING_BASE + """
+model.trainable = True
+""", flavor=_flavor)
+program("frozen-model-layer-unfrozen-through-a-variable", ANY, _FROZEN_BASE + """
+head = base.layers[-1]
+head.trainable = True
+""" + _HOLDING_BASE)
+
 # --- `build(...)` called in a layer's own build(), keywords in any order -----------------------------
 program("mha-built-by-keywords-in-a-custom-layer", EXACT, """
 class Cross(layers.Layer):

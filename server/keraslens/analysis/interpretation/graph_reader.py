@@ -154,19 +154,19 @@ class _ScopeReader(StatementWalker):
             return
         layers, root = over
         jumps = any(isinstance(node, ast.Break | ast.Continue | ast.Return) for stmt in loop.body for node in ast.walk(stmt))
-        if layers is not None and not loop.orelse and not jumps:
-            for index, layer in enumerate(layers):
-                pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"
-                self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
-                env[loop.target.id] = layer
-                self._body(loop.body, Frame(pass_scope, env))
-            return
         name = loop.target.id
-        env[name] = None  # not a layer followed: reached through `root` only
         outer, self.layer_loops[name] = self.layer_loops.get(name), root
         try:
-            self.uncertain_block(loop.body, frame, "a loop over layers not told apart")
-            self.uncertain_block(loop.orelse, frame, "a loop over layers not told apart")
+            if layers is not None and not loop.orelse and not jumps:
+                for index, layer in enumerate(layers):
+                    pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"
+                    self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
+                    env[name] = layer
+                    self._body(loop.body, Frame(pass_scope, env))
+            else:
+                env[name] = None  # not a layer followed: reached through `root` only
+                self.uncertain_block(loop.body, frame, "a loop over layers not told apart")
+                self.uncertain_block(loop.orelse, frame, "a loop over layers not told apart")
         finally:
             if outer is None:
                 del self.layer_loops[name]
@@ -203,18 +203,23 @@ class _ScopeReader(StatementWalker):
         it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
         layers change is not known."""
         owner = self._eval(owner_node, scope, env)
+        root = self.layer_loops.get(owner_node.id) if isinstance(owner_node, ast.Name) else None  # `for layer in base.layers`
         if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
             owner, root = self._reached(owner_node, scope, env)
-            if owner is None or getattr(root, "trainable", None) is not None:  # not told, or under `base.trainable = ...`
+            if owner is None or (attribute != "trainable" and getattr(root, "trainable", None) is not None):  # not told, or under `base.trainable = ...`
                 owner, value = (root, None) if attribute == "trainable" else (None, value)  # base's split is not known
+        if attribute == "trainable" and isinstance(root, Model) and owner is not root and root.trainable is not None:
+            root.mixed_trainable.append(owner_node)  # `base.layers[-1].trainable = True` after `base.trainable = False`
         if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
             return
+        if attribute == "trainable" and isinstance(owner, Model) and _set_inside(owner):
+            owner.mixed_trainable.append(owner_node)  # `model.trainable = True` after `model.layers[0].trainable = False`
         setattr(owner, attribute, Setting(value if self.conditional == 0 else None, scope))
 
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
-        if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`
+        if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
             return None, self.layer_loops[node.id]
         return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
 
@@ -507,6 +512,13 @@ def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
         env[target.id] = value
         if isinstance(value, LayerInstance | Model) and value.var is None:
             value.var = target.id
+
+
+def _set_inside(model: Model) -> bool:
+    """Whether ``trainable`` was set on a layer or sub-model of the model: setting the model's then
+    sets theirs in tf_keras, in Keras 3 only when the model's flag changes."""
+    nested = [instance.model for instance in model.layers if instance.model is not None and instance.model.kind != "subclass"]
+    return any(instance.trainable is not None for instance in model.layers) or any(sub.trainable is not None or _set_inside(sub) for sub in nested)
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
