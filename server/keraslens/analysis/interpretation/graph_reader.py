@@ -200,8 +200,9 @@ class _ScopeReader(StatementWalker):
 
     def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: dict[str, Value]) -> None:
         """``layer.trainable = False`` / ``layer.enable_lora(4)``: on a layer or model followed here,
-        it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
-        layers change is not known."""
+        it is read where it is set; on a layer reached through a model (``model.layers[1]``, a loop over
+        ``model.layers``) it is set on that layer when told apart, else the model's split is not known;
+        on anything else, which layers change is not known."""
         owner = self._eval(owner_node, scope, env)
         root = self.layer_loops.get(owner_node.id) if isinstance(owner_node, ast.Name) else None  # `for layer in base.layers`
         if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`

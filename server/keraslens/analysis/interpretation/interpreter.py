@@ -925,6 +925,8 @@ def _build_shapes(names: tuple[str, ...], args: list, kwargs: dict) -> list:
     """The shapes ``build`` is given, bound to its parameters by name and taken in their order
     (``mha.build(value_shape=v, query_shape=q)`` is ``mha.build(q, v)``); unknown when an argument is
     not one of them or a parameter before one given is left out."""
+    if not kwargs:
+        return list(args)
     if any(name not in names or name in names[: len(args)] for name in kwargs) or len(args) > len(names):
         return [UNKNOWN]
     given = dict(zip(names, args)) | kwargs

@@ -1,4 +1,4 @@
-"""Layers reached through a model: ``seq.layers[1]``, ``model.get_layer("head")``.
+"""Layers reached through a model: ``seq.layers[1]``, ``model.get_layer("head")``, a loop over ``base.layers[:k]``.
 
 Setting ``trainable``, ``enable_lora`` or calling ``quantize`` there changes that layer only. When the
 layer cannot be told (an index or name not known, a functional model's ``layers``, which start with
