@@ -524,6 +524,22 @@ program("frozen-model-layer-unfrozen-through-a-variable", ANY, _FROZEN_BASE + ""
 head = base.layers[-1]
 head.trainable = True
 """ + _HOLDING_BASE)
+program("frozen-model-layer-unfrozen-through-a-variable-leaves-other-models", EXACT, _FROZEN_BASE + """
+head = base.get_layer("c")
+head.trainable = True
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("frozen-model-itself-after-its-layer-is-unfrozen-through-a-variable", EXACT, _FROZEN_BASE + """
+head = base.layers[-1]
+head.trainable = True
+model = base
+""")
+program("frozen-model-layer-unfrozen-through-its-own-name", ANY, """
+head = layers.Dense(3)
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), head])
+base.trainable = False
+head.trainable = True
+""" + _HOLDING_BASE)
 
 # --- `build(...)` called in a layer's own build(), keywords in any order -----------------------------
 program("mha-built-by-keywords-in-a-custom-layer", EXACT, """

@@ -21,7 +21,7 @@ from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUE
 from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
-from .reach import iterated, reached
+from .reach import iterated, reached, reaches_from_name
 from .scopes import ScopeValues, followable_functions
 from .values import UNKNOWN, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
@@ -122,6 +122,8 @@ class _ScopeReader(StatementWalker):
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
             self._bind(target, value, env)
+            if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
+                env[target.id] = self._reached(stmt.value, scope, env)[0]
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
@@ -209,8 +211,10 @@ class _ScopeReader(StatementWalker):
             owner, root = self._reached(owner_node, scope, env)
             if owner is None or (attribute != "trainable" and getattr(root, "trainable", None) is not None):  # not told, or under `base.trainable = ...`
                 owner, value = (root, None) if attribute == "trainable" else (None, value)  # base's split is not known
-        if attribute == "trainable" and isinstance(root, Model) and owner is not root and root.trainable is not None:
-            root.mixed_trainable.append(owner_node)  # `base.layers[-1].trainable = True` after `base.trainable = False`
+        if attribute == "trainable" and isinstance(owner, LayerInstance | Model):  # `base.layers[-1].trainable = True` after `base.trainable = False`
+            for holder in self._holders(owner):
+                if holder.trainable is not None:
+                    holder.mixed_trainable.append(owner_node)
         if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
@@ -218,6 +222,16 @@ class _ScopeReader(StatementWalker):
         if attribute == "trainable" and isinstance(owner, Model) and _set_inside(owner):
             owner.mixed_trainable.append(owner_node)  # `model.trainable = True` after `model.layers[0].trainable = False`
         setattr(owner, attribute, Setting(value if self.conditional == 0 else None, scope))
+
+    def _holders(self, owner: LayerInstance | Model) -> list[Model]:
+        """The models a layer or model is in, directly or through the sub-models holding it."""
+        inside, holders = {id(owner)}, []
+        while True:
+            found = [m for m in self.graph.models if id(m) not in inside and any(id(i) in inside or id(i.model) in inside for i in m.layers)]
+            if not found:
+                return holders
+            inside.update(map(id, found))
+            holders += found
 
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
         if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart

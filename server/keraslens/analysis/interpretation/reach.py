@@ -54,6 +54,13 @@ def iterated(node: ast.expr, graph_value: Callable[[ast.expr], object], plain_va
     return [_layer_or_model(instance) for instance in model.layers[slice(*bounds)]], root
 
 
+def reaches_from_name(node: ast.expr) -> bool:
+    """``base.layers[-1]``, ``base.get_layer("head")``: a layer reached from a name (reading it again calls nothing)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "layers":
+        return isinstance(node.value.value, ast.Name)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_layer" and isinstance(node.func.value, ast.Name)
+
+
 def _root(node: ast.expr, graph_value) -> Owner | None:
     """The model or layer a chain of attributes, items and calls starts from (``base`` in ``base.layers[3]``)."""
     while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
