@@ -77,12 +77,28 @@ def test_settings_layers_project_file_wins_and_problems_are_logged_once(tmp_path
 
 
 def test_a_freeze_not_followed_keeps_the_total_and_says_the_split_is_not_known():
-    path = Path(__file__).resolve().parents[1] / "truth" / "models" / "adversarial" / "e01_for_layers_freeze.py"
-    report = count_report(analyze(path.read_text(encoding="utf-8"), str(path)))
+    source = """import keras
+from keras import layers
+base = keras.Sequential([keras.Input((8,)), layers.Dense(6), layers.Dense(4)])
+head = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
+for layer in base.layers + head.layers:
+    layer.trainable = False
+    layer.trainable = True
+inp = keras.Input((8,))
+model = keras.Model(inp, head(base(inp)))
+"""
+    report = count_report(analyze(source, "program.py"))
     model = next(m for m in report.models if m.name == "model")
     lines = count_lines(model.count, markdown=False)
     assert lines[:2] == ["Total: ≥ 92 params (static, partial)", "Trainable: ? · non-trainable: ?"]
-    assert "line 7" in lines[2] and "which weights train is not known" in lines[2]
+    assert "line 6, 7" in lines[2] and "which weights train is not known" in lines[2]
+
+
+def test_a_loop_freezing_every_layer_of_a_sub_model_is_followed():
+    path = Path(__file__).resolve().parents[1] / "truth" / "models" / "adversarial" / "e01_for_layers_freeze.py"
+    report = count_report(analyze(path.read_text(encoding="utf-8"), str(path)))
+    model = next(m for m in report.models if m.name == "model")
+    assert count_lines(model.count, markdown=False)[:2] == ["Total: 92 params (static, exact)", "Trainable: 10 · non-trainable: 82"]
 
 
 def lines_of(text: str) -> list[str]:

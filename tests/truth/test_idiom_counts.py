@@ -425,6 +425,140 @@ model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormal
 model.layers[1].trainable = False
 """, flavor="tf_keras")
 
+# --- fine-tuning loops over a model's layers: only that model (and those holding it) may change -----
+program("loop-freezes-sequential-head-slice", EXACT, """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+for layer in base.layers[:2]:
+    layer.trainable = False
+model = base
+""")
+program("loop-unfreezes-sequential-tail-slice", EXACT, """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+for layer in base.layers[1:]:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), base, layers.Dense(2)])
+""")
+program("loop-over-all-layers-of-a-functional-model", EXACT, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(layers.BatchNormalization()(x))
+model = keras.Model(inputs, outputs)
+for layer in model.layers:
+    layer.trainable = False
+""")
+program("loop-over-a-functional-slice-is-not-followed", ANY, """
+inputs = keras.Input((8,))
+x = layers.Dense(4)(inputs)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+for layer in model.layers[:2]:
+    layer.trainable = False
+""")
+program("loop-over-application-layers", ANY, _TRANSFER + """
+base.trainable = True
+for layer in base.layers[:-20]:
+    layer.trainable = False
+model = transfer
+""")
+program("loop-over-application-layers-leaves-other-models", EXACT, _TRANSFER + """
+base.trainable = True
+for layer in base.layers[:-20]:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("loop-over-another-model-leaves-this", EXACT, """
+other = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+for layer in other.layers:
+    layer.trainable = False
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("loop-in-a-branch-over-sequential-layers", ANY, """
+import os
+
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(3)])
+if os.environ.get("NEVER_SET_HERE"):
+    for layer in model.layers:
+        layer.trainable = False
+""")
+
+# --- `trainable` set on a model and on layers in it: a frozen model trains nothing itself; the rest
+# depends on the order (Keras 3 sets the layers' flags only when the model's changes) and the version
+_FROZEN_BASE = """
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="a"), layers.BatchNormalization(), layers.Dense(3, name="c")])
+base.trainable = False
+"""
+_HOLDING_BASE = """
+model = keras.Sequential([keras.Input((8,)), base, layers.Dense(2)])
+"""
+for _flavor in ("keras3", "tf_keras"):
+    _tag = "" if _flavor == "keras3" else "tf-keras-"
+    program(f"{_tag}frozen-model-last-layer-unfrozen", EXACT, _FROZEN_BASE + """
+base.layers[-1].trainable = True
+model = base
+""", flavor=_flavor)
+    program(f"{_tag}frozen-model-layer-unfrozen-by-name-inside-another", ANY, _FROZEN_BASE + """
+base.get_layer("c").trainable = True
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}frozen-model-loop-unfreezes-inside-another", ANY, _FROZEN_BASE + """
+for layer in base.layers[1:]:
+    layer.trainable = True
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}layer-unfrozen-then-model-frozen-again-inside-another", ANY, _FROZEN_BASE + """
+base.layers[-1].trainable = True
+base.trainable = False
+""" + _HOLDING_BASE, flavor=_flavor)
+    program(f"{_tag}layer-unfrozen-then-model-frozen", EXACT, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+model.layers[0].trainable = True
+model.trainable = False
+""", flavor=_flavor)
+    program(f"{_tag}layer-frozen-then-model-unfrozen", ANY, """
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization(), layers.Dense(3)])
+model.layers[0].trainable = False
+model.trainable = True
+""", flavor=_flavor)
+    program(f"{_tag}nested-model-frozen-then-outer-unfrozen", ANY, _FROZEN_BASE + _HOLDING_BASE + """
+model.trainable = True
+""", flavor=_flavor)
+program("frozen-model-layer-unfrozen-through-a-variable", ANY, _FROZEN_BASE + """
+head = base.layers[-1]
+head.trainable = True
+""" + _HOLDING_BASE)
+program("frozen-model-layer-unfrozen-through-a-variable-leaves-other-models", EXACT, _FROZEN_BASE + """
+head = base.get_layer("c")
+head.trainable = True
+model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.Dense(1)])
+""")
+program("frozen-model-itself-after-its-layer-is-unfrozen-through-a-variable", EXACT, _FROZEN_BASE + """
+head = base.layers[-1]
+head.trainable = True
+model = base
+""")
+program("frozen-model-layer-unfrozen-through-its-own-name", ANY, """
+head = layers.Dense(3)
+base = keras.Sequential([keras.Input((8,)), layers.Dense(4), head])
+base.trainable = False
+head.trainable = True
+""" + _HOLDING_BASE)
+
+# --- `build(...)` called in a layer's own build(), keywords in any order -----------------------------
+program("mha-built-by-keywords-in-a-custom-layer", EXACT, """
+class Cross(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.mha = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
+
+    def build(self, input_shape):
+        self.mha.build(value_shape=(None, 4, 7), query_shape=(None, 6, 10))
+
+    def call(self, x):
+        return x
+
+
+model = Cross()
+model.build((None, 6, 10))
+""")
+
 # --- tf_keras: `build(shape)` on a subclassed model calls it on a placeholder ---------------------
 program("tf-keras-subclass-build", EXACT, _TWO_DENSE + """
 model = Net()

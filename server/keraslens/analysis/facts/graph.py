@@ -72,6 +72,7 @@ class Model:
     calls: list[tuple[ast.Call, list[Tensor | None]]] = field(default_factory=list)  # model(x) call sites
     build: Setting | None = None  # the last `model.build(shape)` (value: the call)
     trainable: Setting | None = None  # the last `model.trainable = ...`
+    mixed_trainable: list[ast.AST] = field(default_factory=list)  # `trainable` set on it and on layers in it: what trains depends on the order and the Keras version
     opaque: bool = False  # its graph passes through something not followed (a loop, a helper)
     proxy: LayerInstance | None = None  # stands for the model where it is called like a layer
     unmodelled: list[ast.Call] = field(default_factory=list)  # methods called on it that may change its weights

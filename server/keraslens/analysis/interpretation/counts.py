@@ -865,7 +865,7 @@ class ModuleCounts:
         if model.trainable is None and (kwargs or {}).get("trainable", True) is not True and count.total is not None:
             reason = "a model made with `trainable=False` inside another: which of its weights the outer model trains is not known"
             return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
-        return count
+        return _mixed_trainable(model, count)
 
     def _trainable(self, model: Model):
         _, kwargs = self.scopes.arguments(model.call, model.scope)
@@ -874,11 +874,24 @@ class ModuleCounts:
 
     def _model_frozen(self, model: Model, count: Count) -> Count:
         trainable = self._trainable(model)
+        if trainable is True and model.mixed_trainable:
+            return _mixed_trainable(model, count)
         if trainable is True or count.status is Status.UNKNOWN:
             return count
         if trainable is False and count.total is not None:
             return Count(count.status, 0, count.total, count.reason, typed=all_frozen(count.typed))
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, "whether the model is trainable is not known"])), count.total, count.typed)
+
+
+def _mixed_trainable(model: Model, count: Count) -> Count:
+    """``trainable`` set on a model and on layers in it: a frozen model trains nothing itself, but
+    which layers train otherwise, and in the models holding it, depends on the order (Keras 3 sets
+    its layers' flags only when the model's changes) and the version (tf_keras always sets them)."""
+    if not model.mixed_trainable or count.status is Status.UNKNOWN or count.total is None:
+        return count
+    lines = ", ".join(dict.fromkeys(str(node.lineno) for node in model.mixed_trainable))
+    reason = f"line {lines}: `trainable` is set on a model and on layers in it, so which of them train depends on the order and the Keras version"
+    return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
 
 def _numbered_by_keras(ref: str) -> bool:

@@ -21,9 +21,9 @@ from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUE
 from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
-from .reach import reached
+from .reach import iterated, reached, reaches_from_name
 from .scopes import ScopeValues, followable_functions
-from .values import bind_parameters, bind_target, bound_names, parameter_names
+from .values import UNKNOWN, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -84,6 +84,7 @@ class _ScopeReader(StatementWalker):
         self.returned: set[str] = set()  # scopes past a `return` that is certain: the rest is not run
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
+        self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         env = self.graph.bindings.setdefault(scope, {})
@@ -121,6 +122,8 @@ class _ScopeReader(StatementWalker):
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
             self._bind(target, value, env)
+            if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
+                env[target.id] = self._reached(stmt.value, scope, env)[0]
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
@@ -141,6 +144,36 @@ class _ScopeReader(StatementWalker):
             pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
             self.values.bind_iteration(pass_scope, scope, loop, item)
             self._body(loop.body, Frame(pass_scope, env))
+
+    def _for(self, loop: ast.For, frame: Frame) -> None:
+        """``for layer in base.layers[:k]: layer.trainable = False``: over layers the graph lists, each
+        pass binds the loop variable to its layer; over layers it does not tell (an application's),
+        what is set on the loop variable is set on ``base``, as not known."""
+        scope, env = frame
+        over = iterated(loop.iter, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
+        if over is None:
+            super()._for(loop, frame)
+            return
+        layers, root = over
+        jumps = any(isinstance(node, ast.Break | ast.Continue | ast.Return) for stmt in loop.body for node in ast.walk(stmt))
+        name = loop.target.id
+        outer, self.layer_loops[name] = self.layer_loops.get(name), root
+        try:
+            if layers is not None and not loop.orelse and not jumps:
+                for index, layer in enumerate(layers):
+                    pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"
+                    self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
+                    env[name] = layer
+                    self._body(loop.body, Frame(pass_scope, env))
+            else:
+                env[name] = None  # not a layer followed: reached through `root` only
+                self.uncertain_block(loop.body, frame, "a loop over layers not told apart")
+                self.uncertain_block(loop.orelse, frame, "a loop over layers not told apart")
+        finally:
+            if outer is None:
+                del self.layer_loops[name]
+            else:
+                self.layer_loops[name] = outer
 
     def uncertain_block(self, body: list[ast.stmt], frame: Frame, why: str) -> None:
         """Read straight through: enough to see what is built, not how many times or on which path,
@@ -169,20 +202,40 @@ class _ScopeReader(StatementWalker):
 
     def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: dict[str, Value]) -> None:
         """``layer.trainable = False`` / ``layer.enable_lora(4)``: on a layer or model followed here,
-        it is read where it is set; on anything else (``model.layers[1]``, a loop variable), which
-        layers change is not known."""
+        it is read where it is set; on a layer reached through a model (``model.layers[1]``, a loop over
+        ``model.layers``) it is set on that layer when told apart, else the model's split is not known;
+        on anything else, which layers change is not known."""
         owner = self._eval(owner_node, scope, env)
+        root = self.layer_loops.get(owner_node.id) if isinstance(owner_node, ast.Name) else None  # `for layer in base.layers`
         if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
             owner, root = self._reached(owner_node, scope, env)
-            if owner is None or getattr(root, "trainable", None) is not None:  # not told, or under `base.trainable = ...`
+            if owner is None or (attribute != "trainable" and getattr(root, "trainable", None) is not None):  # not told, or under `base.trainable = ...`
                 owner, value = (root, None) if attribute == "trainable" else (None, value)  # base's split is not known
+        if attribute == "trainable" and isinstance(owner, LayerInstance | Model):  # `base.layers[-1].trainable = True` after `base.trainable = False`
+            for holder in self._holders(owner):
+                if holder.trainable is not None:
+                    holder.mixed_trainable.append(owner_node)
         if not isinstance(owner, LayerInstance | Model) or (attribute == "lora_rank" and isinstance(owner, Model)):
             if not self._on_parameter(owner_node, scope):
                 self.graph.loose_changes.append(owner_node)
             return
+        if attribute == "trainable" and isinstance(owner, Model) and _set_inside(owner):
+            owner.mixed_trainable.append(owner_node)  # `model.trainable = True` after `model.layers[0].trainable = False`
         setattr(owner, attribute, Setting(value if self.conditional == 0 else None, scope))
 
+    def _holders(self, owner: LayerInstance | Model) -> list[Model]:
+        """The models a layer or model is in, directly or through the sub-models holding it."""
+        inside, holders = {id(owner)}, []
+        while True:
+            found = [m for m in self.graph.models if id(m) not in inside and any(id(i) in inside or id(i.model) in inside for i in m.layers)]
+            if not found:
+                return holders
+            inside.update(map(id, found))
+            holders += found
+
     def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
+        if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
+            return None, self.layer_loops[node.id]
         return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
@@ -474,6 +527,13 @@ def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
         env[target.id] = value
         if isinstance(value, LayerInstance | Model) and value.var is None:
             value.var = target.id
+
+
+def _set_inside(model: Model) -> bool:
+    """Whether ``trainable`` was set on a layer or sub-model of the model: setting the model's then
+    sets theirs in tf_keras, in Keras 3 only when the model's flag changes."""
+    nested = [instance.model for instance in model.layers if instance.model is not None and instance.model.kind != "subclass"]
+    return any(instance.trainable is not None for instance in model.layers) or any(sub.trainable is not None or _set_inside(sub) for sub in nested)
 
 
 def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:

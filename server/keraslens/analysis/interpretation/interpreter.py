@@ -18,7 +18,7 @@ from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
 from .limits import LIMITS
-from .shapes import indexed, shape_function
+from .shapes import BUILD_PARAMETERS, indexed, shape_function
 from .symbolic import Expr
 from .walker import StatementWalker
 from .values import (
@@ -664,7 +664,7 @@ class Interpreter(StatementWalker):
             raise Uncertain(f"line {node.lineno}: `{ast.unparse(node)}` is not followed")
         if isinstance(owner, LayerValue) and name in ("build", "_build_from_signature"):  # the latter: attention in Keras 2 and keras-hub
             args, kwargs = self._arguments(node, env)
-            shapes = [*args, *kwargs.values()] if args is not None else [UNKNOWN]
+            shapes = _build_shapes(self._build_parameters(owner.ref, name), args, kwargs) if args is not None else [UNKNOWN]
             self._record_input(owner, shapes[0] if len(shapes) == 1 else shapes)
             return None
         if isinstance(owner, LayerValue) and name == "compute_output_shape":
@@ -899,6 +899,16 @@ class Interpreter(StatementWalker):
             return _copied_tensors(child.functional_outputs) if same else Tensor(None)
         return output if isinstance(output, Tensor) and output.shape is not None else child.declared_output(layer.input_shapes[-1], extra)
 
+    def _build_parameters(self, ref: str, method: str) -> tuple[str, ...]:
+        """The shape parameters of ``layer.build(...)`` (or tf_keras attention's ``_build_from_signature``), in order."""
+        if method == "_build_from_signature":
+            return ("query", "value", "key")
+        own = self.module.classes.get(ref)
+        if own is not None and "build" in own.methods:
+            params = own.methods["build"].args
+            return tuple(param.arg for param in [*params.posonlyargs, *params.args, *params.kwonlyargs][1:])
+        return BUILD_PARAMETERS.get(ref, ("input_shape",))
+
     def _record_input(self, layer: LayerValue, shapes) -> None:
         """A layer is built by its first call or ``build``: one first reached on a path that may not
         run may stay without weights, unless a later step on every path builds it."""
@@ -1107,6 +1117,19 @@ def _takes_lora(layer: LayerValue) -> bool:
     """Whether the built-in table counts ``lora_rank`` for this layer (then ``enable_lora`` is modelled)."""
     spec = builtin_layers.lookup(layer.ref)
     return spec is not None and "lora_rank" in spec.defaults
+
+
+def _build_shapes(names: tuple[str, ...], args: list, kwargs: dict) -> list:
+    """The shapes ``build`` is given, bound to its parameters by name and taken in their order
+    (``mha.build(value_shape=v, query_shape=q)`` is ``mha.build(q, v)``); unknown when an argument is
+    not one of them or a parameter before one given is left out."""
+    if not kwargs:
+        return list(args)
+    if any(name not in names or name in names[: len(args)] for name in kwargs) or len(args) > len(names):
+        return [UNKNOWN]
+    given = dict(zip(names, args)) | kwargs
+    present = [name for name in names if name in given]
+    return [given[name] for name in present] if present == list(names[: len(present)]) else [UNKNOWN]
 
 
 def _layer_kwargs(kwargs: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Layers reached through a model: ``seq.layers[1]``, ``model.get_layer("head")``.
+"""Layers reached through a model: ``seq.layers[1]``, ``model.get_layer("head")``, a loop over ``base.layers[:k]``.
 
 Setting ``trainable``, ``enable_lora`` or calling ``quantize`` there changes that layer only. When the
 layer cannot be told (an index or name not known, a functional model's ``layers``, which start with
@@ -28,6 +28,37 @@ def reached(node: ast.expr, graph_value: Callable[[ast.expr], object], plain_val
         name = _plain(plain_value, given) if given is not None and len(node.args) + len(node.keywords) == 1 else None
         return _by_name(graph_value(node.func.value), name), root
     return None, root
+
+
+def iterated(node: ast.expr, graph_value: Callable[[ast.expr], object], plain_value: Callable[[ast.expr], object]) -> tuple[list[Owner] | None, Owner] | None:
+    """``for layer in base.layers[:k]``: the layers (or nested models) the loop runs over, None when
+    not told, and the model or layer they are reached through; None when the loop is not over the
+    ``layers`` of a model or layer followed. A Sequential's are told for any known slice, a functional
+    model's only all of them (its ``layers`` start with its inputs, which the graph does not list)."""
+    index = None
+    if isinstance(node, ast.Subscript):
+        node, index = node.value, node.slice
+    if not (isinstance(node, ast.Attribute) and node.attr == "layers"):
+        return None
+    root = _root(node, graph_value)
+    if root is None:
+        return None
+    model = graph_value(node.value)
+    if not isinstance(model, Model) or model.opaque or model.kind == "subclass" or len(set(map(id, model.layers))) < len(model.layers):
+        return None, root
+    if index is None:
+        return [_layer_or_model(instance) for instance in model.layers], root
+    bounds = [None if part is None else _plain(plain_value, part) for part in (index.lower, index.upper, index.step)] if isinstance(index, ast.Slice) else None
+    if model.kind != "sequential" or bounds is None or any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds) or bounds[2] == 0:
+        return None, root
+    return [_layer_or_model(instance) for instance in model.layers[slice(*bounds)]], root
+
+
+def reaches_from_name(node: ast.expr) -> bool:
+    """``base.layers[-1]``, ``base.get_layer("head")``: a layer reached from a name (reading it again calls nothing)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "layers":
+        return isinstance(node.value.value, ast.Name)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_layer" and isinstance(node.func.value, ast.Name)
 
 
 def _root(node: ast.expr, graph_value) -> Owner | None:
