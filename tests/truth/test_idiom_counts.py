@@ -611,6 +611,37 @@ inputs = keras.Input((8,))
 heads = {1: layers.Dense(4), 0: layers.Dense(3)}
 model = keras.Model(inputs, heads[0](inputs))
 """)
+program("loop-over-a-list-of-layers", EXACT, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+x = inputs
+for block in blocks:
+    x = block(x)
+model = keras.Model(inputs, x)
+""")
+program("loop-over-a-list-of-layers-changed-in-place", ANY, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+blocks.insert(0, layers.Dense(5))
+x = inputs
+for block in blocks:
+    x = block(x)
+model = keras.Model(inputs, x)
+""")
+program("list-of-tensors-appended-in-a-loop", ANY, """
+inputs = keras.Input((8,))
+branches = [layers.Dense(4)(inputs), layers.Dense(6)(inputs)]
+outs = []
+for branch in branches:
+    outs.append(layers.Dense(2)(branch))
+model = keras.Model(inputs, layers.Concatenate()(outs))
+""")
+program("list-of-outputs-appended-after-the-first", ANY, """
+inputs = keras.Input((8,))
+outs = [layers.Dense(4)(inputs)]
+outs.append(layers.Dense(6)(inputs))
+model = keras.Model(inputs, outs)
+""")
 
 
 @pytest.fixture(scope="module")

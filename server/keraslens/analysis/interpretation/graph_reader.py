@@ -23,7 +23,7 @@ from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import reached
 from .scopes import ScopeValues, followable_functions
-from .values import as_int, bind_parameters, bind_target, bound_names, parameter_names
+from .values import UNKNOWN, as_int, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -134,13 +134,17 @@ class _ScopeReader(StatementWalker):
         return self.decider(test, frame.scope, frame.env, self.graph)
 
     def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
-        return self._unrollable(loop, frame.scope)
+        return self._unrollable(loop, frame.scope, frame.env)
 
     def run_loop(self, loop: ast.For, items: list, frame: Frame) -> None:
         scope, env = frame
         for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
             pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
-            self.values.bind_iteration(pass_scope, scope, loop, item)
+            if _is_graph_value(item):  # `for block in blocks:`: a graph value, not a plain one
+                self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
+                self._bind(loop.target, item, env)
+            else:
+                self.values.bind_iteration(pass_scope, scope, loop, item)
             self._body(loop.body, Frame(pass_scope, env))
 
     def uncertain_block(self, body: list[ast.stmt], frame: Frame, why: str) -> None:
@@ -212,17 +216,24 @@ class _ScopeReader(StatementWalker):
         if isinstance(value, list) and self.values.changed_in_place(name):
             self.changed_lists.add(id(value))
 
-    def _unrollable(self, loop: ast.For, scope: str) -> list | None:
+    def _unrollable(self, loop: ast.For, scope: str, env: dict[str, Value]) -> list | None:
         """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
         loops, only one that calls something (it may make or apply layers): a plain Python loop over
-        a parameter is not worth computing the function's values."""
+        a parameter is not worth computing the function's values. Plain values, or the layers,
+        models or tensors of a list named here (``for block in blocks:``)."""
         if loop.orelse:
             return None
         kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
         if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
             return None
-        return self.values.loop_items(loop.iter, scope)
+        items = self.values.loop_items(loop.iter, scope)
+        if items is not None or not isinstance(loop.target, ast.Name):
+            return items
+        container = self._steady_list(loop.iter, env)
+        if container is None or not LIMITS.unrolls(len(container)):
+            return None
+        return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
@@ -314,22 +325,25 @@ class _ScopeReader(StatementWalker):
         return None
 
     def _name(self, name: str, env: dict[str, Value]) -> Value | None:
-        """A name's graph value: the scope's binding, else the module's that functions see."""
-        return env[name] if name in env else self.module_names.get(name)
+        """A name's graph value: the scope's binding, else the module's that functions see; not known
+        for a list some code changes in place (``outs.append(t)``), whose items are not the ones read here."""
+        value = env[name] if name in env else self.module_names.get(name)
+        return None if isinstance(value, list) and id(value) in self.changed_lists else value
 
     def _item(self, node: ast.Subscript, scope: str, env: dict[str, Value]) -> Value | None:
         """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values, picked by a
-        plain index (``i`` an unrolled loop's variable); None for a list that code changes in place
-        (``blocks[0] = ...``, ``blocks.insert(0, ...)``), whose items are not the ones read here.
-        The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
-        if not isinstance(node.value, ast.Name) or self.values.changed_in_place(node.value.id):
-            return None
-        container = self._name(node.value.id, env)
-        if not isinstance(container, list) or isinstance(container, _DictValues) or id(container) in self.changed_lists:
+        plain index (``i`` an unrolled loop's variable). The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
+        container = self._steady_list(node.value, env)
+        if container is None:
             return None
         index = as_int(self.values.value(node.slice, scope))
         item = container[index] if index is not None and -len(container) <= index < len(container) else None
         return item if isinstance(item, LayerInstance | Model | Tensor) else None  # a nested list may be changed through its holder
+
+    def _steady_list(self, node: ast.expr, env: dict[str, Value]) -> list | None:
+        """The list or tuple of graph values a name holds, when no code changes it in place."""
+        container = self._name(node.id, env) if isinstance(node, ast.Name) else None
+        return container if isinstance(container, list) and not isinstance(container, _DictValues) else None
 
     def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: dict[str, Value]) -> Tensor | None:
         """``ops.concatenate([a, b], axis=-1)``, ``tf.nn.relu(x)``, ``x[:, 0]``: a tensor without a layer,
