@@ -694,6 +694,89 @@ def build():
 model = build()
 """)
 
+# --- lists and tuples of layers and tensors, picked by a plain index ------------------------------
+program("list-of-layers-picked-in-an-unrolled-loop", EXACT, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+x = inputs
+for i in range(2):
+    x = blocks[i](x)
+model = keras.Model(inputs, x)
+""")
+program("tuple-of-layers-returned-by-a-function", EXACT, """
+def make():
+    return layers.Dense(4), layers.Dense(3)
+
+
+pair = make()
+inputs = keras.Input((8,))
+model = keras.Model(inputs, pair[-1](pair[0](inputs)))
+""")
+program("list-of-tensors-picked-by-index", EXACT, """
+inputs = keras.Input((8,))
+branches = [layers.Dense(4)(inputs), layers.Dense(6)(inputs)]
+model = keras.Model(inputs, layers.Dense(2)(branches[1]))
+""")
+program("list-of-layers-item-replaced", ANY, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+blocks[0] = layers.Dense(5)
+model = keras.Model(inputs, blocks[1](blocks[0](inputs)))
+""")
+program("list-of-layers-item-replaced-by-a-function", ANY, """
+def swap(bs):
+    bs[0] = layers.Dense(5)
+    return bs
+
+
+inputs = keras.Input((8,))
+blocks = swap([layers.Dense(4), layers.Dense(3)])
+model = keras.Model(inputs, blocks[1](blocks[0](inputs)))
+""")
+program("nested-list-of-layers-item-replaced", ANY, """
+inputs = keras.Input((8,))
+stages = [[layers.Dense(4)], [layers.Dense(3)]]
+stages[0][0] = layers.Dense(5)
+first = stages[0]
+model = keras.Model(inputs, stages[1][0](first[0](inputs)))
+""")
+program("dict-of-layers-is-not-picked-by-position", ANY, """
+inputs = keras.Input((8,))
+heads = {1: layers.Dense(4), 0: layers.Dense(3)}
+model = keras.Model(inputs, heads[0](inputs))
+""")
+program("loop-over-a-list-of-layers", EXACT, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+x = inputs
+for block in blocks:
+    x = block(x)
+model = keras.Model(inputs, x)
+""")
+program("loop-over-a-list-of-layers-changed-in-place", ANY, """
+inputs = keras.Input((8,))
+blocks = [layers.Dense(4), layers.Dense(3)]
+blocks.insert(0, layers.Dense(5))
+x = inputs
+for block in blocks:
+    x = block(x)
+model = keras.Model(inputs, x)
+""")
+program("list-of-tensors-appended-in-a-loop", ANY, """
+inputs = keras.Input((8,))
+branches = [layers.Dense(4)(inputs), layers.Dense(6)(inputs)]
+outs = []
+for branch in branches:
+    outs.append(layers.Dense(2)(branch))
+model = keras.Model(inputs, layers.Concatenate()(outs))
+""")
+program("list-of-outputs-appended-after-the-first", ANY, """
+inputs = keras.Input((8,))
+outs = [layers.Dense(4)(inputs)]
+outs.append(layers.Dense(6)(inputs))
+model = keras.Model(inputs, outs)
+""")
+
 
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:

@@ -23,7 +23,7 @@ from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
 from .scopes import ScopeValues, followable_functions
-from .values import UNKNOWN, bind_parameters, bind_target, bound_names, parameter_names
+from .values import UNKNOWN, as_int, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -85,6 +85,7 @@ class _ScopeReader(StatementWalker):
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
         self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
+        self.changed_lists: set[int] = set()  # ids of lists bound to a name that code changes in place
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         env = self.graph.bindings.setdefault(scope, {})
@@ -136,13 +137,17 @@ class _ScopeReader(StatementWalker):
         return self.decider(test, frame.scope, frame.env, self.graph)
 
     def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
-        return self._unrollable(loop, frame.scope)
+        return self._unrollable(loop, frame.scope, frame.env)
 
     def run_loop(self, loop: ast.For, items: list, frame: Frame) -> None:
         scope, env = frame
         for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
             pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
-            self.values.bind_iteration(pass_scope, scope, loop, item)
+            if _is_graph_value(item):  # `for block in blocks:`: a graph value, not a plain one
+                self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
+                self._bind(loop.target, item, env)
+            else:
+                self.values.bind_iteration(pass_scope, scope, loop, item)
             self._body(loop.body, Frame(pass_scope, env))
 
     def _for(self, loop: ast.For, frame: Frame) -> None:
@@ -247,19 +252,41 @@ class _ScopeReader(StatementWalker):
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
     def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
-        bind_target(target, value, lambda leaf, item: _bind_name(leaf, item, env))
+        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item, env))
 
-    def _unrollable(self, loop: ast.For, scope: str) -> list | None:
+    def _bind_name(self, target: ast.expr, value, env: dict[str, Value]) -> None:
+        """A leaf of an assignment target: a name takes the value (None: something not followed, which
+        hides a module name); what is stored on attributes and items is not followed here."""
+        if isinstance(target, ast.Name):
+            value = value if isinstance(value, LayerInstance | Tensor | Model | list) else None
+            env[target.id] = value
+            if isinstance(value, LayerInstance | Model) and value.var is None:
+                value.var = target.id
+            self._note_changed(target.id, value)
+
+    def _note_changed(self, name: str, value) -> None:
+        """A list bound to a name that some code changes in place is marked so, wherever else it is held."""
+        if isinstance(value, list) and self.values.changed_in_place(name):
+            self.changed_lists.add(id(value))
+
+    def _unrollable(self, loop: ast.For, scope: str, env: dict[str, Value]) -> list | None:
         """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
         loops, only one that calls something (it may make or apply layers): a plain Python loop over
-        a parameter is not worth computing the function's values."""
+        a parameter is not worth computing the function's values. Plain values, or the layers,
+        models or tensors of a list named here (``for block in blocks:``)."""
         if loop.orelse:
             return None
         kinds = {type(node) for stmt in loop.body for node in ast.walk(stmt)}
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
         if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
             return None
-        return self.values.loop_items(loop.iter, scope)
+        items = self.values.loop_items(loop.iter, scope)
+        if items is not None or not isinstance(loop.target, ast.Name):
+            return items
+        container = self._steady_list(loop.iter, env)
+        if container is None or not LIMITS.unrolls(len(container)):
+            return None
+        return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
@@ -271,6 +298,8 @@ class _ScopeReader(StatementWalker):
         self.values.bind_call(inner_scope, function, call, scope)
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
+        for name, value in inner_env.items():
+            self._note_changed(name, value)
         self.inlining.append(function.name)
         self.entry_conditional[inner_scope] = self.conditional
         try:
@@ -286,11 +315,11 @@ class _ScopeReader(StatementWalker):
 
     def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
         if isinstance(node, ast.Name):
-            return env[node.id] if node.id in env else self.module_names.get(node.id)
+            return self._name(node.id, env)
         if isinstance(node, ast.List | ast.Tuple):
             return [self._eval(element, scope, env) for element in node.elts]
         if isinstance(node, ast.Dict):
-            return [self._eval(element, scope, env) for element in node.values]
+            return _DictValues(self._eval(element, scope, env) for element in node.values)
         if isinstance(node, ast.BinOp) and type(node.op) in OPERATOR_LAYERS:
             operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
             if not any(isinstance(value, Tensor) for value in operands):
@@ -302,7 +331,8 @@ class _ScopeReader(StatementWalker):
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
         if isinstance(node, ast.Subscript):
-            return self._tensor_expression(node, scope, env)
+            item = self._item(node, scope, env)
+            return item if item is not None else self._tensor_expression(node, scope, env)
         if not isinstance(node, ast.Call):
             return None
         ref = self._ref(node.func)
@@ -347,6 +377,27 @@ class _ScopeReader(StatementWalker):
             return self._apply(callee.proxy, node, scope, env, node.args[:1])
         return None
 
+    def _name(self, name: str, env: dict[str, Value]) -> Value | None:
+        """A name's graph value: the scope's binding, else the module's that functions see; not known
+        for a list some code changes in place (``outs.append(t)``), whose items are not the ones read here."""
+        value = env[name] if name in env else self.module_names.get(name)
+        return None if isinstance(value, list) and id(value) in self.changed_lists else value
+
+    def _item(self, node: ast.Subscript, scope: str, env: dict[str, Value]) -> Value | None:
+        """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values, picked by a
+        plain index (``i`` an unrolled loop's variable). The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
+        container = self._steady_list(node.value, env)
+        if container is None:
+            return None
+        index = as_int(self.values.value(node.slice, scope))
+        item = container[index] if index is not None and -len(container) <= index < len(container) else None
+        return item if isinstance(item, LayerInstance | Model | Tensor) else None  # a nested list may be changed through its holder
+
+    def _steady_list(self, node: ast.expr, env: dict[str, Value]) -> list | None:
+        """The list or tuple of graph values a name holds, when no code changes it in place."""
+        container = self._name(node.id, env) if isinstance(node, ast.Name) else None
+        return container if isinstance(container, list) and not isinstance(container, _DictValues) else None
+
     def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: dict[str, Value]) -> Tensor | None:
         """``ops.concatenate([a, b], axis=-1)``, ``tf.nn.relu(x)``, ``x[:, 0]``: a tensor without a layer,
         shaped later by evaluating the expression on its operands' shapes. Followed only when every
@@ -361,7 +412,7 @@ class _ScopeReader(StatementWalker):
         if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
             return None
         names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
-        values = {name: env[name] if name in env else self.module_names.get(name) for name in names}
+        values = {name: self._name(name, env) for name in names}
         values.update(applied)
         if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
             return None
@@ -519,14 +570,8 @@ class _ScopeReader(StatementWalker):
         return model
 
 
-def _bind_name(target: ast.expr, value, env: dict[str, Value]) -> None:
-    """A leaf of an assignment target: a name takes the value (None: something not followed, which
-    hides a module name); what is stored on attributes and items is not followed here."""
-    if isinstance(target, ast.Name):
-        value = value if isinstance(value, LayerInstance | Tensor | Model | list) else None
-        env[target.id] = value
-        if isinstance(value, LayerInstance | Model) and value.var is None:
-            value.var = target.id
+class _DictValues(list):
+    """A dict's graph values, in order: its items are not picked by position."""
 
 
 def _set_inside(model: Model) -> bool:

@@ -239,11 +239,13 @@ class ScopeValues:
         """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
         if name in self.declared_global:
             return UNKNOWN
-        if isinstance(value, list | dict | set):
-            if self._mutated is None:
-                self._mutated = _mutated_names(self.tree, self.functions, lambda func: self.evaluator.module.imports.canonical(func) is not None)
-            return UNKNOWN if name in self._mutated else value
-        return value
+        return UNKNOWN if isinstance(value, list | dict | set) and self.changed_in_place(name) else value
+
+    def changed_in_place(self, name: str) -> bool:
+        """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
+        if self._mutated is None:
+            self._mutated = _mutated_names(self.tree, self.functions, lambda func: self.evaluator.module.imports.canonical(func) is not None)
+        return name in self._mutated
 
     def _steady_all(self, values: dict[str, object]) -> dict[str, object]:
         return {name: self._steady(name, value) for name, value in values.items()}
