@@ -243,3 +243,22 @@ def test_edited_keras_layers_analyse_as_from_cold(source, edits):
         assert warm.module.classes == cold.module.classes
         assert warm.findings == cold.findings
         assert count_report(warm) == count_report(cold)
+
+
+def test_memos_by_node_keep_no_old_tree_alive():
+    """What is remembered per syntax node lives only as long as the node: an edited block's old tree is freed."""
+    import ast
+    import gc
+    import weakref
+
+    from keraslens.analysis.facts import lifecycle
+
+    tree = ast.parse("model = keras.Sequential([layers.Dense(2)])\n")
+    statement = tree.body[0]
+    first = lifecycle._nodes_in_order(statement)
+    assert first[0] is statement and lifecycle._nodes_in_order(statement) == first
+    assert [type(node).__name__ for node in first[:2]] == ["Assign", "Name"]
+    alive = weakref.ref(statement)
+    del tree, statement, first
+    gc.collect()
+    assert alive() is None

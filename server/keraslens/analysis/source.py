@@ -15,12 +15,13 @@ import hashlib
 import io
 import re
 import threading
+import weakref
 import tokenize
 from itertools import accumulate
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +362,24 @@ def _incomplete(block: str) -> bool:
     except (ValueError, MemoryError, RecursionError):
         return True  # not known: let the whole-file parse decide
     return True
+
+
+def per_node(function):
+    """Memoised by its syntax-node argument for as long as that node lives: an unchanged block of
+    the next version of a file has the very same nodes, and a weak key never keeps an old
+    version's tree alive (an ``lru_cache`` by node held thousands of them)."""
+    results: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @wraps(function)
+    def memoised(node):
+        if node is None:
+            return function(node)
+        found = results.get(node, results)
+        if found is results:
+            found = results[node] = function(node)
+        return found
+
+    return memoised
 
 
 @lru_cache(maxsize=4096)

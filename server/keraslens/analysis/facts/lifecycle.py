@@ -13,8 +13,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 
+from ..source import per_node
 from .classes import ModuleFacts
 
 SEQUENTIAL = frozenset({"keras.Sequential", "keras.models.Sequential"})
@@ -187,11 +187,15 @@ def _in_order(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _in_order(handler.body)
 
 
-@lru_cache(maxsize=16_384)
 def _nodes_in_order(stmt: ast.stmt) -> tuple[ast.AST, ...]:
-    """``_nodes`` in source order. Cached by the statement itself (held as the key, so its id is
-    never reused): an unchanged block of the next version of the file has the very same statements."""
-    return tuple(sorted(_nodes(stmt), key=lambda n: (n.lineno, n.col_offset)))
+    """``_nodes`` in source order: the statement first (no node of it starts before it)."""
+    return (stmt, *_inner_nodes_in_order(stmt))
+
+
+@per_node
+def _inner_nodes_in_order(stmt: ast.stmt) -> tuple[ast.AST, ...]:
+    # without the statement itself: a value holding its key would keep it alive for ever
+    return tuple(sorted((node for node in _nodes(stmt) if node is not stmt), key=lambda n: (n.lineno, n.col_offset)))
 
 
 def _nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
@@ -237,11 +241,9 @@ def _gives_input(node: ast.expr, ref) -> bool:
     return ref(node.func) in INPUTS or any(k.arg in INPUT_KEYWORDS for k in node.keywords)
 
 
-@lru_cache(maxsize=4096)
+@per_node
 def _builds_itself(init: ast.FunctionDef | None) -> bool:
-    """``self.build(...)`` or ``self(...)`` in ``__init__``: built when made. Cached by the node
-    itself (held as the key, so its id is never reused): an unchanged class of the next version
-    of the file has the very same ``__init__`` node."""
+    """``self.build(...)`` or ``self(...)`` in ``__init__``: built when made; once per ``__init__`` node."""
     if init is None:
         return False
     for node in ast.walk(init):
