@@ -57,23 +57,29 @@ _TRANSFER = {
     "NASNetMobile": ((224, 224, 3), "max"),
     "VGG16": ((224, 224, 3), None),
 }
-for _name, (_shape, _pooling) in _TRANSFER.items():
-    _head = "x = keras.layers.GlobalAveragePooling2D()(x)\n" if _pooling is None else ""
-    program(
-        "applications",
-        _name,
-        f"""
-import keras
+def transfer_programs(group: str, package: str, transfers: dict, flavor: str = "keras3") -> None:
+    """The transfer-learning idiom: a frozen feature extractor called with ``training=False``, a new head."""
+    for name, (shape, pooling) in transfers.items():
+        head = "x = keras.layers.GlobalAveragePooling2D()(x)\n" if pooling is None else ""
+        program(
+            group,
+            name,
+            f"""
+{package}
 
-base = keras.applications.{_name}(include_top=False, weights=None, input_shape={_shape!r}, pooling={_pooling!r})
+base = keras.applications.{name}(include_top=False, weights=None, input_shape={shape!r}, pooling={pooling!r})
 base.trainable = False
-inputs = keras.Input(shape={_shape!r})
+inputs = keras.Input(shape={shape!r})
 x = base(inputs, training=False)
-{_head}x = keras.layers.Dropout(0.2)(x)
+{head}x = keras.layers.Dropout(0.2)(x)
 outputs = keras.layers.Dense(5, activation="softmax")(x)
 model = keras.Model(inputs, outputs)
 """,
-    )
+            flavor=flavor,
+        )
+
+
+transfer_programs("applications", "import keras", _TRANSFER)
 program("applications", "ResNet50-classifier", "import keras\n\nmodel = keras.applications.ResNet50(weights=None, classes=10)")
 program("applications", "MobileNetV2-features", "import keras\n\nmodel = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(160, 160, 3))")
 
@@ -87,24 +93,7 @@ _TF_KERAS_TRANSFER = {
     "ResNetRS50": ((160, 160, 3), "avg"),
     "VGG16": ((224, 224, 3), None),
 }
-for _name, (_shape, _pooling) in _TF_KERAS_TRANSFER.items():
-    _head = "x = keras.layers.GlobalAveragePooling2D()(x)\n" if _pooling is None else ""
-    program(
-        "tf-keras-applications",
-        _name,
-        f"""
-import tf_keras as keras
-
-base = keras.applications.{_name}(include_top=False, weights=None, input_shape={_shape!r}, pooling={_pooling!r})
-base.trainable = False
-inputs = keras.Input(shape={_shape!r})
-x = base(inputs, training=False)
-{_head}x = keras.layers.Dropout(0.2)(x)
-outputs = keras.layers.Dense(5, activation="softmax")(x)
-model = keras.Model(inputs, outputs)
-""",
-        flavor="tf_keras",
-    )
+transfer_programs("tf-keras-applications", "import tf_keras as keras", _TF_KERAS_TRANSFER, flavor="tf_keras")
 for _name, _classes in {"ResNet50": 10, "MobileNetV3Small": 7, "RegNetX002": 10, "ResNetRS50": 3}.items():  # the head's size per class
     program(
         "tf-keras-applications",
