@@ -57,6 +57,8 @@ _TRANSFER = {
     "NASNetMobile": ((224, 224, 3), "max"),
     "VGG16": ((224, 224, 3), None),
 }
+
+
 def transfer_programs(group: str, package: str, transfers: dict, flavor: str = "keras3") -> None:
     """The transfer-learning idiom: a frozen feature extractor called with ``training=False``, a new head."""
     for name, (shape, pooling) in transfers.items():
