@@ -103,7 +103,6 @@ class CountReport:
     sites: list[LayerRow] = field(default_factory=list)  # layer constructor/call sites with a count (inlay hints)
 
     _lines: dict[int, list[tuple[int, Span, object]]] | None = field(default=None, init=False, repr=False, compare=False)
-    _indexed: tuple[int, int, int] = field(default=(-1, -1, -1), init=False, repr=False, compare=False)
 
     def at(self, line: int, col: int) -> ClassReport | ModelReport | LayerRow | None:
         """What a hover at (1-based line, 0-based char col) is about, innermost first: a class, then a
@@ -117,10 +116,9 @@ class CountReport:
         return min(((span, item) for _, span, item in hits), key=lambda hit: _span_size(hit[0]))[1]
 
     def _on_line(self, line: int) -> list[tuple[int, Span, object]]:
-        """The spans touching a line, in the order ``at`` ranks them; indexed once per report (a scan of
-        every target was most of a hover's time on a big file)."""
-        size = (len(self.classes), len(self.models), len(self.sites))
-        if self._lines is None or self._indexed != size:
+        """The spans touching a line, in the order ``at`` ranks them; indexed on the first hover, once
+        the report is complete (a scan of every target was most of a hover's time on a big file)."""
+        if self._lines is None:
             lines: dict[int, list[tuple[int, Span, object]]] = {}
             spans = [(0, report.span, report) for report in self.classes.values()]
             spans += [(1, span, model) for model in self.models for span in (model.span, *model.mentions)]
@@ -128,7 +126,7 @@ class CountReport:
             for rank, span, item in spans:
                 for number in range(span.line, span.end_line + 1):
                     lines.setdefault(number, []).append((rank, span, item))
-            self._lines, self._indexed = lines, size
+            self._lines = lines
         return self._lines.get(line, [])
 
     def models_of(self, row: LayerRow) -> list[ModelReport]:

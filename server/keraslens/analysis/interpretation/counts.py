@@ -39,7 +39,6 @@ from .count_model import (
     WeightRow,
 )
 from .interpreter import (
-    MAY_STAY_UNBUILT,
     Interpreter,
     Uncertain,
     collect_variables,
@@ -132,9 +131,9 @@ class Counter:
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
             counted = _frozen(self._typed(layer, self._layer(layer)), layer.kwargs.get("trainable", True))
-            # a method not modelled may have added, removed or moved any weight; a layer that may stay
-            # unbuilt is a doubt only when building it makes weights
-            changes = [change for change in layer.changes if change != MAY_STAY_UNBUILT or counted.weights or counted.doubts]
+            changes = list(layer.changes)  # a method not modelled may have added, removed or moved any weight
+            if layer.maybe_unbuilt and (counted.weights or counted.doubts):  # a weightless one is the same unbuilt
+                changes.append("it is first called or built on a path that may not run, so it may have no weights")
             if changes:
                 counted = LayerCount(doubts=changes, output=counted.output)
             self._cache[key] = (layer, counted)
@@ -237,10 +236,7 @@ class Counter:
         weights, doubts, output = [], [], Tensor(input_shape)
         for sublayer in sublayers:
             output = self.output_of(sublayer, [output])
-            counted = self.layer(sublayer)
-            prefix = sublayer.attr or _short(sublayer.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
-            doubts += counted.doubts
+            self._add_sublayer(sublayer, weights, doubts)
         return LayerCount(weights, doubts, output)
 
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
@@ -265,10 +261,7 @@ class Counter:
             weights = counted.weights + weights
             doubts += counted.doubts
         for sub in interpreter.tracked_sublayers():
-            counted = self.layer(sub)
-            prefix = sub.attr or _short(sub.ref).lower()
-            weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
-            doubts += counted.doubts
+            self._add_sublayer(sub, weights, doubts)
         doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
@@ -307,21 +300,22 @@ class Counter:
             doubts.append(f"`{_short(loose[0].ref)}` (line {loose[0].node.lineno}) is kept nowhere on the model; whether it is on the path from the inputs to the outputs is not followed")
         for sub in loose if path is not None else []:
             if id(sub) in path:  # a layer kept nowhere else is the model's when it is on the path
-                counted = self.layer(sub)
-                prefix = _short(sub.ref).lower()
-                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
-                doubts += counted.doubts
+                self._add_sublayer(sub, weights, doubts, _short(sub.ref).lower())
         for sub in tracked:
             if sub.input_shapes:
-                counted = self.layer(sub)
-                prefix = sub.attr or _short(sub.ref).lower()
-                weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
-                doubts += counted.doubts
+                self._add_sublayer(sub, weights, doubts)
             elif not _unbuilt_when_made(sub):
                 doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
         doubts += _unplain_bases(self.module, class_name)
         doubts += [f"its own `{method}()` may build more layers when it runs" for method in ("build", "call") if _has_method(self.module, class_name, method)]
         return _frozen(LayerCount(weights, doubts), interpreter.attrs.get("trainable", True))
+
+    def _add_sublayer(self, sub: LayerValue, weights: list[Weight], doubts: list[str], prefix: str | None = None) -> None:
+        """A sublayer's weights, named under ``prefix`` (else the attribute holding it, else its class), and its doubts."""
+        counted = self.layer(sub)
+        prefix = prefix or sub.attr or _short(sub.ref).lower()
+        weights += [Weight(f"{prefix}/{w.name}", w.shape, w.trainable, w.dtype) for w in counted.weights]
+        doubts += counted.doubts
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""

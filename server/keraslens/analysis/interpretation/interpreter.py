@@ -73,10 +73,6 @@ TENSOR_FROM_SHAPE = frozenset(
 )
 
 
-# a sublayer whose first call or build may not run: it has its weights, or none
-MAY_STAY_UNBUILT = "it is first called or built on a path that may not run, so it may have no weights"
-
-
 class Uncertain(Exception):
     """Raised to give up on a whole evaluation with a reason."""
 
@@ -931,7 +927,7 @@ class Interpreter(StatementWalker):
             return UNKNOWN  # call() only gives the output its shape: the weights are all known by now
         finally:
             for layer in self.built_on_some_path.values():
-                layer.changes.append(MAY_STAY_UNBUILT)
+                layer.maybe_unbuilt = True
 
     def declared_output(self, input_shape, extra_shapes: list | tuple = ()) -> Tensor:
         """The output of a call not followed, from the class's own ``compute_output_shape`` (what

@@ -63,6 +63,7 @@ class LayerValue:
     build_keywords: dict = field(default_factory=dict)  # its first call's tensor keywords build() takes: ``{"encoder_sequence_shape": (None, 8, 16)}``
     wrapped: LayerValue | None = None
     changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
+    maybe_unbuilt: bool = False  # first called or built on a path that may not run: its weights, or none
     quantized: list = field(default_factory=list)  # the `quantize.Quantization`s applied to it, in order
 
 
