@@ -26,7 +26,7 @@ from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
-from ..source import SourceFile, Span, walk
+from ..source import SourceFile, Span, per_node, walk
 from . import applications, presets, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
@@ -356,15 +356,20 @@ def functional_class(module: ModuleFacts, name: str) -> bool:
     hierarchy = _hierarchy(module, name)
     if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in hierarchy):
         return False
-    for facts in hierarchy:
-        init = facts.methods.get("__init__")
-        if init is None:
-            continue
-        for node in walk(init):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-                given = [arg for arg in node.args if not (isinstance(arg, ast.Name) and arg.id == "self")]
-                if len(given) + len({"inputs", "outputs"} & {k.arg for k in node.keywords}) >= 2:
-                    return True
+    return any(_hands_inputs_and_outputs(facts.methods.get("__init__")) for facts in hierarchy)
+
+
+@per_node
+def _hands_inputs_and_outputs(init: ast.FunctionDef | None) -> bool:
+    """Whether a constructor calls an ``__init__`` with two arguments or ``inputs=``/``outputs=``
+    (once per constructor: every count of an instance asks)."""
+    if init is None:
+        return False
+    for node in walk(init):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+            given = [arg for arg in node.args if not (isinstance(arg, ast.Name) and arg.id == "self")]
+            if len(given) + len({"inputs", "outputs"} & {k.arg for k in node.keywords}) >= 2:
+                return True
     return False
 
 
