@@ -88,11 +88,11 @@ def main() -> None:
     exact = sum(1 for c in report.classes.values() if c.count.status.value == "exact") + sum(1 for m in report.models if m.count.status.value == "exact")
     parse = [timed(lambda: ast.parse(text)) for _ in range(options.runs)]
     analysed, counting = [], []
-    from keraslens.analysis.source import _parse_block_at
+    from keraslens.analysis.source import forget_blocks
 
     for run in range(options.runs):  # both halves of one run, on the same analysis
         done = {}
-        _parse_block_at.cache_clear()  # cold: with the previous run's block trees, their facts would be reused
+        forget_blocks()  # cold: with the previous run's block trees, their facts would be reused
         analysed.append(timed(lambda run=run: done.setdefault("analysis", analyze_only(text + f"# run {run}\n"))))
         counting.append(timed(lambda: count_report(done["analysis"])))
     counted = [a + c for a, c in zip(analysed, counting)]

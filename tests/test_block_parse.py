@@ -11,13 +11,13 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from keraslens.analysis.source import _parse_by_blocks, parse_with_recovery
+from keraslens.analysis.source import SourceFile, _parse_by_blocks
 
 KERAS_LAYERS = sorted((Path(importlib.util.find_spec("keras").origin).parent / "src" / "layers").rglob("*.py"))
 
 
 def same_tree(text: str) -> None:
-    tree, problems = parse_with_recovery(text)
+    tree, problems = _parsed(text)
     assert problems == []
     assert ast.dump(tree, include_attributes=True) == ast.dump(ast.parse(text), include_attributes=True)
 
@@ -63,7 +63,7 @@ def test_tricky_layouts(text):
     except SyntaxError:
         assert _parse_by_blocks(text)[0] is None  # left to the whole-file parse and its recovery
         return
-    tree, problems = parse_with_recovery(text)
+    tree, problems = _parsed(text)
     assert problems == [] and ast.dump(tree, include_attributes=True) == expected
 
 
@@ -76,6 +76,11 @@ def test_a_genuine_error_in_a_block_skips_the_whole_file_parse_and_is_one_of_the
     with pytest.raises(SyntaxError):
         ast.parse(edited)
     assert _parse_by_blocks(edited) == (None, False)
-    tree, problems = parse_with_recovery(edited)
+    tree, problems = _parsed(edited)
     assert [problem.span.line for problem in problems] == [text[:at].count("\n") + 1]
     assert any(isinstance(node, ast.ClassDef) and node.name == "Dense" for node in tree.body)  # the rest still parsed
+
+
+def _parsed(text: str):
+    source = SourceFile(text)
+    return source.tree, source.syntax_problems

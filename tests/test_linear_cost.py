@@ -17,7 +17,7 @@ import pytest
 
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.interpretation.counts import count_report
-from keraslens.analysis.source import _parse_block_at as parse_block_at
+from keraslens.analysis.source import forget_blocks
 
 GROWTH = 4
 KEYWORDS = set(keyword.kwlist) | {"import", "from"}
@@ -103,7 +103,7 @@ def cpu_seconds(text: str) -> float:
     best = float("inf")
     for run in range(3):
         gc.collect()
-        parse_block_at.cache_clear()  # every run parses cold: the smaller file's blocks would all stay cached
+        forget_blocks()  # every run parses cold: the smaller file's blocks would all stay cached
         start = time.process_time()
         count_report(analyze(text + f"# run {run}\n", "<linear-cost>"))
         best = min(best, time.process_time() - start)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
-from keraslens.analysis.source import parse_with_recovery
+from keraslens.analysis.source import SourceFile
 from keraslens.checker import check_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -74,7 +74,7 @@ def analysis_of(path: Path):
 
 def _class_lines(text: str) -> dict[int, str]:
     """Line -> name of the innermost class around it (classes that do not parse have none)."""
-    tree, _ = parse_with_recovery(text)
+    tree = SourceFile(text).tree
     owners: dict[int, ast.ClassDef] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):

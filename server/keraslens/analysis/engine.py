@@ -21,6 +21,7 @@ from .interpretation.scopes import ScopeValues
 from .names.imports import FlavorChoice, ImportMap, choose_flavor
 from .rules import RULES, Context, Finding, Severity
 from .source import SourceFile, content_hash, partially_parsed_classes, without_classes
+from .source import keep_documents as keep_block_trees
 
 SUPPRESS = re.compile(r"#\s*keraslens:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[A-Z0-9,\s]+)\])?", re.I)
 SYNTAX_ERROR = ("KL900", "syntax-error")
@@ -50,6 +51,7 @@ def limit_cache(size: int) -> None:
     global _CACHE_SIZE
     _CACHE_SIZE = max(1, size)
     keep_documents(_CACHE_SIZE)
+    keep_block_trees(_CACHE_SIZE)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
 
@@ -59,6 +61,7 @@ def analyze(text: str, path: str = "<memory>", settings: Settings = DEFAULT) -> 
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
+        cached.source.is_latest()
         return cached
     analysis = _analyze(text, path, settings)
     _CACHE[key] = analysis

@@ -22,7 +22,7 @@ from operator import add
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, wraps
+from functools import wraps
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +89,20 @@ class SourceFile:
     _line_is_ascii: list[bool] = field(init=False, repr=False)
     _blocks: dict[int, list[ast.stmt]] | None = field(init=False, repr=False, default=None)
     _starts: list[int] | None = field(init=False, repr=False, default=None)
+    _block_trees: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = split_lines(self.text)
         self._line_is_ascii = [line.isascii() for line in self.lines]
-        self.tree, self.syntax_problems = parse_with_recovery(self.text)
+        blocks = _BlockTrees.of(self.path)
+        self.tree, self.syntax_problems = parse_with_recovery(self.text, blocks)
+        self._block_trees = blocks.used
+        self.is_latest()
+
+    def is_latest(self) -> None:
+        """This text is its document's latest (an undo back to it, say): the next version re-uses its
+        block trees."""
+        _BlockTrees.keep(self.path, self._block_trees)
 
     # -- positions -------------------------------------------------------------
     def char_col(self, line: int, byte_col: int) -> int:
@@ -179,13 +188,14 @@ def parse(text: str, **options) -> ast.Module:
         return ast.parse(text, **options)
 
 
-def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
+def parse_with_recovery(text: str, blocks: _BlockTrees) -> tuple[ast.Module, list[SyntaxProblem]]:
     """Parse the whole text; on a syntax error, parse each top-level block alone.
 
-    A broken class then costs only its own findings. Blocks are cached by content, so
-    re-parsing an edited file re-uses the trees of the blocks that did not change.
+    A broken class then costs only its own findings. The blocks of the document's previous
+    text are re-used (``blocks``), so re-parsing an edited file re-uses the trees of the
+    blocks that did not change.
     """
-    tree, whole_may_parse = _parse_by_blocks(text)
+    tree, whole_may_parse = _parse_by_blocks(text, blocks)
     if tree is not None:
         return tree, []
     if whole_may_parse:
@@ -197,19 +207,82 @@ def parse_with_recovery(text: str) -> tuple[ast.Module, list[SyntaxProblem]]:
     problems: list[SyntaxProblem] = []
     lines = split_lines(text, keepends=True)
     for start, end in _top_level_blocks(lines):
-        parsed = _parse_block_at(start, "".join(lines[start:end]))  # mostly cached by the block-wise parse above
+        parsed = blocks.placed(start, "".join(lines[start:end]))  # mostly known from the block-wise parse above
         if parsed is not None:
             body.extend(parsed)
             continue
-        recovered = _recover_class(lines, start, end)
+        recovered = _recover_class(lines, start, end, blocks)
         if recovered is not None:
             body.append(recovered[0])
             problems.extend(recovered[1])
             continue
-        problem = _parse_block("".join(lines[start:end]))
+        problem = blocks.alone("".join(lines[start:end]))
         if isinstance(problem, SyntaxProblem):
             problems.append(_shifted(problem, start))
     return ast.Module(body=body, type_ignores=[]), problems
+
+
+class _BlockTrees:
+    """The parsed top-level blocks of one document's latest text, for its next version: the
+    trees are shared by every version holding the same block at the same line (nothing in the
+    analysis changes a tree), and an unchanged block keeps the very same nodes, by which the
+    facts of its classes are re-used. Only the blocks the latest parse used are kept, so an
+    edited block's old versions are dropped with the text they came from (a cache of all
+    blocks seen kept thousands of them while a person typed)."""
+
+    __slots__ = ("previous", "used")
+    _documents: dict[str, dict] = {}  # path -> the blocks its latest parse used; oldest first
+    _limit = 64
+    _lock = threading.Lock()
+
+    def __init__(self, previous: dict) -> None:
+        self.previous = previous
+        self.used: dict = {}
+
+    @classmethod
+    def of(cls, path: str) -> _BlockTrees:
+        with cls._lock:
+            return cls(cls._documents.get(path, {}))
+
+    @classmethod
+    def keep(cls, path: str, used: dict) -> None:
+        with cls._lock:
+            documents = cls._documents
+            documents.pop(path, None)
+            documents[path] = used
+            while len(documents) > cls._limit:
+                del documents[next(iter(documents))]
+
+    def _known(self, key: tuple, make):
+        found = self.used.get(key, self)
+        if found is self:
+            found = self.previous.get(key, self)
+            if found is self:
+                found = make()
+            self.used[key] = found
+        return found
+
+    def placed(self, start: int, block: str) -> tuple[ast.stmt, ...] | None:
+        """One top-level block parsed at its place in the file (0-based ``start`` line), or None."""
+        return self._known((start, block), lambda: _parse_block_at(start, block))
+
+    def alone(self, block: str) -> tuple[ast.stmt, ...] | SyntaxProblem:
+        """A block parsed on its own (line 1 is its first line); its trees are shared, not shifted."""
+        return self._known((None, block), lambda: _parse_block(block))
+
+
+def keep_documents(count: int) -> None:
+    """Keep the block trees of at most ``count`` documents for their next versions."""
+    with _BlockTrees._lock:
+        _BlockTrees._limit = max(1, count)
+        while len(_BlockTrees._documents) > _BlockTrees._limit:
+            del _BlockTrees._documents[next(iter(_BlockTrees._documents))]
+
+
+def forget_blocks() -> None:
+    """Drop every document's block trees: the next parse of each is cold."""
+    with _BlockTrees._lock:
+        _BlockTrees._documents.clear()
 
 
 def walk(root: ast.AST, stop: tuple[type, ...] = ()) -> Iterator[ast.AST]:
@@ -259,7 +332,7 @@ def _shifted(problem: SyntaxProblem, offset: int) -> SyntaxProblem:
     return SyntaxProblem(message, Span(span.line + offset, span.col, span.line + offset, span.col + 1))
 
 
-def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef, list[SyntaxProblem]] | None:
+def _recover_class(lines: list[str], start: int, end: int, blocks: _BlockTrees) -> tuple[ast.ClassDef, list[SyntaxProblem]] | None:
     """A broken top-level class, rebuilt from the members that parse on their own.
 
     Half-typing one method then costs only that method's findings, not the class's.
@@ -278,7 +351,7 @@ def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef
         return None
     indent = lines[members[0][0]][: len(lines[members[0][0]]) - len(lines[members[0][0]].lstrip())]
     header = "".join(lines[start:header_end])
-    shell = _parse_block(header + indent + "pass\n")
+    shell = blocks.alone(header + indent + "pass\n")
     if isinstance(shell, SyntaxProblem) or len(shell) != 1 or not isinstance(shell[0], ast.ClassDef):
         return None
     cls = _copy_tree(shell[0])
@@ -287,7 +360,7 @@ def _recover_class(lines: list[str], start: int, end: int) -> tuple[ast.ClassDef
     problems: list[SyntaxProblem] = []
     header_lines = header_end - start
     for member_start, member_end in members:
-        parsed = _parse_block(header + "".join(lines[member_start:member_end]))
+        parsed = blocks.alone(header + "".join(lines[member_start:member_end]))
         offset = member_start - header_lines  # combined-text line n is file line n + offset
         if isinstance(parsed, SyntaxProblem) or len(parsed) != 1 or not isinstance(parsed[0], ast.ClassDef):
             if isinstance(parsed, SyntaxProblem) and parsed.span.line > header_lines:
@@ -328,7 +401,7 @@ def _member_blocks(lines: list[str], first: int, end: int) -> list[tuple[int, in
     return [(bounds[i], bounds[i + 1]) for i in range(len(starts))]
 
 
-def _parse_by_blocks(text: str) -> tuple[ast.Module | None, bool]:
+def _parse_by_blocks(text: str, blocks: _BlockTrees | None = None) -> tuple[ast.Module | None, bool]:
     """The whole-file tree, built from its top-level blocks parsed one by one; else (None,
     whether the whole file may still parse).
 
@@ -340,14 +413,15 @@ def _parse_by_blocks(text: str) -> tuple[ast.Module | None, bool]:
     column 0 inside them looks like a block start); any other error in a block is one of
     the whole file's too, as what follows a block starts a new statement.
     """
+    trees = blocks or _BlockTrees({})
     lines = split_lines(text, keepends=True)
-    blocks = _top_level_blocks(lines)
-    if blocks:
-        blocks[0] = (0, blocks[0][1])  # blank and comment lines before the first statement
+    bounds = _top_level_blocks(lines)
+    if bounds:
+        bounds[0] = (0, bounds[0][1])  # blank and comment lines before the first statement
     body: list[ast.stmt] = []
-    for start, end in blocks:
+    for start, end in bounds:
         block = "".join(lines[start:end])
-        parsed = _parse_block_at(start, block)
+        parsed = trees.placed(start, block)
         if parsed is None:
             return None, _incomplete(block)
         body.extend(parsed)
@@ -385,12 +459,7 @@ def per_node(function):
     return memoised
 
 
-@lru_cache(maxsize=4096)
 def _parse_block_at(start: int, block: str) -> tuple[ast.stmt, ...] | None:
-    """One top-level block parsed at its place in the file (0-based ``start`` line), or None.
-
-    The trees are shared by every version holding the same block at the same line: nothing
-    in the analysis changes a tree."""
     try:
         body = parse(block).body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
@@ -410,7 +479,6 @@ def shift_lines(root: ast.AST, by: int) -> None:
                 node.end_lineno += by
 
 
-@lru_cache(maxsize=4096)
 def _parse_block(block: str) -> tuple[ast.stmt, ...] | SyntaxProblem:
     try:
         return tuple(parse(block).body)
