@@ -38,8 +38,13 @@ class LayerInstance:
 
 @dataclass(eq=False, slots=True)
 class Tensor:
-    node: ast.AST
-    symbolic: bool  # comes from keras.Input: calling a layer on it builds a graph
+    """The one tensor value. What the interpreter computes with is its ``shape`` (batch axis
+    included; None: rank not known). A tensor of the module's graph also says where it comes from
+    (``node``, ``producer``...); its shape is found later, by ``counts``, from those."""
+
+    shape: tuple | None = None
+    node: ast.AST | None = None
+    symbolic: bool = False  # comes from keras.Input: calling a layer on it builds a graph
     input_call: ast.Call | None = None  # set for keras.Input(...)
     producer: Application | None = None
     index: int | None = None  # element of a multi-output result

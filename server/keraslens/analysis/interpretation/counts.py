@@ -22,7 +22,6 @@ from ..facts.graph import (
     ModuleGraph,
     Setting,
 )
-from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
@@ -655,7 +654,7 @@ class ModuleCounts:
         reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
-    def tensor_shape(self, tensor: GraphTensor | None):
+    def tensor_shape(self, tensor: Tensor | None):
         if tensor is None or tensor.maybe:
             return None
         if tensor.input_call is not None:
@@ -664,7 +663,7 @@ class ModuleCounts:
             self.shapes[id(tensor)] = self._expression_shape(tensor)
         return self.shapes.get(id(tensor))
 
-    def _expression_shape(self, tensor: GraphTensor):
+    def _expression_shape(self, tensor: Tensor):
         """``ops.relu(x)``, ``x[:, 0]``: the expression evaluated with its operands' shapes."""
         env = self.scopes.env(tensor.scope, tensor.node)
         env.update({name: Tensor(self.tensor_shape(operand)) for name, operand in tensor.operands.items()})
@@ -944,7 +943,7 @@ def branch_decider(source: SourceFile, module: ModuleFacts, flavor: Flavor, scop
     def decide(test: ast.expr, scope: str, names: dict, graph: ModuleGraph) -> bool | None:
         env = scopes.env(scope, test)
         mentioned = {node.id for node in ast.walk(test) if isinstance(node, ast.Name)}
-        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, GraphTensor)}
+        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, Tensor)}
         if tensors:
             counts = ModuleCounts(source, module, graph, flavor, scopes)  # the graph read up to this test
             env.update({name: Tensor(counts.tensor_shape(tensor)) for name, tensor in tensors.items()})

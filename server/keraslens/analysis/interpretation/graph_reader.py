@@ -337,7 +337,7 @@ class _ScopeReader(StatementWalker):
             return None
         ref = self._ref(node.func)
         if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
-            return Tensor(node, symbolic=False, scope=scope, operands={})
+            return Tensor(node=node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
             return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
@@ -345,7 +345,7 @@ class _ScopeReader(StatementWalker):
             self.graph.instances.append(instance)
             return self._apply(instance, node, scope, env, node.args[:1])
         if ref in INPUT_NAMES:
-            return Tensor(node, symbolic=True, input_call=node, scope=scope)
+            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
         if ref in SEQUENTIAL:
             return self._sequential(node, scope, env)
         if ref in FUNCTIONAL:
@@ -420,7 +420,7 @@ class _ScopeReader(StatementWalker):
         if not operands:
             return None
         return Tensor(
-            node,
+            node=node,
             symbolic=any(t.symbolic for t in operands.values()),
             scope=scope,
             maybe=any(t.maybe for t in operands.values()),
@@ -527,7 +527,7 @@ class _ScopeReader(StatementWalker):
                 inputs.append(value if isinstance(value, Tensor) else None)
         application = Application(instance, call, inputs, scope, uncertain=self.conditional > 0)
         symbolic = any(_is_symbolic(item) for item in inputs)
-        application.output = Tensor(call, symbolic=symbolic, producer=application)
+        application.output = Tensor(node=call, symbolic=symbolic, producer=application)
         instance.applications.append(application)
         self.graph.applications.append(application)
         return application.output
