@@ -56,7 +56,8 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class Frame(NamedTuple):
-    """Where the graph reader is: the scope's name and its graph values."""
+    """Where the graph reader is: the scope's name and the graph values of its environment
+    (``ScopeValues.graph_values``, beside the scope's plain values)."""
 
     scope: str
     env: dict[str, Value]
@@ -88,7 +89,9 @@ class _ScopeReader(StatementWalker):
         self.changed_lists: set[int] = set()  # ids of lists bound to a name that code changes in place
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
-        env = self.graph.bindings.setdefault(scope, {})
+        """The module's code or a function's body, read on its own: the graph keeps its scope's graph
+        values (``ModuleGraph.bindings``, the same map as the scope's environment holds)."""
+        env = self.graph.bindings[scope] = self.values.graph_values(scope)
         self.entry_conditional[scope] = self.conditional
         self._body(body, Frame(scope, env), record)
 
@@ -105,11 +108,10 @@ class _ScopeReader(StatementWalker):
         conditional, self.conditional = self.conditional, 0
         self.values.functions_run()
         for function in functions:
-            self.graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
             self.read(function.body, function.name, self.values.open_function(function))
         self.values.module_runs()
         self.conditional = conditional
-        self.module_names = self.graph.bindings[MODULE_SCOPE]
+        self.module_names = self.values.graph_values(MODULE_SCOPE)
 
     # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
     def statement(self, stmt: ast.stmt, frame: Frame) -> None:
@@ -295,9 +297,9 @@ class _ScopeReader(StatementWalker):
         if function.name in self.values.helper_names and not any(_is_graph_value(value) for value in [*args, *kwargs.values()]):
             return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
-        self.values.bind_call(inner_scope, function, call, scope)
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
+        self.values.bind_call(inner_scope, function, call, scope, inner_env)
         for name, value in inner_env.items():
             self._note_changed(name, value)
         self.inlining.append(function.name)
