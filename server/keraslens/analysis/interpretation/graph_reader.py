@@ -41,8 +41,8 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
     whether an imported name is a layer class defined in another file; ``values`` records the
     plain values of each scope as it is read, knows loop lengths, so loops are unrolled, and takes
     the arguments of helper functions, which are then read once per call; ``decide(test, scope,
-    names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
-    the names bound so far and the graph read so far.
+    graph)`` tells which way an ``if`` goes (True / False / None: not known), given the scope's
+    environment so far (plain and graph values) and the graph read so far.
 
     The module code is read first; the top-level functions are each read on their own (called
     with their defaults) when module code first calls one of them, so the call sees what the
@@ -136,7 +136,7 @@ class _ScopeReader(StatementWalker):
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
-        return self.decider(test, frame.scope, frame.env, self.graph)
+        return self.decider(test, frame.scope, self.graph)
 
     def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
         return self._unrollable(loop, frame.scope, frame.env)
