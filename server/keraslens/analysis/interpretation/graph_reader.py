@@ -5,8 +5,10 @@ Each module-level block and each top-level function is read in statement order, 
 names to layer instances, symbolic tensors (``keras.Input`` and what layers return
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
-The statements are walked by the one walker (``walker.StatementWalker``), which also records
-each scope's plain values (``scopes.ScopeValues``) as it goes.
+The statements are walked by the one walker (``walker.StatementWalker``). Each scope's names live
+in its one environment (``scopes.ScopeValues``): the reader records each statement's plain values
+there as it goes and binds the graph values beside them; ``ModuleGraph.bindings`` is that map for
+the module and the functions read on their own.
 """
 
 from __future__ import annotations

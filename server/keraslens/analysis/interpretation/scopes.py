@@ -10,7 +10,8 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
 The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
-not by a walk of their own.
+not by a walk of their own. Each scope's timeline is its environment: the plain values by
+position, and beside them the graph values (layers, tensors, models) the graph reader binds there.
 """
 
 from __future__ import annotations
