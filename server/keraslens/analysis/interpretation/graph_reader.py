@@ -80,7 +80,6 @@ class _ScopeReader(StatementWalker):
         self.values = values
         self.functions: dict[str, ast.FunctionDef] = followable_functions(tree)
         self.unread = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]  # top-level functions, until read
-        self.module_names: dict[str, Value] = {}  # the module's graph values functions see: none while read on their own
         self.inlining: list[str] = []  # functions being read for a call, innermost last
         self.conditional = 0
         self.entry_conditional: dict[str, int] = {}  # scope -> `conditional` where its function body starts
@@ -113,7 +112,6 @@ class _ScopeReader(StatementWalker):
             self.read(function.body, function.name, self.values.open_function(function))
         self.values.module_runs()
         self.conditional = conditional
-        self.module_names = self.values.graph_values(MODULE_SCOPE)
 
     # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
     def statement(self, stmt: ast.stmt, frame: Frame) -> None:
@@ -384,7 +382,7 @@ class _ScopeReader(StatementWalker):
     def _name(self, name: str, env: dict[str, Value]) -> Value | None:
         """A name's graph value: the scope's binding, else the module's that functions see; not known
         for a list some code changes in place (``outs.append(t)``), whose items are not the ones read here."""
-        value = env[name] if name in env else self.module_names.get(name)
+        value = self.values.graph_value(name, env)
         return None if isinstance(value, list) and id(value) in self.changed_lists else value
 
     def _item(self, node: ast.Subscript, scope: str, env: dict[str, Value]) -> Value | None:
@@ -479,7 +477,7 @@ class _ScopeReader(StatementWalker):
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
-        owner = env.get(owner_node.id, self.module_names.get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        owner = self.values.graph_value(owner_node.id, env) if isinstance(owner_node, ast.Name) else None
         if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
             owner, root = self._reached(owner_node, scope, env)
             owner = owner or root

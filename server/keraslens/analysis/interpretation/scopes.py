@@ -147,16 +147,26 @@ class ScopeValues:
         self.constants = _BoundOnce(self._module)
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: self._module}
         self._module_read = 0  # how many of the module's statements are recorded
+        self.module_graph: dict[str, object] = {}  # the module's graph values a function's code sees
         self.module_runs()
 
     def module_runs(self) -> None:
-        """The module's functions called from here on see the module values bound so far."""
+        """The module's functions called from here on see the module values bound so far, plain
+        and graph ones."""
         self._namespace.values = self._module.env
+        self.module_graph = self._module.graph
 
     def functions_run(self) -> None:
-        """The module's functions called from here on see the module names bound once."""
+        """The module's functions called from here on (read on their own) see the module's plain
+        names bound once, and none of its graph values."""
         self.constants.later = frozenset(name for stmt in self.tree.body[self._module_read:] for name in bound_names(stmt))
         self._namespace.values = self.constants
+        self.module_graph = {}
+
+    def graph_value(self, name: str, graph: dict[str, object]):
+        """A name's graph value in a scope whose graph values are ``graph``: its own binding, else
+        the module's, as the module's functions see them now."""
+        return graph[name] if name in graph else self.module_graph.get(name)
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
         """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
