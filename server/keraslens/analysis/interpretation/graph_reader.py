@@ -40,9 +40,10 @@ MERGE_FUNCTIONS = {
 
 def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, decide) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file; ``values`` records the
-    plain values of each scope as it is read, knows loop lengths, so loops are unrolled, and takes
-    the arguments of helper functions, which are then read once per call; ``decide(test, scope,
+    whether an imported name is a layer class defined in another file; ``values`` holds each
+    scope's environment (its plain values, recorded as it is read, and its graph values, bound
+    here), knows loop lengths, so loops are unrolled, and takes the arguments of helper functions,
+    which are then read once per call; ``decide(test, scope,
     graph)`` tells which way an ``if`` goes (True / False / None: not known), given the scope's
     environment so far (plain and graph values) and the graph read so far.
 
