@@ -38,8 +38,13 @@ class LayerInstance:
 
 @dataclass(eq=False, slots=True)
 class Tensor:
-    node: ast.AST
-    symbolic: bool  # comes from keras.Input: calling a layer on it builds a graph
+    """The one tensor value. What the interpreter computes with is its ``shape`` (batch axis
+    included; None: rank not known). A tensor of the module's graph also says where it comes from
+    (``node``, ``producer``...); its shape is found later, by ``counts``, from those."""
+
+    shape: tuple | None = None
+    node: ast.AST | None = None
+    symbolic: bool = False  # comes from keras.Input: calling a layer on it builds a graph
     input_call: ast.Call | None = None  # set for keras.Input(...)
     producer: Application | None = None
     index: int | None = None  # element of a multi-output result
@@ -94,7 +99,7 @@ class ModuleGraph:
     instances: list[LayerInstance] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
-    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # scope -> name -> last value (None: not known)
+    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one); the scope's environment's
     returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
     loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed
     loose_weight_changes: list[ast.Call] = field(default_factory=list)  # `quantize` and the like on layers not followed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -22,7 +23,6 @@ from ..facts.graph import (
     ModuleGraph,
     Setting,
 )
-from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
@@ -545,9 +545,14 @@ class ModuleCounts:
     def _arguments(self, instance: LayerInstance) -> tuple[list | None, dict | None]:
         if not isinstance(instance.call, ast.Call):
             return [], {}  # `x + y`
-        env = self.scopes.env(instance.scope, instance.call)
-        env.update({name: Tensor(self.tensor_shape(tensor)) for name, tensor in instance.arg_tensors.items()})
-        return self.scopes.evaluator._arguments(instance.call, env)
+        return self.scopes.evaluator._arguments(instance.call, self.env(instance.scope, instance.call, instance.arg_tensors))
+
+    def env(self, scope: str, at: ast.AST, tensors: dict[str, Tensor]) -> ChainMap:
+        """What the interpreter reads at ``at``: the scope's plain values there, and the graph's
+        tensors named there (which the plain values do not follow) as the shapes found for them."""
+        env = self.scopes.env(scope, at)
+        env.update({name: Tensor(self.tensor_shape(tensor)) for name, tensor in tensors.items()})
+        return env
 
     def value_of(self, instance: LayerInstance) -> LayerValue:
         key = id(instance)
@@ -655,7 +660,7 @@ class ModuleCounts:
         reason = f"line {lines}: `trainable` or LoRA is set on layers not followed, so which weights train is not known"
         return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
-    def tensor_shape(self, tensor: GraphTensor | None):
+    def tensor_shape(self, tensor: Tensor | None):
         if tensor is None or tensor.maybe:
             return None
         if tensor.input_call is not None:
@@ -664,12 +669,10 @@ class ModuleCounts:
             self.shapes[id(tensor)] = self._expression_shape(tensor)
         return self.shapes.get(id(tensor))
 
-    def _expression_shape(self, tensor: GraphTensor):
+    def _expression_shape(self, tensor: Tensor):
         """``ops.relu(x)``, ``x[:, 0]``: the expression evaluated with its operands' shapes."""
-        env = self.scopes.env(tensor.scope, tensor.node)
-        env.update({name: Tensor(self.tensor_shape(operand)) for name, operand in tensor.operands.items()})
         try:
-            value = self.scopes.evaluator.expr(tensor.node, env)
+            value = self.scopes.evaluator.expr(tensor.node, self.env(tensor.scope, tensor.node, tensor.operands))
         except Uncertain:
             return None
         return value.shape if isinstance(value, Tensor) else None
@@ -941,13 +944,14 @@ def branch_decider(source: SourceFile, module: ModuleFacts, flavor: Flavor, scop
     """For ``build_graph``: which way an ``if`` in model-building code goes, when its test has a
     certain value there: plain values, and the shapes of tensors made so far."""
 
-    def decide(test: ast.expr, scope: str, names: dict, graph: ModuleGraph) -> bool | None:
-        env = scopes.env(scope, test)
+    def decide(test: ast.expr, scope: str, graph: ModuleGraph) -> bool | None:
         mentioned = {node.id for node in ast.walk(test) if isinstance(node, ast.Name)}
-        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, GraphTensor)}
+        names = scopes.graph_values(scope)
+        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, Tensor)}
         if tensors:
-            counts = ModuleCounts(source, module, graph, flavor, scopes)  # the graph read up to this test
-            env.update({name: Tensor(counts.tensor_shape(tensor)) for name, tensor in tensors.items()})
+            env = ModuleCounts(source, module, graph, flavor, scopes).env(scope, test, tensors)  # the graph read up to this test
+        else:
+            env = scopes.env(scope, test)
         return truth(scopes.evaluator.expr(test, env))
 
     return decide

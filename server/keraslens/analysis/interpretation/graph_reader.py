@@ -5,8 +5,10 @@ Each module-level block and each top-level function is read in statement order, 
 names to layer instances, symbolic tensors (``keras.Input`` and what layers return
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
-The statements are walked by the one walker (``walker.StatementWalker``), which also records
-each scope's plain values (``scopes.ScopeValues``) as it goes.
+The statements are walked by the one walker (``walker.StatementWalker``). Each scope's names live
+in its one environment (``scopes.ScopeValues``): the reader records each statement's plain values
+there as it goes and binds the graph values beside them; ``ModuleGraph.bindings`` is that map for
+the module and the functions read on their own.
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ MERGE_FUNCTIONS = {
 
 def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, str], is_library_layer, values: ScopeValues, decide) -> ModuleGraph:
     """``layer_classes``: class name of this file -> "layer" | "model"; ``is_library_layer(ref)``:
-    whether an imported name is a layer class defined in another file; ``values`` records the
-    plain values of each scope as it is read, knows loop lengths, so loops are unrolled, and takes
-    the arguments of helper functions, which are then read once per call; ``decide(test, scope,
-    names, graph)`` tells which way an ``if`` goes (True / False / None: not known), given
-    the names bound so far and the graph read so far.
+    whether an imported name is a layer class defined in another file; ``values`` holds each
+    scope's environment (its plain values, recorded as it is read, and its graph values, bound
+    here), knows loop lengths, so loops are unrolled, and takes the arguments of helper functions,
+    which are then read once per call; ``decide(test, scope,
+    graph)`` tells which way an ``if`` goes (True / False / None: not known), given the scope's
+    environment so far (plain and graph values) and the graph read so far.
 
     The module code is read first; the top-level functions are each read on their own (called
     with their defaults) when module code first calls one of them, so the call sees what the
@@ -56,7 +59,8 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class Frame(NamedTuple):
-    """Where the graph reader is: the scope's name and its graph values."""
+    """Where the graph reader is: the scope's name and the graph values of its environment
+    (``ScopeValues.graph_values``, beside the scope's plain values)."""
 
     scope: str
     env: dict[str, Value]
@@ -77,7 +81,6 @@ class _ScopeReader(StatementWalker):
         self.values = values
         self.functions: dict[str, ast.FunctionDef] = followable_functions(tree)
         self.unread = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef)]  # top-level functions, until read
-        self.module_names: dict[str, Value] = {}  # the module's graph values functions see: none while read on their own
         self.inlining: list[str] = []  # functions being read for a call, innermost last
         self.conditional = 0
         self.entry_conditional: dict[str, int] = {}  # scope -> `conditional` where its function body starts
@@ -88,7 +91,9 @@ class _ScopeReader(StatementWalker):
         self.changed_lists: set[int] = set()  # ids of lists bound to a name that code changes in place
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
-        env = self.graph.bindings.setdefault(scope, {})
+        """The module's code or a function's body, read on its own: the graph keeps its scope's graph
+        values (``ModuleGraph.bindings``, the same map as the scope's environment holds)."""
+        env = self.graph.bindings[scope] = self.values.graph_values(scope)
         self.entry_conditional[scope] = self.conditional
         self._body(body, Frame(scope, env), record)
 
@@ -105,11 +110,9 @@ class _ScopeReader(StatementWalker):
         conditional, self.conditional = self.conditional, 0
         self.values.functions_run()
         for function in functions:
-            self.graph.bindings[function.name] = dict.fromkeys(parameter_names(function.args))  # they shadow module names
             self.read(function.body, function.name, self.values.open_function(function))
         self.values.module_runs()
         self.conditional = conditional
-        self.module_names = self.graph.bindings[MODULE_SCOPE]
 
     # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
     def statement(self, stmt: ast.stmt, frame: Frame) -> None:
@@ -134,7 +137,7 @@ class _ScopeReader(StatementWalker):
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
-        return self.decider(test, frame.scope, frame.env, self.graph)
+        return self.decider(test, frame.scope, self.graph)
 
     def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
         return self._unrollable(loop, frame.scope, frame.env)
@@ -295,9 +298,9 @@ class _ScopeReader(StatementWalker):
         if function.name in self.values.helper_names and not any(_is_graph_value(value) for value in [*args, *kwargs.values()]):
             return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
-        self.values.bind_call(inner_scope, function, call, scope)
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
+        self.values.bind_call(inner_scope, function, call, scope, inner_env)
         for name, value in inner_env.items():
             self._note_changed(name, value)
         self.inlining.append(function.name)
@@ -337,7 +340,7 @@ class _ScopeReader(StatementWalker):
             return None
         ref = self._ref(node.func)
         if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
-            return Tensor(node, symbolic=False, scope=scope, operands={})
+            return Tensor(node=node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
             return self._tensor_expression(node, scope, env)
         if ref in MERGE_FUNCTIONS and node.args:
@@ -345,7 +348,7 @@ class _ScopeReader(StatementWalker):
             self.graph.instances.append(instance)
             return self._apply(instance, node, scope, env, node.args[:1])
         if ref in INPUT_NAMES:
-            return Tensor(node, symbolic=True, input_call=node, scope=scope)
+            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
         if ref in SEQUENTIAL:
             return self._sequential(node, scope, env)
         if ref in FUNCTIONAL:
@@ -380,7 +383,7 @@ class _ScopeReader(StatementWalker):
     def _name(self, name: str, env: dict[str, Value]) -> Value | None:
         """A name's graph value: the scope's binding, else the module's that functions see; not known
         for a list some code changes in place (``outs.append(t)``), whose items are not the ones read here."""
-        value = env[name] if name in env else self.module_names.get(name)
+        value = self.values.graph_value(name, env)
         return None if isinstance(value, list) and id(value) in self.changed_lists else value
 
     def _item(self, node: ast.Subscript, scope: str, env: dict[str, Value]) -> Value | None:
@@ -420,7 +423,7 @@ class _ScopeReader(StatementWalker):
         if not operands:
             return None
         return Tensor(
-            node,
+            node=node,
             symbolic=any(t.symbolic for t in operands.values()),
             scope=scope,
             maybe=any(t.maybe for t in operands.values()),
@@ -475,7 +478,7 @@ class _ScopeReader(StatementWalker):
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
-        owner = env.get(owner_node.id, self.module_names.get(owner_node.id)) if isinstance(owner_node, ast.Name) else None
+        owner = self.values.graph_value(owner_node.id, env) if isinstance(owner_node, ast.Name) else None
         if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
             owner, root = self._reached(owner_node, scope, env)
             owner = owner or root
@@ -527,7 +530,7 @@ class _ScopeReader(StatementWalker):
                 inputs.append(value if isinstance(value, Tensor) else None)
         application = Application(instance, call, inputs, scope, uncertain=self.conditional > 0)
         symbolic = any(_is_symbolic(item) for item in inputs)
-        application.output = Tensor(call, symbolic=symbolic, producer=application)
+        application.output = Tensor(node=call, symbolic=symbolic, producer=application)
         instance.applications.append(application)
         self.graph.applications.append(application)
         return application.output

@@ -10,7 +10,8 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
 The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
-not by a walk of their own.
+not by a walk of their own. Each scope's timeline is its environment: the plain values by
+position, and beside them the graph values (layers, tensors, models) the graph reader binds there.
 """
 
 from __future__ import annotations
@@ -41,17 +42,22 @@ PLAIN_NODES = (
 
 
 class _Timeline:
-    """The values at a scope's start, then each name's bindings in source order with where each takes
-    effect, appended as the walk reads the scope's statements. The values at a position are read
-    name by name (a bisection in that name's bindings), so reading them costs the same at any size
-    of module: nothing is copied. ``env``: the values after the statements read so far."""
+    """One scope's environment. Its plain values: those at the scope's start, then each name's
+    bindings in source order with where each takes effect, appended as the walk reads the scope's
+    statements. The values at a position are read name by name (a bisection in that name's
+    bindings), so reading them costs the same at any size of module: nothing is copied. ``env``:
+    the plain values after the statements read so far. ``graph``: the graph values (layers,
+    tensors, models, lists of them) the graph reader bound in the scope so far, last value only
+    (None: bound to something else, which hides a module name); the unrolled passes of a loop
+    share their scope's."""
 
-    __slots__ = ("start", "history", "env")
+    __slots__ = ("start", "history", "env", "graph")
 
-    def __init__(self, start: Mapping[str, object]) -> None:
+    def __init__(self, start: Mapping[str, object], graph: dict[str, object] | None = None) -> None:
         self.start = start
         self.history: dict[str, tuple[list[tuple[int, int]], list[object]]] = {}
         self.env = ChainMap({}, start)
+        self.graph: dict[str, object] = {} if graph is None else graph
 
     def bind(self, position: tuple[int, int], name: str, value: object) -> None:
         positions, values = self.history.setdefault(name, ([], []))
@@ -118,11 +124,11 @@ class _BoundOnce(Mapping):
 
 
 class ScopeValues:
-    """The plain values of every scope the graph reader (``graph_reader.build_graph``) walks: it
-    records each statement of a scope's body here as it reads it (``record``), and opens the scopes
-    of functions read on their own, of unrolled loop passes and of inlined calls; ``counts`` then
-    asks for values at positions (``value``, ``env``, ``arguments``). Plain values and graph values
-    live in two maps bound together per statement: these timelines, and ``ModuleGraph.bindings``."""
+    """The environment of every scope the graph reader (``graph_reader.build_graph``) walks, one
+    timeline per scope: it records each statement of a scope's body here as it reads it
+    (``record``), binds its graph values in the scope's ``graph_values``, and opens the scopes of
+    functions read on their own, of unrolled loop passes and of inlined calls here; ``counts``
+    then asks for plain values at positions (``value``, ``env``, ``arguments``)."""
 
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
@@ -141,16 +147,26 @@ class ScopeValues:
         self.constants = _BoundOnce(self._module)
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: self._module}
         self._module_read = 0  # how many of the module's statements are recorded
+        self.module_graph: dict[str, object] = {}  # the module's graph values a function's code sees
         self.module_runs()
 
     def module_runs(self) -> None:
-        """The module's functions called from here on see the module values bound so far."""
+        """The module's functions called from here on see the module values bound so far, plain
+        and graph ones."""
         self._namespace.values = self._module.env
+        self.module_graph = self._module.graph
 
     def functions_run(self) -> None:
-        """The module's functions called from here on see the module names bound once."""
+        """The module's functions called from here on (read on their own) see the module's plain
+        names bound once, and none of its graph values."""
         self.constants.later = frozenset(name for stmt in self.tree.body[self._module_read:] for name in bound_names(stmt))
         self._namespace.values = self.constants
+        self.module_graph = {}
+
+    def graph_value(self, name: str, graph: dict[str, object]):
+        """A name's graph value in a scope whose graph values are ``graph``: its own binding, else
+        the module's, as the module's functions see them now."""
+        return graph[name] if name in graph else self.module_graph.get(name)
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
         """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
@@ -159,19 +175,27 @@ class ScopeValues:
             self._scopes[scope] = _Timeline(self.constants)
         return self._scopes[scope].at(at)
 
+    def graph_values(self, scope: str) -> dict[str, object]:
+        """The graph values bound in an open scope so far (``_Timeline.graph``)."""
+        return self._scopes[scope].graph
+
     def open_function(self, function: ast.FunctionDef) -> bool:
-        """The values inside ``function`` read on its own (called with its defaults); False when a
-        function of that name was read before (the first definition is the one read)."""
+        """The values inside ``function`` read on its own (called with its defaults; no graph value
+        in its parameters); False when a function of that name was read before (the first
+        definition is the one whose plain values are recorded)."""
+        graph = dict.fromkeys(parameter_names(function.args))  # they shadow module names
         if function.name in self._scopes:
+            self._scopes[function.name].graph = graph
             return False
-        self._scopes[function.name] = _Timeline(ChainMap(self._steady_all(self._parameter_defaults(function)), self.constants))
+        self._scopes[function.name] = _Timeline(ChainMap(self._steady_all(self._parameter_defaults(function)), self.constants), graph)
         return True
 
-    def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str) -> None:
-        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope)."""
+    def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str, graph: dict[str, object]) -> None:
+        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope); ``graph``:
+        its parameters' graph values, as the graph reader evaluated the arguments."""
         args, kwargs = self.arguments(call, caller)
         bound = bind_parameters(function.args, args, kwargs, self._default)
-        self._scopes[scope] = _Timeline(ChainMap(self._steady_all(bound), self.constants))
+        self._scopes[scope] = _Timeline(ChainMap(self._steady_all(bound), self.constants), graph)
 
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope, node))
@@ -191,10 +215,11 @@ class ScopeValues:
         return list(value)
 
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
-        """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set."""
+        """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set
+        to a plain ``item``; its graph values are the parent's, which the pass goes on binding."""
         env = self.env(parent, loop.target)
         bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
-        self._scopes[scope] = _Timeline(env)
+        self._scopes[scope] = _Timeline(env, self._scopes[parent].graph)
 
     def record(self, stmt: ast.stmt, scope: str) -> None:
         """One statement of ``scope``'s body, as the walk reaches it: names bound to plain values

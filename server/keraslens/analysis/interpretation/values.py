@@ -1,11 +1,11 @@
 """The values the interpreter computes with, and the one binder of targets and arguments.
 
 The value domain: Python constants and containers, symbolic integers (``symbolic.Expr``),
-tensors with (partly) known shapes, layer instances, weights, the module's own functions, and
-``UNKNOWN``. Anything not understood becomes ``UNKNOWN``, never an error, so a count built from
-these values is either certain or says it is not. Every walker binds assignment targets with
-``bind_target`` and call arguments with ``bind_parameters``; how far they follow code is
-``limits.LIMITS``.
+tensors with (partly) known shapes (``facts.graph.Tensor``: one tensor type, the graph's too),
+layer instances, weights, the module's own functions, and ``UNKNOWN``. Anything not understood
+becomes ``UNKNOWN``, never an error, so a count built from these values is either certain or says
+it is not. Every walker binds assignment targets with ``bind_target`` and call arguments with
+``bind_parameters``; how far they follow code is ``limits.LIMITS``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..facts.graph import Tensor
 from .symbolic import Expr
 
 
@@ -26,13 +27,6 @@ class _Unknown:
 
 
 UNKNOWN = _Unknown()
-
-
-@dataclass(eq=False, slots=True)
-class Tensor:
-    """A tensor value; ``shape`` includes the batch axis, None = unknown rank."""
-
-    shape: tuple | None
 
 
 @dataclass(eq=False, slots=True)
