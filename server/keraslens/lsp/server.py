@@ -388,7 +388,9 @@ def serve(tcp: str | None = None) -> int:
     # hand the GIL back to the event loop within 1 ms (default 5) while a worker counts a big file
     sys.setswitchinterval(0.001)
     # the collector kept rescanning the syntax trees open documents keep alive: analysis of a
-    # 5,000-line file took 0.32 s with the default thresholds, 0.14 s with these (as checker.py)
+    # 5,000-line file took 0.32 s with the default thresholds, 0.14 s with these (as checker.py).
+    # Full collections are then rare, so an analysis must leave no garbage in cycles (the graph's
+    # back-links are weak; tests/test_no_cycles.py), or old versions pile up while a person types
     gc.set_threshold(100_000, 10, 10)
     server = create_server()
     gc.freeze()  # startup objects (lsprotocol's types) are never garbage

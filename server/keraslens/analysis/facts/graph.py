@@ -1,18 +1,32 @@
 """The functional side of a module, as data: layer instances, where they are called, and models.
 
 ``interpretation.graph_reader`` builds it by reading the module's code; ``counts`` shapes it.
+
+The links back (a tensor to the application that made it, an application to its layer, a
+model's stand-in layer to the model) are weak: the graph owns every node, and a graph of the
+previous version is freed the moment it is dropped, not by a full garbage collection, which the
+language server runs rarely (its documents' trees are large to rescan).
 """
 
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 
 
 MODULE_SCOPE = "<module>"
 
 
-@dataclass(eq=False, slots=True)
+def _weak(target) -> weakref.ref | None:
+    return None if target is None else weakref.ref(target)
+
+
+def _strong(link: weakref.ref | None):
+    return None if link is None else link()
+
+
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class LayerInstance:
     call: ast.Call
     class_ref: str  # canonical Keras name, or a class name of this file
@@ -26,7 +40,7 @@ class LayerInstance:
     lora_rank: Setting | None = None  # `layer.enable_lora(rank)`
     functional: bool = False  # `layers.concatenate([a, b])`: made and applied by one call
     uncertain: bool = False  # made in a loop or a branch: how many, or whether at all, is not known
-    model: Model | None = None  # a model called like a layer: this instance stands for it
+    model_link: weakref.ref | None = None  # a model called like a layer: this instance stands for it (``model``)
     arg_tensors: dict[str, Tensor] = field(default_factory=dict)  # tensors named in its arguments
     unmodelled: list[ast.Call] = field(default_factory=list)  # methods called on it that may change its weights
     build: Setting | None = None  # the last `layer.build(shape)` (value: the call)
@@ -34,6 +48,15 @@ class LayerInstance:
     @property
     def label(self) -> str:
         return self.var or self.class_ref.rsplit(".", 1)[-1]
+
+    @property
+    def model(self) -> Model | None:
+        return _strong(self.model_link)
+
+    @classmethod
+    def standing_for(cls, model: Model) -> LayerInstance:
+        """The layer a model is where it is called like one."""
+        return cls(model.call, model.class_ref or "keras.Model", model.scope, model.var, model_link=_weak(model))
 
 
 @dataclass(eq=False, slots=True)
@@ -46,24 +69,39 @@ class Tensor:
     node: ast.AST | None = None
     symbolic: bool = False  # comes from keras.Input: calling a layer on it builds a graph
     input_call: ast.Call | None = None  # set for keras.Input(...)
-    producer: Application | None = None
+    producer_link: weakref.ref | None = None  # the application that made it (``producer``)
     index: int | None = None  # element of a multi-output result
     scope: str = MODULE_SCOPE  # where an Input was made (its shape may use the function's values)
     maybe: bool = False  # bound in a branch or loop: it may be another tensor, its shape is not known
     operands: dict[str, Tensor] | None = None  # `ops.relu(x)`, `x[:, 0]`: the tensors the expression reads, by name
 
+    @property
+    def producer(self) -> Application | None:
+        return _strong(self.producer_link)
 
-@dataclass(eq=False, slots=True)
+
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Application:
-    instance: LayerInstance
+    instance_link: weakref.ref  # the layer applied (``instance``)
     call: ast.Call
     inputs: list[Tensor | list[Tensor | None] | None]
     scope: str
     output: Tensor | None = None
     uncertain: bool = False  # applied in a loop or a branch
 
+    @classmethod
+    def of(cls, instance: LayerInstance, call: ast.Call, inputs: list, scope: str, uncertain: bool, symbolic: bool) -> Application:
+        """``instance`` applied at ``call``; its output tensor links back to it."""
+        application = cls(weakref.ref(instance), call, inputs, scope, uncertain=uncertain)
+        application.output = Tensor(node=call, symbolic=symbolic, producer_link=weakref.ref(application))
+        return application
 
-@dataclass(eq=False, slots=True)
+    @property
+    def instance(self) -> LayerInstance:
+        return self.instance_link()
+
+
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Model:
     call: ast.Call
     kind: str  # "sequential" | "functional" | "subclass"
@@ -99,6 +137,7 @@ class ModuleGraph:
     instances: list[LayerInstance] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
+    operator_layers: list[LayerInstance] = field(default_factory=list)  # `x + y` on tensors: Add and the like, not listed as instances
     bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one); the scope's environment's
     returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
     loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed

@@ -332,6 +332,7 @@ class _ScopeReader(StatementWalker):
                     return other  # `x * 2.0`: same shape, no weights, same place in the graph
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
+            self.graph.operator_layers.append(instance)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
         if isinstance(node, ast.Subscript):
             item = self._item(node, scope, env)
@@ -490,7 +491,7 @@ class _ScopeReader(StatementWalker):
     @staticmethod
     def _proxy(model: Model) -> LayerInstance:
         if model.proxy is None:
-            model.proxy = LayerInstance(model.call, model.class_ref or "keras.Model", model.scope, model.var, model=model)
+            model.proxy = LayerInstance.standing_for(model)
         return model.proxy
 
     def _is_layer_class(self, ref: str) -> bool:
@@ -528,9 +529,8 @@ class _ScopeReader(StatementWalker):
                 inputs.append([item if isinstance(item, Tensor) else None for item in value])
             else:
                 inputs.append(value if isinstance(value, Tensor) else None)
-        application = Application(instance, call, inputs, scope, uncertain=self.conditional > 0)
         symbolic = any(_is_symbolic(item) for item in inputs)
-        application.output = Tensor(node=call, symbolic=symbolic, producer=application)
+        application = Application.of(instance, call, inputs, scope, self.conditional > 0, symbolic)
         instance.applications.append(application)
         self.graph.applications.append(application)
         return application.output

@@ -17,6 +17,7 @@ position, and beside them the graph values (layers, tensors, models) the graph r
 from __future__ import annotations
 
 import ast
+import weakref
 from bisect import bisect_right
 from collections import ChainMap, Counter
 from collections.abc import Iterator, Mapping
@@ -140,7 +141,8 @@ class ScopeValues:
             if isinstance(stmt, ast.FunctionDef):
                 self.functions.setdefault(stmt.name, stmt)
         self._namespace = _Namespace()  # what the module's functions read as globals
-        self.helpers = {id(stmt): FunctionValue(stmt, self._namespace) for stmt in _plain_functions(tree)}
+        namespace = weakref.proxy(self._namespace)  # it holds the functions: a strong link would be a cycle
+        self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in _plain_functions(tree)}
         self.helper_names = {helper.node.name for helper in self.helpers.values()}
         self._module = _Timeline({})
         # functions run after the module code: they see the module names that are bound once
@@ -369,7 +371,7 @@ class _Namespace(Mapping):
     """The module values a function of the module reads: those bound so far while the module code
     runs, then (for calls made in functions) the names the module binds once."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "__weakref__")
 
     def __init__(self) -> None:
         self.values: Mapping[str, object] = {}

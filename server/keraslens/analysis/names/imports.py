@@ -12,6 +12,7 @@ import ast
 import os
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from importlib import metadata
 
 from ..source import walk_statements
@@ -129,6 +130,7 @@ def choose_flavor(imports: ImportMap, setting: str = "auto", environ: os._Enviro
     return FlavorChoice(Flavor.KERAS3, "tf.keras is Keras 3 in TensorFlow 2.16+")
 
 
+@cache  # a search of every installed distribution's metadata, once per file otherwise
 def _installed_version(distribution: str) -> tuple[int, int] | None:
     try:
         major, minor, *_ = metadata.version(distribution).split(".")
