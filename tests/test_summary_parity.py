@@ -54,6 +54,15 @@ hidden = encoder(inputs)
 outputs = layers.Dense(4)(hidden)
 model = keras.Model(inputs, outputs)
 """,
+    "loop_built": """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(10,))
+x = inputs
+for width in [64, 32, 16]:
+    x = layers.Dense(width, activation="relu")(x)
+model = keras.Model(inputs, layers.Dense(2)(x))
+""",
     "half_precision": """
 import keras
 from keras import layers

@@ -223,6 +223,27 @@ program("subclass-called-on-an-unknown-array", ANY, "import numpy as np\n" + _NE
 model = Net(16)
 model(np.random.rand(3, 32))
 """)
+# a library function that changes a list in place: the widths below run in another order than written
+program("widths-shuffled-by-random", ANY, """
+import random
+
+random.seed(4)
+widths = [64, 32, 16]
+random.shuffle(widths)
+inputs = keras.Input(shape=(10,))
+x = inputs
+for width in widths:
+    x = layers.Dense(width)(x)
+model = keras.Model(inputs, x)
+""")
+program("widths-shuffled-by-numpy", ANY, """
+import numpy as np
+
+np.random.seed(0)
+widths = [64, 32, 16]
+np.random.shuffle(widths)
+model = keras.Sequential([keras.Input(shape=(10,))] + [layers.Dense(width) for width in widths])
+""")
 program("subclass-called-in-a-function", EXACT, "import numpy as np\n" + _NET + """
 def make():
     net = Net(8)

@@ -88,11 +88,12 @@ class Application:
     scope: str
     output: Tensor | None = None
     uncertain: bool = False  # applied in a loop or a branch
+    order: int = 0  # applications made before it: the order the code runs them (a loop's passes share `call`)
 
     @classmethod
-    def of(cls, instance: LayerInstance, call: ast.Call, inputs: list, scope: str, uncertain: bool, symbolic: bool) -> Application:
+    def of(cls, instance: LayerInstance, call: ast.Call, inputs: list, scope: str, uncertain: bool, symbolic: bool, order: int) -> Application:
         """``instance`` applied at ``call``; its output tensor links back to it."""
-        application = cls(weakref.ref(instance), call, inputs, scope, uncertain=uncertain)
+        application = cls(weakref.ref(instance), call, inputs, scope, uncertain=uncertain, order=order)
         application.output = Tensor(node=call, symbolic=symbolic, producer_link=weakref.ref(application))
         return application
 

@@ -530,7 +530,7 @@ class _ScopeReader(StatementWalker):
             else:
                 inputs.append(value if isinstance(value, Tensor) else None)
         symbolic = any(_is_symbolic(item) for item in inputs)
-        application = Application.of(instance, call, inputs, scope, self.conditional > 0, symbolic)
+        application = Application.of(instance, call, inputs, scope, self.conditional > 0, symbolic, len(self.graph.applications))
         instance.applications.append(application)
         self.graph.applications.append(application)
         return application.output
@@ -655,6 +655,7 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
     return sorted(found.values(), key=_first_call_position), opaque
 
 
-def _first_call_position(instance: LayerInstance) -> tuple[int, int]:
-    """Where its first call ends: ``outer(inner(x))`` runs ``inner`` first, as Keras lists them."""
-    return min((a.call.end_lineno or a.call.lineno, a.call.end_col_offset or 0) for a in instance.applications)
+def _first_call_position(instance: LayerInstance) -> tuple[int, int, int]:
+    """Where its first call ends: ``outer(inner(x))`` runs ``inner`` first, as Keras lists them;
+    the passes of a loop, at one place, in the order they run."""
+    return min((a.call.end_lineno or a.call.lineno, a.call.end_col_offset or 0, a.order) for a in instance.applications)

@@ -35,6 +35,10 @@ END = (float("inf"), 0)  # a position after every statement
 PLAIN_BUILTINS = frozenset({"len", "int", "round", "range", "tuple", "list", "max", "min", "sum", *LOOP_BUILTINS})
 # builtins that read a list or dict handed to them and keep no reference to it
 READING_BUILTINS = PLAIN_BUILTINS | {"sorted", "print", "isinstance", "str", "repr", "set", "frozenset", "dict", "any", "all", "bool", "float"}
+# library code known to leave a list or dict handed to it alone (Keras and NumPy read layer arguments
+# and shapes); any other library function may change it (``random.shuffle(widths)``, ``heapq.heappush``)
+READING_LIBRARIES = ("keras.", "tensorflow.", "keras_hub.", "numpy.", "math.", "itertools.")
+CHANGING_LIBRARY_FUNCTIONS = frozenset({"numpy.random.shuffle"})
 PLAIN_NODES = (
     ast.Constant, ast.Name, ast.Load, ast.Store, ast.Tuple, ast.List, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
     ast.IfExp, ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.DictComp, ast.comprehension,
@@ -271,14 +275,19 @@ class ScopeValues:
     def changed_in_place(self, name: str) -> bool:
         """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
         if self._mutated is None:
-            self._mutated = _mutated_names(self.tree, self.functions, lambda func: self.evaluator.module.imports.canonical(func) is not None)
+            self._mutated = _mutated_names(self.tree, self.functions, self._leaves_alone)
         return name in self._mutated
+
+    def _leaves_alone(self, func: ast.expr) -> bool:
+        """Whether a library function called as ``func`` is known not to change what it is given."""
+        ref = self.evaluator.module.imports.canonical(func)
+        return ref is not None and ref.startswith(READING_LIBRARIES) and ref not in CHANGING_LIBRARY_FUNCTIONS
 
     def _steady_all(self, values: dict[str, object]) -> dict[str, object]:
         return {name: self._steady(name, value) for name, value in values.items()}
 
 
-def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], is_library) -> set[str]:
+def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], leaves_alone) -> set[str]:
     """Names whose list or dict may be changed in place, in module code, functions and methods (the
     code that reads this module's values): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
     ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
@@ -292,7 +301,7 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], is_l
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
                 mutated.add(node.func.value.id)
-            _passed(node, functions, is_library, mutated, same_object)
+            _passed(node, functions, leaves_alone, mutated, same_object)
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and isinstance(node.value, ast.Name):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -335,10 +344,10 @@ def _held(node: ast.AST) -> list[ast.Name]:
     return [part for part in parts if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load)]
 
 
-def _passed(call: ast.Call, functions: dict[str, ast.FunctionDef], is_library, mutated: set[str], same_object: list[tuple[str, str]]) -> None:
-    """The names a call hands its object to: a library call or a reading builtin leaves them alone;
+def _passed(call: ast.Call, functions: dict[str, ast.FunctionDef], leaves_alone, mutated: set[str], same_object: list[tuple[str, str]]) -> None:
+    """The names a call hands its object to: a reading builtin or library function leaves them alone;
     a module function makes them one object with its parameter; anything else may change them."""
-    if isinstance(call.func, ast.Name) and call.func.id in READING_BUILTINS or is_library(call.func):
+    if isinstance(call.func, ast.Name) and call.func.id in READING_BUILTINS or leaves_alone(call.func):
         return
     function = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
     positional = [param.arg for param in [*function.args.posonlyargs, *function.args.args]] if function is not None else []
