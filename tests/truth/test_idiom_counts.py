@@ -223,6 +223,32 @@ program("subclass-called-on-an-unknown-array", ANY, "import numpy as np\n" + _NE
 model = Net(16)
 model(np.random.rand(3, 32))
 """)
+# --- a Sequential's layers as Python builds them: an element not followed leaves the count partial ---
+program("sequential-from-a-named-list", EXACT, """
+stack = [layers.Dense(8), layers.Dense(2)]
+model = keras.Sequential(stack)
+model.build((None, 5))
+""")
+program("sequential-with-a-conditional-element", EXACT, """
+use_bn = True
+model = keras.Sequential([
+    keras.Input(shape=(5,)), layers.Dense(8), layers.BatchNormalization() if use_bn else layers.Identity(), layers.Dense(1),
+])
+""")
+program("sequential-with-a-starred-list", ANY, """
+blocks = [layers.Dense(8), layers.Dense(4)]
+model = keras.Sequential([keras.Input(shape=(5,)), *blocks, layers.Dense(1)])
+""")
+program("sequential-with-a-layer-from-getattr", ANY, """
+kind = "Dense"
+model = keras.Sequential([keras.Input(shape=(5,)), getattr(layers, kind)(7), layers.Dense(1)])
+""")
+program("sequential-add-of-a-layer-from-getattr", ANY, """
+model = keras.Sequential([keras.Input(shape=(5,))])
+model.add(getattr(layers, "Dense")(7))
+model.add(layers.Dense(1))
+""")
+
 # a library function that changes a list in place: the widths below run in another order than written
 program("widths-shuffled-by-random", ANY, """
 import random

@@ -334,6 +334,9 @@ class _ScopeReader(StatementWalker):
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
             self.graph.operator_layers.append(instance)
             return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
+        if isinstance(node, ast.IfExp):  # `layers.BatchNormalization() if use_bn else layers.Identity()`
+            taken = self.decide(node.test, Frame(scope, env))
+            return None if taken is None else self._eval(node.body if taken else node.orelse, scope, env)
         if isinstance(node, ast.Subscript):
             item = self._item(node, scope, env)
             return item if item is not None else self._tensor_expression(node, scope, env)
@@ -466,7 +469,7 @@ class _ScopeReader(StatementWalker):
         if isinstance(owner, Model | LayerInstance) and method == "build":
             owner.build = Setting(node if self.conditional == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
-            self._add_to_sequential(owner, node.args[0], scope, env)
+            self._add_to_sequential(owner, node.args[0], self._eval(node.args[0], scope, env))
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
             if owner.layers and self.conditional == 0:
                 owner.layers.pop()
@@ -541,11 +544,26 @@ class _ScopeReader(StatementWalker):
         elements = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "layers"), None)
         if isinstance(elements, ast.List | ast.Tuple):
             for element in elements.elts:
-                self._add_to_sequential(model, element, scope, env)
+                if isinstance(element, ast.Starred):  # `*blocks`
+                    self._add_all_to_sequential(model, element.value, scope, env)
+                else:
+                    self._add_to_sequential(model, element, self._eval(element, scope, env))
+        elif elements is not None and not (isinstance(elements, ast.Constant) and elements.value is None):
+            self._add_all_to_sequential(model, elements, scope, env)  # `Sequential(stack)`
         return model
 
-    def _add_to_sequential(self, model: Model, element: ast.expr, scope: str, env: dict[str, Value]) -> None:
-        value = self._eval(element, scope, env)
+    def _add_all_to_sequential(self, model: Model, node: ast.expr, scope: str, env: dict[str, Value]) -> None:
+        """The layers of a list named here, in order; a list not followed leaves the model's layers not known."""
+        items = self._steady_list(node, env)
+        if items is None:
+            model.opaque = True
+            return
+        for item in items:
+            self._add_to_sequential(model, node, item)
+
+    def _add_to_sequential(self, model: Model, element: ast.expr, value: Value | None) -> None:
+        """One element of a Sequential's layers (``element`` says where); one not followed (an unknown
+        call, ``getattr(layers, kind)(7)``) leaves the model's layers not known."""
         if isinstance(value, Tensor) and value.input_call is not None and not model.layers:
             model.sequential_input = value.input_call
         elif isinstance(value, LayerInstance) and value.class_ref == "keras.layers.InputLayer" and not model.layers:
@@ -558,6 +576,8 @@ class _ScopeReader(StatementWalker):
             value.sequential_uses.append(element)
             model.layers.append(value)
             model.opaque = model.opaque or self.conditional > 0 or value.uncertain
+        else:
+            model.opaque = True
 
     def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
         model = Model(call, "functional", scope)
