@@ -777,6 +777,13 @@ outs.append(layers.Dense(6)(inputs))
 model = keras.Model(inputs, outs)
 """)
 
+program("tuple-assignment-reads-the-old-value-on-its-right", EXACT, """
+units = 4
+units, head = units * 2, layers.Dense(units)
+inputs = keras.Input((3,))
+model = keras.Model(inputs, head(inputs))
+""")
+
 
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:

@@ -224,15 +224,21 @@ class ScopeValues:
     def record(self, stmt: ast.stmt, scope: str) -> None:
         """One statement of ``scope``'s body, as the walk reaches it: names bound to plain values
         (numbers, tuples, arithmetic) by straight-line code; any other name it binds (in a branch,
-        a loop, a walrus, an import...) is unknown from the statement's start."""
+        a loop, a walrus, an import...) is unknown from the statement's start, except an assignment's
+        targets, unknown from its end: its right-hand side reads their old values, as Python does."""
         timeline = self._scopes[scope]
         self._module_read += scope == MODULE_SCOPE
         if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
             timeline.bind((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)])
             return
         simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-        for name in bound_names(stmt.value if simple else stmt):
+        assigned = isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and stmt.value is not None
+        for name in bound_names(stmt.value if assigned else stmt):  # walruses take effect inside the statement
             timeline.bind((stmt.lineno, stmt.col_offset), name, UNKNOWN)
+        if assigned and not simple:  # the targets are bound after the right-hand side is read
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for name in (name for target in targets for name in bound_names(target)):
+                timeline.bind((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN)
         if simple:
             name = stmt.targets[0].id
             value = self._steady(name, self.evaluator.expr(stmt.value, timeline.env) if self._is_plain_value(stmt.value) else UNKNOWN)
