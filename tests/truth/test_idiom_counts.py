@@ -783,6 +783,15 @@ units, head = units * 2, layers.Dense(units)
 inputs = keras.Input((3,))
 model = keras.Model(inputs, head(inputs))
 """)
+program("loop-pass-reads-what-the-pass-before-bound", EXACT, """
+units = 2
+inputs = keras.Input((3,))
+x = inputs
+for i in range(3):
+    units = units * 2
+    x = layers.Dense(units)(x)
+model = keras.Model(inputs, layers.Dense(units + i)(x))
+""")
 
 
 @pytest.fixture(scope="module")
