@@ -66,24 +66,24 @@ class _Timeline:
         values.append(value)
         self.env[name] = value
 
-    def at(self, node: ast.AST | None) -> _ValuesAt:
-        """The values at ``node`` (None: at the scope's end)."""
-        return _ValuesAt(self, _position(node) or END)
+    def plain_at(self, node: ast.AST | None) -> _ValuesAt:
+        """The values at ``node`` (None: at the scope's end), as plain evaluation reads them."""
+        return _ValuesAt(self, _position(node) or END, plain=True)
 
 
 class _ValuesAt(Mapping):
-    __slots__ = ("timeline", "position")
+    """A scope's values at a position (``plain``: as plain evaluation reads them)."""
 
-    def __init__(self, timeline: _Timeline, position: tuple) -> None:
-        self.timeline, self.position = timeline, position
+    __slots__ = ("timeline", "position", "plain")
+
+    def __init__(self, timeline: _Timeline, position: tuple, plain: bool = False) -> None:
+        self.timeline, self.position, self.plain = timeline, position, plain
 
     def __getitem__(self, name: str) -> object:
         bindings = self.timeline.history.get(name)
-        if bindings is not None:
-            index = bisect_right(bindings[0], self.position)
-            if index:
-                return bindings[1][index - 1]
-        return self.timeline.start[name]
+        index = bisect_right(bindings[0], self.position) if bindings is not None else 0
+        value = bindings[1][index - 1] if index else self.timeline.start[name]
+        return plain(value) if self.plain else value
 
     def __contains__(self, name: object) -> bool:
         bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
@@ -172,7 +172,7 @@ class ScopeValues:
         a map of the caller's own."""
         if scope not in self._scopes:
             self._scopes[scope] = _Timeline(self._outer)
-        return ChainMap({}, _Plain(self._scopes[scope].at(at)))
+        return ChainMap({}, self._scopes[scope].plain_at(at))
 
     def graph_values(self, scope: str) -> GraphEnv:
         """An open scope's environment as the graph reader reads and binds it."""
@@ -419,7 +419,9 @@ def _kept(value):
 def plain(value):
     """A value as plain evaluation reads it: a graph value, or a list holding one, is not known
     (a block may have rebound it to another list)."""
-    return UNKNOWN if is_graph_value(value) else value
+    if isinstance(value, LayerInstance | Model | Tensor) or (isinstance(value, list) and is_graph_value(value)):
+        return UNKNOWN
+    return value
 
 
 def graph_view(value):
