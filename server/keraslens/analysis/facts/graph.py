@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -99,7 +100,7 @@ class ModuleGraph:
     instances: list[LayerInstance] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
-    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one): the scope's environment, as graph values
+    bindings: dict[str, Mapping[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one): the scope's environment, as graph values
     returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
     loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed
     loose_weight_changes: list[ast.Call] = field(default_factory=list)  # `quantize` and the like on layers not followed

@@ -61,8 +61,8 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class Frame(NamedTuple):
-    """Where the graph reader is: the scope's name and the graph values of its environment
-    (``ScopeValues.graph_values``, beside the scope's plain values)."""
+    """Where the graph reader is: the scope's name and its environment, as the reader reads and
+    binds it (``ScopeValues.graph_values``)."""
 
     scope: str
     env: GraphEnv
@@ -92,8 +92,8 @@ class _ScopeReader(StatementWalker):
         self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
-        """The module's code or a function's body, read on its own: the graph keeps its scope's graph
-        values (``ModuleGraph.bindings``, the same map as the scope's environment holds)."""
+        """The module's code or a function's body, read on its own: the graph keeps its scope's
+        environment, as graph values (``ModuleGraph.bindings``)."""
         env = self.graph.bindings[scope] = self.values.graph_values(scope)
         self.entry_conditional[scope] = self.conditional
         self._body(body, Frame(scope, env), record)
@@ -144,6 +144,12 @@ class _ScopeReader(StatementWalker):
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
+
+    def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
+        """``x += block(x)``: ``x = x + block(x)``, read as such."""
+        if isinstance(stmt.target, ast.Name):
+            left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
+            self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
         self._eval(node, *frame)
