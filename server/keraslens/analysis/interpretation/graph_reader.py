@@ -103,10 +103,11 @@ class _ScopeReader(StatementWalker):
         it binds takes its graph value, else its plain value (``ScopeValues.commit``)."""
         env = frame.env
         for stmt in body:
-            at_end = self.values.record(stmt, frame.scope) if record else []
-            env.bound = set()
+            at_end = self.values.record(stmt, frame.scope) if record else None
             self.statement(stmt, frame, recorded=record)
-            self.values.commit(frame.scope, at_end, env.bound)
+            if at_end:
+                self.values.commit(frame.scope, at_end, env.bound)
+            env.bound.clear()
 
     def read_functions(self) -> None:
         """Each top-level function read on its own, outside any block of the code that triggers it."""
@@ -125,12 +126,12 @@ class _ScopeReader(StatementWalker):
         if frame.scope in self.returned:
             return
         env = frame.env
-        outer = env.position, env.recording
-        env.position, env.recording = (stmt.end_lineno, stmt.end_col_offset), recorded
+        outer, outer_recording = env.statement, env.recording
+        env.statement, env.recording = stmt, recorded
         try:
             super().statement(stmt, frame)
         finally:
-            env.position, env.recording = outer
+            env.statement, env.recording = outer, outer_recording
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         scope, env = frame
@@ -146,8 +147,8 @@ class _ScopeReader(StatementWalker):
         self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
 
     def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
-        """``x += block(x)``: ``x = x + block(x)``, read as such."""
-        if isinstance(stmt.target, ast.Name):
+        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such."""
+        if isinstance(stmt.target, ast.Name) and isinstance(frame.env.get(stmt.target.id), Tensor):
             left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
             self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
 
@@ -525,8 +526,8 @@ class _ScopeReader(StatementWalker):
         instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.conditional > 0)
         # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
         instance.arg_tensors = {
-            node.id: env[node.id] for arg in [*call.args, *(k.value for k in call.keywords)]
-            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(env.get(node.id), Tensor)
+            node.id: value for arg in [*call.args, *(k.value for k in call.keywords)]
+            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(value := env.get(node.id), Tensor)
         }
         self.graph.instances.append(instance)
         return instance

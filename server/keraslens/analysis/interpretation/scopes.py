@@ -33,6 +33,7 @@ MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discar
 READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 END = (float("inf"), 0)  # a position after every statement
+GRAPH_TYPES = (LayerInstance, Model, Tensor)  # the graph's values (a tuple: read on every lookup)
 PLAIN_BUILTINS = frozenset({"len", "int", "round", "range", "tuple", "list", "max", "min", "sum", *LOOP_BUILTINS})
 # builtins that read a list or dict handed to them and keep no reference to it
 READING_BUILTINS = PLAIN_BUILTINS | {"sorted", "print", "isinstance", "str", "repr", "set", "frozenset", "dict", "any", "all", "bool", "float"}
@@ -254,7 +255,7 @@ class ScopeValues:
         simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
         assigned = isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and stmt.value is not None
         for name in bound_names(stmt.value if assigned else stmt):  # walruses take effect inside the statement
-            timeline.bind((stmt.lineno, stmt.col_offset), name, _kept(timeline.env.get(name)))
+            timeline.bind((stmt.lineno, stmt.col_offset), name, _kept(timeline.env, name))
         if assigned and not simple:  # the targets are bound after the right-hand side is read
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             at_end += [((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN) for target in targets for name in bound_names(target)]
@@ -302,7 +303,7 @@ class ScopeValues:
 
     def steady_container(self, name: str, value: object) -> object:
         """UNKNOWN for a list or dict (of plain or graph values) bound to a name some code changes in place."""
-        return UNKNOWN if isinstance(value, list | dict | set) and self.changed_in_place(name) else value
+        return UNKNOWN if isinstance(value, (list, dict, set)) and self.changed_in_place(name) else value
 
     def changed_in_place(self, name: str) -> bool:
         """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
@@ -408,18 +409,22 @@ def is_graph_value(value) -> bool:
     """A layer, model or tensor of the graph, or a list or tuple holding one."""
     if isinstance(value, list | tuple):
         return any(map(is_graph_value, value))
-    return isinstance(value, LayerInstance | Model | Tensor)
+    return isinstance(value, GRAPH_TYPES)
 
 
-def _kept(value):
+def _kept(values: Mapping[str, object], name: str):
     """A name's value where a statement may rebind it: a graph value until rebound, else not known."""
+    try:
+        value = values[name]
+    except KeyError:
+        return UNKNOWN
     return value if is_graph_value(value) else UNKNOWN
 
 
 def plain(value):
     """A value as plain evaluation reads it: a graph value, or a list holding one, is not known
     (a block may have rebound it to another list)."""
-    if isinstance(value, LayerInstance | Model | Tensor) or (isinstance(value, list) and is_graph_value(value)):
+    if isinstance(value, GRAPH_TYPES) or (isinstance(value, list) and is_graph_value(value)):
         return UNKNOWN
     return value
 
@@ -427,7 +432,7 @@ def plain(value):
 def graph_view(value):
     """A value as the graph reader reads it: a layer, model or tensor, a list holding one, a plain
     list or tuple as the list of its items' graph views; None for anything else."""
-    if isinstance(value, LayerInstance | Model | Tensor) or (isinstance(value, list) and is_graph_value(value)):
+    if isinstance(value, GRAPH_TYPES) or (isinstance(value, list) and is_graph_value(value)):
         return value
     if isinstance(value, list | tuple):
         return [graph_view(item) for item in value]
@@ -465,14 +470,12 @@ class _ModuleView(Mapping):
         self.module, self.constants, self.running = module, constants, True
 
     def __getitem__(self, name: str) -> object:
-        if self.running:
-            value = self.module.env.get(name)
-            if is_graph_value(value):
-                return value
+        if self.running and name in self.module.history and is_graph_value(value := self.module.env[name]):
+            return value
         return self.constants[name]
 
     def __contains__(self, name: object) -> bool:
-        return (self.running and is_graph_value(self.module.env.get(name))) or name in self.constants
+        return (self.running and name in self.module.history and is_graph_value(self.module.env[name])) or name in self.constants
 
     def __iter__(self) -> Iterator[str]:
         return (name for name in dict.fromkeys([*self.module.env, *self.constants]) if name in self)
@@ -483,33 +486,40 @@ class _ModuleView(Mapping):
 
 class GraphEnv(Mapping):
     """A scope's environment as the graph reader reads and binds it: a name's value as a graph value
-    (``graph_view``). A graph value it binds takes effect where the statement being read ends
-    (``position``); any other value, there too, as not known, except in the statement being
+    (``graph_view``). A graph value it binds takes effect where the statement being read
+    (``statement``) ends; any other value, there too, as not known, except in the statement being
     recorded (``recording``), whose plain values ``ScopeValues.commit`` binds. ``bound``: the names
     bound to graph values in the statement being recorded. Its names are those the scope binds and
     its parameters."""
 
-    __slots__ = ("timeline", "values", "position", "recording", "bound")
+    __slots__ = ("timeline", "values", "statement", "recording", "bound")
 
     def __init__(self, timeline: _Timeline, values: ScopeValues) -> None:
         self.timeline, self.values = timeline, values
-        self.position: tuple[int, int] = (0, 0)
+        self.statement: ast.stmt | None = None
         self.recording = False
         self.bound: set[str] = set()
 
     def __getitem__(self, name: str) -> object:
         return graph_view(self.timeline.env[name])
 
+    def get(self, name: str, default=None) -> object:
+        try:
+            return graph_view(self.timeline.env[name])
+        except KeyError:
+            return default
+
     def hide(self, name: str, at: ast.AST) -> None:
         """``name`` holds no graph value from where ``at`` starts."""
         self.timeline.bind(_position(at), name, UNKNOWN)
 
     def __setitem__(self, name: str, value: object) -> None:
+        at = (self.statement.end_lineno, self.statement.end_col_offset)
         if is_graph_value(value):
-            self.timeline.bind(self.position, name, self.values.steady_container(name, value))
+            self.timeline.bind(at, name, self.values.steady_container(name, value))
             self.bound.add(name)
         elif not self.recording:
-            self.timeline.bind(self.position, name, UNKNOWN)
+            self.timeline.bind(at, name, UNKNOWN)
 
     def __contains__(self, name: object) -> bool:
         return name in self.timeline.history or name in self.timeline.local
