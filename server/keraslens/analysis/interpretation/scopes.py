@@ -213,8 +213,11 @@ class ScopeValues:
         not run (``certain`` False), its graph values only, the rest not known."""
         at = (loop.end_lineno, loop.end_col_offset)
         timeline = self._scopes[parent]
-        for name, value in self._carried(self._scopes[last]).items():
+        carried = self._carried(self._scopes[last])
+        for name, value in carried.items():
             timeline.bind(at, name, value if certain or is_graph_value(value) else UNKNOWN)
+        variables = self._scopes[last].local  # named by the graph reader when they hold graph values
+        self.graph_values(parent).names.update(dict.fromkeys(name for name, value in carried.items() if name not in variables or is_graph_value(value)))
 
     @staticmethod
     def _carried(timeline: _Timeline) -> dict[str, object]:
@@ -489,16 +492,17 @@ class GraphEnv(Mapping):
     (``graph_view``). A graph value it binds takes effect where the statement being read
     (``statement``) ends; any other value, there too, as not known, except in the statement being
     recorded (``recording``), whose plain values ``ScopeValues.commit`` binds. ``bound``: the names
-    bound to graph values in the statement being recorded. Its names are those the scope binds and
-    its parameters."""
+    bound to graph values in the statement being recorded. Its names (``names``) are its parameters
+    and those the reader binds: assignment and loop targets."""
 
-    __slots__ = ("timeline", "values", "statement", "recording", "bound")
+    __slots__ = ("timeline", "values", "statement", "recording", "bound", "names")
 
     def __init__(self, timeline: _Timeline, values: ScopeValues) -> None:
         self.timeline, self.values = timeline, values
         self.statement: ast.stmt | None = None
         self.recording = False
         self.bound: set[str] = set()
+        self.names: dict[str, None] = dict.fromkeys(timeline.local)
 
     def __getitem__(self, name: str) -> object:
         return graph_view(self.timeline.env[name])
@@ -511,10 +515,12 @@ class GraphEnv(Mapping):
 
     def hide(self, name: str, at: ast.AST) -> None:
         """``name`` holds no graph value from where ``at`` starts."""
+        self.names[name] = None
         self.timeline.bind(_position(at), name, UNKNOWN)
 
     def __setitem__(self, name: str, value: object) -> None:
         at = (self.statement.end_lineno, self.statement.end_col_offset)
+        self.names[name] = None
         if is_graph_value(value):
             self.timeline.bind(at, name, self.values.steady_container(name, value))
             self.bound.add(name)
@@ -522,13 +528,13 @@ class GraphEnv(Mapping):
             self.timeline.bind(at, name, UNKNOWN)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.timeline.history or name in self.timeline.local
+        return name in self.names
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self.timeline.local, *self.timeline.history]))
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        return len(self.names)
 
 
 class _Namespace(Mapping):
