@@ -23,7 +23,6 @@ from .analysis.interpretation.counts import (
 from .analysis.interpretation.summary import FLOAT32, HEADERS, Policy, layer_labels, names_note, shape_label, sizes_of, totals
 from .analysis.interpretation.symbolic import Expr
 from .analysis.interpretation.values import SymbolicShape
-from .analysis.names.imports import Flavor
 from .analysis.notebook import NotebookError, NotebookProgram, read_cells
 from .analysis.source import decode_source
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.interpretation.counts import count_report
-from keraslens.analysis.source import Span
 from keraslens.lsp.actions import Target, fix_all, ignore_edit
 from keraslens.lsp.documents import LineMap
 from keraslens.lsp.positions import LineIndex

@@ -824,6 +824,72 @@ outs.append(layers.Dense(6)(inputs))
 model = keras.Model(inputs, outs)
 """)
 
+program("tuple-assignment-reads-the-old-value-on-its-right", EXACT, """
+units = 4
+units, head = units * 2, layers.Dense(units)
+inputs = keras.Input((3,))
+model = keras.Model(inputs, head(inputs))
+""")
+program("loop-pass-reads-what-the-pass-before-bound", EXACT, """
+units = 2
+inputs = keras.Input((3,))
+x = inputs
+for i in range(3):
+    units = units * 2
+    x = layers.Dense(units)(x)
+model = keras.Model(inputs, layers.Dense(units + i)(x))
+""")
+program("nested-loop-passes-carry-a-plain-value", EXACT, """
+units = 1
+for i in range(2):
+    for j in range(3):
+        units = units + i + j
+inputs = keras.Input((2,))
+model = keras.Model(inputs, layers.Dense(units)(inputs))
+""")
+program("function-loop-passes-carry-parameters-and-tensors", EXACT, """
+def make(depth=3, units=2):
+    inputs = keras.Input((5,))
+    x = inputs
+    for i in range(depth):
+        units = units + 1
+        x = layers.Dense(units)(x)
+    x = layers.Dense(units * i)(x)
+    return keras.Model(inputs, x)
+
+
+model = make()
+""")
+program("loop-under-an-unknown-branch-leaves-its-values-unknown", ANY, """
+import os
+n = 4
+if os.environ.get("KERASLENS_NEVER_SET"):
+    for i in range(2):
+        n = n * 2
+model = keras.Sequential([layers.Dense(n)])
+model.build((None, 3))
+""")
+program("loop-appending-to-a-plain-list", ANY, """
+widths = [4]
+for i in range(2):
+    widths.append(8)
+    w = len(widths)
+inputs = keras.Input((2,))
+model = keras.Model(inputs, layers.Dense(w)(inputs))
+""")
+program("augmented-assignment-of-a-tensor", EXACT, """
+inputs = keras.Input((5,))
+x = layers.Dense(4)(inputs)
+x += layers.Dense(4)(x)
+model = keras.Model(inputs, layers.Dense(2)(x))
+""")
+program("augmented-assignment-of-a-list-of-tensors", ANY, """
+inputs = keras.Input((5,))
+outs = [layers.Dense(4)(inputs)]
+outs += [layers.Dense(6)(inputs)]
+model = keras.Model(inputs, layers.Concatenate()(outs))
+""")
+
 
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -139,7 +140,7 @@ class ModuleGraph:
     applications: list[Application] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     operator_layers: list[LayerInstance] = field(default_factory=list)  # `x + y` on tensors: Add and the like, not listed as instances
-    bindings: dict[str, dict[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one); the scope's environment's
+    bindings: dict[str, Mapping[str, Value]] = field(default_factory=dict)  # module or function read on its own -> name -> last graph value (None: not one): the scope's environment, as graph values
     returns: dict[str, Value | None] = field(default_factory=dict)  # function -> value it returns (None: not known)
     loose_changes: list[ast.AST] = field(default_factory=list)  # `.trainable = ` / `enable_lora` on layers not followed
     loose_weight_changes: list[ast.Call] = field(default_factory=list)  # `quantize` and the like on layers not followed

@@ -947,7 +947,7 @@ def branch_decider(source: SourceFile, module: ModuleFacts, flavor: Flavor, scop
     def decide(test: ast.expr, scope: str, graph: ModuleGraph) -> bool | None:
         mentioned = {node.id for node in ast.walk(test) if isinstance(node, ast.Name)}
         names = scopes.graph_values(scope)
-        tensors = {name: value for name, value in names.items() if name in mentioned and isinstance(value, Tensor)}
+        tensors = {name: value for name in mentioned if isinstance(value := names.get(name), Tensor)}
         if tensors:
             env = ModuleCounts(source, module, graph, flavor, scopes).env(scope, test, tensors)  # the graph read up to this test
         else:

@@ -6,9 +6,11 @@ names to layer instances, symbolic tensors (``keras.Input`` and what layers retu
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
 The statements are walked by the one walker (``walker.StatementWalker``). Each scope's names live
-in its one environment (``scopes.ScopeValues``): the reader records each statement's plain values
-there as it goes and binds the graph values beside them; ``ModuleGraph.bindings`` is that map for
-the module and the functions read on their own.
+in its one environment (``scopes.ScopeValues``), one value per name: the reader records each
+statement's plain values there as it goes and, once the statement is read, a name it bound to a
+graph value takes that value instead (``scopes.GraphEnv``); an unrolled loop's passes run in
+sequence, each from what the one before bound. ``ModuleGraph.bindings`` is that environment, as
+graph values, for the module and the functions read on their own.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from .interpreter import TENSOR_FROM_SHAPE
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import ScopeValues, followable_functions
-from .values import UNKNOWN, as_int, bind_parameters, bind_target, bound_names, parameter_names
+from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
+from .values import as_int, bind_parameters, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -59,11 +61,11 @@ def build_graph(tree: ast.Module, imports: ImportMap, layer_classes: dict[str, s
 
 
 class Frame(NamedTuple):
-    """Where the graph reader is: the scope's name and the graph values of its environment
-    (``ScopeValues.graph_values``, beside the scope's plain values)."""
+    """Where the graph reader is: the scope's name and its environment, as the reader reads and
+    binds it (``ScopeValues.graph_values``)."""
 
     scope: str
-    env: dict[str, Value]
+    env: GraphEnv
 
 
 class _ScopeReader(StatementWalker):
@@ -88,21 +90,24 @@ class _ScopeReader(StatementWalker):
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
         self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
-        self.changed_lists: set[int] = set()  # ids of lists bound to a name that code changes in place
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
-        """The module's code or a function's body, read on its own: the graph keeps its scope's graph
-        values (``ModuleGraph.bindings``, the same map as the scope's environment holds)."""
+        """The module's code or a function's body, read on its own: the graph keeps its scope's
+        environment, as graph values (``ModuleGraph.bindings``)."""
         env = self.graph.bindings[scope] = self.values.graph_values(scope)
         self.entry_conditional[scope] = self.conditional
         self._body(body, Frame(scope, env), record)
 
     def _body(self, body: list[ast.stmt], frame: Frame, record: bool = True) -> None:
-        """The statements of a scope's body, each recorded with its plain values, then read."""
+        """The statements of a scope's body, each recorded with its plain values and read: a name
+        it binds takes its graph value, else its plain value (``ScopeValues.commit``)."""
+        env = frame.env
         for stmt in body:
-            if record:
-                self.values.record(stmt, frame.scope)
-            self.statement(stmt, frame)
+            at_end = self.values.record(stmt, frame.scope) if record else None
+            self.statement(stmt, frame, recorded=record)
+            if at_end:
+                self.values.commit(frame.scope, at_end, env.bound)
+            env.bound.clear()
 
     def read_functions(self) -> None:
         """Each top-level function read on its own, outside any block of the code that triggers it."""
@@ -115,9 +120,18 @@ class _ScopeReader(StatementWalker):
         self.conditional = conditional
 
     # -- statements: the hooks of the one walker (``walker.StatementWalker``) ---------------
-    def statement(self, stmt: ast.stmt, frame: Frame) -> None:
-        if frame.scope not in self.returned:
+    def statement(self, stmt: ast.stmt, frame: Frame, recorded: bool = False) -> None:
+        """A statement of a body (``recorded``: one ``_body`` recorded) or of a block inside one: what
+        it binds takes effect where it ends."""
+        if frame.scope in self.returned:
+            return
+        env = frame.env
+        outer, outer_recording = env.statement, env.recording
+        env.statement, env.recording = stmt, recorded
+        try:
             super().statement(stmt, frame)
+        finally:
+            env.statement, env.recording = outer, outer_recording
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         scope, env = frame
@@ -132,6 +146,12 @@ class _ScopeReader(StatementWalker):
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
 
+    def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
+        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such."""
+        if isinstance(stmt.target, ast.Name) and isinstance(frame.env.get(stmt.target.id), Tensor):
+            left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
+            self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
+
     def expression(self, node: ast.expr, frame: Frame) -> None:
         self._eval(node, *frame)
 
@@ -140,18 +160,23 @@ class _ScopeReader(StatementWalker):
         return self.decider(test, frame.scope, self.graph)
 
     def loop_items(self, loop: ast.For, frame: Frame) -> list | None:
-        return self._unrollable(loop, frame.scope, frame.env)
+        items = self._unrollable(loop, frame.scope, frame.env)
+        for item in items or []:
+            if isinstance(item, LayerInstance | Model) and item.var is None:
+                item.var = loop.target.id  # `for block in blocks:` (graph items: the target is a name)
+        return items
 
     def run_loop(self, loop: ast.For, items: list, frame: Frame) -> None:
-        scope, env = frame
-        for index, item in enumerate(items):  # each pass makes new layers, as running the loop would
-            pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
-            if _is_graph_value(item):  # `for block in blocks:`: a graph value, not a plain one
-                self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
-                self._bind(loop.target, item, env)
-            else:
-                self.values.bind_iteration(pass_scope, scope, loop, item)
-            self._body(loop.body, Frame(pass_scope, env))
+        """Each pass makes new layers, as running the loop would, and sees what the pass before bound;
+        after the loop, the scope holds what the last pass bound."""
+        previous = None
+        for index, item in enumerate(items):
+            pass_scope = f"{frame.scope}#{loop.lineno}:{loop.col_offset}.{index}"  # one scope per loop and pass: two loops may share a variable
+            self.values.bind_iteration(pass_scope, frame.scope, loop, item, previous)
+            self._body(loop.body, Frame(pass_scope, self.values.graph_values(pass_scope)))
+            previous = pass_scope
+        if previous is not None:
+            self.values.end_loop(frame.scope, loop, previous, frame.env.recording)
 
     def _for(self, loop: ast.For, frame: Frame) -> None:
         """``for layer in base.layers[:k]: layer.trainable = False``: over layers the graph lists, each
@@ -168,13 +193,9 @@ class _ScopeReader(StatementWalker):
         outer, self.layer_loops[name] = self.layer_loops.get(name), root
         try:
             if layers is not None and not loop.orelse and not jumps:
-                for index, layer in enumerate(layers):
-                    pass_scope = f"{scope}#{loop.lineno}:{loop.col_offset}.{index}"
-                    self.values.bind_iteration(pass_scope, scope, loop, UNKNOWN)
-                    env[name] = layer
-                    self._body(loop.body, Frame(pass_scope, env))
+                self.run_loop(loop, layers, frame)
             else:
-                env[name] = None  # not a layer followed: reached through `root` only
+                env.hide(name, loop)  # not a layer followed: reached through `root` only
                 self.uncertain_block(loop.body, frame, "a loop over layers not told apart")
                 self.uncertain_block(loop.orelse, frame, "a loop over layers not told apart")
         finally:
@@ -201,14 +222,14 @@ class _ScopeReader(StatementWalker):
     def return_(self, stmt: ast.Return, frame: Frame) -> None:
         self._return(stmt, *frame)
 
-    def _return(self, stmt: ast.Return, scope: str, env: dict[str, Value]) -> None:
+    def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
         value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
 
-    def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: dict[str, Value]) -> None:
+    def _set_later(self, owner_node: ast.expr, attribute: str, value: ast.expr, scope: str, env: GraphEnv) -> None:
         """``layer.trainable = False`` / ``layer.enable_lora(4)``: on a layer or model followed here,
         it is read where it is set; on a layer reached through a model (``model.layers[1]``, a loop over
         ``model.layers``) it is set on that layer when told apart, else the model's split is not known;
@@ -241,7 +262,7 @@ class _ScopeReader(StatementWalker):
             inside.update(map(id, found))
             holders += found
 
-    def _reached(self, node: ast.expr, scope: str, env: dict[str, Value]):
+    def _reached(self, node: ast.expr, scope: str, env: GraphEnv):
         if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
             return None, self.layer_loops[node.id]
         return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
@@ -254,10 +275,10 @@ class _ScopeReader(StatementWalker):
         function = self.functions.get(scope.split("#", 1)[0])
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
-    def _bind(self, target: ast.expr, value: Value | None, env: dict[str, Value]) -> None:
+    def _bind(self, target: ast.expr, value: Value | None, env: GraphEnv) -> None:
         bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item, env))
 
-    def _bind_name(self, target: ast.expr, value, env: dict[str, Value]) -> None:
+    def _bind_name(self, target: ast.expr, value, env: GraphEnv) -> None:
         """A leaf of an assignment target: a name takes the value (None: something not followed, which
         hides a module name); what is stored on attributes and items is not followed here."""
         if isinstance(target, ast.Name):
@@ -265,14 +286,8 @@ class _ScopeReader(StatementWalker):
             env[target.id] = value
             if isinstance(value, LayerInstance | Model) and value.var is None:
                 value.var = target.id
-            self._note_changed(target.id, value)
 
-    def _note_changed(self, name: str, value) -> None:
-        """A list bound to a name that some code changes in place is marked so, wherever else it is held."""
-        if isinstance(value, list) and self.values.changed_in_place(name):
-            self.changed_lists.add(id(value))
-
-    def _unrollable(self, loop: ast.For, scope: str, env: dict[str, Value]) -> list | None:
+    def _unrollable(self, loop: ast.For, scope: str, env: GraphEnv) -> list | None:
         """The items to unroll a loop over, for a loop that always runs to its end. Besides ``range``
         loops, only one that calls something (it may make or apply layers): a plain Python loop over
         a parameter is not worth computing the function's values. Plain values, or the layers,
@@ -291,22 +306,20 @@ class _ScopeReader(StatementWalker):
             return None
         return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
 
-    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: dict[str, Value]) -> Value | None:
+    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: GraphEnv) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
         args = [self._eval(arg, scope, env) for arg in call.args]
         kwargs = {k.arg: self._eval(k.value, scope, env) for k in call.keywords}
-        if function.name in self.values.helper_names and not any(_is_graph_value(value) for value in [*args, *kwargs.values()]):
+        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
             return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
         unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
         inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
         self.values.bind_call(inner_scope, function, call, scope, inner_env)
-        for name, value in inner_env.items():
-            self._note_changed(name, value)
         self.inlining.append(function.name)
         self.entry_conditional[inner_scope] = self.conditional
         try:
-            self._body(function.body, Frame(inner_scope, inner_env))
+            self._body(function.body, Frame(inner_scope, self.values.graph_values(inner_scope)))
         finally:
             self.inlining.pop()
         return self.graph.returns.get(inner_scope)
@@ -316,7 +329,7 @@ class _ScopeReader(StatementWalker):
             return func.id
         return self.imports.canonical(func)
 
-    def _eval(self, node: ast.expr, scope: str, env: dict[str, Value]) -> Value | None:
+    def _eval(self, node: ast.expr, scope: str, env: GraphEnv) -> Value | None:
         if isinstance(node, ast.Name):
             return self._name(node.id, env)
         if isinstance(node, ast.List | ast.Tuple):
@@ -384,13 +397,12 @@ class _ScopeReader(StatementWalker):
             return self._apply(callee.proxy, node, scope, env, node.args[:1])
         return None
 
-    def _name(self, name: str, env: dict[str, Value]) -> Value | None:
+    def _name(self, name: str, env: GraphEnv) -> Value | None:
         """A name's graph value: the scope's binding, else the module's that functions see; not known
-        for a list some code changes in place (``outs.append(t)``), whose items are not the ones read here."""
-        value = self.values.graph_value(name, env)
-        return None if isinstance(value, list) and id(value) in self.changed_lists else value
+        for a list some code changes in place (``outs.append(t)``: ``ScopeValues.steady_container``)."""
+        return env.get(name)
 
-    def _item(self, node: ast.Subscript, scope: str, env: dict[str, Value]) -> Value | None:
+    def _item(self, node: ast.Subscript, scope: str, env: GraphEnv) -> Value | None:
         """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values, picked by a
         plain index (``i`` an unrolled loop's variable). The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
         container = self._steady_list(node.value, env)
@@ -400,12 +412,12 @@ class _ScopeReader(StatementWalker):
         item = container[index] if index is not None and -len(container) <= index < len(container) else None
         return item if isinstance(item, LayerInstance | Model | Tensor) else None  # a nested list may be changed through its holder
 
-    def _steady_list(self, node: ast.expr, env: dict[str, Value]) -> list | None:
+    def _steady_list(self, node: ast.expr, env: GraphEnv) -> list | None:
         """The list or tuple of graph values a name holds, when no code changes it in place."""
         container = self._name(node.id, env) if isinstance(node, ast.Name) else None
         return container if isinstance(container, list) and not isinstance(container, _DictValues) else None
 
-    def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: dict[str, Value]) -> Tensor | None:
+    def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: GraphEnv) -> Tensor | None:
         """``ops.concatenate([a, b], axis=-1)``, ``tf.nn.relu(x)``, ``x[:, 0]``: a tensor without a layer,
         shaped later by evaluating the expression on its operands' shapes. Followed only when every
         call in it is such a function and its tensors are plain names (nothing in it makes a layer), and
@@ -434,7 +446,7 @@ class _ScopeReader(StatementWalker):
             operands=operands,
         )
 
-    def _apply_arguments(self, node: ast.expr, scope: str, env: dict[str, Value]) -> tuple[ast.expr | None, dict[str, Tensor]]:
+    def _apply_arguments(self, node: ast.expr, scope: str, env: GraphEnv) -> tuple[ast.expr | None, dict[str, Tensor]]:
         """``ops.relu(dense(x))``: an argument that calls something else than a tensor function is
         read as the graph reads it (the layer is applied here) and stands in the expression as a name."""
         if not isinstance(node, ast.Call):
@@ -458,7 +470,7 @@ class _ScopeReader(StatementWalker):
             return None, {}
         return ast.copy_location(ast.Call(node.func, args, keywords), node), applied
 
-    def _method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
+    def _method(self, node: ast.Call, scope: str, env: GraphEnv) -> None:
         """``model.build(shape)``, ``model.add(layer)``, ``model.pop()``, ``layer.enable_lora(rank)``."""
         method = node.func.attr
         if method == "enable_lora":
@@ -477,12 +489,12 @@ class _ScopeReader(StatementWalker):
                 owner.opaque = True
         return None
 
-    def _unmodelled_method(self, node: ast.Call, scope: str, env: dict[str, Value]) -> None:
+    def _unmodelled_method(self, node: ast.Call, scope: str, env: GraphEnv) -> None:
         """``dense.quantize("int8")``: a method not known to keep the weights, on a layer or model
         followed here, makes its count unknown; a weight-changing one on anything else (``model.layers[1]``)
         makes every count of the module uncertain."""
         owner_node = node.func.value
-        owner = self.values.graph_value(owner_node.id, env) if isinstance(owner_node, ast.Name) else None
+        owner = env.get(owner_node.id) if isinstance(owner_node, ast.Name) else None
         if owner is None and node.func.attr in WEIGHT_CHANGING_METHODS:  # `seq.layers[0].quantize("int8")`: that layer, or its model
             owner, root = self._reached(owner_node, scope, env)
             owner = owner or root
@@ -506,7 +518,7 @@ class _ScopeReader(StatementWalker):
             return ref.startswith("keras.layers.") and ref.rsplit(".", 1)[1][:1].isupper() and ref not in INPUT_NAMES
         return ref.rsplit(".", 1)[-1][:1].isupper() and self.is_library_layer(ref)
 
-    def _instance(self, call: ast.Call, ref: str, scope: str, env: dict[str, Value]) -> LayerInstance | Model:
+    def _instance(self, call: ast.Call, ref: str, scope: str, env: GraphEnv) -> LayerInstance | Model:
         if self.layer_classes.get(ref) == "model":
             model = Model(call, "subclass", scope, class_ref=ref)
             self.graph.models.append(model)
@@ -518,13 +530,13 @@ class _ScopeReader(StatementWalker):
         instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.conditional > 0)
         # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
         instance.arg_tensors = {
-            node.id: env[node.id] for arg in [*call.args, *(k.value for k in call.keywords)]
-            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(env.get(node.id), Tensor)
+            node.id: value for arg in [*call.args, *(k.value for k in call.keywords)]
+            for node in ast.walk(arg) if isinstance(node, ast.Name) and isinstance(value := env.get(node.id), Tensor)
         }
         self.graph.instances.append(instance)
         return instance
 
-    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: dict[str, Value], args: list[ast.expr] | None = None) -> Tensor:
+    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
         inputs: list[Tensor | list[Tensor | None] | None] = []
         for arg in call.args if args is None else args:
             value = self._eval(arg, scope, env)
@@ -538,7 +550,7 @@ class _ScopeReader(StatementWalker):
         self.graph.applications.append(application)
         return application.output
 
-    def _sequential(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+    def _sequential(self, call: ast.Call, scope: str, env: GraphEnv) -> Model:
         model = Model(call, "sequential", scope)
         self.graph.models.append(model)
         elements = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "layers"), None)
@@ -552,7 +564,7 @@ class _ScopeReader(StatementWalker):
             self._add_all_to_sequential(model, elements, scope, env)  # `Sequential(stack)`
         return model
 
-    def _add_all_to_sequential(self, model: Model, node: ast.expr, scope: str, env: dict[str, Value]) -> None:
+    def _add_all_to_sequential(self, model: Model, node: ast.expr, scope: str, env: GraphEnv) -> None:
         """The layers of a list named here, in order; a list not followed leaves the model's layers not known."""
         items = self._steady_list(node, env)
         if items is None:
@@ -579,7 +591,7 @@ class _ScopeReader(StatementWalker):
         else:
             model.opaque = True
 
-    def _functional(self, call: ast.Call, scope: str, env: dict[str, Value]) -> Model:
+    def _functional(self, call: ast.Call, scope: str, env: GraphEnv) -> Model:
         model = Model(call, "functional", scope)
         self.graph.models.append(model)
         keywords = {k.arg: k.value for k in call.keywords}
@@ -621,13 +633,6 @@ def _keeps_batch_axis(index: ast.expr) -> bool:
     first = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
     is_full_slice = isinstance(first, ast.Slice) and first.lower is None and first.upper is None and first.step is None
     return is_full_slice or (isinstance(first, ast.Constant) and first.value is Ellipsis)
-
-
-def _is_graph_value(value) -> bool:
-    """A layer, model or tensor of the graph, or a list holding one."""
-    if isinstance(value, list):
-        return any(map(_is_graph_value, value))
-    return isinstance(value, LayerInstance | Model | Tensor)
 
 
 def _is_symbolic(item) -> bool:

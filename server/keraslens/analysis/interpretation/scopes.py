@@ -10,8 +10,10 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
 The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
-not by a walk of their own. Each scope's timeline is its environment: the plain values by
-position, and beside them the graph values (layers, tensors, models) the graph reader binds there.
+not by a walk of their own. Each scope's timeline is its environment, one value per name by
+position: a plain value, or the graph value (layer, tensor, model, a list holding one) the graph
+reader binds there. Plain evaluation reads a graph value as not known (``plain``), the graph
+reader a plain value as none (``graph_view``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bisect import bisect_right
 from collections import ChainMap, Counter
 from collections.abc import Iterator, Mapping
 
-from ..facts.graph import MODULE_SCOPE
+from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
 from ..source import walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
 from .limits import LIMITS
@@ -32,6 +34,7 @@ MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discar
 READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
 LOOP_BUILTINS = frozenset({"range", "enumerate", "zip", "reversed"})
 END = (float("inf"), 0)  # a position after every statement
+GRAPH_TYPES = (LayerInstance, Model, Tensor)  # the graph's values (a tuple: read on every lookup)
 PLAIN_BUILTINS = frozenset({"len", "int", "round", "range", "tuple", "list", "max", "min", "sum", *LOOP_BUILTINS})
 # builtins that read a list or dict handed to them and keep no reference to it
 READING_BUILTINS = PLAIN_BUILTINS | {"sorted", "print", "isinstance", "str", "repr", "set", "frozenset", "dict", "any", "all", "bool", "float"}
@@ -47,22 +50,21 @@ PLAIN_NODES = (
 
 
 class _Timeline:
-    """One scope's environment. Its plain values: those at the scope's start, then each name's
-    bindings in source order with where each takes effect, appended as the walk reads the scope's
-    statements. The values at a position are read name by name (a bisection in that name's
-    bindings), so reading them costs the same at any size of module: nothing is copied. ``env``:
-    the plain values after the statements read so far. ``graph``: the graph values (layers,
-    tensors, models, lists of them) the graph reader bound in the scope so far, last value only
-    (None: bound to something else, which hides a module name); the unrolled passes of a loop
-    share their scope's."""
+    """One scope's environment, one value per name: plain values and graph values (layers, tensors,
+    models, lists holding them) alike. Its values: those at the scope's start (``local``: its
+    parameters or loop variables, then those it sees around it), then each name's bindings in source
+    order with where each takes effect, appended as the walk reads the scope's statements. The
+    values at a position are read name by name (a bisection in that name's bindings), so reading
+    them costs the same at any size of module: nothing is copied. ``env``: the values after the
+    statements read so far."""
 
-    __slots__ = ("start", "history", "env", "graph")
+    __slots__ = ("start", "local", "history", "env")
 
-    def __init__(self, start: Mapping[str, object], graph: dict[str, object] | None = None) -> None:
-        self.start = start
+    def __init__(self, outer: Mapping[str, object], local: dict[str, object] | None = None) -> None:
+        self.local: dict[str, object] = {} if local is None else local
+        self.start = ChainMap(self.local, outer)
         self.history: dict[str, tuple[list[tuple[int, int]], list[object]]] = {}
-        self.env = ChainMap({}, start)
-        self.graph: dict[str, object] = {} if graph is None else graph
+        self.env = ChainMap({}, self.start)
 
     def bind(self, position: tuple[int, int], name: str, value: object) -> None:
         positions, values = self.history.setdefault(name, ([], []))
@@ -70,24 +72,24 @@ class _Timeline:
         values.append(value)
         self.env[name] = value
 
-    def at(self, node: ast.AST | None) -> ChainMap:
-        """The values at ``node`` (None: at the scope's end); writes go to a map of the caller's own."""
-        return ChainMap({}, _ValuesAt(self, _position(node) or END))
+    def plain_at(self, node: ast.AST | None) -> _ValuesAt:
+        """The values at ``node`` (None: at the scope's end), as plain evaluation reads them."""
+        return _ValuesAt(self, _position(node) or END, plain=True)
 
 
 class _ValuesAt(Mapping):
-    __slots__ = ("timeline", "position")
+    """A scope's values at a position (``plain``: as plain evaluation reads them)."""
 
-    def __init__(self, timeline: _Timeline, position: tuple) -> None:
-        self.timeline, self.position = timeline, position
+    __slots__ = ("timeline", "position", "plain")
+
+    def __init__(self, timeline: _Timeline, position: tuple, plain: bool = False) -> None:
+        self.timeline, self.position, self.plain = timeline, position, plain
 
     def __getitem__(self, name: str) -> object:
         bindings = self.timeline.history.get(name)
-        if bindings is not None:
-            index = bisect_right(bindings[0], self.position)
-            if index:
-                return bindings[1][index - 1]
-        return self.timeline.start[name]
+        index = bisect_right(bindings[0], self.position) if bindings is not None else 0
+        value = bindings[1][index - 1] if index else self.timeline.start[name]
+        return plain(value) if self.plain else value
 
     def __contains__(self, name: object) -> bool:
         bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
@@ -115,7 +117,7 @@ class _BoundOnce(Mapping):
     def __getitem__(self, name: str) -> object:
         if name not in self:
             raise KeyError(name)
-        return self.timeline.history[name][1][0]
+        return plain(self.timeline.history[name][1][0])
 
     def __contains__(self, name: object) -> bool:
         bindings = self.timeline.history.get(name)  # type: ignore[arg-type]
@@ -131,9 +133,10 @@ class _BoundOnce(Mapping):
 class ScopeValues:
     """The environment of every scope the graph reader (``graph_reader.build_graph``) walks, one
     timeline per scope: it records each statement of a scope's body here as it reads it
-    (``record``), binds its graph values in the scope's ``graph_values``, and opens the scopes of
-    functions read on their own, of unrolled loop passes and of inlined calls here; ``counts``
-    then asks for plain values at positions (``value``, ``env``, ``arguments``)."""
+    (``record``), binds its graph values through the scope's ``graph_values``, and opens the scopes
+    of functions read on their own, of unrolled loop passes and of inlined calls here; ``counts``
+    then asks for plain values at positions (``value``, ``env``, ``arguments``), where a graph
+    value reads as not known (``plain``)."""
 
     def __init__(self, tree: ast.Module, evaluator: Interpreter) -> None:
         self.tree = tree
@@ -151,57 +154,82 @@ class ScopeValues:
         self._module = _Timeline({})
         # functions run after the module code: they see the module names that are bound once
         self.constants = _BoundOnce(self._module)
+        self._outer = _ModuleView(self._module, self.constants)  # what the module's functions see of it
         self._scopes: dict[str, _Timeline] = {MODULE_SCOPE: self._module}
+        self._graph_envs: dict[str, GraphEnv] = {}
         self._module_read = 0  # how many of the module's statements are recorded
-        self.module_graph: dict[str, object] = {}  # the module's graph values a function's code sees
         self.module_runs()
 
     def module_runs(self) -> None:
-        """The module's functions called from here on see the module values bound so far, plain
-        and graph ones."""
-        self._namespace.values = self._module.env
-        self.module_graph = self._module.graph
+        """The module's functions called from here on see the module values bound so far: its
+        plain values, and (in the scopes the graph reader opens) its graph values."""
+        self._namespace.values = _Plain(self._module.env)
+        self._outer.running = True
 
     def functions_run(self) -> None:
         """The module's functions called from here on (read on their own) see the module's plain
         names bound once, and none of its graph values."""
         self.constants.later = frozenset(name for stmt in self.tree.body[self._module_read:] for name in bound_names(stmt))
         self._namespace.values = self.constants
-        self.module_graph = {}
-
-    def graph_value(self, name: str, graph: dict[str, object]):
-        """A name's graph value in a scope whose graph values are ``graph``: its own binding, else
-        the module's, as the module's functions see them now."""
-        return graph[name] if name in graph else self.module_graph.get(name)
+        self._outer.running = False
 
     def env(self, scope: str, at: ast.AST | None = None) -> ChainMap:
-        """The values visible at ``at`` in ``scope`` (a function name, the module, or a scope made by
-        ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end."""
+        """The plain values visible at ``at`` in ``scope`` (a function name, the module, or a scope made
+        by ``bind_call``/``bind_iteration``); without ``at``, those at the scope's end. Writes go to
+        a map of the caller's own."""
         if scope not in self._scopes:
-            self._scopes[scope] = _Timeline(self.constants)
-        return self._scopes[scope].at(at)
+            self._scopes[scope] = _Timeline(self._outer)
+        return ChainMap({}, self._scopes[scope].plain_at(at))
 
-    def graph_values(self, scope: str) -> dict[str, object]:
-        """The graph values bound in an open scope so far (``_Timeline.graph``)."""
-        return self._scopes[scope].graph
+    def graph_values(self, scope: str) -> GraphEnv:
+        """An open scope's environment as the graph reader reads and binds it."""
+        if scope not in self._graph_envs:
+            self._graph_envs[scope] = GraphEnv(self._scopes[scope], self)
+        return self._graph_envs[scope]
 
     def open_function(self, function: ast.FunctionDef) -> bool:
         """The values inside ``function`` read on its own (called with its defaults; no graph value
         in its parameters); False when a function of that name was read before (the first
         definition is the one whose plain values are recorded)."""
-        graph = dict.fromkeys(parameter_names(function.args))  # they shadow module names
         if function.name in self._scopes:
-            self._scopes[function.name].graph = graph
             return False
-        self._scopes[function.name] = _Timeline(ChainMap(self._steady_all(self._parameter_defaults(function)), self.constants), graph)
+        self._scopes[function.name] = _Timeline(self._outer, self._steady_all(self._parameter_defaults(function)))
         return True
 
     def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str, graph: dict[str, object]) -> None:
-        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope); ``graph``:
-        its parameters' graph values, as the graph reader evaluated the arguments."""
+        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope): its
+        parameters' plain values, or their graph values (``graph``, as the graph reader evaluated
+        the arguments) where they are ones."""
         args, kwargs = self.arguments(call, caller)
         bound = bind_parameters(function.args, args, kwargs, self._default)
-        self._scopes[scope] = _Timeline(ChainMap(self._steady_all(bound), self.constants), graph)
+        bound.update((name, value) for name, value in graph.items() if is_graph_value(value))
+        self._scopes[scope] = _Timeline(self._outer, self._steady_all(bound))
+
+    def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object, previous: str | None) -> None:
+        """The values in one unrolled pass of ``loop``, as running it would have them: those at the
+        loop in ``parent``, then what the ``previous`` pass bound (None: the first pass), the loop
+        variables set to ``item``."""
+        carried = {} if previous is None else self._carried(self._scopes[previous])
+        local: dict[str, object] = {}
+        bind_target(loop.target, item, lambda leaf, value: _bind_leaf(local, leaf, value))
+        self._scopes[scope] = _Timeline(ChainMap(carried, _ValuesAt(self._scopes[parent], _position(loop, before=True))), local)
+
+    def end_loop(self, parent: str, loop: ast.For, last: str, certain: bool) -> None:
+        """After an unrolled loop, ``parent`` holds what its ``last`` pass bound; when the loop may
+        not run (``certain`` False), its graph values only, the rest not known."""
+        at = (loop.end_lineno, loop.end_col_offset)
+        timeline = self._scopes[parent]
+        carried = self._carried(self._scopes[last])
+        for name, value in carried.items():
+            timeline.bind(at, name, value if certain or is_graph_value(value) else UNKNOWN)
+        variables = self._scopes[last].local  # named by the graph reader when they hold graph values
+        self.graph_values(parent).names.update(dict.fromkeys(name for name, value in carried.items() if name not in variables or is_graph_value(value)))
+
+    @staticmethod
+    def _carried(timeline: _Timeline) -> dict[str, object]:
+        """What a pass hands on to the next: the previous passes' values, its loop variables, its own bindings."""
+        carried = timeline.start.maps[1].maps[0]
+        return {**carried, **timeline.local, **timeline.env.maps[0]}
 
     def value(self, node: ast.expr, scope: str):
         return self.evaluator.expr(node, self.env(scope, node))
@@ -220,29 +248,39 @@ class ScopeValues:
             return None
         return list(value)
 
-    def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object) -> None:
-        """The values in one unrolled pass of ``loop``: the parent's there, the loop variables set
-        to a plain ``item``; its graph values are the parent's, which the pass goes on binding."""
-        env = self.env(parent, loop.target)
-        bind_target(loop.target, item, lambda leaf, value: _bind_leaf(env, leaf, value))
-        self._scopes[scope] = _Timeline(env, self._scopes[parent].graph)
-
-    def record(self, stmt: ast.stmt, scope: str) -> None:
+    def record(self, stmt: ast.stmt, scope: str) -> list[tuple[tuple[int, int], str, object]]:
         """One statement of ``scope``'s body, as the walk reaches it: names bound to plain values
         (numbers, tuples, arithmetic) by straight-line code; any other name it binds (in a branch,
-        a loop, a walrus, an import...) is unknown from the statement's start."""
+        a loop, a walrus, an import...) is unknown from the statement's start (a graph value stays
+        until the graph reader rebinds it: it marks those rebound in a block), except an assignment's
+        targets, unknown from its end: its right-hand side reads their old values, as Python does.
+        Those bindings at its end are returned, for ``commit`` once the statement is read."""
         timeline = self._scopes[scope]
         self._module_read += scope == MODULE_SCOPE
         if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
             timeline.bind((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)])
-            return
+            return []
+        at_end = []
         simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-        for name in bound_names(stmt.value if simple else stmt):
-            timeline.bind((stmt.lineno, stmt.col_offset), name, UNKNOWN)
+        assigned = isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and stmt.value is not None
+        for name in bound_names(stmt.value if assigned else stmt):  # walruses take effect inside the statement
+            timeline.bind((stmt.lineno, stmt.col_offset), name, _kept(timeline.env, name))
+        if assigned and not simple:  # the targets are bound after the right-hand side is read
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            at_end += [((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN) for target in targets for name in bound_names(target)]
         if simple:
             name = stmt.targets[0].id
-            value = self._steady(name, self.evaluator.expr(stmt.value, timeline.env) if self._is_plain_value(stmt.value) else UNKNOWN)
-            timeline.bind((stmt.end_lineno, stmt.end_col_offset), name, value)
+            value = self._steady(name, self.evaluator.expr(stmt.value, _Plain(timeline.env)) if self._is_plain_value(stmt.value) else UNKNOWN)
+            at_end.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
+        return at_end
+
+    def commit(self, scope: str, at_end: list[tuple[tuple[int, int], str, object]], graph_bound: set[str]) -> None:
+        """A statement's plain bindings at its end (``record``), for the names it did not bind to
+        graph values: one value per name."""
+        timeline = self._scopes[scope]
+        for at, name, value in at_end:
+            if name not in graph_bound:
+                timeline.bind(at, name, value)
 
     def _is_plain_value(self, node: ast.expr) -> bool:
         """Whether an expression computes plain values only: constants, containers, arithmetic,
@@ -267,10 +305,14 @@ class ScopeValues:
         return values
 
     def _steady(self, name: str, value: object) -> object:
-        """UNKNOWN for a value other code may change: a ``global``, a list or dict changed in place."""
-        if name in self.declared_global:
+        """UNKNOWN for a value other code may change: a plain ``global``, a list or dict changed in place."""
+        if name in self.declared_global and not is_graph_value(value):
             return UNKNOWN
-        return UNKNOWN if isinstance(value, list | dict | set) and self.changed_in_place(name) else value
+        return self.steady_container(name, value)
+
+    def steady_container(self, name: str, value: object) -> object:
+        """UNKNOWN for a list or dict (of plain or graph values) bound to a name some code changes in place."""
+        return UNKNOWN if isinstance(value, (list, dict, set)) and self.changed_in_place(name) else value
 
     def changed_in_place(self, name: str) -> bool:
         """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
@@ -363,8 +405,9 @@ def _passed(call: ast.Call, functions: dict[str, ast.FunctionDef], leaves_alone,
             mutated.add(value.id)
 
 
-def _position(node: ast.AST | None) -> tuple[int, int] | None:
-    return (node.lineno, node.col_offset) if node is not None and hasattr(node, "lineno") else None
+def _position(node: ast.AST | None, before: bool = False) -> tuple[int, float] | None:
+    """Where ``node`` starts (``before``: just before, ahead of what a statement binds at its start)."""
+    return (node.lineno, node.col_offset - 0.5 * before) if node is not None and hasattr(node, "lineno") else None
 
 
 def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
@@ -374,6 +417,135 @@ def _bind_leaf(env: ChainMap, target: ast.expr, value) -> None:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 env[node.id] = UNKNOWN
+
+
+def is_graph_value(value) -> bool:
+    """A layer, model or tensor of the graph, or a list or tuple holding one."""
+    if isinstance(value, list | tuple):
+        return any(map(is_graph_value, value))
+    return isinstance(value, GRAPH_TYPES)
+
+
+def _kept(values: Mapping[str, object], name: str):
+    """A name's value where a statement may rebind it: a graph value until rebound, else not known."""
+    try:
+        value = values[name]
+    except KeyError:
+        return UNKNOWN
+    return value if is_graph_value(value) else UNKNOWN
+
+
+def plain(value):
+    """A value as plain evaluation reads it: a graph value, or a list holding one, is not known
+    (a block may have rebound it to another list)."""
+    if isinstance(value, GRAPH_TYPES) or (isinstance(value, list) and is_graph_value(value)):
+        return UNKNOWN
+    return value
+
+
+def graph_view(value):
+    """A value as the graph reader reads it: a layer, model or tensor, a list holding one, a plain
+    list or tuple as the list of its items' graph views; None for anything else."""
+    if isinstance(value, GRAPH_TYPES) or (isinstance(value, list) and is_graph_value(value)):
+        return value
+    if isinstance(value, list | tuple):
+        return [graph_view(item) for item in value]
+    return None
+
+
+class _Plain(Mapping):
+    """Values as plain evaluation reads them (``plain``)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self.values = values
+
+    def __getitem__(self, name: str) -> object:
+        return plain(self.values[name])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+class _ModuleView(Mapping):
+    """What the scopes of the module's functions see of the module: while its code runs, its graph
+    values bound so far and its plain values bound once; after that, its plain values bound once."""
+
+    __slots__ = ("module", "constants", "running")
+
+    def __init__(self, module: _Timeline, constants: _BoundOnce) -> None:
+        self.module, self.constants, self.running = module, constants, True
+
+    def __getitem__(self, name: str) -> object:
+        if self.running and name in self.module.history and is_graph_value(value := self.module.env[name]):
+            return value
+        return self.constants[name]
+
+    def __contains__(self, name: object) -> bool:
+        return (self.running and name in self.module.history and is_graph_value(self.module.env[name])) or name in self.constants
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in dict.fromkeys([*self.module.env, *self.constants]) if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class GraphEnv(Mapping):
+    """A scope's environment as the graph reader reads and binds it: a name's value as a graph value
+    (``graph_view``). A graph value it binds takes effect where the statement being read
+    (``statement``) ends; any other value, there too, as not known, except in the statement being
+    recorded (``recording``), whose plain values ``ScopeValues.commit`` binds. ``bound``: the names
+    bound to graph values in the statement being recorded. Its names (``names``) are its parameters
+    and those the reader binds: assignment and loop targets."""
+
+    __slots__ = ("timeline", "values", "statement", "recording", "bound", "names")
+
+    def __init__(self, timeline: _Timeline, values: ScopeValues) -> None:
+        self.timeline, self.values = timeline, weakref.proxy(values)  # which holds it: a strong link would be a cycle
+        self.statement: ast.stmt | None = None
+        self.recording = False
+        self.bound: set[str] = set()
+        self.names: dict[str, None] = dict.fromkeys(timeline.local)
+
+    def __getitem__(self, name: str) -> object:
+        return graph_view(self.timeline.env[name])
+
+    def get(self, name: str, default=None) -> object:
+        try:
+            return graph_view(self.timeline.env[name])
+        except KeyError:
+            return default
+
+    def hide(self, name: str, at: ast.AST) -> None:
+        """``name`` holds no graph value from where ``at`` starts."""
+        self.names[name] = None
+        self.timeline.bind(_position(at), name, UNKNOWN)
+
+    def __setitem__(self, name: str, value: object) -> None:
+        at = (self.statement.end_lineno, self.statement.end_col_offset)
+        self.names[name] = None
+        if is_graph_value(value):
+            self.timeline.bind(at, name, self.values.steady_container(name, value))
+            self.bound.add(name)
+        elif not self.recording:
+            self.timeline.bind(at, name, UNKNOWN)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 class _Namespace(Mapping):
