@@ -76,20 +76,35 @@ class Weight:
             total = total * (dim if isinstance(dim, Expr) else Expr.const(dim))
         return total
 
+    @property
+    def params(self) -> int | None:
+        """The size when it is a number (no ``Expr`` made for the common all-int shape); else None."""
+        if self.shape is not None and all(type(dim) is int for dim in self.shape):
+            return math.prod(self.shape)
+        size = self.size
+        return size.value if size is not None and size.is_const else None
+
 
 @dataclass(slots=True)
 class LayerCount:
     weights: list[Weight] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
     output: object = None  # Tensor or None
+    _count: Count | None = field(default=None, init=False, repr=False, compare=False)
 
     def count(self) -> Count:
+        """Worked out once: a layer's count is read by its class, its models and its site, and a
+        ``LayerCount`` is not changed once made."""
+        if self._count is None:
+            self._count = self._counted()
+        return self._count
+
+    def _counted(self) -> Count:
         trainable = non_trainable = unsure_params = 0
         unknown: list[str] = []
         unsure: list[str] = []  # sized, but whether they train is not known
         for weight in self.weights:
-            size = weight.size
-            params = size.value if isinstance(size, Expr) and size.is_const else None
+            params = weight.params
             if params is None:
                 unknown.append(weight.name)
             elif weight.trainable is None:

@@ -98,13 +98,15 @@ def _called_name(call: ast.Call) -> str:
 
 
 def typed_params(weights) -> tuple:
-    """``Count.typed`` of weights (``name``, ``size``, ``trainable``, ``dtype``): the params of each
+    """``Count.typed`` of weights (``name``, ``params``, ``trainable``, ``dtype``): the params of each
     dtype set on the weight itself, by side; weights of the layer's default dtype are left out."""
     typed: dict[str, list[int]] = {}
     for weight in weights:
-        size = weight.size
-        if weight.dtype is not None and size is not None and size.is_const and weight.trainable is not None:
-            typed.setdefault(weight.dtype, [0, 0])[0 if weight.trainable else 1] += size.value
+        if weight.dtype is None or weight.trainable is None:
+            continue
+        params = weight.params
+        if params is not None:
+            typed.setdefault(weight.dtype, [0, 0])[0 if weight.trainable else 1] += params
     return tuple((dtype, trainable, frozen) for dtype, (trainable, frozen) in typed.items())
 
 
