@@ -20,7 +20,7 @@ import tokenize
 from itertools import accumulate, count
 from operator import add
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
@@ -226,6 +226,26 @@ def walk(root: ast.AST, stop: tuple[type, ...] = ()) -> Iterator[ast.AST]:
                     stack.append(value)
             elif isinstance(value, list):
                 stack.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, stop))
+
+
+def names_under(roots: Iterable[ast.AST]) -> dict[str, list[ast.Name]]:
+    """The ``Name`` nodes under ``roots`` by name, each list in ``walk`` order, root after root: one
+    walk without a generator, for the biggest walk counting makes (the module's names)."""
+    index: dict[str, list[ast.Name]] = {}
+    for root in roots:
+        stack: list = [root]
+        while stack:
+            node = stack.pop()
+            if type(node) is ast.Name:
+                index.setdefault(node.id, []).append(node)
+            elif isinstance(node, ast.AST):  # lists also hold strings (``global x``) and None (``{**d}``)
+                for name in node._fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        stack.extend(value)
+                    elif isinstance(value, ast.AST):
+                        stack.append(value)
+    return index
 
 
 def line_starts(text: str) -> list[int]:

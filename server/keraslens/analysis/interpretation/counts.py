@@ -26,7 +26,7 @@ from ..facts.graph import Tensor as GraphTensor
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
-from ..source import SourceFile, Span, per_node, walk
+from ..source import SourceFile, Span, names_under, per_node, walk
 from . import applications, presets, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
@@ -808,12 +808,7 @@ class ModuleCounts:
                         if isinstance(s, ast.FunctionDef):
                             self._functions.setdefault(s.name, []).append(s)
                 statements = self._functions.get(function, [])
-            index: dict[str, list[ast.Name]] = {}
-            for statement in statements:
-                for node in walk(statement):
-                    if isinstance(node, ast.Name):
-                        index.setdefault(node.id, []).append(node)
-            self._names[function] = index
+            self._names[function] = names_under(statements)
         return self._names[function]
 
     def names_read_for(self, attributes: frozenset[str]) -> set[int]:
