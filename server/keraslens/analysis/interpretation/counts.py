@@ -480,7 +480,7 @@ def _custom_dtype(layer: LayerValue, home: tuple[Counter, str]) -> str | None:
     """A class of the user's given ``dtype=``, or choosing dtypes in its own ``add_weight`` calls: which
     of its weights take it is not followed, so their sizes are not known."""
     counter, name = home
-    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name].node) else None
+    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name]) else None
 
 
 def _preset(layer: LayerValue) -> LayerCount:
@@ -622,7 +622,7 @@ class ModuleCounts:
         facts = self.module.classes.get(ref)
         if facts is None:
             return _numbered_by_keras(ref)
-        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts.node)
+        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts)
 
     def _whole_model_quantize(self) -> dict[int, list[tuple[ast.Call, int | None, bool]]]:
         """``model.quantize(...)``, for each layer of the model: (call, the line the model is built from, True)."""
