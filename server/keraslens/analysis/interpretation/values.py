@@ -222,6 +222,8 @@ def is_data(value, seen: frozenset = frozenset()) -> bool:
 
 def copied(value, memo: dict | None = None):
     """A copy of the lists and dicts in ``value``: what a run of user code may change in place."""
+    if not isinstance(value, list | dict | tuple):
+        return value
     memo = {} if memo is None else memo
     if id(value) in memo:
         return memo[id(value)]
