@@ -61,10 +61,17 @@ class Weight:
     shape: tuple | None  # None: not known
     trainable: bool | None
     dtype: str | None = None  # set on the weight itself (an int8 kernel, a layer's `dtype=`); None: the policy's
+    _size: object = field(default=UNKNOWN, init=False, repr=False, compare=False)  # ``size``, once asked
 
     @property
     def size(self):
-        """Product of the dims: int, Expr (symbolic) or None."""
+        """Product of the dims: Expr (symbolic or constant) or None; worked out once (the class's
+        count and each of its weight rows read it), as a weight is not changed once made."""
+        if self._size is UNKNOWN:
+            self._size = self._product()
+        return self._size
+
+    def _product(self):
         if self.shape is None:
             return None
         if all(type(dim) is int for dim in self.shape):  # the common case, without symbolic products
