@@ -76,11 +76,11 @@ class Weight:
             return None
         if all(type(dim) is int for dim in self.shape):  # the common case, without symbolic products
             return Expr.const(math.prod(self.shape))
-        total = Expr.const(1)
-        for dim in self.shape:
+        total = None
+        for dim in self.shape:  # an Expr among them: their product is one
             if isinstance(dim, bool) or not (isinstance(dim, int | Expr)):
                 return None
-            total = total * (dim if isinstance(dim, Expr) else Expr.const(dim))
+            total = dim if total is None else total * dim
         return total
 
     @property
@@ -1067,7 +1067,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
         count = _unless_changed(model, count)
     else:
         rows, count = counts.model_rows(model)
-    report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
+    report.rows = [row if (settled := counts.settled(row.count)) is row.count else replace(row, count=settled) for row in rows]  # most stay as they are
     report.count = counts.settled(count)
     report.sizes = sizes_of(report.count, counts.policy)
     report.mentions = _mentions(counts, model)
