@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.fix_all import fix_text
-from keraslens.analysis.source import SourceFile, line_starts, names_under, split_lines, walk
+from keraslens.analysis.source import SourceFile, function_nodes, line_starts, names_under, split_lines, walk
 
 ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
 
@@ -100,3 +100,16 @@ def test_names_under_are_the_standard_librarys_in_walk_order(path):
     assert sorted(map(id, found)) == sorted(id(node) for node in ast.walk(tree) if isinstance(node, ast.Name))
     for name, nodes in index.items():  # the order mentions are listed in
         assert nodes == [node for statement in tree.body for node in walk(statement) if isinstance(node, ast.Name) and node.id == name]
+
+
+def test_a_functions_listed_nodes_do_not_keep_it_alive():
+    import gc
+    import weakref
+
+    tree = ast.parse("def f(x):\n    return x + 1\n")
+    function = tree.body[0]
+    assert [type(node) for node in function_nodes(function)] == [type(node) for node in walk(function)][1:]
+    kept = weakref.ref(function)
+    del tree, function
+    gc.collect()
+    assert kept() is None  # the memo is keyed weakly by the function: its list must not hold it

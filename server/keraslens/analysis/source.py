@@ -417,9 +417,10 @@ def per_node(function):
 
 @per_node
 def function_nodes(function: ast.FunctionDef) -> list[ast.AST]:
-    """A top-level function's nodes (``nodes_under``), listed once for as long as it lives: the
-    analysis reads them (which functions compute plain values) and counting (where names are used)."""
-    return nodes_under(function)
+    """The nodes under a top-level function (``nodes_under``, without the function itself: a memo
+    holding its own key would keep it alive), listed once for as long as it lives: the analysis
+    reads them (which functions compute plain values) and counting (where names are used)."""
+    return nodes_under(function)[1:]
 
 
 @lru_cache(maxsize=4096)
