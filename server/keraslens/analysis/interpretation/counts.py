@@ -50,7 +50,7 @@ from .scopes import ScopeValues
 from .shapes import build_input
 from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
-from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
+from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth, value_key
 
 WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
 
@@ -146,6 +146,7 @@ class Counter:
         self.module_values = module_values
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
         self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
+        self._builtins: dict[tuple, LayerCount] = {}  # ``builtin`` by its plain arguments
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
@@ -216,6 +217,16 @@ class Counter:
         return self._others[id(module)][1], name
 
     def builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
+        """A built-in layer's weights from the layer table: the same for the same plain arguments and
+        input shape (every ``Dense(64)`` on the same input), so worked out once for them."""
+        key = value_key((ref, args, kwargs, input_shape))
+        if key is None:
+            return self._builtin(ref, args, kwargs, input_shape)
+        if key not in self._builtins:
+            self._builtins[key] = self._builtin(ref, args, kwargs, input_shape)
+        return self._builtins[key]
+
+    def _builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
