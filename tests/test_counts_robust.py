@@ -113,3 +113,21 @@ def test_the_hover_index_finds_what_a_scan_finds(path):
             assert report.at(number, col) is expected, (number, col)
             found += expected is not None
     assert found or not (report.classes or report.models or report.sites)
+
+
+@pytest.mark.parametrize("first, second", [(1, True), (1, 1.0), (True, 1)])
+def test_a_built_in_layer_counts_the_same_after_one_with_equal_looking_arguments(first, second):
+    """Built-in counts are kept by their arguments: ``1``, ``True`` and ``1.0`` are equal in Python
+    but not to the layer table, so one must never be answered with the other's count."""
+    from keraslens.analysis.interpretation.counts import Counter
+
+    analysis = analyze("import keras\n", "<memory>")
+
+    def fresh() -> Counter:
+        return Counter(analysis.module, analysis.flavor.flavor)
+
+    alone = [fresh().builtin("keras.layers.Dense", [units], {}, (None, 3)).count() for units in (first, second)]
+    counter = fresh()
+    both = [counter.builtin("keras.layers.Dense", [units], {}, (None, 3)).count() for units in (first, second)]
+    assert both == alone
+    assert alone[0] != alone[1] or first == second  # the pair is told apart by the table, so a mix-up would show

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from keraslens.analysis.config import Settings
 from keraslens.analysis.engine import analyze
 from keraslens.analysis.fix_all import fix_text
-from keraslens.analysis.source import SourceFile, line_starts, split_lines
+from keraslens.analysis.source import SourceFile, function_nodes, line_starts, names_under, split_lines, walk
 
 ODD = "\x0c", "\u2028", "\u2029", "\x1c", "\x85"
 
@@ -87,3 +87,29 @@ def test_segments_of_odd_text_are_the_standard_librarys(text):
     for node in ast.walk(source.tree):
         if hasattr(node, "end_col_offset"):
             assert source.segment(node) == (ast.get_source_segment(source.text, node) or "")
+
+
+NAME_EDGES = "global g\nd = {**g, None: x}\nmatch p:\n    case Point(x=a) | [b, *rest]:\n        del b\nlambda y=z: y\n"
+
+
+@pytest.mark.parametrize("path", [*_real_files(), None], ids=lambda p: p.name if p else "edges")
+def test_names_under_are_the_standard_librarys_in_walk_order(path):
+    tree = SourceFile(path.read_text(encoding="utf-8") if path else NAME_EDGES).tree
+    index = names_under(tree.body)
+    found = [node for nodes in index.values() for node in nodes]
+    assert sorted(map(id, found)) == sorted(id(node) for node in ast.walk(tree) if isinstance(node, ast.Name))
+    for name, nodes in index.items():  # the order mentions are listed in
+        assert nodes == [node for statement in tree.body for node in walk(statement) if isinstance(node, ast.Name) and node.id == name]
+
+
+def test_a_functions_listed_nodes_do_not_keep_it_alive():
+    import gc
+    import weakref
+
+    tree = ast.parse("def f(x):\n    return x + 1\n")
+    function = tree.body[0]
+    assert [type(node) for node in function_nodes(function)] == [type(node) for node in walk(function)][1:]
+    kept = weakref.ref(function)
+    del tree, function
+    gc.collect()
+    assert kept() is None  # the memo is keyed weakly by the function: its list must not hold it

@@ -13,6 +13,7 @@ import ast
 import re
 import threading
 from collections.abc import Iterator
+from itertools import chain
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -119,6 +120,7 @@ class ClassFacts:
     dynamic_reads: bool = False  # getattr(self, name), vars(self), self.__dict__: any attribute may be read
     plain_objects: list[SublayerSite] = field(default_factory=list)  # instances of PLAIN_LAYER_HOLDERS classes
     self_calls: list[SelfCall] = field(default_factory=list)  # self.x(...) in the forward pass, in source order
+    calls: list[ast.Call] = field(default_factory=list)  # every call in the class: its header, body and methods
     # results computed from these facts (a rule's findings in this class), kept with them: an
     # unchanged class of the next version reuses the facts, and with them these
     derived: dict = field(default_factory=dict, compare=False, repr=False)
@@ -445,7 +447,11 @@ class _ClassCollector:
                 self._collect_creations(stmt.value, stmt, None, frozenset({Phase.OTHER}), Target(TargetKind.CLASS_ATTR), False)
         # each method is walked once; the passes below read its nodes (in walk order) from the list
         nodes = {name: list(walk(function)) for name, function in facts.methods.items()}
-        facts.phases = self._method_phases(nodes)
+        calls = {name: [node for node in function_nodes if isinstance(node, ast.Call)] for name, function_nodes in nodes.items()}
+        walked = {id(function) for function in facts.methods.values()}
+        rest = [child for child in ast.iter_child_nodes(facts.node) if id(child) not in walked]  # a method defined twice too
+        facts.calls = [*chain.from_iterable(calls.values()), *(node for root in rest for node in walk(root) if isinstance(node, ast.Call))]
+        facts.phases = self._method_phases(calls)
         for name, function in facts.methods.items():
             self._collect_method(name, function, facts.phases.get(name, frozenset({Phase.OTHER})))
             facts.passed_on |= _passed_on(nodes[name])
@@ -453,11 +459,11 @@ class _ClassCollector:
                 facts.self_calls.extend(_self_calls(name, function.body, ()))
             facts.dynamic_reads = facts.dynamic_reads or _reads_dynamically(nodes[name])
 
-    def _method_phases(self, nodes: dict[str, list[ast.AST]]) -> dict[str, frozenset[Phase]]:
+    def _method_phases(self, calls: dict[str, list[ast.Call]]) -> dict[str, frozenset[Phase]]:
         called_by: dict[str, set[str]] = {name: set() for name in self.facts.methods}
-        for name, function_nodes in nodes.items():
-            for node in function_nodes:
-                if isinstance(node, ast.Call) and (callee := _self_attr(node.func)) in called_by and callee != name:
+        for name, function_calls in calls.items():
+            for node in function_calls:
+                if (callee := _self_attr(node.func)) in called_by and callee != name:
                     called_by[callee].add(name)
         phases: dict[str, set[Phase]] = {name: {PHASE_OF_METHOD[name]} if name in PHASE_OF_METHOD else set() for name in called_by}
         for _ in range(len(phases)):

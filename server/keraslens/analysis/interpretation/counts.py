@@ -26,7 +26,7 @@ from ..facts.graph import (
 from ..facts.library import layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, WEIGHT_NEUTRAL_ARGUMENTS, WEIGHT_NEUTRAL_SUFFIXES, is_weight_free
-from ..source import SourceFile, Span, per_node, walk
+from ..source import SourceFile, Span, names_under, per_node, walk
 from . import applications, presets, quantize
 from . import layer_table as builtin_layers
 from .count_model import (
@@ -50,7 +50,7 @@ from .scopes import ScopeValues
 from .shapes import build_input
 from .summary import UNKNOWN_DTYPE, all_frozen, module_policy, names_itself_only, policy_of, session_names, sets_weight_dtype, sizes_of, typed_params
 from .symbolic import Expr
-from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth
+from .values import UNKNOWN, LayerValue, SymbolicShape, Tensor, as_int, truth, value_key
 
 WRAPPERS = ("keras.layers.TimeDistributed", "keras.layers.Bidirectional")
 
@@ -61,20 +61,35 @@ class Weight:
     shape: tuple | None  # None: not known
     trainable: bool | None
     dtype: str | None = None  # set on the weight itself (an int8 kernel, a layer's `dtype=`); None: the policy's
+    _size: object = field(default=UNKNOWN, init=False, repr=False, compare=False)  # ``size``, once asked
 
     @property
     def size(self):
-        """Product of the dims: int, Expr (symbolic) or None."""
+        """Product of the dims: Expr (symbolic or constant) or None; worked out once (the class's
+        count and each of its weight rows read it), as a weight is not changed once made."""
+        if self._size is UNKNOWN:
+            self._size = self._product()
+        return self._size
+
+    def _product(self):
         if self.shape is None:
             return None
         if all(type(dim) is int for dim in self.shape):  # the common case, without symbolic products
             return Expr.const(math.prod(self.shape))
-        total = Expr.const(1)
-        for dim in self.shape:
+        total = None
+        for dim in self.shape:  # an Expr among them: their product is one
             if isinstance(dim, bool) or not (isinstance(dim, int | Expr)):
                 return None
-            total = total * (dim if isinstance(dim, Expr) else Expr.const(dim))
+            total = dim if total is None else total * dim
         return total
+
+    @property
+    def params(self) -> int | None:
+        """The size when it is a number (no ``Expr`` made for the common all-int shape); else None."""
+        if self.shape is not None and all(type(dim) is int for dim in self.shape):
+            return math.prod(self.shape)
+        size = self.size
+        return size.value if size is not None and size.is_const else None
 
 
 @dataclass(slots=True)
@@ -82,14 +97,21 @@ class LayerCount:
     weights: list[Weight] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)
     output: object = None  # Tensor or None
+    _count: Count | None = field(default=None, init=False, repr=False, compare=False)
 
     def count(self) -> Count:
+        """Worked out once: a layer's count is read by its class, its models and its site, and a
+        ``LayerCount`` is not changed once made."""
+        if self._count is None:
+            self._count = self._counted()
+        return self._count
+
+    def _counted(self) -> Count:
         trainable = non_trainable = unsure_params = 0
         unknown: list[str] = []
         unsure: list[str] = []  # sized, but whether they train is not known
         for weight in self.weights:
-            size = weight.size
-            params = size.value if isinstance(size, Expr) and size.is_const else None
+            params = weight.params
             if params is None:
                 unknown.append(weight.name)
             elif weight.trainable is None:
@@ -124,6 +146,7 @@ class Counter:
         self.module_values = module_values
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
         self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
+        self._builtins: dict[tuple, LayerCount] = {}  # ``builtin`` by its plain arguments
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
@@ -194,6 +217,16 @@ class Counter:
         return self._others[id(module)][1], name
 
     def builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
+        """A built-in layer's weights from the layer table: the same for the same plain arguments and
+        input shape (every ``Dense(64)`` on the same input), so worked out once for them."""
+        key = value_key((ref, args, kwargs, input_shape))
+        if key is None:
+            return self._builtin(ref, args, kwargs, input_shape)
+        if key not in self._builtins:
+            self._builtins[key] = self._builtin(ref, args, kwargs, input_shape)
+        return self._builtins[key]
+
+    def _builtin(self, ref: str, args: list, kwargs: dict, input_shape) -> LayerCount:
         spec = builtin_layers.lookup(ref)
         if spec is None:
             return LayerCount(doubts=[f"`{_short(ref)}` is not a layer keraslens knows"])
@@ -465,7 +498,7 @@ def _custom_dtype(layer: LayerValue, home: tuple[Counter, str]) -> str | None:
     """A class of the user's given ``dtype=``, or choosing dtypes in its own ``add_weight`` calls: which
     of its weights take it is not followed, so their sizes are not known."""
     counter, name = home
-    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name].node) else None
+    return UNKNOWN_DTYPE if "dtype" in layer.kwargs or sets_weight_dtype(counter.module.classes[name]) else None
 
 
 def _preset(layer: LayerValue) -> LayerCount:
@@ -612,7 +645,7 @@ class ModuleCounts:
         facts = self.module.classes.get(ref)
         if facts is None:
             return _numbered_by_keras(ref)
-        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts.node)
+        return not facts.external_bases and all(self._named_alone(base) for base in facts.local_bases) and names_itself_only(facts)
 
     def _whole_model_quantize(self) -> dict[int, list[tuple[ast.Call, int | None, bool]]]:
         """``model.quantize(...)``, for each layer of the model: (call, the line the model is built from, True)."""
@@ -796,12 +829,7 @@ class ModuleCounts:
                         if isinstance(s, ast.FunctionDef):
                             self._functions.setdefault(s.name, []).append(s)
                 statements = self._functions.get(function, [])
-            index: dict[str, list[ast.Name]] = {}
-            for statement in statements:
-                for node in walk(statement):
-                    if isinstance(node, ast.Name):
-                        index.setdefault(node.id, []).append(node)
-            self._names[function] = index
+            self._names[function] = names_under(statements)
         return self._names[function]
 
     def names_read_for(self, attributes: frozenset[str]) -> set[int]:
@@ -1054,7 +1082,7 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
         count = _unless_changed(model, count)
     else:
         rows, count = counts.model_rows(model)
-    report.rows = [replace(row, count=counts.settled(row.count)) for row in rows]
+    report.rows = [row if (settled := counts.settled(row.count)) is row.count else replace(row, count=settled) for row in rows]  # most stay as they are
     report.count = counts.settled(count)
     report.sizes = sizes_of(report.count, counts.policy)
     report.mentions = _mentions(counts, model)

@@ -98,6 +98,7 @@ class Interpreter(StatementWalker):
         self.module = module
         self.module_values = CopiedOnRead(module_values if module_values is not None else {})
         self.facts = module.classes.get(class_name) if class_name else None
+        self._chain: list | None = None  # ``_mro``
         self.flavor = flavor
         self.depth = depth
         self.attrs: dict[str, object] = {}
@@ -168,16 +169,17 @@ class Interpreter(StatementWalker):
         return None
 
     def _mro(self):
-        if self.facts is None:
-            return []
-        chain = [self.facts]
-        index = 0
-        while index < len(chain):
-            for base in chain[index].local_bases:
-                if base in self.module.classes and self.module.classes[base] not in chain:
-                    chain.append(self.module.classes[base])
-            index += 1
-        return chain
+        """The class and its bases of this file, nearest first: found once (every method lookup reads it)."""
+        if self._chain is None:
+            chain = [self.facts] if self.facts is not None else []
+            index = 0
+            while index < len(chain):
+                for base in chain[index].local_bases:
+                    if base in self.module.classes and self.module.classes[base] not in chain:
+                        chain.append(self.module.classes[base])
+                index += 1
+            self._chain = chain
+        return self._chain
 
     # -- functions -----------------------------------------------------------------------
     def _invoke(self, function: ast.FunctionDef, args: list, kwargs: dict) -> object:
@@ -393,16 +395,18 @@ class Interpreter(StatementWalker):
     def expr(self, node: ast.expr | None, env: dict):
         if node is None:
             return None
-        method = getattr(self, f"_expr_{type(node).__name__}", None)
-        return method(node, env) if method else UNKNOWN
+        method = _EXPRESSIONS.get(type(node))
+        return method(self, node, env) if method else UNKNOWN
 
     def _expr_Constant(self, node: ast.Constant, env: dict):
         return node.value
 
     def _expr_Name(self, node: ast.Name, env: dict):
-        if node.id in env:
-            return env[node.id]
-        return {"True": True, "False": False, "None": None}.get(node.id, UNKNOWN)
+        name = node.id
+        for scope in env.maps if type(env) is ChainMap else (env,):  # each map asked once (a ChainMap asks twice)
+            if name in scope:
+                return scope[name]
+        return _CONSTANT_NAMES.get(name, UNKNOWN)
 
     def _expr_Attribute(self, node: ast.Attribute, env: dict):
         if _is_self(node.value):
@@ -951,6 +955,10 @@ class Interpreter(StatementWalker):
                 if Phase.CALL in facts.phases.get(function.name, ()) and any(map(_sets_on_self, ast.walk(function))):
                     return True
         return False
+
+
+_EXPRESSIONS = {getattr(ast, name.removeprefix("_expr_")): method for name, method in vars(Interpreter).items() if name.startswith("_expr_")}
+_CONSTANT_NAMES = {"True": True, "False": False, "None": None}
 
 
 @dataclass(eq=False, slots=True)

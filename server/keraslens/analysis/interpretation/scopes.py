@@ -25,7 +25,7 @@ from collections import ChainMap, Counter
 from collections.abc import Iterator, Mapping
 
 from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
-from ..source import walk, walk_statements
+from ..source import function_nodes, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
 from .limits import LIMITS
 from .values import UNKNOWN, FunctionValue, bind_parameters, bind_target, bound_names, is_plain, parameter_names
@@ -598,7 +598,7 @@ def _plain_calls(function: ast.FunctionDef) -> set[str] | None:
     list and dict methods that read, or that change a list or dict the function made itself: a
     ``pop()`` on a parameter may be a Sequential model's); None for any other function."""
     called, changed, stores, made_here = set(), set(), Counter(), set()
-    for node in walk(function):
+    for node in function_nodes(function):
         if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom | ast.Await):
             return None
         if isinstance(node, ast.Name):

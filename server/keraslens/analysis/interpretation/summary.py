@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..source import SourceFile, walk
 from .count_model import Count, LayerRow, Sizes, Status
@@ -76,21 +75,16 @@ def module_policy(source: SourceFile, first_layer_line: int | None = None) -> Po
     return policy
 
 
-@lru_cache(maxsize=256)
-def sets_weight_dtype(class_node: ast.ClassDef) -> bool:
-    """Whether a class picks dtypes for its own weights (``add_weight(..., dtype=...)``,
+def sets_weight_dtype(facts) -> bool:
+    """Whether a class (``ClassFacts``) picks dtypes for its own weights (``add_weight(..., dtype=...)``,
     ``keras.Variable(..., dtype=...)``); its sublayers' ``dtype=`` is read where they are made."""
-    return any(isinstance(node, ast.Call) and _called_name(node) in _WEIGHT_MAKERS and any(k.arg == "dtype" for k in node.keywords)
-               for node in walk(class_node))
+    return any(_called_name(node) in _WEIGHT_MAKERS and any(k.arg == "dtype" for k in node.keywords) for node in facts.calls)
 
 
-def names_itself_only(class_node: ast.ClassDef) -> bool:
-    """A layer class of the file whose instances take Keras's automatic name and make no other
-    object that may take one: it constructs nothing (no capitalised call) and passes no ``name=``."""
-    for node in walk(class_node):
-        if isinstance(node, ast.Call) and (_called_name(node)[:1].isupper() or any(k.arg == "name" for k in node.keywords)):
-            return False
-    return True
+def names_itself_only(facts) -> bool:
+    """A layer class of the file (``ClassFacts``) whose instances take Keras's automatic name and make no
+    other object that may take one: it constructs nothing (no capitalised call) and passes no ``name=``."""
+    return not any(_called_name(node)[:1].isupper() or any(k.arg == "name" for k in node.keywords) for node in facts.calls)
 
 
 def _called_name(call: ast.Call) -> str:
@@ -98,13 +92,15 @@ def _called_name(call: ast.Call) -> str:
 
 
 def typed_params(weights) -> tuple:
-    """``Count.typed`` of weights (``name``, ``size``, ``trainable``, ``dtype``): the params of each
+    """``Count.typed`` of weights (``name``, ``params``, ``trainable``, ``dtype``): the params of each
     dtype set on the weight itself, by side; weights of the layer's default dtype are left out."""
     typed: dict[str, list[int]] = {}
     for weight in weights:
-        size = weight.size
-        if weight.dtype is not None and size is not None and size.is_const and weight.trainable is not None:
-            typed.setdefault(weight.dtype, [0, 0])[0 if weight.trainable else 1] += size.value
+        if weight.dtype is None or weight.trainable is None:
+            continue
+        params = weight.params
+        if params is not None:
+            typed.setdefault(weight.dtype, [0, 0])[0 if weight.trainable else 1] += params
     return tuple((dtype, trainable, frozen) for dtype, (trainable, frozen) in typed.items())
 
 

@@ -28,7 +28,7 @@ class Expr:
 
     @property
     def is_const(self) -> bool:
-        return all(not monomial for monomial in self._terms)
+        return not self._terms or (len(self._terms) == 1 and () in self._terms)
 
     @property
     def value(self) -> int:
@@ -96,8 +96,8 @@ class Expr:
     def __str__(self) -> str:
         if not self._terms:
             return "0"
-        # highest degree first, so `in*units + units` reads like the Keras docs
-        ordered = sorted(self._terms.items(), key=lambda item: (-len(item[0]), item[0]))
+        # highest degree first, so `in*units + units` reads like the Keras docs (one term: nothing to order)
+        ordered = sorted(self._terms.items(), key=lambda item: (-len(item[0]), item[0])) if len(self._terms) > 1 else self._terms.items()
         text = ""
         for index, (monomial, coefficient) in enumerate(ordered):
             sign = "-" if coefficient < 0 else "+"

@@ -214,8 +214,24 @@ def is_data(value, seen: frozenset = frozenset()) -> bool:
     return isinstance(value, range) or is_plain(value)
 
 
+def value_key(value, seen: frozenset = frozenset()) -> tuple | None:
+    """A hashable stand-in for plain data (numbers, strings, None, UNKNOWN, symbolic sizes, and
+    tuples, lists and dicts of them), each value tagged with its type, so ``1``, ``1.0`` and ``True``
+    differ; None for anything else (a layer, a tensor, a list that holds itself)."""
+    kind = type(value)
+    if value is None or value is UNKNOWN or kind in (int, float, str, bool, Expr):
+        return (kind, value)
+    if kind not in (tuple, list, dict) or id(value) in seen:
+        return None
+    inner = seen | {id(value)}
+    items = tuple(value_key(item, inner) for item in (value.items() if kind is dict else value))
+    return None if None in items else (kind, items)
+
+
 def copied(value, memo: dict | None = None):
     """A copy of the lists and dicts in ``value``: what a run of user code may change in place."""
+    if not isinstance(value, list | dict | tuple):
+        return value
     memo = {} if memo is None else memo
     if id(value) in memo:
         return memo[id(value)]

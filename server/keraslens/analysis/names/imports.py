@@ -12,7 +12,7 @@ import ast
 import os
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 
 from ..source import walk_statements
@@ -85,8 +85,9 @@ class ImportMap:
         return canonical_name(qualified) if qualified else None
 
 
+@lru_cache(maxsize=4096)
 def canonical_name(qualified: str) -> str:
-    """Normalise every Keras spelling to ``keras.*``."""
+    """Normalise every Keras spelling to ``keras.*`` (a file names the same few many times)."""
     for prefix in ("tensorflow.python.keras.", "tensorflow.keras.", "tf_keras.", "tf_keras.src."):
         if qualified.startswith(prefix):
             qualified = "keras." + qualified[len(prefix):]
