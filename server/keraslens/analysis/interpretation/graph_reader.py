@@ -27,7 +27,7 @@ from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
 from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
-from .values import as_int, bind_parameters, bind_target, bound_names, parameter_names
+from .values import as_int, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -308,14 +308,12 @@ class _ScopeReader(StatementWalker):
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: GraphEnv) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
-        args = [self._eval(arg, scope, env) for arg in call.args]
-        kwargs = {k.arg: self._eval(k.value, scope, env) for k in call.keywords}
-        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
+        args, kwargs = self._arguments(call, scope, env)
+        given = [*(args or ()), *(kwargs or {}).values()]
+        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in given):
             return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
-        unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
-        inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
-        self.values.bind_call(inner_scope, function, call, scope, inner_env)
+        self.values.bind_call(inner_scope, function, args, kwargs)
         self.inlining.append(function.name)
         self.entry_conditional[inner_scope] = self.conditional
         try:
@@ -323,6 +321,46 @@ class _ScopeReader(StatementWalker):
         finally:
             self.inlining.pop()
         return self.graph.returns.get(inner_scope)
+
+    def _arguments(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list | None, dict | None]:
+        """A call's arguments, each evaluated once (``_argument``); ``*xs`` and ``**kw`` unpack their
+        plain lists and dicts (None, None: one that is not known, so the parameters are not known)."""
+        args: list = []
+        for arg in call.args:
+            if not isinstance(arg, ast.Starred):
+                args.append(self._argument(arg, scope, env))
+                continue
+            value = self.values.value(arg.value, scope)
+            if not isinstance(value, tuple | list):
+                return None, None
+            args.extend(value)
+        kwargs: dict = {}
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                kwargs[keyword.arg] = self._argument(keyword.value, scope, env)
+                continue
+            value = self.values.value(keyword.value, scope)
+            if not isinstance(value, dict):
+                return None, None
+            kwargs.update(value)
+        return args, kwargs
+
+    def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
+        """An argument's one value: its graph value when it makes or names one (the layers it makes are
+        made once, here), else its plain value; an expression of plain values only (``_names_graph``
+        false) is evaluated by the interpreter alone."""
+        if self._names_graph(node, env):
+            value = self._eval(node, scope, env)
+            if is_graph_value(value):
+                return value
+        return self.values.value(node, scope)
+
+    def _names_graph(self, node: ast.expr, env: GraphEnv) -> bool:
+        """Whether an expression may make or read a graph value: it calls something else than the
+        builtins and plain helpers the interpreter runs, or names a layer, tensor or model."""
+        return not self.values.is_plain_value(node) or any(
+            isinstance(inner, ast.Name) and is_graph_value(env.get(inner.id)) for inner in ast.walk(node)
+        )
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:

@@ -196,14 +196,10 @@ class ScopeValues:
         self._scopes[function.name] = _Timeline(self._outer, self._steady_all(self._parameter_defaults(function)))
         return True
 
-    def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str, graph: dict[str, object]) -> None:
-        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope): its
-        parameters' plain values, or their graph values (``graph``, as the graph reader evaluated
-        the arguments) where they are ones."""
-        args, kwargs = self.arguments(call, caller)
-        bound = bind_parameters(function.args, args, kwargs, self._default)
-        bound.update((name, value) for name, value in graph.items() if is_graph_value(value))
-        self._scopes[scope] = _Timeline(self._outer, self._steady_all(bound))
+    def bind_call(self, scope: str, function: ast.FunctionDef, args: list | None, kwargs: dict | None) -> None:
+        """The values inside ``function`` for one call: its parameters bound to the call's arguments,
+        one value each, as the graph reader evaluated them (a graph value or a plain value)."""
+        self._scopes[scope] = _Timeline(self._outer, self._steady_all(bind_parameters(function.args, args, kwargs, self._default)))
 
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object, previous: str | None) -> None:
         """The values in one unrolled pass of ``loop``, as running it would have them: those at the
@@ -270,7 +266,7 @@ class ScopeValues:
             at_end += [((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN) for target in targets for name in bound_names(target)]
         if simple:
             name = stmt.targets[0].id
-            value = self._steady(name, self.evaluator.expr(stmt.value, _Plain(timeline.env)) if self._is_plain_value(stmt.value) else UNKNOWN)
+            value = self._steady(name, self.evaluator.expr(stmt.value, _Plain(timeline.env)) if self.is_plain_value(stmt.value) else UNKNOWN)
             at_end.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
         return at_end
 
@@ -282,7 +278,7 @@ class ScopeValues:
             if name not in graph_bound:
                 timeline.bind(at, name, value)
 
-    def _is_plain_value(self, node: ast.expr) -> bool:
+    def is_plain_value(self, node: ast.expr) -> bool:
         """Whether an expression computes plain values only: constants, containers, arithmetic,
         comparisons, comprehensions, and calls of the module's functions and of the builtins the
         interpreter knows (what they return is checked to be plain data where they run)."""
