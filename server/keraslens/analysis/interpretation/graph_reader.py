@@ -11,6 +11,12 @@ statement's plain values there as it goes and, once the statement is read, a nam
 graph value takes that value instead (``scopes.GraphEnv``); an unrolled loop's passes run in
 sequence, each from what the one before bound. ``ModuleGraph.bindings`` is that environment, as
 graph values, for the module and the functions read on their own.
+
+An assigned, returned or passed expression is evaluated once: one of plain values only (constants,
+arithmetic, names of plain values, calls of builtins and plain helpers: ``ScopeValues.plain_case``) by
+the interpreter alone; any other by ``_eval``, the graph case (what makes, applies or names a layer,
+tensor or model), and by the interpreter only when it gives no graph value. An inlined helper's
+arguments are bound from those values (``ScopeValues.bind_call``).
 """
 
 from __future__ import annotations
@@ -135,7 +141,7 @@ class _ScopeReader(StatementWalker):
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         scope, env = frame
-        value = self._eval(stmt.value, scope, env)
+        value = None if self.values.plain_case(stmt.value, env) else self._eval(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
@@ -153,7 +159,8 @@ class _ScopeReader(StatementWalker):
             self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        self._eval(node, *frame)
+        if not self.values.plain_case(node, frame.env):
+            self._eval(node, *frame)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -224,7 +231,7 @@ class _ScopeReader(StatementWalker):
 
     def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
-        value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
+        value = self._eval(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
@@ -347,20 +354,13 @@ class _ScopeReader(StatementWalker):
 
     def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
         """An argument's one value: its graph value when it makes or names one (the layers it makes are
-        made once, here), else its plain value; an expression of plain values only (``_names_graph``
-        false) is evaluated by the interpreter alone."""
-        if self._names_graph(node, env):
+        made once, here), else its plain value; one of plain values only (``ScopeValues.plain_case``)
+        is evaluated by the interpreter alone."""
+        if not self.values.plain_case(node, env):
             value = self._eval(node, scope, env)
             if is_graph_value(value):
                 return value
         return self.values.value(node, scope)
-
-    def _names_graph(self, node: ast.expr, env: GraphEnv) -> bool:
-        """Whether an expression may make or read a graph value: it calls something else than the
-        builtins and plain helpers the interpreter runs, or names a layer, tensor or model."""
-        return not self.values.is_plain_value(node) or any(
-            isinstance(inner, ast.Name) and is_graph_value(env.get(inner.id)) for inner in ast.walk(node)
-        )
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
