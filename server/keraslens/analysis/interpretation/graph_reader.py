@@ -428,11 +428,10 @@ class _ScopeReader(StatementWalker):
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
         if isinstance(callee, Model):
-            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
-            tensors = [item if isinstance(item, Tensor) else None for item in inputs]
-            callee.calls.append((node, tensors))
+            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]  # once: what they make is made once
+            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
             self._proxy(callee)  # the model is a layer of the graph it is called in
-            return self._apply(callee.proxy, node, scope, env, node.args[:1])
+            return self._applied(callee.proxy, node, scope, inputs)
         return None
 
     def _name(self, name: str, env: GraphEnv) -> Value | None:
@@ -575,13 +574,14 @@ class _ScopeReader(StatementWalker):
         return instance
 
     def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
-        inputs: list[Tensor | list[Tensor | None] | None] = []
-        for arg in call.args if args is None else args:
-            value = self._eval(arg, scope, env)
-            if isinstance(value, list):
-                inputs.append([item if isinstance(item, Tensor) else None for item in value])
-            else:
-                inputs.append(value if isinstance(value, Tensor) else None)
+        return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
+
+    def _applied(self, instance: LayerInstance, call: ast.Call, scope: str, values: list[Value | None]) -> Tensor:
+        """``instance`` applied by ``call`` to its evaluated inputs."""
+        inputs: list[Tensor | list[Tensor | None] | None] = [
+            [item if isinstance(item, Tensor) else None for item in value] if isinstance(value, list) else value if isinstance(value, Tensor) else None
+            for value in values
+        ]
         symbolic = any(_is_symbolic(item) for item in inputs)
         application = Application.of(instance, call, inputs, scope, self.conditional > 0, symbolic, len(self.graph.applications))
         instance.applications.append(application)
