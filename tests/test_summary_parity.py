@@ -63,6 +63,14 @@ for width in [64, 32, 16]:
     x = layers.Dense(width, activation="relu")(x)
 model = keras.Model(inputs, layers.Dense(2)(x))
 """,
+    "operator_on_a_layer_call": """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(8)(inputs)
+x = x + layers.Dense(8)(inputs)
+model = keras.Model(inputs, layers.Dense(2)(x))
+""",
     "half_precision": """
 import keras
 from keras import layers

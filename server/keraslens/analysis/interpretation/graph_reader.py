@@ -384,7 +384,7 @@ class _ScopeReader(StatementWalker):
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
             self.graph.operator_layers.append(instance)
-            return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
+            return self._applied(instance, node, scope, [operands])  # as `Add()([x, y])`, on the operands read once
         if isinstance(node, ast.IfExp):  # `layers.BatchNormalization() if use_bn else layers.Identity()`
             taken = self.decide(node.test, Frame(scope, env))
             return None if taken is None else self._eval(node.body if taken else node.orelse, scope, env)
