@@ -152,6 +152,7 @@ class ScopeValues:
         namespace = weakref.proxy(self._namespace)  # it holds the functions: a strong link would be a cycle
         self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in _plain_functions(tree)}
         self.helper_names = {helper.node.name for helper in self.helpers.values()}
+        self.plain_callees = PLAIN_BUILTINS | self.helper_names  # what an expression of plain values may call
         self._module = _Timeline({})
         # functions run after the module code: they see the module names that are bound once
         self.constants = _BoundOnce(self._module)
@@ -287,9 +288,16 @@ class ScopeValues:
         """Whether an expression is evaluated by the interpreter alone: it computes plain values only
         (``is_plain_value``) and names no graph value in ``values`` (a scope's environment), so it
         neither makes nor reads a layer, tensor or model."""
-        return self.is_plain_value(node) and not any(
-            isinstance(inner, ast.Name) and is_graph_value(values.get(inner.id)) for inner in ast.walk(node)
-        )
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
+                    return False
+            elif isinstance(inner, ast.Name):
+                if is_graph_value(values.get(inner.id)):
+                    return False
+            elif not isinstance(inner, PLAIN_NODES):
+                return False
+        return True
 
     def is_plain_value(self, node: ast.expr) -> bool:
         """Whether an expression computes plain values only: constants, containers, arithmetic,
@@ -297,7 +305,7 @@ class ScopeValues:
         interpreter knows (what they return is checked to be plain data where they run)."""
         for inner in ast.walk(node):
             if isinstance(inner, ast.Call):
-                if not (isinstance(inner.func, ast.Name) and inner.func.id in PLAIN_BUILTINS | self.helper_names):
+                if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
                     return False
             elif not isinstance(inner, PLAIN_NODES):
                 return False
