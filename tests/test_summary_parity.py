@@ -63,6 +63,14 @@ for width in [64, 32, 16]:
     x = layers.Dense(width, activation="relu")(x)
 model = keras.Model(inputs, layers.Dense(2)(x))
 """,
+    "operator_on_a_layer_call": """
+import keras
+from keras import layers
+inputs = keras.Input(shape=(8,))
+x = layers.Dense(8)(inputs)
+x = x + layers.Dense(8)(inputs)
+model = keras.Model(inputs, layers.Dense(2)(x))
+""",
     "half_precision": """
 import keras
 from keras import layers
@@ -94,12 +102,16 @@ print(json.dumps(out))
 """
 
 
-@pytest.fixture(scope="module")
-def keras_summaries(tmp_path_factory) -> dict[str, str]:
-    done = subprocess.run([sys.executable, "-c", KERAS_SIDE], input=json.dumps(MODELS), capture_output=True, text=True, timeout=300,
+def summaries_by_keras(models: dict[str, str]) -> dict[str, str]:
+    done = subprocess.run([sys.executable, "-c", KERAS_SIDE], input=json.dumps(models), capture_output=True, text=True, timeout=300,
                           env={"TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "tensorflow", "PATH": "/usr/bin:/bin", "COLUMNS": "200"})
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def keras_summaries(tmp_path_factory) -> dict[str, str]:
+    return summaries_by_keras(MODELS)
 
 
 def totals_lines(text: str) -> list[str]:
@@ -138,6 +150,23 @@ def test_rows_match_model_summary(name, keras_summaries, tmp_path):
     truth = table_rows(keras_summaries[name])
     assert truth, keras_summaries[name]
     assert table_rows(ours(name, tmp_path)) == truth
+
+
+def test_a_layer_made_in_a_models_call_is_made_once(tmp_path):
+    """``inner(layers.Dense(4)(inputs))``: one Dense is made, so its automatic name is Keras' (a second
+    one made by reading the argument twice numbered it ``dense_2``). The nested model's own row is
+    left out: only the Dense rows are compared."""
+    source = """
+import keras
+from keras import layers
+inner = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])
+inputs = keras.Input(shape=(8,))
+model = keras.Model(inputs, inner(layers.Dense(4)(inputs)))
+"""
+    truth = [row for row in table_rows(summaries_by_keras({"nested": source})["nested"]) if "(Dense)" in row[0]]
+    result = count_target(source, str(tmp_path / "nested.py"), "model", settings=Settings())
+    assert result["status"] == "exact", result["reason"]
+    assert truth and [row for row in table_rows(render_summary(result)) if "(Dense)" in row[0]] == truth
 
 
 def test_a_partial_count_never_reads_as_final(tmp_path):

@@ -890,6 +890,17 @@ outs += [layers.Dense(6)(inputs)]
 model = keras.Model(inputs, layers.Concatenate()(outs))
 """)
 
+program("helper-called-with-a-tensor-and-unpacked-plain-arguments", EXACT, """
+def block(x, units, rate):
+    x = layers.Dense(units)(x)
+    return layers.Dropout(rate)(x)
+
+
+settings = (16, 0.1)
+inputs = keras.Input((8,))
+model = keras.Model(inputs, block(inputs, *settings))
+""")
+
 
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:

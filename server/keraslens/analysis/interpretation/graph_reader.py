@@ -11,6 +11,12 @@ statement's plain values there as it goes and, once the statement is read, a nam
 graph value takes that value instead (``scopes.GraphEnv``); an unrolled loop's passes run in
 sequence, each from what the one before bound. ``ModuleGraph.bindings`` is that environment, as
 graph values, for the module and the functions read on their own.
+
+An assigned, returned or passed expression is evaluated once: one of plain values only (constants,
+arithmetic, names of plain values, calls of builtins and plain helpers: ``ScopeValues.plain_case``) by
+the interpreter alone; any other by ``_eval``, the graph case (what makes, applies or names a layer,
+tensor or model), and by the interpreter only when it gives no graph value. An inlined helper's
+arguments are bound from those values (``ScopeValues.bind_call``).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
 from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
-from .values import as_int, bind_parameters, bind_target, bound_names, parameter_names
+from .values import as_int, bind_target, bound_names, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -135,7 +141,7 @@ class _ScopeReader(StatementWalker):
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         scope, env = frame
-        value = self._eval(stmt.value, scope, env)
+        value = None if self.values.plain_case(stmt.value, env) else self._eval(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
@@ -153,7 +159,8 @@ class _ScopeReader(StatementWalker):
             self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        self._eval(node, *frame)
+        if not self.values.plain_case(node, frame.env):
+            self._eval(node, *frame)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -224,7 +231,7 @@ class _ScopeReader(StatementWalker):
 
     def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
-        value = self._eval(stmt.value, scope, env) if stmt.value is not None else None
+        value = self._eval(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
@@ -308,14 +315,12 @@ class _ScopeReader(StatementWalker):
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: GraphEnv) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
-        args = [self._eval(arg, scope, env) for arg in call.args]
-        kwargs = {k.arg: self._eval(k.value, scope, env) for k in call.keywords}
-        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
+        args, kwargs = self._arguments(call, scope, env)
+        given = [*(args or ()), *(kwargs or {}).values()]
+        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in given):
             return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
-        unpacking = any(isinstance(arg, ast.Starred) for arg in call.args) or None in kwargs  # `*xs`, `**kw`: not followed
-        inner_env = bind_parameters(function.args, None if unpacking else args, kwargs, default=lambda node: None, unknown=None)
-        self.values.bind_call(inner_scope, function, call, scope, inner_env)
+        self.values.bind_call(inner_scope, function, args, kwargs)
         self.inlining.append(function.name)
         self.entry_conditional[inner_scope] = self.conditional
         try:
@@ -323,6 +328,39 @@ class _ScopeReader(StatementWalker):
         finally:
             self.inlining.pop()
         return self.graph.returns.get(inner_scope)
+
+    def _arguments(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list | None, dict | None]:
+        """A call's arguments, each evaluated once (``_argument``); ``*xs`` and ``**kw`` unpack their
+        plain lists and dicts (None, None: one that is not known, so the parameters are not known)."""
+        args: list = []
+        for arg in call.args:
+            if not isinstance(arg, ast.Starred):
+                args.append(self._argument(arg, scope, env))
+                continue
+            value = self.values.value(arg.value, scope)
+            if not isinstance(value, tuple | list):
+                return None, None
+            args.extend(value)
+        kwargs: dict = {}
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                kwargs[keyword.arg] = self._argument(keyword.value, scope, env)
+                continue
+            value = self.values.value(keyword.value, scope)
+            if not isinstance(value, dict):
+                return None, None
+            kwargs.update(value)
+        return args, kwargs
+
+    def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
+        """An argument's one value: its graph value when it makes or names one (the layers it makes are
+        made once, here), else its plain value; one of plain values only (``ScopeValues.plain_case``)
+        is evaluated by the interpreter alone."""
+        if not self.values.plain_case(node, env):
+            value = self._eval(node, scope, env)
+            if is_graph_value(value):
+                return value
+        return self.values.value(node, scope)
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
@@ -346,7 +384,7 @@ class _ScopeReader(StatementWalker):
             # `x + y` on tensors: an element-wise op without weights, like the Add layer
             instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
             self.graph.operator_layers.append(instance)
-            return self._apply(instance, node, scope, env, [ast.List(elts=[node.left, node.right], ctx=ast.Load())])
+            return self._applied(instance, node, scope, [operands])  # as `Add()([x, y])`, on the operands read once
         if isinstance(node, ast.IfExp):  # `layers.BatchNormalization() if use_bn else layers.Identity()`
             taken = self.decide(node.test, Frame(scope, env))
             return None if taken is None else self._eval(node.body if taken else node.orelse, scope, env)
@@ -390,11 +428,10 @@ class _ScopeReader(StatementWalker):
         if isinstance(callee, LayerInstance):
             return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
         if isinstance(callee, Model):
-            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]
-            tensors = [item if isinstance(item, Tensor) else None for item in inputs]
-            callee.calls.append((node, tensors))
+            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]  # once: what they make is made once
+            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
             self._proxy(callee)  # the model is a layer of the graph it is called in
-            return self._apply(callee.proxy, node, scope, env, node.args[:1])
+            return self._applied(callee.proxy, node, scope, inputs)
         return None
 
     def _name(self, name: str, env: GraphEnv) -> Value | None:
@@ -537,13 +574,14 @@ class _ScopeReader(StatementWalker):
         return instance
 
     def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
-        inputs: list[Tensor | list[Tensor | None] | None] = []
-        for arg in call.args if args is None else args:
-            value = self._eval(arg, scope, env)
-            if isinstance(value, list):
-                inputs.append([item if isinstance(item, Tensor) else None for item in value])
-            else:
-                inputs.append(value if isinstance(value, Tensor) else None)
+        return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
+
+    def _applied(self, instance: LayerInstance, call: ast.Call, scope: str, values: list[Value | None]) -> Tensor:
+        """``instance`` applied by ``call`` to its evaluated inputs."""
+        inputs: list[Tensor | list[Tensor | None] | None] = [
+            [item if isinstance(item, Tensor) else None for item in value] if isinstance(value, list) else value if isinstance(value, Tensor) else None
+            for value in values
+        ]
         symbolic = any(_is_symbolic(item) for item in inputs)
         application = Application.of(instance, call, inputs, scope, self.conditional > 0, symbolic, len(self.graph.applications))
         instance.applications.append(application)

@@ -10,7 +10,8 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
 The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
-not by a walk of their own. Each scope's timeline is its environment, one value per name by
+not by a walk of their own; an assignment's plain value is computed once the graph reader has read the
+statement (``ScopeValues.commit``), only when it bound no graph value. Each scope's timeline is its environment, one value per name by
 position: a plain value, or the graph value (layer, tensor, model, a list holding one) the graph
 reader binds there. Plain evaluation reads a graph value as not known (``plain``), the graph
 reader a plain value as none (``graph_view``).
@@ -151,6 +152,7 @@ class ScopeValues:
         namespace = weakref.proxy(self._namespace)  # it holds the functions: a strong link would be a cycle
         self.helpers = {id(stmt): FunctionValue(stmt, namespace) for stmt in _plain_functions(tree)}
         self.helper_names = {helper.node.name for helper in self.helpers.values()}
+        self.plain_callees = PLAIN_BUILTINS | self.helper_names  # what an expression of plain values may call
         self._module = _Timeline({})
         # functions run after the module code: they see the module names that are bound once
         self.constants = _BoundOnce(self._module)
@@ -196,14 +198,10 @@ class ScopeValues:
         self._scopes[function.name] = _Timeline(self._outer, self._steady_all(self._parameter_defaults(function)))
         return True
 
-    def bind_call(self, scope: str, function: ast.FunctionDef, call: ast.Call, caller: str, graph: dict[str, object]) -> None:
-        """The values inside ``function`` when called by ``call`` (read in ``caller``'s scope): its
-        parameters' plain values, or their graph values (``graph``, as the graph reader evaluated
-        the arguments) where they are ones."""
-        args, kwargs = self.arguments(call, caller)
-        bound = bind_parameters(function.args, args, kwargs, self._default)
-        bound.update((name, value) for name, value in graph.items() if is_graph_value(value))
-        self._scopes[scope] = _Timeline(self._outer, self._steady_all(bound))
+    def bind_call(self, scope: str, function: ast.FunctionDef, args: list | None, kwargs: dict | None) -> None:
+        """The values inside ``function`` for one call: its parameters bound to the call's arguments,
+        one value each, as the graph reader evaluated them (a graph value or a plain value)."""
+        self._scopes[scope] = _Timeline(self._outer, self._steady_all(bind_parameters(function.args, args, kwargs, self._default)))
 
     def bind_iteration(self, scope: str, parent: str, loop: ast.For, item: object, previous: str | None) -> None:
         """The values in one unrolled pass of ``loop``, as running it would have them: those at the
@@ -268,27 +266,46 @@ class ScopeValues:
         if assigned and not simple:  # the targets are bound after the right-hand side is read
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             at_end += [((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN) for target in targets for name in bound_names(target)]
-        if simple:
-            name = stmt.targets[0].id
-            value = self._steady(name, self.evaluator.expr(stmt.value, _Plain(timeline.env)) if self._is_plain_value(stmt.value) else UNKNOWN)
-            at_end.append(((stmt.end_lineno, stmt.end_col_offset), name, value))
+        if simple:  # its plain value is computed by ``commit``, when the name holds no graph value
+            value = stmt.value if self.is_plain_value(stmt.value) else UNKNOWN
+            at_end.append(((stmt.end_lineno, stmt.end_col_offset), stmt.targets[0].id, value))
         return at_end
 
     def commit(self, scope: str, at_end: list[tuple[tuple[int, int], str, object]], graph_bound: set[str]) -> None:
         """A statement's plain bindings at its end (``record``), for the names it did not bind to
-        graph values: one value per name."""
+        graph values: one value per name. An expression of plain values (an ``ast.expr`` in
+        ``at_end``) is evaluated here, once: the graph reader has not evaluated it (``plain_case``), or
+        found no graph value in it."""
         timeline = self._scopes[scope]
         for at, name, value in at_end:
-            if name not in graph_bound:
-                timeline.bind(at, name, value)
+            if name in graph_bound:
+                continue
+            if isinstance(value, ast.expr):
+                value = self._steady(name, self.evaluator.expr(value, _Plain(timeline.env)))
+            timeline.bind(at, name, value)
 
-    def _is_plain_value(self, node: ast.expr) -> bool:
+    def plain_case(self, node: ast.expr, values: Mapping[str, object]) -> bool:
+        """Whether an expression is evaluated by the interpreter alone: it computes plain values only
+        (``is_plain_value``) and names no graph value in ``values`` (a scope's environment), so it
+        neither makes nor reads a layer, tensor or model."""
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call):
+                if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
+                    return False
+            elif isinstance(inner, ast.Name):
+                if is_graph_value(values.get(inner.id)):
+                    return False
+            elif not isinstance(inner, PLAIN_NODES):
+                return False
+        return True
+
+    def is_plain_value(self, node: ast.expr) -> bool:
         """Whether an expression computes plain values only: constants, containers, arithmetic,
         comparisons, comprehensions, and calls of the module's functions and of the builtins the
         interpreter knows (what they return is checked to be plain data where they run)."""
         for inner in ast.walk(node):
             if isinstance(inner, ast.Call):
-                if not (isinstance(inner.func, ast.Name) and inner.func.id in PLAIN_BUILTINS | self.helper_names):
+                if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
                     return False
             elif not isinstance(inner, PLAIN_NODES):
                 return False
