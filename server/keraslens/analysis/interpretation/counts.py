@@ -136,6 +136,15 @@ def _short(ref: str) -> str:
     return ref.rsplit(".", 1)[-1]
 
 
+def _class_label(instance: LayerInstance) -> str:
+    """The class ``model.summary()`` names for a layer; a Sequential or functional model used as a
+    layer is a ``Sequential`` or a ``Functional``, in both flavours."""
+    model = instance.model
+    if model is not None and model.kind in ("sequential", "functional") and model.class_ref is None:
+        return "Sequential" if model.kind == "sequential" else "Functional"
+    return _short(instance.class_ref)
+
+
 class Counter:
     """Counts layer values of one module; results cached per layer value."""
 
@@ -853,7 +862,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _short(instance.class_ref), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
+            rows.append(LayerRow(instance.label, _class_label(instance), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
