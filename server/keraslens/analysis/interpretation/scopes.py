@@ -29,7 +29,7 @@ from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
 from ..source import function_nodes, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
 from .limits import LIMITS
-from .values import UNKNOWN, FunctionValue, bind_parameters, bind_target, bound_names, is_plain, parameter_names
+from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, is_plain, parameter_names
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
@@ -470,25 +470,13 @@ def graph_view(value):
     return None
 
 
-class _Plain(Mapping):
+class _Plain(ReadThrough):
     """Values as plain evaluation reads them (``plain``)."""
 
-    __slots__ = ("values",)
-
-    def __init__(self, values: Mapping[str, object]) -> None:
-        self.values = values
+    __slots__ = ()
 
     def __getitem__(self, name: str) -> object:
         return plain(self.values[name])
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.values
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
-
-    def __len__(self) -> int:
-        return len(self.values)
 
 
 class _ModuleView(Mapping):
@@ -565,26 +553,14 @@ class GraphEnv(Mapping):
         return len(self.names)
 
 
-class _Namespace(Mapping):
+class _Namespace(ReadThrough):
     """The module values a function of the module reads: those bound so far while the module code
-    runs, then (for calls made in functions) the names the module binds once."""
+    runs, then (for calls made in functions) the names the module binds once (``values`` is set to each)."""
 
-    __slots__ = ("values", "__weakref__")
+    __slots__ = ("__weakref__",)
 
     def __init__(self) -> None:
-        self.values: Mapping[str, object] = {}
-
-    def __getitem__(self, name: str) -> object:
-        return self.values[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.values
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
-
-    def __len__(self) -> int:
-        return len(self.values)
+        super().__init__({})
 
 
 def followable_functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:

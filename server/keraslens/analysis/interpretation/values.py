@@ -248,8 +248,8 @@ def copied(value, memo: dict | None = None):
     return value
 
 
-class CopiedOnRead(Mapping):
-    """Values read through copies (``copied``): code that changes what it reads changes no value here."""
+class ReadThrough(Mapping):
+    """The names of ``values``, each value as it is there; subclasses read each through something."""
 
     __slots__ = ("values",)
 
@@ -257,7 +257,7 @@ class CopiedOnRead(Mapping):
         self.values = values
 
     def __getitem__(self, name: str) -> object:
-        return copied(self.values[name])
+        return self.values[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self.values
@@ -267,6 +267,15 @@ class CopiedOnRead(Mapping):
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+class CopiedOnRead(ReadThrough):
+    """Values read through copies (``copied``): code that changes what it reads changes no value here."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> object:
+        return copied(self.values[name])
 
 
 def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | None, default, unknown=UNKNOWN, skip_first: bool = False) -> dict:
