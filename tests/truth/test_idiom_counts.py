@@ -891,6 +891,112 @@ model = keras.Model(inputs, layers.Concatenate()(outs))
 """)
 
 
+# --- `trainable` set on a Model subclass after it is made; Sequential subclasses ------------------
+_NET_DENSE_BN = """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = layers.Dense(4)
+        self.bn = layers.BatchNormalization()
+
+    def call(self, x):
+        return self.bn(self.a(x))
+
+
+model = Net()
+"""
+program("subclass-called-then-frozen", EXACT, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.trainable = False
+""")
+program("subclass-frozen-then-called", EXACT, _NET_DENSE_BN + """
+model.trainable = False
+model(np.zeros((1, 3)))
+""")
+program("subclass-called-then-attribute-frozen", ANY, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.bn.trainable = False
+""")
+program("subclass-called-then-layer-frozen-by-index", ANY, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.layers[1].trainable = False
+""")
+program("tf-keras-subclass-built-then-frozen", EXACT, _NET_DENSE_BN + """
+model.build((None, 3))
+model.trainable = False
+""", flavor="tf_keras")
+_NET_WITH_FROZEN_LAYER = """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = layers.Dense(4)
+        self.a.trainable = False
+        self.b = layers.Dense(2)
+
+    def call(self, x):
+        return self.b(self.a(x))
+
+
+model = Net()
+"""
+program("subclass-layer-frozen-inside-then-model-trainable", ANY, _NET_WITH_FROZEN_LAYER + """
+model(keras.ops.zeros((1, 3)))
+model.trainable = True
+""")
+program("tf-keras-subclass-layer-frozen-inside-then-model-trainable", ANY, _NET_WITH_FROZEN_LAYER + """
+model.build((None, 3))
+model.trainable = True
+""", flavor="tf_keras")
+program("sequential-subclass-built", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+model.build((None, 3))
+""")
+program("sequential-subclass-with-input", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([keras.Input((3,)), layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+""")
+program("sequential-subclass-adding-in-init-called", ANY, """
+import numpy as np
+class Stack(keras.Sequential):
+    def __init__(self, units):
+        super().__init__()
+        self.add(layers.Dense(units))
+        self.add(layers.Dense(1))
+
+
+model = Stack(5)
+model(np.zeros((2, 3)))
+""")
+program("sequential-subclass-in-a-functional-model", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, Stack()(inputs))
+""")
+program("tf-keras-sequential-subclass-built", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+model.build((None, 3))
+""", flavor="tf_keras")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

@@ -275,6 +275,8 @@ class Counter:
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
         if functional_class(self.module, class_name):  # built when made: the input does not change its weights
             return self.functional(class_name, args, kwargs)
+        if sequential_class(self.module, class_name):
+            return LayerCount(doubts=[_SEQUENTIAL_SUBCLASS])
         interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:
             output = interpreter.run(args, kwargs, input_shape, extra_shapes, keywords)
@@ -390,6 +392,14 @@ def functional_class(module: ModuleFacts, name: str) -> bool:
     if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in hierarchy):
         return False
     return any(_hands_inputs_and_outputs(facts.methods.get("__init__")) for facts in hierarchy)
+
+
+def sequential_class(module: ModuleFacts, name: str) -> bool:
+    """Whether the class (or a base of its file) derives from ``Sequential``."""
+    return any(SEQUENTIAL & set(facts.keras_bases) for facts in _hierarchy(module, name))
+
+
+_SEQUENTIAL_SUBCLASS = "a subclass of `Sequential` is not followed: its layers are the ones its constructor hands to or adds to `Sequential`"
 
 
 @per_node
@@ -1090,12 +1100,19 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    hierarchy = _hierarchy(counts.module, model.class_ref)
     if functional_class(counts.module, model.class_ref):  # built when constructed, whatever is done with it later
         args, kwargs = counts.scopes.arguments(model.call, model.scope)
         if args is None or kwargs is None:
             return Count(Status.UNKNOWN, reason="the model's constructor arguments are not known"), []
         return counts._model_frozen(model, counts.counter.functional(model.class_ref, args, kwargs).count()), []
+    if sequential_class(counts.module, model.class_ref):
+        return Count(Status.UNKNOWN, reason=_SEQUENTIAL_SUBCLASS), []
+    count, rows = _called_or_built(counts, model)
+    return _set_after(counts, model, count), rows
+
+
+def _called_or_built(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
+    hierarchy = _hierarchy(counts.module, model.class_ref)
     if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
     if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
@@ -1109,6 +1126,24 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
+
+
+def _set_after(counts: ModuleCounts, model: Model, count: Count) -> Count:
+    """``model.trainable = ...`` on a Model subclass once made: ``False`` freezes every weight;
+    ``True`` unfreezes the layers its constructor froze in tf_keras but not in Keras 3, so a
+    split with frozen weights is then not known."""
+    if model.trainable is None or count.status is Status.UNKNOWN:
+        return count
+    trainable = counts.setting(model.trainable)
+    if trainable is True and not count.non_trainable:
+        return count
+    if trainable is False:
+        return counts._model_frozen(model, count)
+    if trainable is True:
+        reason = "`trainable = True` is set on the model, which may make the layers it holds trainable again"
+    else:  # `model.bn.trainable = False`, `model.layers[1].trainable = False`: on the model as a whole
+        reason = "`trainable` is set on the model or on layers in it in a way not followed, so which weights train is not known"
+    return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
 
 def _function(scope: str) -> str:
