@@ -997,6 +997,54 @@ model.build((None, 3))
 """, flavor="tf_keras")
 
 
+# --- `trainable=False` handed to Keras' own `__init__` by a class's constructor --------------------
+_BLOCK_FROZEN_IN_INIT = """
+class Block(layers.Layer):
+    def __init__(self, units):
+        super().__init__(trainable=False)
+        self.d = layers.Dense(units)
+
+    def call(self, x):
+        return self.d(x)
+
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, layers.Dense(1)(Block(4)(inputs)))
+"""
+program("layer-given-trainable-false-by-its-constructor", ANY, _BLOCK_FROZEN_IN_INIT)
+program("tf-keras-layer-given-trainable-false-by-its-constructor", EXACT, _BLOCK_FROZEN_IN_INIT, flavor="tf_keras")
+_NET_FROZEN_IN_INIT = """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__(trainable=False)
+        self.a = layers.Dense(4)
+
+    def call(self, x):
+        return self.a(x)
+
+
+model = Net()
+model(np.zeros((1, 3)))
+"""
+program("model-given-trainable-false-by-its-constructor", ANY, _NET_FROZEN_IN_INIT)
+program("tf-keras-model-given-trainable-false-by-its-constructor", EXACT, _NET_FROZEN_IN_INIT, flavor="tf_keras")
+program("model-made-with-trainable-false-forwarded", ANY, """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = layers.Dense(4)
+
+    def call(self, x):
+        return self.a(x)
+
+
+model = Net(trainable=False)
+model(np.zeros((1, 3)))
+""")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

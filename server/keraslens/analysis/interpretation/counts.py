@@ -295,8 +295,11 @@ class Counter:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
             weights = counted.weights + weights
             doubts += counted.doubts
+        weights = _frozen(LayerCount(weights), interpreter.init_trainable).weights
+        sublayers: list[Weight] = []
         for sub in interpreter.tracked_sublayers():
-            self._add_sublayer(sub, weights, doubts)
+            self._add_sublayer(sub, sublayers, doubts)
+        weights += _frozen(LayerCount(sublayers), _sublayers_given(interpreter.init_trainable, self.flavor)).weights
         doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
@@ -524,6 +527,13 @@ def _preset(layer: LayerValue) -> LayerCount:
     if not counted.whole:
         doubts.append(f"the task's layers on top of its `{counted.owner}` are not counted")
     return LayerCount([Weight(f"the weights of `{name}`", (counted.params,), None)], doubts)
+
+
+def _sublayers_given(trainable, flavor: Flavor):
+    """What ``trainable`` given to Keras' own ``__init__`` of a layer class does to the layers it
+    holds: tf_keras freezes them; Keras 3 leaves them trainable as layers of a model holding it,
+    but counts none as trainable in the layer (or model) itself, so which, here, is not known."""
+    return trainable if trainable is True or flavor is Flavor.KERAS2 else UNKNOWN
 
 
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
@@ -1129,16 +1139,17 @@ def _called_or_built(counts: ModuleCounts, model: Model) -> tuple[Count, list[La
 
 
 def _set_after(counts: ModuleCounts, model: Model, count: Count) -> Count:
-    """``model.trainable = ...`` on a Model subclass once made: ``False`` freezes every weight;
-    ``True`` unfreezes the layers its constructor froze in tf_keras but not in Keras 3, so a
-    split with frozen weights is then not known."""
-    if model.trainable is None or count.status is Status.UNKNOWN:
+    """``model.trainable = ...`` on a Model subclass once made, else ``trainable=`` given to its
+    constructor: ``False`` freezes every weight of the model itself; ``True`` set later unfreezes
+    the layers its constructor froze in tf_keras but not in Keras 3, so a split with frozen
+    weights is then not known."""
+    if count.status is Status.UNKNOWN:
         return count
-    trainable = counts.setting(model.trainable)
-    if trainable is True and not count.non_trainable:
-        return count
+    trainable = counts._trainable(model)
     if trainable is False:
         return counts._model_frozen(model, count)
+    if model.trainable is None or (trainable is True and not count.non_trainable):
+        return count
     if trainable is True:
         reason = "`trainable = True` is set on the model, which may make the layers it holds trainable again"
     else:  # `model.bn.trainable = False`, `model.layers[1].trainable = False`: on the model as a whole
