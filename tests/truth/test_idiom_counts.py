@@ -11,6 +11,8 @@ tests/truth/gen_real_world.py's ``--worker``, at test time; the static count of 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -1045,6 +1047,13 @@ model(np.zeros((1, 3)))
 """)
 
 
+# --- several normalised axes: tf_keras' BatchNormalization takes them -----------------------------
+program("tf-keras-batch-normalization-over-two-axes", EXACT, """
+inputs = keras.Input((6, 6, 4))
+model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))
+""", flavor="tf_keras")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""
@@ -1077,3 +1086,14 @@ def test_a_keras3_subclass_built_without_build_says_why_it_has_no_weights(tmp_pa
     got = count_target(source, str(tmp_path / "program.py"), "model")
     assert (got["status"], got["total"]) == ("exact", 0)
     assert "without a `build()` method builds none of its layers" in got["reason"]
+
+
+def test_keras3_batch_normalization_given_a_list_of_axes_is_not_counted(tmp_path):
+    """Keras 3 refuses it when the layer is built (tf_keras takes it: the program above)."""
+    source = "import keras\nfrom keras import layers\ninputs = keras.Input((6, 6, 4))\n"
+    source += "model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))\n"
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"} | {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    real = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, env=env, check=False)
+    assert real.returncode != 0 and "TypeError" in real.stderr, real.stderr[-2000:]
+    got = count_target(source, str(tmp_path / "program.py"), "model")
+    assert got["status"] == "unknown" and "a list of axes raises an error" in got["reason"], got
