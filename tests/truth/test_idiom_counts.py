@@ -11,6 +11,8 @@ tests/truth/gen_real_world.py's ``--worker``, at test time; the static count of 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -902,6 +904,167 @@ model = keras.Model(inputs, block(inputs, *settings))
 """)
 
 
+# --- `trainable` set on a Model subclass after it is made; Sequential subclasses ------------------
+_NET_DENSE_BN = """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = layers.Dense(4)
+        self.bn = layers.BatchNormalization()
+
+    def call(self, x):
+        return self.bn(self.a(x))
+
+
+model = Net()
+"""
+program("subclass-called-then-frozen", EXACT, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.trainable = False
+""")
+program("subclass-frozen-then-called", EXACT, _NET_DENSE_BN + """
+model.trainable = False
+model(np.zeros((1, 3)))
+""")
+program("subclass-called-then-attribute-frozen", ANY, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.bn.trainable = False
+""")
+program("subclass-called-then-layer-frozen-by-index", ANY, _NET_DENSE_BN + """
+model(np.zeros((1, 3)))
+model.layers[1].trainable = False
+""")
+program("tf-keras-subclass-built-then-frozen", EXACT, _NET_DENSE_BN + """
+model.build((None, 3))
+model.trainable = False
+""", flavor="tf_keras")
+_NET_WITH_FROZEN_LAYER = """
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.a = layers.Dense(4)
+        self.a.trainable = False
+        self.b = layers.Dense(2)
+
+    def call(self, x):
+        return self.b(self.a(x))
+
+
+model = Net()
+"""
+program("subclass-layer-frozen-inside-then-model-trainable", ANY, _NET_WITH_FROZEN_LAYER + """
+model(keras.ops.zeros((1, 3)))
+model.trainable = True
+""")
+program("tf-keras-subclass-layer-frozen-inside-then-model-trainable", ANY, _NET_WITH_FROZEN_LAYER + """
+model.build((None, 3))
+model.trainable = True
+""", flavor="tf_keras")
+program("sequential-subclass-built", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+model.build((None, 3))
+""")
+program("sequential-subclass-with-input", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([keras.Input((3,)), layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+""")
+program("sequential-subclass-adding-in-init-called", ANY, """
+import numpy as np
+class Stack(keras.Sequential):
+    def __init__(self, units):
+        super().__init__()
+        self.add(layers.Dense(units))
+        self.add(layers.Dense(1))
+
+
+model = Stack(5)
+model(np.zeros((2, 3)))
+""")
+program("sequential-subclass-in-a-functional-model", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, Stack()(inputs))
+""")
+program("tf-keras-sequential-subclass-built", ANY, """
+class Stack(keras.Sequential):
+    def __init__(self):
+        super().__init__([layers.Dense(4), layers.Dense(2)])
+
+
+model = Stack()
+model.build((None, 3))
+""", flavor="tf_keras")
+
+
+# --- `trainable=False` handed to Keras' own `__init__` by a class's constructor --------------------
+_BLOCK_FROZEN_IN_INIT = """
+class Block(layers.Layer):
+    def __init__(self, units):
+        super().__init__(trainable=False)
+        self.d = layers.Dense(units)
+
+    def call(self, x):
+        return self.d(x)
+
+
+inputs = keras.Input((3,))
+model = keras.Model(inputs, layers.Dense(1)(Block(4)(inputs)))
+"""
+program("layer-given-trainable-false-by-its-constructor", ANY, _BLOCK_FROZEN_IN_INIT)
+program("tf-keras-layer-given-trainable-false-by-its-constructor", EXACT, _BLOCK_FROZEN_IN_INIT, flavor="tf_keras")
+_NET_FROZEN_IN_INIT = """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__(trainable=False)
+        self.a = layers.Dense(4)
+
+    def call(self, x):
+        return self.a(x)
+
+
+model = Net()
+model(np.zeros((1, 3)))
+"""
+program("model-given-trainable-false-by-its-constructor", ANY, _NET_FROZEN_IN_INIT)
+program("tf-keras-model-given-trainable-false-by-its-constructor", EXACT, _NET_FROZEN_IN_INIT, flavor="tf_keras")
+program("model-made-with-trainable-false-forwarded", ANY, """
+import numpy as np
+class Net(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = layers.Dense(4)
+
+    def call(self, x):
+        return self.a(x)
+
+
+model = Net(trainable=False)
+model(np.zeros((1, 3)))
+""")
+
+
+# --- several normalised axes: tf_keras' BatchNormalization takes them -----------------------------
+program("tf-keras-batch-normalization-over-two-axes", EXACT, """
+inputs = keras.Input((6, 6, 4))
+model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))
+""", flavor="tf_keras")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""
@@ -934,3 +1097,14 @@ def test_a_keras3_subclass_built_without_build_says_why_it_has_no_weights(tmp_pa
     got = count_target(source, str(tmp_path / "program.py"), "model")
     assert (got["status"], got["total"]) == ("exact", 0)
     assert "without a `build()` method builds none of its layers" in got["reason"]
+
+
+def test_keras3_batch_normalization_given_a_list_of_axes_is_not_counted(tmp_path):
+    """Keras 3 refuses it when the layer is built (tf_keras takes it: the program above)."""
+    source = "import keras\nfrom keras import layers\ninputs = keras.Input((6, 6, 4))\n"
+    source += "model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))\n"
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"} | {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    real = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, env=env, check=False)
+    assert real.returncode != 0 and "TypeError" in real.stderr, real.stderr[-2000:]
+    got = count_target(source, str(tmp_path / "program.py"), "model")
+    assert got["status"] == "unknown" and "a list of axes raises an error" in got["reason"], got

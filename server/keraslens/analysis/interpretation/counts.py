@@ -284,6 +284,8 @@ class Counter:
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
         if functional_class(self.module, class_name):  # built when made: the input does not change its weights
             return self.functional(class_name, args, kwargs)
+        if sequential_class(self.module, class_name):
+            return LayerCount(doubts=[_SEQUENTIAL_SUBCLASS])
         interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:
             output = interpreter.run(args, kwargs, input_shape, extra_shapes, keywords)
@@ -302,8 +304,11 @@ class Counter:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
             weights = counted.weights + weights
             doubts += counted.doubts
+        weights = _frozen(LayerCount(weights), interpreter.init_trainable).weights
+        sublayers: list[Weight] = []
         for sub in interpreter.tracked_sublayers():
-            self._add_sublayer(sub, weights, doubts)
+            self._add_sublayer(sub, sublayers, doubts)
+        weights += _frozen(LayerCount(sublayers), _sublayers_given(interpreter.init_trainable, self.flavor)).weights
         doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
@@ -399,6 +404,14 @@ def functional_class(module: ModuleFacts, name: str) -> bool:
     if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in hierarchy):
         return False
     return any(_hands_inputs_and_outputs(facts.methods.get("__init__")) for facts in hierarchy)
+
+
+def sequential_class(module: ModuleFacts, name: str) -> bool:
+    """Whether the class (or a base of its file) derives from ``Sequential``."""
+    return any(SEQUENTIAL & set(facts.keras_bases) for facts in _hierarchy(module, name))
+
+
+_SEQUENTIAL_SUBCLASS = "a subclass of `Sequential` is not followed: its layers are the ones its constructor hands to or adds to `Sequential`"
 
 
 @per_node
@@ -523,6 +536,13 @@ def _preset(layer: LayerValue) -> LayerCount:
     if not counted.whole:
         doubts.append(f"the task's layers on top of its `{counted.owner}` are not counted")
     return LayerCount([Weight(f"the weights of `{name}`", (counted.params,), None)], doubts)
+
+
+def _sublayers_given(trainable, flavor: Flavor):
+    """What ``trainable`` given to Keras' own ``__init__`` of a layer class does to the layers it
+    holds: tf_keras freezes them; Keras 3 leaves them trainable as layers of a model holding it,
+    but counts none as trainable in the layer (or model) itself, so which, here, is not known."""
+    return trainable if trainable is True or flavor is Flavor.KERAS2 else UNKNOWN
 
 
 def _frozen(counted: LayerCount, trainable) -> LayerCount:
@@ -1099,12 +1119,19 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    hierarchy = _hierarchy(counts.module, model.class_ref)
     if functional_class(counts.module, model.class_ref):  # built when constructed, whatever is done with it later
         args, kwargs = counts.scopes.arguments(model.call, model.scope)
         if args is None or kwargs is None:
             return Count(Status.UNKNOWN, reason="the model's constructor arguments are not known"), []
         return counts._model_frozen(model, counts.counter.functional(model.class_ref, args, kwargs).count()), []
+    if sequential_class(counts.module, model.class_ref):
+        return Count(Status.UNKNOWN, reason=_SEQUENTIAL_SUBCLASS), []
+    count, rows = _called_or_built(counts, model)
+    return _set_after(counts, model, count), rows
+
+
+def _called_or_built(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
+    hierarchy = _hierarchy(counts.module, model.class_ref)
     if not any("call" in f.methods or f.external_bases for f in hierarchy):  # it cannot be called: it has what it is made with
         return _composed(counts, model), []
     if model.calls:  # on a graph tensor, or an array (`np.zeros((1, 32))`, `tf.zeros`, `keras.random.normal`, `ops.ones`)
@@ -1118,6 +1145,25 @@ def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[Lay
     args, kwargs = counts.scopes.arguments(model.call, model.scope)
     counted = counts.counter.custom(model.class_ref, args or [], kwargs or {}, shape)
     return counted.count(), []
+
+
+def _set_after(counts: ModuleCounts, model: Model, count: Count) -> Count:
+    """``model.trainable = ...`` on a Model subclass once made, else ``trainable=`` given to its
+    constructor: ``False`` freezes every weight of the model itself; ``True`` set later unfreezes
+    the layers its constructor froze in tf_keras but not in Keras 3, so a split with frozen
+    weights is then not known."""
+    if count.status is Status.UNKNOWN:
+        return count
+    trainable = counts._trainable(model)
+    if trainable is False:
+        return counts._model_frozen(model, count)
+    if model.trainable is None or (trainable is True and not count.non_trainable):
+        return count
+    if trainable is True:
+        reason = "`trainable = True` is set on the model, which may make the layers it holds trainable again"
+    else:  # `model.bn.trainable = False`, `model.layers[1].trainable = False`: on the model as a whole
+        reason = "`trainable` is set on the model or on layers in it in a way not followed, so which weights train is not known"
+    return Count(Status.PARTIAL, None, None, "; ".join(filter(None, [count.reason, reason])), count.total, count.typed)
 
 
 def _function(scope: str) -> str:

@@ -109,6 +109,7 @@ class Interpreter(StatementWalker):
         self.returned_on_some_path: list[list] = []  # per function running: what returns in blocks that may not run give
         self.built_on_some_path: dict[int, LayerValue] = {}  # sublayers whose first call or build may not run
         self.builtin_base: LayerValue | None = None
+        self.init_trainable: object = True  # the ``trainable`` Keras' own ``__init__`` is given
         # ``super().__init__(inputs=..., outputs=...)`` met in the constructor: the model is functional,
         # built when constructed; True only when that call ran on every path
         self.functional_init: bool | None = None
@@ -131,6 +132,7 @@ class Interpreter(StatementWalker):
         if init is not None:
             self._invoke(init, args, kwargs)
             return
+        self.init_trainable = kwargs.get("trainable", True)
         base = _builtin_base(self.facts, self.module) if self.facts else None
         if base is not None:  # the built-in's own __init__ takes the arguments
             self.builtin_base = LayerValue(base, args, _layer_kwargs(kwargs))
@@ -711,6 +713,7 @@ class Interpreter(StatementWalker):
             return self._invoke(parent, args, kwargs)
         if name == "__init__":
             self._model_init(args, kwargs)
+            self.init_trainable = kwargs.get("trainable", True)
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":

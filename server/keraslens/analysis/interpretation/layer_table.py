@@ -573,6 +573,8 @@ def _scale_center(bound: Bound, size: tuple) -> list[WeightSpec]:
 
 
 def _batch_norm(bound: Bound, shape, keras2: bool) -> list[WeightSpec]:
+    if not keras2 and isinstance(_known(bound, "axis"), tuple | list):
+        raise NotKnown("Keras 3 takes one `axis`: a list of axes raises an error when the layer is built")
     sizes = _axis_sizes(bound, shape)
     if len(sizes) == 1:
         size = sizes
