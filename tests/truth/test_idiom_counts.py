@@ -251,6 +251,33 @@ model.add(getattr(layers, "Dense")(7))
 model.add(layers.Dense(1))
 """)
 
+# --- tensors given to a layer call by keyword are on the model's paths (an encoder's states) ---
+program("encoder-states-as-the-decoders-initial-state", EXACT, """
+enc_in = keras.Input(shape=(None, 8))
+dec_in = keras.Input(shape=(None, 6))
+_, h, c = layers.LSTM(16, return_state=True)(enc_in)
+x = layers.LSTM(16, return_sequences=True)(dec_in, initial_state=[h, c])
+model = keras.Model([enc_in, dec_in], layers.Dense(12)(x))
+""")
+program("initial-state-from-a-dense", EXACT, """
+ctx = keras.Input(shape=(7,))
+inputs = keras.Input(shape=(None, 3))
+h0 = layers.Dense(5)(ctx)
+x = layers.GRU(5)(inputs, initial_state=h0, training=False)
+model = keras.Model([inputs, ctx], x)
+""")
+program("initial-state-from-a-helper-not-followed", ANY, """
+def make_state(t):
+    import random
+    return layers.Dense(random.choice([5]))(t)
+
+
+ctx = keras.Input(shape=(7,))
+inputs = keras.Input(shape=(None, 3))
+x = layers.GRU(5)(inputs, initial_state=make_state(ctx))
+model = keras.Model([inputs, ctx], x)
+""")
+
 # a library function that changes a list in place: the widths below run in another order than written
 program("widths-shuffled-by-random", ANY, """
 import random

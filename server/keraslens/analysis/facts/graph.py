@@ -90,6 +90,7 @@ class Application:
     output: Tensor | None = None
     uncertain: bool = False  # applied in a loop or a branch
     order: int = 0  # applications made before it: the order the code runs them (a loop's passes share `call`)
+    keyword_tensors: list[Tensor | None] = field(default_factory=list)  # `initial_state=[h, c]`, `mask=m`; None: one not followed
 
     @classmethod
     def of(cls, instance: LayerInstance, call: ast.Call, inputs: list, scope: str, uncertain: bool, symbolic: bool, order: int) -> Application:

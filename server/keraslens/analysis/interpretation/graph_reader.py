@@ -33,7 +33,7 @@ from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
 from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
-from .values import as_int, bind_target, bound_names, parameter_names
+from .values import as_int, bind_target, bound_names, is_data, parameter_names
 from .walker import StatementWalker
 
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
@@ -283,6 +283,8 @@ class _ScopeReader(StatementWalker):
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
     def _bind(self, target: ast.expr, value: Value | None, env: GraphEnv) -> None:
+        if isinstance(target, ast.Tuple | ast.List) and isinstance(value, Tensor) and value.producer is not None:
+            value = _outputs(value, target.elts)  # `_, h, c = lstm(x)`
         bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item, env))
 
     def _bind_name(self, target: ast.expr, value, env: GraphEnv) -> None:
@@ -426,7 +428,7 @@ class _ScopeReader(StatementWalker):
             self._unmodelled_method(node, scope, env)
         callee = self._eval(node.func, scope, env)
         if isinstance(callee, LayerInstance):
-            return self._apply(callee, node, scope, env, _layer_inputs(callee, node))
+            return self._apply_layer(callee, node, scope, env)
         if isinstance(callee, Model):
             inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]  # once: what they make is made once
             callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
@@ -573,6 +575,26 @@ class _ScopeReader(StatementWalker):
         self.graph.instances.append(instance)
         return instance
 
+    def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv) -> Tensor:
+        """``lstm(x, initial_state=[h, c])``: its inputs, then its other arguments, read in Python's order;
+        the tensors those give (``initial_state``, ``mask``) are on the model's paths too, and an argument
+        that calls something not followed may hide one."""
+        given = _layer_inputs(instance, call)
+        values = [self._eval(arg, scope, env) for arg in given]
+        others = [k.value for k in call.keywords if not any(k.value is arg for arg in given)]
+        others_values = [self._eval(node, scope, env) for node in others]
+        output = self._applied(instance, call, scope, values)
+        output.producer.keyword_tensors = [
+            tensor
+            for node, value in zip(others, others_values)
+            for tensor in (_tensors(value) if is_graph_value(value) else [] if self._plain_data(node, scope) else [None])
+        ]
+        return output
+
+    def _plain_data(self, node: ast.expr, scope: str) -> bool:
+        """Whether an argument is plain data known here (``training=False``), so no tensor hides in it."""
+        return isinstance(node, ast.Constant) or is_data(self.values.value(node, scope))
+
     def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
         return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
 
@@ -679,6 +701,14 @@ def _is_symbolic(item) -> bool:
     return isinstance(item, Tensor) and item.symbolic
 
 
+def _outputs(output: Tensor, targets: list[ast.expr]) -> list[Tensor] | None:
+    """The outputs of a layer that returns several (``return_state=True``), unpacked into ``targets``:
+    each made by the same application, its shape not known (counts shape only the whole output)."""
+    if any(isinstance(target, ast.Starred) for target in targets):
+        return None
+    return [Tensor(node=output.node, symbolic=output.symbolic, producer_link=output.producer_link, index=index, scope=output.scope) for index in range(len(targets))]
+
+
 def _tensors(value: Value | None) -> list[Tensor | None]:
     """The tensors of an inputs/outputs argument; None marks an element that is not one."""
     if isinstance(value, Tensor):
@@ -715,6 +745,7 @@ def _layers_between(inputs: list[Tensor], outputs: list[Tensor | None]) -> tuple
         found.setdefault(id(application.instance), application.instance)
         for item in application.inputs:
             stack.extend(item if isinstance(item, list) else [item])
+        stack.extend(application.keyword_tensors)
     return sorted(found.values(), key=_first_call_position), opaque
 
 
