@@ -278,6 +278,31 @@ x = layers.GRU(5)(inputs, initial_state=make_state(ctx))
 model = keras.Model([inputs, ctx], x)
 """)
 
+# --- `trainable=False` given to a layer class of the program, or set once it is made ---
+_BLOCK = """
+class Block(layers.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(units)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+"""
+program("custom-layer-made-with-trainable-false-in-a-model", ANY, _BLOCK + """
+inputs = keras.Input(shape=(3,))
+x = Block(4, trainable=False)(inputs)
+model = keras.Model(inputs, layers.Dense(1)(x))
+""")
+program("custom-layer-frozen-once-made-in-a-model", EXACT, _BLOCK + """
+inputs = keras.Input(shape=(3,))
+block = Block(4)
+x = block(inputs)
+block.trainable = False
+model = keras.Model(inputs, layers.Dense(1)(x))
+""")
+
 # a library function that changes a list in place: the widths below run in another order than written
 program("widths-shuffled-by-random", ANY, """
 import random

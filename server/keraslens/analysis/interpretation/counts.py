@@ -162,7 +162,7 @@ class Counter:
         cached = self._cache.get(key)
         if cached is None or cached[0] is not layer:  # the layer is kept alive, so its id is not reused
             self._cache[key] = (layer, LayerCount(doubts=["recursive layer structure"]))  # guards cycles
-            counted = _frozen(self._typed(layer, self._layer(layer)), layer.kwargs.get("trainable", True))
+            counted = _frozen(self._typed(layer, self._layer(layer)), self._trainable_of(layer))
             changes = list(layer.changes)  # a method not modelled may have added, removed or moved any weight
             if layer.maybe_unbuilt and (counted.weights or counted.doubts):  # a weightless one is the same unbuilt
                 changes.append("it is first called or built on a path that may not run, so it may have no weights")
@@ -185,6 +185,15 @@ class Counter:
         if own is None:
             return counted
         return LayerCount([Weight(w.name, w.shape, w.trainable, w.dtype or own) for w in counted.weights], counted.doubts, counted.output)
+
+    @staticmethod
+    def _trainable_of(layer: LayerValue):
+        """What freezes a layer as a whole: ``trainable`` set once it is made, else, for a built-in
+        layer, the one it is made with (a class's own count applies what its constructor hands to
+        Keras: in Keras 3 that leaves the layers it holds trainable inside a model)."""
+        if layer.trainable_later is not None:
+            return layer.trainable_later
+        return layer.kwargs.get("trainable", True) if builtin_layers.lookup(layer.ref) is not None else True
 
     def _layer(self, layer: LayerValue) -> LayerCount:
         if presets.is_preset_call(layer.ref):
@@ -627,7 +636,7 @@ class ModuleCounts:
             layer = LayerValue(instance.class_ref, args or [], kwargs or {}, instance.call, instance.var)
             frozen = instance.trainable if instance.model is None else instance.model.trainable
             if frozen is not None:
-                layer.kwargs["trainable"] = self.setting(frozen)
+                layer.trainable_later = self.setting(frozen)
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
             self._quantize(instance, layer)

@@ -373,7 +373,7 @@ class Interpreter(StatementWalker):
             owner = self.expr(target.value, env)
             value = value if isinstance(value, bool) and not self.conditional else UNKNOWN  # set on some path only
             if isinstance(owner, LayerValue):
-                owner.kwargs["trainable"] = value
+                owner.trainable_later = value
             elif isinstance(owner, WeightValue):  # `self.w.trainable = False` after `add_weight`
                 owner.trainable = value
         elif isinstance(target, ast.Attribute) and _is_self(target.value):

@@ -678,7 +678,7 @@ def _nested(value, shape, keras2: bool) -> list[WeightSpec]:
     weights = spec.weights(spec.bind(value.args, value.kwargs), shape, "2" if keras2 else "3")
     if isinstance(weights, Unknown):
         raise NotKnown(weights.reason)
-    if value.kwargs.get("trainable", True) not in (True, False):  # False is applied by ``weights``
+    if value.kwargs.get("trainable", True) not in (True, False) or value.trainable_later not in (None, True, False):  # False is applied by ``weights``
         raise NotKnown("whether the inner layer trains is not known")
     return weights
 

@@ -59,6 +59,7 @@ class LayerValue:
     changes: list[str] = field(default_factory=list)  # why its weights may differ from what it was made with
     maybe_unbuilt: bool = False  # first called or built on a path that may not run: its weights, or none
     quantized: list = field(default_factory=list)  # the `quantize.Quantization`s applied to it, in order
+    trainable_later: object = None  # `layer.trainable = ...` once it is made (None: never set)
 
 
 @dataclass(eq=False, slots=True)
