@@ -247,11 +247,15 @@ class _BlockTrees:
     @classmethod
     def keep(cls, path: str, used: dict) -> None:
         with cls._lock:
-            documents = cls._documents
-            documents.pop(path, None)
-            documents[path] = used
-            while len(documents) > cls._limit:
-                del documents[next(iter(documents))]
+            cls._documents.pop(path, None)
+            cls._documents[path] = used
+            cls._evict()
+
+    @classmethod
+    def _evict(cls) -> None:
+        """Down to ``_limit`` documents, the least recently parsed first (the lock held)."""
+        while len(cls._documents) > cls._limit:
+            del cls._documents[next(iter(cls._documents))]
 
     def _known(self, key: tuple, make):
         found = self.used.get(key, self)
@@ -275,8 +279,7 @@ def keep_documents(count: int) -> None:
     """Keep the block trees of at most ``count`` documents for their next versions."""
     with _BlockTrees._lock:
         _BlockTrees._limit = max(1, count)
-        while len(_BlockTrees._documents) > _BlockTrees._limit:
-            del _BlockTrees._documents[next(iter(_BlockTrees._documents))]
+        _BlockTrees._evict()
 
 
 def forget_blocks() -> None:

@@ -20,7 +20,7 @@ from enum import Enum
 from ..names.bases import ExternalClass, resolve_base
 from ..names.imports import Flavor, ImportMap, is_layer_base, is_model_base
 from ..names.keras_names import NOT_USER_CODE
-from ..source import SourceFile, walk, walk_statements
+from ..source import SourceFile, nodes_under, walk, walk_statements
 
 
 class Phase(str, Enum):
@@ -446,7 +446,7 @@ class _ClassCollector:
             elif isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
                 self._collect_creations(stmt.value, stmt, None, frozenset({Phase.OTHER}), Target(TargetKind.CLASS_ATTR), False)
         # each method is walked once; the passes below read its nodes (in walk order) from the list
-        nodes = {name: list(walk(function)) for name, function in facts.methods.items()}
+        nodes = {name: nodes_under(function) for name, function in facts.methods.items()}
         calls = {name: [node for node in function_nodes if isinstance(node, ast.Call)] for name, function_nodes in nodes.items()}
         walked = {id(function) for function in facts.methods.values()}
         rest = [child for child in ast.iter_child_nodes(facts.node) if id(child) not in walked]  # a method defined twice too

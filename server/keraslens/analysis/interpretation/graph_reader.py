@@ -578,22 +578,15 @@ class _ScopeReader(StatementWalker):
     def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv) -> Tensor:
         """``lstm(x, initial_state=[h, c])``: its inputs, then its other arguments, read in Python's order;
         the tensors those give (``initial_state``, ``mask``) are on the model's paths too, and an argument
-        that calls something not followed may hide one."""
+        that is neither a followed tensor nor plain data known here (``training=False``) may hide one."""
         given = _layer_inputs(instance, call)
         values = [self._eval(arg, scope, env) for arg in given]
-        others = [k.value for k in call.keywords if not any(k.value is arg for arg in given)]
-        others_values = [self._eval(node, scope, env) for node in others]
+        others = [self._argument(k.value, scope, env) for k in call.keywords if not any(k.value is arg for arg in given)]
         output = self._applied(instance, call, scope, values)
         output.producer.keyword_tensors = [
-            tensor
-            for node, value in zip(others, others_values)
-            for tensor in (_tensors(value) if is_graph_value(value) else [] if self._plain_data(node, scope) else [None])
+            tensor for value in others for tensor in (_tensors(value) if is_graph_value(value) else [] if is_data(value) else [None])
         ]
         return output
-
-    def _plain_data(self, node: ast.expr, scope: str) -> bool:
-        """Whether an argument is plain data known here (``training=False``), so no tensor hides in it."""
-        return isinstance(node, ast.Constant) or is_data(self.values.value(node, scope))
 
     def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
         return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
