@@ -22,20 +22,23 @@ arguments are bound from those values (``ScopeValues.bind_call``).
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import replace
 from typing import NamedTuple
 
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
-from .interpreter import TENSOR_FROM_SHAPE
+from .interpreter import TENSOR_FROM_SHAPE, Interpreter
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
-from .values import as_int, bind_target, bound_names, is_data, parameter_names
+from .scopes import GraphEnv, ScopeValues, followable_functions, graph_view, is_graph_value
+from .values import UNKNOWN, bind_target, bound_names, is_data, parameter_names
 from .walker import StatementWalker
 
+# expressions the graph case does not read a call in (``_GraphCase.expr``)
+NOT_FOLLOWED = frozenset({ast.Attribute, ast.BoolOp, ast.Compare, ast.UnaryOp, ast.JoinedStr, ast.Set, ast.ListComp, ast.DictComp, ast.Slice})
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
@@ -96,6 +99,7 @@ class _ScopeReader(StatementWalker):
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
         self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
+        self.case = _GraphCase(self)
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         """The module's code or a function's body, read on its own: the graph keeps its scope's
@@ -141,7 +145,7 @@ class _ScopeReader(StatementWalker):
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         scope, env = frame
-        value = None if self.values.plain_case(stmt.value, env) else self._eval(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
+        value = None if self.values.plain_case(stmt.value, env) else self._value(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
@@ -150,17 +154,17 @@ class _ScopeReader(StatementWalker):
                 env[target.id] = self._reached(stmt.value, scope, env)[0]
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
-        self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
+        self._bind(stmt.target, self._value(stmt.value, *frame), frame.env)
 
     def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
         """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such."""
         if isinstance(stmt.target, ast.Name) and isinstance(frame.env.get(stmt.target.id), Tensor):
             left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
-            self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
+            self._bind(stmt.target, self._value(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
         if not self.values.plain_case(node, frame.env):
-            self._eval(node, *frame)
+            self._value(node, *frame)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -190,7 +194,7 @@ class _ScopeReader(StatementWalker):
         pass binds the loop variable to its layer; over layers it does not tell (an application's),
         what is set on the loop variable is set on ``base``, as not known."""
         scope, env = frame
-        over = iterated(loop.iter, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
+        over = iterated(loop.iter, lambda n: self._value(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
         if over is None:
             super()._for(loop, frame)
             return
@@ -231,7 +235,7 @@ class _ScopeReader(StatementWalker):
 
     def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
-        value = self._eval(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
+        value = self._value(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
@@ -241,7 +245,7 @@ class _ScopeReader(StatementWalker):
         it is read where it is set; on a layer reached through a model (``model.layers[1]``, a loop over
         ``model.layers``) it is set on that layer when told apart, else the model's split is not known;
         on anything else, which layers change is not known."""
-        owner = self._eval(owner_node, scope, env)
+        owner = self._value(owner_node, scope, env)
         root = self.layer_loops.get(owner_node.id) if isinstance(owner_node, ast.Name) else None  # `for layer in base.layers`
         if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
             owner, root = self._reached(owner_node, scope, env)
@@ -272,7 +276,7 @@ class _ScopeReader(StatementWalker):
     def _reached(self, node: ast.expr, scope: str, env: GraphEnv):
         if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
             return None, self.layer_loops[node.id]
-        return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
+        return reached(node, lambda n: self._value(n, scope, env), lambda n: self.values.value(n, scope))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -359,7 +363,7 @@ class _ScopeReader(StatementWalker):
         made once, here), else its plain value; one of plain values only (``ScopeValues.plain_case``)
         is evaluated by the interpreter alone."""
         if not self.values.plain_case(node, env):
-            value = self._eval(node, scope, env)
+            value = self._value(node, scope, env)
             if is_graph_value(value):
                 return value
         return self.values.value(node, scope)
@@ -369,91 +373,13 @@ class _ScopeReader(StatementWalker):
             return func.id
         return self.imports.canonical(func)
 
-    def _eval(self, node: ast.expr, scope: str, env: GraphEnv) -> Value | None:
-        if isinstance(node, ast.Name):
-            return self._name(node.id, env)
-        if isinstance(node, ast.List | ast.Tuple):
-            return [self._eval(element, scope, env) for element in node.elts]
-        if isinstance(node, ast.Dict):
-            return _DictValues(self._eval(element, scope, env) for element in node.values)
-        if isinstance(node, ast.BinOp) and type(node.op) in OPERATOR_LAYERS:
-            operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
-            if not any(isinstance(value, Tensor) for value in operands):
-                return None
-            for side, other in ((node.left, operands[1]), (node.right, operands[0])):
-                if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
-                    return other  # `x * 2.0`: same shape, no weights, same place in the graph
-            # `x + y` on tensors: an element-wise op without weights, like the Add layer
-            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
-            self.graph.operator_layers.append(instance)
-            return self._applied(instance, node, scope, [operands])  # as `Add()([x, y])`, on the operands read once
-        if isinstance(node, ast.IfExp):  # `layers.BatchNormalization() if use_bn else layers.Identity()`
-            taken = self.decide(node.test, Frame(scope, env))
-            return None if taken is None else self._eval(node.body if taken else node.orelse, scope, env)
-        if isinstance(node, ast.Subscript):
-            item = self._item(node, scope, env)
-            return item if item is not None else self._tensor_expression(node, scope, env)
-        if not isinstance(node, ast.Call):
-            return None
-        ref = self._ref(node.func)
-        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
-            return Tensor(node=node, symbolic=False, scope=scope, operands={})
-        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
-            return self._tensor_expression(node, scope, env)
-        if ref in MERGE_FUNCTIONS and node.args:
-            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.conditional > 0)
-            self.graph.instances.append(instance)
-            return self._apply(instance, node, scope, env, node.args[:1])
-        if ref in INPUT_NAMES:
-            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
-        if ref in SEQUENTIAL:
-            return self._sequential(node, scope, env)
-        if ref in FUNCTIONAL:
-            return self._functional(node, scope, env)
-        if ref is not None and self._is_layer_class(ref):
-            return self._instance(node, ref, scope, env)
-        function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
-        if function is not None and self.unread:
-            self.read_functions()
-        if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
-            self.reused.add(function.name)  # the first call takes what reading the function made
-            return self.graph.returns[function.name]
-        if function is not None:  # each further call makes new layers
-            if not LIMITS.inlines(function.name, self.inlining):
-                return None
-            return self._inline(function, node, scope, env)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
-            return self._method(node, scope, env)
-        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
-            self._unmodelled_method(node, scope, env)
-        callee = self._eval(node.func, scope, env)
-        if isinstance(callee, LayerInstance):
-            return self._apply_layer(callee, node, scope, env)
-        if isinstance(callee, Model):
-            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]  # once: what they make is made once
-            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
-            self._proxy(callee)  # the model is a layer of the graph it is called in
-            return self._applied(callee.proxy, node, scope, inputs)
-        return None
-
-    def _name(self, name: str, env: GraphEnv) -> Value | None:
-        """A name's graph value: the scope's binding, else the module's that functions see; not known
-        for a list some code changes in place (``outs.append(t)``: ``ScopeValues.steady_container``)."""
-        return env.get(name)
-
-    def _item(self, node: ast.Subscript, scope: str, env: GraphEnv) -> Value | None:
-        """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values, picked by a
-        plain index (``i`` an unrolled loop's variable). The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
-        container = self._steady_list(node.value, env)
-        if container is None:
-            return None
-        index = as_int(self.values.value(node.slice, scope))
-        item = container[index] if index is not None and -len(container) <= index < len(container) else None
-        return item if isinstance(item, LayerInstance | Model | Tensor) else None  # a nested list may be changed through its holder
+    def _value(self, node: ast.expr, scope: str, env: GraphEnv) -> Value | None:
+        """An expression's graph value, evaluated by the interpreter with its graph case (``_GraphCase``)."""
+        return self.case.value(node, Frame(scope, env))
 
     def _steady_list(self, node: ast.expr, env: GraphEnv) -> list | None:
         """The list or tuple of graph values a name holds, when no code changes it in place."""
-        container = self._name(node.id, env) if isinstance(node, ast.Name) else None
+        container = env.get(node.id) if isinstance(node, ast.Name) else None
         return container if isinstance(container, list) and not isinstance(container, _DictValues) else None
 
     def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: GraphEnv) -> Tensor | None:
@@ -470,7 +396,7 @@ class _ScopeReader(StatementWalker):
         if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
             return None
         names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
-        values = {name: self._name(name, env) for name in names}
+        values = {name: env.get(name) for name in names}
         values.update(applied)
         if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
             return None
@@ -496,7 +422,7 @@ class _ScopeReader(StatementWalker):
             inner_calls = [inner for inner in ast.walk(arg) if isinstance(inner, ast.Call)]
             if all((self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in inner_calls):
                 return arg
-            value = self._eval(arg, scope, env)
+            value = self._value(arg, scope, env)
             if not isinstance(value, Tensor):
                 return None
             name = f"_argument_{len(applied)}"
@@ -516,11 +442,11 @@ class _ScopeReader(StatementWalker):
             rank = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "rank"), None)
             self._set_later(node.func.value, "lora_rank", rank, scope, env)
             return None
-        owner = self._eval(node.func.value, scope, env)
+        owner = self._value(node.func.value, scope, env)
         if isinstance(owner, Model | LayerInstance) and method == "build":
             owner.build = Setting(node if self.conditional == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
-            self._add_to_sequential(owner, node.args[0], self._eval(node.args[0], scope, env))
+            self._add_to_sequential(owner, node.args[0], self._value(node.args[0], scope, env))
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
             if owner.layers and self.conditional == 0:
                 owner.layers.pop()
@@ -564,7 +490,7 @@ class _ScopeReader(StatementWalker):
             return model
         wrapped = None
         if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
-            inner = self._eval(call.args[0], scope, env)
+            inner = self._value(call.args[0], scope, env)
             wrapped = inner if isinstance(inner, LayerInstance) else None
         instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.conditional > 0)
         # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
@@ -580,7 +506,7 @@ class _ScopeReader(StatementWalker):
         the tensors those give (``initial_state``, ``mask``) are on the model's paths too, and an argument
         that is neither a followed tensor nor plain data known here (``training=False``) may hide one."""
         given = _layer_inputs(instance, call)
-        values = [self._eval(arg, scope, env) for arg in given]
+        values = [self._value(arg, scope, env) for arg in given]
         others = [self._argument(k.value, scope, env) for k in call.keywords if not any(k.value is arg for arg in given)]
         output = self._applied(instance, call, scope, values)
         output.producer.keyword_tensors = [
@@ -589,7 +515,7 @@ class _ScopeReader(StatementWalker):
         return output
 
     def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
-        return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
+        return self._applied(instance, call, scope, [self._value(arg, scope, env) for arg in (call.args if args is None else args)])
 
     def _applied(self, instance: LayerInstance, call: ast.Call, scope: str, values: list[Value | None]) -> Tensor:
         """``instance`` applied by ``call`` to its evaluated inputs."""
@@ -612,7 +538,7 @@ class _ScopeReader(StatementWalker):
                 if isinstance(element, ast.Starred):  # `*blocks`
                     self._add_all_to_sequential(model, element.value, scope, env)
                 else:
-                    self._add_to_sequential(model, element, self._eval(element, scope, env))
+                    self._add_to_sequential(model, element, self._value(element, scope, env))
         elif elements is not None and not (isinstance(elements, ast.Constant) and elements.value is None):
             self._add_all_to_sequential(model, elements, scope, env)  # `Sequential(stack)`
         return model
@@ -651,11 +577,135 @@ class _ScopeReader(StatementWalker):
         parts = list(call.args[:2])
         inputs = keywords.get("inputs", parts[0] if parts else None)
         outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
-        model.inputs = [t for t in _tensors(self._eval(inputs, scope, env) if inputs is not None else None) if t is not None]
-        model.outputs = _tensors(self._eval(outputs, scope, env) if outputs is not None else None)
+        model.inputs = [t for t in _tensors(self._value(inputs, scope, env) if inputs is not None else None) if t is not None]
+        model.outputs = _tensors(self._value(outputs, scope, env) if outputs is not None else None)
         model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
         model.opaque = model.opaque or not model.outputs
         return model
+
+
+class _GraphCase(Interpreter):
+    """The interpreter as the graph reader runs it on module code and the module's functions: its one
+    ``expr`` dispatches every expression, on the scope's one environment of plain and graph values
+    (``_Timeline.env``). Names, constants, containers and items picked by a plain index are its own
+    handlers'; its graph case is where a callee, an operand or a container is a graph value or a
+    graph constructor: a call (``_expr_Call``: a layer, model or input made, a layer or model applied, a
+    tensor function, a module function inlined, a method of a layer or model), an operator on tensors
+    (an operator layer), a conditional expression (decided by the reader's ``decide``), a subscript
+    of a tensor (a tensor expression). An expression of a kind the graph does not follow (``NOT_FOLLOWED``:
+    a comprehension, an attribute, a boolean or comparison...; an operator other than those of the operator
+    layers) is evaluated only when it calls nothing but plain callees: what a call inside it makes is not
+    on the graph."""
+
+    def __init__(self, reader: _ScopeReader) -> None:
+        evaluator = reader.values.evaluator
+        super().__init__(evaluator.module, None, evaluator.flavor)
+        self.reader = weakref.proxy(reader)  # which holds it: a strong link would be a cycle
+        self.frame: Frame | None = None  # the scope being read, for the graph case
+
+    def expr(self, node: ast.expr | None, env: dict):
+        if type(node) in NOT_FOLLOWED and self._calls_out(node):
+            return UNKNOWN
+        return super().expr(node, env)
+
+    def value(self, node: ast.expr, frame: Frame) -> Value | None:
+        """``node``'s graph value in ``frame`` (``graph_view``; a dict's values as ``_DictValues``)."""
+        outer, self.frame = self.frame, frame
+        try:
+            value = self.expr(node, frame.env.timeline.env)
+        finally:
+            self.frame = outer
+        if isinstance(value, dict):
+            return _DictValues(graph_view(item) for item in value.values())
+        return graph_view(value)
+
+    def _expr_Call(self, node: ast.Call, env: dict):
+        value = self._graph_call(node, env)
+        return UNKNOWN if value is None else value
+
+    def _graph_call(self, node: ast.Call, env: dict) -> Value | None:
+        reader, (scope, graph_env) = self.reader, self.frame
+        ref = reader._ref(node.func)
+        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
+            return Tensor(node=node, symbolic=False, scope=scope, operands={})
+        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not reader._is_layer_class(ref):
+            return reader._tensor_expression(node, scope, graph_env)
+        if ref in MERGE_FUNCTIONS and node.args:
+            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=reader.conditional > 0)
+            reader.graph.instances.append(instance)
+            return reader._apply(instance, node, scope, graph_env, node.args[:1])
+        if ref in INPUT_NAMES:
+            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
+        if ref in SEQUENTIAL:
+            return reader._sequential(node, scope, graph_env)
+        if ref in FUNCTIONAL:
+            return reader._functional(node, scope, graph_env)
+        if ref is not None and reader._is_layer_class(ref):
+            return reader._instance(node, ref, scope, graph_env)
+        function = reader.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and reader.unread:
+            reader.read_functions()
+        if function is not None and not (node.args or node.keywords) and function.name not in reader.reused and function.name in reader.graph.returns:
+            reader.reused.add(function.name)  # the first call takes what reading the function made
+            return reader.graph.returns[function.name]
+        if function is not None:  # each further call makes new layers
+            if not LIMITS.inlines(function.name, reader.inlining):
+                return None
+            return reader._inline(function, node, scope, graph_env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
+            return reader._method(node, scope, graph_env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
+            reader._unmodelled_method(node, scope, graph_env)
+        callee = self.expr(node.func, env)
+        if isinstance(callee, LayerInstance):
+            return reader._apply_layer(callee, node, scope, graph_env)
+        if isinstance(callee, Model):
+            inputs = [reader._value(arg, scope, graph_env) for arg in node.args[:1]]  # once: what they make is made once
+            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
+            reader._proxy(callee)  # the model is a layer of the graph it is called in
+            return reader._applied(callee.proxy, node, scope, inputs)
+        return None
+
+    def _expr_BinOp(self, node: ast.BinOp, env: dict):
+        """``x + y`` on tensors: an element-wise op without weights, like the Add layer; ``x * 2.0``: the
+        same tensor (same shape, no weights, same place in the graph). An operator the graph does not
+        follow reads no operand that calls something; plain operands are the interpreter's arithmetic."""
+        if type(node.op) not in OPERATOR_LAYERS and self._calls_out(node):
+            return UNKNOWN
+        left, right = self.expr(node.left, env), self.expr(node.right, env)
+        if not (isinstance(left, Tensor) or isinstance(right, Tensor)):
+            return self._binop(node.op, left, right)
+        if type(node.op) not in OPERATOR_LAYERS:
+            return UNKNOWN
+        for side, other in ((node.left, right), (node.right, left)):
+            if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
+                return other
+        reader, (scope, _) = self.reader, self.frame
+        instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=reader.conditional > 0)
+        reader.graph.operator_layers.append(instance)
+        return reader._applied(instance, node, scope, [[graph_view(left), graph_view(right)]])  # as `Add()([x, y])`, on the operands read once
+
+    def _expr_IfExp(self, node: ast.IfExp, env: dict):
+        """``layers.BatchNormalization() if use_bn else layers.Identity()``: the arm the reader's ``decide`` takes."""
+        taken = self.reader.decide(node.test, self.frame)
+        return UNKNOWN if taken is None else self.expr(node.body if taken else node.orelse, env)
+
+    def _expr_Subscript(self, node: ast.Subscript, env: dict):
+        """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values a name holds, picked
+        by a plain index (``i`` an unrolled loop's variable); else a tensor expression (``x[:, 0]``). Another
+        container is not read here: an expression may call layers, which only its reading as a tensor
+        expression decides."""
+        if isinstance(node.value, ast.Name) and isinstance(self.expr(node.value, env), list | tuple) and not isinstance(self.expr(node.value, env), _DictValues):
+            item = super()._expr_Subscript(node, env)
+            if isinstance(item, LayerInstance | Model | Tensor):
+                return item
+        value = self.reader._tensor_expression(node, *self.frame)
+        return UNKNOWN if value is None else value
+
+    def _calls_out(self, node: ast.expr) -> bool:
+        """Whether an expression calls something else than the builtins and helpers plain values may call."""
+        callees = self.reader.values.plain_callees
+        return any(isinstance(inner, ast.Call) and not (isinstance(inner.func, ast.Name) and inner.func.id in callees) for inner in ast.walk(node))
 
 
 class _DictValues(list):
