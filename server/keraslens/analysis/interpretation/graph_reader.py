@@ -6,17 +6,16 @@ names to layer instances, symbolic tensors (``keras.Input`` and what layers retu
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
 The statements are walked by the one walker (``walker.StatementWalker``). Each scope's names live
-in its one environment (``scopes.ScopeValues``), one value per name: the reader records each
-statement's plain values there as it goes and, once the statement is read, a name it bound to a
-graph value takes that value instead (``scopes.GraphEnv``); an unrolled loop's passes run in
-sequence, each from what the one before bound. ``ModuleGraph.bindings`` is that environment, as
-graph values, for the module and the functions read on their own.
-
-An assigned, returned or passed expression is evaluated once: one of plain values only (constants,
-arithmetic, names of plain values, calls of builtins and plain helpers: ``ScopeValues.plain_case``) by
-the interpreter alone; any other by ``_eval``, the graph case (what makes, applies or names a layer,
-tensor or model), and by the interpreter only when it gives no graph value. An inlined helper's
-arguments are bound from those values (``ScopeValues.bind_call``).
+in its one environment (``scopes.ScopeValues``), one value per name, plain or graph. Each
+expression is evaluated once, by the interpreter (``_GraphCase``, an ``Interpreter`` whose one
+``expr`` dispatches every node): its own handlers for names, constants, containers and plain
+computations, its graph case for what makes, applies or names a layer, tensor or model (the hooks
+here: ``_instance``, ``_apply_layer``, ``_sequential``, ``_functional``, ``_method``, ``_inline``,
+``_tensor_expression``, operator layers). An assignment binds its value once, where it ends: a graph
+value, or a plain one to a single name (``GraphEnv``); an inlined helper's parameters are bound to
+its arguments' values (``ScopeValues.bind_call``); an unrolled loop's passes run in sequence, each
+from what the one before bound. ``ModuleGraph.bindings`` is that environment, as graph values, for
+the module and the functions read on their own.
 """
 
 from __future__ import annotations
@@ -33,12 +32,11 @@ from .interpreter import TENSOR_FROM_SHAPE, Interpreter
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import GraphEnv, ScopeValues, followable_functions, graph_view, is_graph_value
-from .values import UNKNOWN, bind_target, bound_names, is_data, parameter_names
+from .scopes import GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, is_graph_value, plain
+from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, parameter_names, subscript
 from .walker import StatementWalker
 
-# expressions the graph case does not read a call in (``_GraphCase.expr``)
-NOT_FOLLOWED = frozenset({ast.Attribute, ast.BoolOp, ast.Compare, ast.UnaryOp, ast.JoinedStr, ast.Set, ast.ListComp, ast.DictComp, ast.Slice})
+NOT_GRAPH = object()  # a call the graph case does not take: the interpreter's plain case evaluates it
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
@@ -109,15 +107,12 @@ class _ScopeReader(StatementWalker):
         self._body(body, Frame(scope, env), record)
 
     def _body(self, body: list[ast.stmt], frame: Frame, record: bool = True) -> None:
-        """The statements of a scope's body, each recorded with its plain values and read: a name
-        it binds takes its graph value, else its plain value (``ScopeValues.commit``)."""
-        env = frame.env
+        """The statements of a scope's body, each recorded (what it binds in a block, a walrus, a
+        helper it defines: ``ScopeValues.record``) and read: what it assigns is bound once, here."""
         for stmt in body:
-            at_end = self.values.record(stmt, frame.scope) if record else None
+            if record:
+                self.values.record(stmt, frame.scope)
             self.statement(stmt, frame, recorded=record)
-            if at_end:
-                self.values.commit(frame.scope, at_end, env.bound)
-            env.bound.clear()
 
     def read_functions(self) -> None:
         """Each top-level function read on its own, outside any block of the code that triggers it."""
@@ -144,27 +139,33 @@ class _ScopeReader(StatementWalker):
             env.statement, env.recording = outer, outer_recording
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
+        """The value, evaluated once, bound to each target: a graph value, or a plain one to a single
+        name by an expression of plain kinds (``ScopeValues.is_plain_value``), else not known."""
         scope, env = frame
-        value = None if self.values.plain_case(stmt.value, env) else self._value(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
+        value = self.case.held(raw := self.case.raw(stmt.value, frame))
+        if value is None and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and self.values.is_plain_value(stmt.value):
+            value = raw
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
-            self._bind(target, value, env)
             if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
-                env[target.id] = self._reached(stmt.value, scope, env)[0]
+                env[target.id] = self._reached(stmt.value, scope, env)[0] or UNKNOWN
+            else:
+                self._bind(target, value, env)
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._value(stmt.value, *frame), frame.env)
 
     def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
-        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such."""
+        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such; another value is not known."""
         if isinstance(stmt.target, ast.Name) and isinstance(frame.env.get(stmt.target.id), Tensor):
             left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
             self._bind(stmt.target, self._value(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
+        elif frame.env.recording:  # in a block, the names it binds are not known from the block's start
+            self._bind(stmt.target, None, frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        if not self.values.plain_case(node, frame.env):
-            self._value(node, *frame)
+        self.case.raw(node, frame)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -235,7 +236,7 @@ class _ScopeReader(StatementWalker):
 
     def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
-        value = self._value(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
+        value = self._value(stmt.value, scope, env) if stmt.value is not None else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
@@ -286,17 +287,21 @@ class _ScopeReader(StatementWalker):
         function = self.functions.get(scope.split("#", 1)[0])
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
-    def _bind(self, target: ast.expr, value: Value | None, env: GraphEnv) -> None:
+    def _bind(self, target: ast.expr, value, env: GraphEnv) -> None:
+        """``value`` (a graph value, a plain one for a single name, None: not known) bound to ``target``;
+        an item unpacked from it that is no graph value is not known."""
+        if isinstance(target, ast.Name):
+            self._bind_name(target, value, env)
+            return
         if isinstance(target, ast.Tuple | ast.List) and isinstance(value, Tensor) and value.producer is not None:
             value = _outputs(value, target.elts)  # `_, h, c = lstm(x)`
-        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item, env))
+        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item if is_graph_value(item) else None, env))
 
     def _bind_name(self, target: ast.expr, value, env: GraphEnv) -> None:
         """A leaf of an assignment target: a name takes the value (None: something not followed, which
         hides a module name); what is stored on attributes and items is not followed here."""
         if isinstance(target, ast.Name):
-            value = value if isinstance(value, LayerInstance | Tensor | Model | list) else None
-            env[target.id] = value
+            env[target.id] = UNKNOWN if value is None else value
             if isinstance(value, LayerInstance | Model) and value.var is None:
                 value.var = target.id
 
@@ -319,12 +324,8 @@ class _ScopeReader(StatementWalker):
             return None
         return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
 
-    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: GraphEnv) -> Value | None:
+    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, args: list | None, kwargs: dict | None) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
-        args, kwargs = self._arguments(call, scope, env)
-        given = [*(args or ()), *(kwargs or {}).values()]
-        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in given):
-            return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
         self.values.bind_call(inner_scope, function, args, kwargs)
         self.inlining.append(function.name)
@@ -343,7 +344,7 @@ class _ScopeReader(StatementWalker):
             if not isinstance(arg, ast.Starred):
                 args.append(self._argument(arg, scope, env))
                 continue
-            value = self.values.value(arg.value, scope)
+            value = self.case.plain(arg.value, Frame(scope, env))
             if not isinstance(value, tuple | list):
                 return None, None
             args.extend(value)
@@ -352,7 +353,7 @@ class _ScopeReader(StatementWalker):
             if keyword.arg is not None:
                 kwargs[keyword.arg] = self._argument(keyword.value, scope, env)
                 continue
-            value = self.values.value(keyword.value, scope)
+            value = self.case.plain(keyword.value, Frame(scope, env))
             if not isinstance(value, dict):
                 return None, None
             kwargs.update(value)
@@ -360,13 +361,10 @@ class _ScopeReader(StatementWalker):
 
     def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
         """An argument's one value: its graph value when it makes or names one (the layers it makes are
-        made once, here), else its plain value; one of plain values only (``ScopeValues.plain_case``)
-        is evaluated by the interpreter alone."""
-        if not self.values.plain_case(node, env):
-            value = self._value(node, scope, env)
-            if is_graph_value(value):
-                return value
-        return self.values.value(node, scope)
+        made once, here), else its plain value."""
+        raw = self.case.raw(node, Frame(scope, env))
+        value = self.case.held(raw)
+        return raw if value is None else value
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
@@ -586,50 +584,106 @@ class _ScopeReader(StatementWalker):
 
 class _GraphCase(Interpreter):
     """The interpreter as the graph reader runs it on module code and the module's functions: its one
-    ``expr`` dispatches every expression, on the scope's one environment of plain and graph values
-    (``_Timeline.env``). Names, constants, containers and items picked by a plain index are its own
-    handlers'; its graph case is where a callee, an operand or a container is a graph value or a
-    graph constructor: a call (``_expr_Call``: a layer, model or input made, a layer or model applied, a
-    tensor function, a module function inlined, a method of a layer or model), an operator on tensors
-    (an operator layer), a conditional expression (decided by the reader's ``decide``), a subscript
-    of a tensor (a tensor expression). An expression of a kind the graph does not follow (``NOT_FOLLOWED``:
-    a comprehension, an attribute, a boolean or comparison...; an operator other than those of the operator
-    layers) is evaluated only when it calls nothing but plain callees: what a call inside it makes is not
-    on the graph."""
+    ``expr`` evaluates each expression once, on the scope's one environment of plain and graph values
+    (``_Timeline.env``). Names, constants and containers are its own handlers'; its graph case is where
+    a callee, an operand or a container is a graph value or a graph constructor: a call (``_graph_call``:
+    a layer, model or input made, a layer or model applied, a tensor function, a module function
+    inlined, a method of a layer or model), an operator on tensors (an operator layer), a conditional
+    expression (decided by the reader's ``decide``), an item of a list of graph values picked by a plain
+    index, a subscript of a tensor (a tensor expression). Everything else is plain (``plain``): the
+    interpreter's own handlers, graph values read as not known (``scopes.plain``), and no graph case
+    inside (a comprehension, an attribute, a comparison, a call of something not followed and its
+    arguments: what a call inside makes is not on the graph)."""
+
+    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript})
 
     def __init__(self, reader: _ScopeReader) -> None:
         evaluator = reader.values.evaluator
         super().__init__(evaluator.module, None, evaluator.flavor)
         self.reader = weakref.proxy(reader)  # which holds it: a strong link would be a cycle
         self.frame: Frame | None = None  # the scope being read, for the graph case
+        self.plain_depth = 0  # > 0: inside a plain expression, evaluated by the interpreter's own handlers
 
-    def expr(self, node: ast.expr | None, env: dict):
-        if type(node) in NOT_FOLLOWED and self._calls_out(node):
-            return UNKNOWN
-        return super().expr(node, env)
-
-    def value(self, node: ast.expr, frame: Frame) -> Value | None:
-        """``node``'s graph value in ``frame`` (``graph_view``; a dict's values as ``_DictValues``)."""
+    # -- entry points: what the graph reader asks ------------------------------------------------
+    def raw(self, node: ast.expr, frame: Frame):
+        """``node``'s one value in ``frame``: a graph value or a plain value."""
         outer, self.frame = self.frame, frame
         try:
-            value = self.expr(node, frame.env.timeline.env)
+            return self.expr(node, frame.env.timeline.env)
         finally:
             self.frame = outer
+
+    def value(self, node: ast.expr, frame: Frame) -> Value | None:
+        """``node``'s graph value in ``frame`` (None: it has none)."""
+        return self.graph_value(self.raw(node, frame))
+
+    def plain(self, node: ast.expr, frame: Frame):
+        """``node``'s plain value in ``frame``."""
+        return self._plain(node, frame.env.timeline.env)
+
+    @staticmethod
+    def graph_value(value) -> Value | None:
+        """A value as the graph reader reads it (``scopes.graph_view``; a dict's values as ``_DictValues``)."""
         if isinstance(value, dict):
             return _DictValues(graph_view(item) for item in value.values())
         return graph_view(value)
 
+    @classmethod
+    def held(cls, value) -> Value | None:
+        """A value as a name holds it when it is a graph value (``graph_value``), else None."""
+        value = cls.graph_value(value)
+        return value if is_graph_value(value) else None
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def expr(self, node: ast.expr | None, env: dict):
+        if self.plain_depth:
+            method = Interpreter.EXPRESSIONS.get(type(node))
+            return method(self, node, env) if method else None if node is None else UNKNOWN
+        if type(node) not in self.FOLLOWED:
+            return self._plain(node, env)
+        return super().expr(node, env)
+
+    def _plain(self, node: ast.expr | None, env: dict):
+        """The interpreter's own handlers, graph values read as not known; a tensor it computes is on no
+        graph (``keras.ops.ones((2, 3)) / 2``), so it is not known here either."""
+        self.plain_depth += 1
+        try:
+            value = self.expr(node, PlainView(env))
+        finally:
+            self.plain_depth -= 1
+        return UNKNOWN if is_graph_value(value) else value
+
+    def _run_plain(self, function: FunctionValue, args: list, kwargs: dict):
+        self.plain_depth += 1
+        try:
+            return self.call_function(function, args, kwargs)
+        finally:
+            self.plain_depth -= 1
+
+    # -- the graph case ------------------------------------------------------------------------
     def _expr_Call(self, node: ast.Call, env: dict):
         value = self._graph_call(node, env)
+        if value is NOT_GRAPH:
+            return self._plain(node, env)
         return UNKNOWN if value is None else value
 
-    def _graph_call(self, node: ast.Call, env: dict) -> Value | None:
+    def _graph_call(self, node: ast.Call, env: dict):
+        """What a call makes or applies on the graph (None: nothing followed); NOT_GRAPH: a plain call."""
         reader, (scope, graph_env) = self.reader, self.frame
+        function = reader.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and function.name in reader.values.helper_names:  # `width(2)`: plain values in and out
+            args, kwargs = reader._arguments(node, scope, graph_env)
+            if args is None:
+                return None
+            if not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
+                return self._run_plain(reader.values.helpers[id(function)], args, kwargs)
+        else:
+            args = kwargs = None
         ref = reader._ref(node.func)
         if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
             return Tensor(node=node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not reader._is_layer_class(ref):
-            return reader._tensor_expression(node, scope, graph_env)
+            return reader._tensor_expression(node, scope, graph_env) or NOT_GRAPH
         if ref in MERGE_FUNCTIONS and node.args:
             instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=reader.conditional > 0)
             reader.graph.instances.append(instance)
@@ -642,7 +696,6 @@ class _GraphCase(Interpreter):
             return reader._functional(node, scope, graph_env)
         if ref is not None and reader._is_layer_class(ref):
             return reader._instance(node, ref, scope, graph_env)
-        function = reader.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
         if function is not None and reader.unread:
             reader.read_functions()
         if function is not None and not (node.args or node.keywords) and function.name not in reader.reused and function.name in reader.graph.returns:
@@ -651,7 +704,9 @@ class _GraphCase(Interpreter):
         if function is not None:  # each further call makes new layers
             if not LIMITS.inlines(function.name, reader.inlining):
                 return None
-            return reader._inline(function, node, scope, graph_env)
+            if args is None:
+                args, kwargs = reader._arguments(node, scope, graph_env)
+            return reader._inline(function, node, scope, args, kwargs)
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
             return reader._method(node, scope, graph_env)
         if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
@@ -664,19 +719,17 @@ class _GraphCase(Interpreter):
             callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
             reader._proxy(callee)  # the model is a layer of the graph it is called in
             return reader._applied(callee.proxy, node, scope, inputs)
-        return None
+        return NOT_GRAPH
 
     def _expr_BinOp(self, node: ast.BinOp, env: dict):
         """``x + y`` on tensors: an element-wise op without weights, like the Add layer; ``x * 2.0``: the
-        same tensor (same shape, no weights, same place in the graph). An operator the graph does not
-        follow reads no operand that calls something; plain operands are the interpreter's arithmetic."""
-        if type(node.op) not in OPERATOR_LAYERS and self._calls_out(node):
-            return UNKNOWN
+        same tensor (same shape, no weights, same place in the graph). Another operator is plain, and so
+        is one on plain operands (the interpreter's arithmetic, graph values read as not known)."""
+        if type(node.op) not in OPERATOR_LAYERS:
+            return self._plain(node, env)
         left, right = self.expr(node.left, env), self.expr(node.right, env)
         if not (isinstance(left, Tensor) or isinstance(right, Tensor)):
-            return self._binop(node.op, left, right)
-        if type(node.op) not in OPERATOR_LAYERS:
-            return UNKNOWN
+            return self._binop(node.op, plain(left), plain(right))
         for side, other in ((node.left, right), (node.right, left)):
             if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
                 return other
@@ -686,26 +739,27 @@ class _GraphCase(Interpreter):
         return reader._applied(instance, node, scope, [[graph_view(left), graph_view(right)]])  # as `Add()([x, y])`, on the operands read once
 
     def _expr_IfExp(self, node: ast.IfExp, env: dict):
-        """``layers.BatchNormalization() if use_bn else layers.Identity()``: the arm the reader's ``decide`` takes."""
+        """``layers.BatchNormalization() if use_bn else layers.Identity()``: the arm the reader's ``decide``
+        takes; when that is not known, plain (both arms, when they give the same plain value)."""
         taken = self.reader.decide(node.test, self.frame)
-        return UNKNOWN if taken is None else self.expr(node.body if taken else node.orelse, env)
+        if taken is None:
+            return self._plain(node, env)
+        return self.expr(node.body if taken else node.orelse, env)
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
         """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values a name holds, picked
-        by a plain index (``i`` an unrolled loop's variable); else a tensor expression (``x[:, 0]``). Another
-        container is not read here: an expression may call layers, which only its reading as a tensor
-        expression decides."""
-        if isinstance(node.value, ast.Name) and isinstance(self.expr(node.value, env), list | tuple) and not isinstance(self.expr(node.value, env), _DictValues):
-            item = super()._expr_Subscript(node, env)
-            if isinstance(item, LayerInstance | Model | Tensor):
-                return item
+        by a plain index (``i`` an unrolled loop's variable); ``x[:, 0]``: a tensor expression; else plain.
+        Another container is not read here: an expression may call layers, which only its reading as a
+        tensor expression decides."""
+        if isinstance(node.value, ast.Name):
+            container = self.expr(node.value, env)
+            if isinstance(container, list | tuple) and not isinstance(container, _DictValues) and is_graph_value(container):
+                index = as_int(self.expr(node.slice, env))
+                item = subscript(container, index) if index is not None else None
+                if isinstance(item, LayerInstance | Model | Tensor):  # an item that is no graph value is not known
+                    return item
         value = self.reader._tensor_expression(node, *self.frame)
-        return UNKNOWN if value is None else value
-
-    def _calls_out(self, node: ast.expr) -> bool:
-        """Whether an expression calls something else than the builtins and helpers plain values may call."""
-        callees = self.reader.values.plain_callees
-        return any(isinstance(inner, ast.Call) and not (isinstance(inner.func, ast.Name) and inner.func.id in callees) for inner in ast.walk(node))
+        return self._plain(node, env) if value is None else value
 
 
 class _DictValues(list):
