@@ -32,8 +32,8 @@ from .interpreter import TENSOR_FROM_SHAPE, Interpreter
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, is_graph_value, plain
-from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, parameter_names, subscript
+from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, is_graph_value, plain
+from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, is_plain, parameter_names, subscript
 from .walker import StatementWalker
 
 NOT_GRAPH = object()  # a call the graph case does not take: the interpreter's plain case evaluates it
@@ -195,7 +195,7 @@ class _ScopeReader(StatementWalker):
         pass binds the loop variable to its layer; over layers it does not tell (an application's),
         what is set on the loop variable is set on ``base``, as not known."""
         scope, env = frame
-        over = iterated(loop.iter, lambda n: self._value(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
+        over = iterated(loop.iter, lambda n: self._value(n, scope, env), lambda n: self.case.plain(n, frame)) if isinstance(loop.target, ast.Name) else None
         if over is None:
             super()._for(loop, frame)
             return
@@ -277,7 +277,7 @@ class _ScopeReader(StatementWalker):
     def _reached(self, node: ast.expr, scope: str, env: GraphEnv):
         if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
             return None, self.layer_loops[node.id]
-        return reached(node, lambda n: self._value(n, scope, env), lambda n: self.values.value(n, scope))
+        return reached(node, lambda n: self._value(n, scope, env), lambda n: self.case.plain(n, Frame(scope, env)))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -316,13 +316,18 @@ class _ScopeReader(StatementWalker):
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
         if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
             return None
-        items = self.values.loop_items(loop.iter, scope)
-        if items is not None or not isinstance(loop.target, ast.Name):
-            return items
-        container = self._steady_list(loop.iter, env)
-        if container is None or not LIMITS.unrolls(len(container)):
+        over = loop.iter
+        over_call = isinstance(over, ast.Call) and isinstance(over.func, ast.Name) and over.func.id in LOOP_BUILTINS | self.values.helper_names
+        if not (over_call or isinstance(over, ast.Tuple | ast.List | ast.Name)):
             return None
-        return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
+        named = isinstance(over, ast.Name)  # only a name's value may be a list of graph values here: a list made here is plain
+        value = self.case.raw(over, Frame(scope, env)) if named else self.case.plain(over, Frame(scope, env))
+        if not isinstance(value, range | list | tuple) or isinstance(value, _DictValues) or not LIMITS.unrolls(len(value)):
+            return None
+        if all(map(is_plain, value)):
+            return list(value)
+        layers = named and isinstance(loop.target, ast.Name) and all(isinstance(item, LayerInstance | Model | Tensor) for item in value)
+        return list(value) if layers else None
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, args: list | None, kwargs: dict | None) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""

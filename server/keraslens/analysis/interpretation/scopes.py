@@ -29,8 +29,7 @@ from collections.abc import Iterator, Mapping
 from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
 from ..source import function_nodes, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
-from .limits import LIMITS
-from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, is_plain, parameter_names
+from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, parameter_names
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
@@ -235,17 +234,6 @@ class ScopeValues:
 
     def arguments(self, call: ast.Call, scope: str) -> tuple[list | None, dict | None]:
         return self.evaluator._arguments(call, self.env(scope, call))
-
-    def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
-        """What a ``for`` loop iterates over (``range(3)``, ``(64, 32)``, ``enumerate(widths)``, a
-        name), when it is plain values known here and few enough to unroll."""
-        over_builtin = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in LOOP_BUILTINS | self.helper_names
-        if not (over_builtin or isinstance(iterable, ast.Tuple | ast.List | ast.Name)):
-            return None
-        value = self.value(iterable, scope)
-        if not isinstance(value, range | list | tuple) or not LIMITS.unrolls(len(value)) or not all(map(is_plain, value)):
-            return None
-        return list(value)
 
     def record(self, stmt: ast.stmt, scope: str) -> None:
         """One statement of ``scope``'s body, as the walk reaches it: a helper it defines (a function the
