@@ -142,8 +142,10 @@ class _ScopeReader(StatementWalker):
         """The value, evaluated once, bound to each target: a graph value, or a plain one to a single
         name by an expression of plain kinds (``ScopeValues.is_plain_value``), else not known."""
         scope, env = frame
-        value = self.case.held(raw := self.case.raw(stmt.value, frame))
-        if value is None and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and self.values.is_plain_value(stmt.value):
+        plain = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and env.recording and self.values.is_plain_value(stmt.value)
+        raw = self.case.raw(stmt.value, frame, graph_only=not plain)
+        value = self.case.held(raw)
+        if value is None and plain:
             value = raw
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
@@ -165,7 +167,7 @@ class _ScopeReader(StatementWalker):
             self._bind(stmt.target, None, frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        self.case.raw(node, frame)
+        self.case.raw(node, frame, graph_only=True)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -608,19 +610,22 @@ class _GraphCase(Interpreter):
         self.reader = weakref.proxy(reader)  # which holds it: a strong link would be a cycle
         self.frame: Frame | None = None  # the scope being read, for the graph case
         self.plain_depth = 0  # > 0: inside a plain expression, evaluated by the interpreter's own handlers
+        self.graph_only: ast.expr | None = None  # the expression whose graph value only is asked for
 
     # -- entry points: what the graph reader asks ------------------------------------------------
-    def raw(self, node: ast.expr, frame: Frame):
-        """``node``'s one value in ``frame``: a graph value or a plain value."""
-        outer, self.frame = self.frame, frame
+    def raw(self, node: ast.expr, frame: Frame, graph_only: bool = False):
+        """``node``'s one value in ``frame``: a graph value or a plain value (``graph_only``: a plain value
+        is not asked for, so a plain expression is not evaluated: UNKNOWN)."""
+        outer = self.frame, self.graph_only
+        self.frame, self.graph_only = frame, node if graph_only else None
         try:
             return self.expr(node, frame.env.timeline.env)
         finally:
-            self.frame = outer
+            self.frame, self.graph_only = outer
 
     def value(self, node: ast.expr, frame: Frame) -> Value | None:
         """``node``'s graph value in ``frame`` (None: it has none)."""
-        return self.graph_value(self.raw(node, frame))
+        return self.graph_value(self.raw(node, frame, graph_only=True))
 
     def plain(self, node: ast.expr, frame: Frame):
         """``node``'s plain value in ``frame``."""
@@ -645,8 +650,12 @@ class _GraphCase(Interpreter):
             method = Interpreter.EXPRESSIONS.get(type(node))
             return method(self, node, env) if method else None if node is None else UNKNOWN
         if type(node) not in self.FOLLOWED:
-            return self._plain(node, env)
+            return self._plain_case(node, env)
         return super().expr(node, env)
+
+    def _plain_case(self, node: ast.expr | None, env: dict):
+        """A plain expression's value, unless only a graph value is asked for."""
+        return UNKNOWN if node is not None and node is self.graph_only else self._plain(node, env)
 
     def _plain(self, node: ast.expr | None, env: dict):
         """The interpreter's own handlers, graph values read as not known; a tensor it computes is on no
@@ -669,7 +678,7 @@ class _GraphCase(Interpreter):
     def _expr_Call(self, node: ast.Call, env: dict):
         value = self._graph_call(node, env)
         if value is NOT_GRAPH:
-            return self._plain(node, env)
+            return self._plain_case(node, env)
         return UNKNOWN if value is None else value
 
     def _graph_call(self, node: ast.Call, env: dict):
@@ -681,7 +690,7 @@ class _GraphCase(Interpreter):
             if args is None:
                 return None
             if not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
-                return self._run_plain(reader.values.helpers[id(function)], args, kwargs)
+                return UNKNOWN if node is self.graph_only else self._run_plain(reader.values.helpers[id(function)], args, kwargs)
         else:
             args = kwargs = None
         ref = reader._ref(node.func)
@@ -731,7 +740,7 @@ class _GraphCase(Interpreter):
         same tensor (same shape, no weights, same place in the graph). Another operator is plain, and so
         is one on plain operands (the interpreter's arithmetic, graph values read as not known)."""
         if type(node.op) not in OPERATOR_LAYERS:
-            return self._plain(node, env)
+            return self._plain_case(node, env)
         left, right = self.expr(node.left, env), self.expr(node.right, env)
         if not (isinstance(left, Tensor) or isinstance(right, Tensor)):
             return self._binop(node.op, plain(left), plain(right))
@@ -748,7 +757,7 @@ class _GraphCase(Interpreter):
         takes; when that is not known, plain (both arms, when they give the same plain value)."""
         taken = self.reader.decide(node.test, self.frame)
         if taken is None:
-            return self._plain(node, env)
+            return self._plain_case(node, env)
         return self.expr(node.body if taken else node.orelse, env)
 
     def _expr_Subscript(self, node: ast.Subscript, env: dict):
@@ -764,7 +773,7 @@ class _GraphCase(Interpreter):
                 if isinstance(item, LayerInstance | Model | Tensor):  # an item that is no graph value is not known
                     return item
         value = self.reader._tensor_expression(node, *self.frame)
-        return self._plain(node, env) if value is None else value
+        return self._plain_case(node, env) if value is None else value
 
 
 class _DictValues(list):
