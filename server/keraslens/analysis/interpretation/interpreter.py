@@ -3,6 +3,11 @@
 what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
 ranges and helper methods are followed; anything else makes the result uncertain. The
 statements are walked by the one walker (``walker.StatementWalker``); this supplies its hooks.
+
+It is the one evaluator of expressions: module code and the module's functions are evaluated by it
+too, in the graph reader (``graph_reader._GraphCase``, a subclass whose handlers for calls,
+operators, conditional expressions and subscripts are the graph case), and plain values at a
+position (``scopes.ScopeValues.value``) by an instance of its own.
 """
 
 from __future__ import annotations
