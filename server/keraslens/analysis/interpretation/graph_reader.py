@@ -37,6 +37,7 @@ from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is
 from .walker import StatementWalker
 
 NOT_GRAPH = object()  # a call the graph case does not take: the interpreter's plain case evaluates it
+_MISSING = object()  # an input of an attention layer not given
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
@@ -344,27 +345,33 @@ class _ScopeReader(StatementWalker):
         return self.graph.returns.get(inner_scope)
 
     def _arguments(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list | None, dict | None]:
-        """A call's arguments, each evaluated once (``_argument``); ``*xs`` and ``**kw`` unpack their
-        plain lists and dicts (None, None: one that is not known, so the parameters are not known)."""
+        """A call's arguments (``_call_values``); None, None when some are not known, so the parameters
+        they bind are not known."""
+        args, kwargs, known = self._call_values(call, scope, env)
+        return (args, kwargs) if known else (None, None)
+
+    def _call_values(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list, dict, bool]:
+        """A call's arguments, each evaluated once, in Python's order (``_argument``); ``*xs`` and ``**kw``
+        unpack their plain lists and dicts; and whether all are known (``*xs`` not known stands as one
+        UNKNOWN, ``**kw`` not known as none)."""
         args: list = []
+        kwargs: dict = {}
+        known = True
         for arg in call.args:
             if not isinstance(arg, ast.Starred):
                 args.append(self._argument(arg, scope, env))
                 continue
             value = self.case.plain(arg.value, Frame(scope, env))
-            if not isinstance(value, tuple | list):
-                return None, None
-            args.extend(value)
-        kwargs: dict = {}
+            known = known and isinstance(value, tuple | list)
+            args.extend(value if isinstance(value, tuple | list) else [UNKNOWN])
         for keyword in call.keywords:
             if keyword.arg is not None:
                 kwargs[keyword.arg] = self._argument(keyword.value, scope, env)
                 continue
             value = self.case.plain(keyword.value, Frame(scope, env))
-            if not isinstance(value, dict):
-                return None, None
-            kwargs.update(value)
-        return args, kwargs
+            known = known and isinstance(value, dict)
+            kwargs.update(value if isinstance(value, dict) else {})
+        return args, kwargs, known
 
     def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
         """An argument's one value: its graph value when it makes or names one (the layers it makes are
@@ -506,14 +513,14 @@ class _ScopeReader(StatementWalker):
         self.graph.instances.append(instance)
         return instance
 
-    def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv) -> Tensor:
-        """``lstm(x, initial_state=[h, c])``: its inputs, then its other arguments, read in Python's order;
-        the tensors those give (``initial_state``, ``mask``) are on the model's paths too, and an argument
-        that is neither a followed tensor nor plain data known here (``training=False``) may hide one."""
-        given = _layer_inputs(instance, call)
-        values = [self._value(arg, scope, env) for arg in given]
-        others = [self._argument(k.value, scope, env) for k in call.keywords if not any(k.value is arg for arg in given)]
-        output = self._applied(instance, call, scope, values)
+    def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, args: list, kwargs: dict, known: bool) -> Tensor:
+        """``lstm(x, initial_state=[h, c])`` on the values of its arguments (``_arguments``, in Python's
+        order): its inputs; the tensors its other arguments give (``initial_state``, ``mask``) are on
+        the model's paths too, and an argument that is neither a followed tensor nor plain data known
+        here (``training=False``), or arguments not known (``*xs``), may hide one."""
+        inputs, others = _layer_inputs(instance, args, kwargs)
+        others += [] if known else [UNKNOWN]
+        output = self._applied(instance, call, scope, [self.case.graph_value(value) for value in inputs])
         output.producer.keyword_tensors = [
             tensor for value in others for tensor in (_tensors(value) if is_graph_value(value) else [] if is_data(value) else [None])
         ]
@@ -726,14 +733,15 @@ class _GraphCase(Interpreter):
         if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
             reader._unmodelled_method(node, scope, graph_env)
         callee = self.expr(node.func, env)
+        if not isinstance(callee, LayerInstance | Model):
+            return NOT_GRAPH
+        args, kwargs, known = reader._call_values(node, scope, graph_env)  # once: what they make is made once
         if isinstance(callee, LayerInstance):
-            return reader._apply_layer(callee, node, scope, graph_env)
-        if isinstance(callee, Model):
-            inputs = [reader._value(arg, scope, graph_env) for arg in node.args[:1]]  # once: what they make is made once
-            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
-            reader._proxy(callee)  # the model is a layer of the graph it is called in
-            return reader._applied(callee.proxy, node, scope, inputs)
-        return NOT_GRAPH
+            return reader._apply_layer(callee, node, scope, args, kwargs, known)
+        inputs = [self.graph_value(value) for value in args[:1]]
+        callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
+        reader._proxy(callee)  # the model is a layer of the graph it is called in
+        return reader._applied(callee.proxy, node, scope, inputs)
 
     def _expr_BinOp(self, node: ast.BinOp, env: dict):
         """``x + y`` on tensors: an element-wise op without weights, like the Add layer; ``x * 2.0``: the
@@ -787,17 +795,19 @@ def _set_inside(model: Model) -> bool:
     return any(instance.trainable is not None for instance in model.layers) or any(sub.trainable is not None or _set_inside(sub) for sub in nested)
 
 
-def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
-    """The tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k`` for attention)."""
+def _layer_inputs(instance: LayerInstance, args: list, kwargs: dict) -> tuple[list, list]:
+    """The values of the tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k``
+    for attention); and the values of its other arguments."""
     names = ATTENTION_INPUTS.get(instance.class_ref)
     if names is None:
-        given = next((k.value for k in call.keywords if k.arg == "inputs"), None)
-        return call.args if call.args or given is None else [given]  # `layer(inputs=x)`
-    keywords = {k.arg: k.value for k in call.keywords}
-    given = [*call.args, *(keywords.get(name) for name in names[len(call.args):])]
-    while given and given[-1] is None:
+        if args or "inputs" not in kwargs:
+            return args, list(kwargs.values())
+        return [kwargs["inputs"]], [value for key, value in kwargs.items() if key != "inputs"]  # `layer(inputs=x)`
+    by_keyword = names[len(args):]
+    given = [*args, *(kwargs.get(name, _MISSING) for name in by_keyword)]
+    while given and given[-1] is _MISSING:
         given.pop()
-    return [arg if arg is not None else ast.Constant(None) for arg in given]
+    return [None if value is _MISSING else value for value in given], [value for key, value in kwargs.items() if key not in by_keyword]
 
 
 def _keeps_batch_axis(index: ast.expr) -> bool:
