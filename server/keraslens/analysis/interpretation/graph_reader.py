@@ -583,14 +583,14 @@ class _ScopeReader(StatementWalker):
             model.opaque = True
 
     def _functional(self, call: ast.Call, scope: str, env: GraphEnv) -> Model:
+        """``keras.Model(inputs, outputs)`` on the values of its arguments (listed before the models they make)."""
         model = Model(call, "functional", scope)
         self.graph.models.append(model)
-        keywords = {k.arg: k.value for k in call.keywords}
-        parts = list(call.args[:2])
-        inputs = keywords.get("inputs", parts[0] if parts else None)
-        outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
-        model.inputs = [t for t in _tensors(self._value(inputs, scope, env) if inputs is not None else None) if t is not None]
-        model.outputs = _tensors(self._value(outputs, scope, env) if outputs is not None else None)
+        args, kwargs, _ = self._call_values(call, scope, env)
+        inputs = kwargs["inputs"] if "inputs" in kwargs else args[0] if args else None
+        outputs = kwargs["outputs"] if "outputs" in kwargs else args[1] if len(args) > 1 else None
+        model.inputs = [t for t in _tensors(self.case.graph_value(inputs)) if t is not None]
+        model.outputs = _tensors(self.case.graph_value(outputs))
         model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
         model.opaque = model.opaque or not model.outputs
         return model
