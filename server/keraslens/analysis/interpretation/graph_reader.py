@@ -526,9 +526,6 @@ class _ScopeReader(StatementWalker):
         ]
         return output
 
-    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
-        return self._applied(instance, call, scope, [self._value(arg, scope, env) for arg in (call.args if args is None else args)])
-
     def _applied(self, instance: LayerInstance, call: ast.Call, scope: str, values: list[Value | None]) -> Tensor:
         """``instance`` applied by ``call`` to its evaluated inputs."""
         inputs: list[Tensor | list[Tensor | None] | None] = [
@@ -708,7 +705,8 @@ class _GraphCase(Interpreter):
         if ref in MERGE_FUNCTIONS and node.args:
             instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=reader.conditional > 0)
             reader.graph.instances.append(instance)
-            return reader._apply(instance, node, scope, graph_env, node.args[:1])
+            args = reader._call_values(node, scope, graph_env)[0]
+            return reader._applied(instance, node, scope, [self.graph_value(args[0])])  # the list of tensors it merges
         if ref in INPUT_NAMES:
             return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
         if ref in SEQUENTIAL:
