@@ -11,7 +11,10 @@ expression is evaluated once, by the interpreter (``_GraphCase``, an ``Interpret
 ``expr`` dispatches every node): its own handlers for names, constants, containers and plain
 computations, its graph case for what makes, applies or names a layer, tensor or model (the hooks
 here: ``_instance``, ``_apply_layer``, ``_sequential``, ``_functional``, ``_method``, ``_inline``,
-``_tensor_expression``, operator layers). An assignment binds its value once, where it ends: a graph
+``_tensor_expression``, operator layers). A layer or model applied, ``keras.Model(...)``, a merge
+function and an inlined function take the values of their arguments, evaluated once in Python's order
+(``_call_values``); the constructors that read their argument expressions (``Sequential([...])``,
+``TimeDistributed(...)``) evaluate each one once. An assignment binds its value once, where it ends: a graph
 value, or a plain one to a single name (``GraphEnv``); an inlined helper's parameters are bound to
 its arguments' values (``ScopeValues.bind_call``); an unrolled loop's passes run in sequence, each
 from what the one before bound. ``ModuleGraph.bindings`` is that environment, as graph values, for
