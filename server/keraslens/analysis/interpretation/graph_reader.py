@@ -6,36 +6,41 @@ names to layer instances, symbolic tensors (``keras.Input`` and what layers retu
 from them) and models (``Sequential([...])``, ``keras.Model(inputs, outputs)``, instances
 of the file's own Model subclasses). Shapes are not computed here: ``counts`` does that.
 The statements are walked by the one walker (``walker.StatementWalker``). Each scope's names live
-in its one environment (``scopes.ScopeValues``), one value per name: the reader records each
-statement's plain values there as it goes and, once the statement is read, a name it bound to a
-graph value takes that value instead (``scopes.GraphEnv``); an unrolled loop's passes run in
-sequence, each from what the one before bound. ``ModuleGraph.bindings`` is that environment, as
-graph values, for the module and the functions read on their own.
-
-An assigned, returned or passed expression is evaluated once: one of plain values only (constants,
-arithmetic, names of plain values, calls of builtins and plain helpers: ``ScopeValues.plain_case``) by
-the interpreter alone; any other by ``_eval``, the graph case (what makes, applies or names a layer,
-tensor or model), and by the interpreter only when it gives no graph value. An inlined helper's
-arguments are bound from those values (``ScopeValues.bind_call``).
+in its one environment (``scopes.ScopeValues``), one value per name, plain or graph. Each
+expression is evaluated once, by the interpreter (``_GraphCase``, an ``Interpreter`` whose one
+``expr`` dispatches every node): its own handlers for names, constants, containers and plain
+computations, its graph case for what makes, applies or names a layer, tensor or model (the hooks
+here: ``_instance``, ``_apply_layer``, ``_sequential``, ``_functional``, ``_method``, ``_inline``,
+``_tensor_expression``, operator layers). A layer or model applied, ``keras.Model(...)``, a merge
+function and an inlined function take the values of their arguments, evaluated once in Python's order
+(``_call_values``); the constructors that read their argument expressions (``Sequential([...])``,
+``TimeDistributed(...)``) evaluate each one once. An assignment binds its value once, where it ends: a graph
+value, or a plain one to a single name (``GraphEnv``); an inlined helper's parameters are bound to
+its arguments' values (``ScopeValues.bind_call``); an unrolled loop's passes run in sequence, each
+from what the one before bound. ``ModuleGraph.bindings`` is that environment, as graph values, for
+the module and the functions read on their own.
 """
 
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import replace
 from typing import NamedTuple
 
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
-from .interpreter import TENSOR_FROM_SHAPE
+from .interpreter import TENSOR_FROM_SHAPE, Interpreter
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import GraphEnv, ScopeValues, followable_functions, is_graph_value
-from .values import as_int, bind_target, bound_names, is_data, parameter_names
+from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, is_graph_value, plain
+from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, is_plain, parameter_names, subscript
 from .walker import StatementWalker
 
+NOT_GRAPH = object()  # a call the graph case does not take: the interpreter's plain case evaluates it
+_MISSING = object()  # an input of an attention layer not given
 OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract", ast.Mult: "keras.layers.Multiply"}
 # functions that take and return tensors without weights: the counter shapes what they return
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
@@ -96,6 +101,7 @@ class _ScopeReader(StatementWalker):
         self.maybe_returned: set[str] = set()  # scopes with a `return` on some path only
         self.reused: set[str] = set()  # no-argument functions whose first reading a call has taken
         self.layer_loops: dict[str, LayerInstance | Model] = {}  # loop variable -> what the layers it runs over are reached through
+        self.case = _GraphCase(self)
 
     def read(self, body: list[ast.stmt], scope: str, record: bool = True) -> None:
         """The module's code or a function's body, read on its own: the graph keeps its scope's
@@ -105,15 +111,12 @@ class _ScopeReader(StatementWalker):
         self._body(body, Frame(scope, env), record)
 
     def _body(self, body: list[ast.stmt], frame: Frame, record: bool = True) -> None:
-        """The statements of a scope's body, each recorded with its plain values and read: a name
-        it binds takes its graph value, else its plain value (``ScopeValues.commit``)."""
-        env = frame.env
+        """The statements of a scope's body, each recorded (what it binds in a block, a walrus, a
+        helper it defines: ``ScopeValues.record``) and read: what it assigns is bound once, here."""
         for stmt in body:
-            at_end = self.values.record(stmt, frame.scope) if record else None
+            if record:
+                self.values.record(stmt, frame.scope)
             self.statement(stmt, frame, recorded=record)
-            if at_end:
-                self.values.commit(frame.scope, at_end, env.bound)
-            env.bound.clear()
 
     def read_functions(self) -> None:
         """Each top-level function read on its own, outside any block of the code that triggers it."""
@@ -140,27 +143,35 @@ class _ScopeReader(StatementWalker):
             env.statement, env.recording = outer, outer_recording
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
+        """The value, evaluated once, bound to each target: a graph value, or a plain one to a single
+        name by an expression of plain kinds (``ScopeValues.is_plain_value``), else not known."""
         scope, env = frame
-        value = None if self.values.plain_case(stmt.value, env) else self._eval(stmt.value, scope, env)  # plain: ``ScopeValues.commit``
+        plain = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and env.recording and self.values.is_plain_value(stmt.value)
+        raw = self.case.raw(stmt.value, frame, graph_only=not plain)
+        value = self.case.held(raw)
+        if value is None and plain:
+            value = raw
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
-            self._bind(target, value, env)
             if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
-                env[target.id] = self._reached(stmt.value, scope, env)[0]
+                env[target.id] = self._reached(stmt.value, scope, env)[0] or UNKNOWN
+            else:
+                self._bind(target, value, env)
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
-        self._bind(stmt.target, self._eval(stmt.value, *frame), frame.env)
+        self._bind(stmt.target, self._value(stmt.value, *frame), frame.env)
 
     def augmented_assign(self, stmt: ast.AugAssign, frame: Frame) -> None:
-        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such."""
+        """``x += block(x)`` on a tensor: ``x = x + block(x)``, read as such; another value is not known."""
         if isinstance(stmt.target, ast.Name) and isinstance(frame.env.get(stmt.target.id), Tensor):
             left = ast.copy_location(ast.Name(stmt.target.id, ast.Load()), stmt.target)
-            self._bind(stmt.target, self._eval(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
+            self._bind(stmt.target, self._value(ast.copy_location(ast.BinOp(left, stmt.op, stmt.value), stmt), *frame), frame.env)
+        elif frame.env.recording:  # in a block, the names it binds are not known from the block's start
+            self._bind(stmt.target, None, frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        if not self.values.plain_case(node, frame.env):
-            self._eval(node, *frame)
+        self.case.raw(node, frame, graph_only=True)
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""
@@ -190,7 +201,7 @@ class _ScopeReader(StatementWalker):
         pass binds the loop variable to its layer; over layers it does not tell (an application's),
         what is set on the loop variable is set on ``base``, as not known."""
         scope, env = frame
-        over = iterated(loop.iter, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope)) if isinstance(loop.target, ast.Name) else None
+        over = iterated(loop.iter, lambda n: self._value(n, scope, env), lambda n: self.case.plain(n, frame)) if isinstance(loop.target, ast.Name) else None
         if over is None:
             super()._for(loop, frame)
             return
@@ -231,7 +242,7 @@ class _ScopeReader(StatementWalker):
 
     def _return(self, stmt: ast.Return, scope: str, env: GraphEnv) -> None:
         """A return on one path of several leaves what the function returns unknown."""
-        value = self._eval(stmt.value, scope, env) if stmt.value is not None and not self.values.plain_case(stmt.value, env) else None
+        value = self._value(stmt.value, scope, env) if stmt.value is not None else None
         conditional = self.conditional > self.entry_conditional.get(scope, 0)
         self.graph.returns[scope] = None if scope in self.maybe_returned else value
         (self.maybe_returned if conditional else self.returned).add(scope)
@@ -241,7 +252,7 @@ class _ScopeReader(StatementWalker):
         it is read where it is set; on a layer reached through a model (``model.layers[1]``, a loop over
         ``model.layers``) it is set on that layer when told apart, else the model's split is not known;
         on anything else, which layers change is not known."""
-        owner = self._eval(owner_node, scope, env)
+        owner = self._value(owner_node, scope, env)
         root = self.layer_loops.get(owner_node.id) if isinstance(owner_node, ast.Name) else None  # `for layer in base.layers`
         if not isinstance(owner, LayerInstance | Model):  # `seq.layers[1]`, `model.get_layer("head")`
             owner, root = self._reached(owner_node, scope, env)
@@ -272,7 +283,7 @@ class _ScopeReader(StatementWalker):
     def _reached(self, node: ast.expr, scope: str, env: GraphEnv):
         if isinstance(node, ast.Name) and node.id in self.layer_loops:  # `for layer in base.layers[:-20]`, not told apart
             return None, self.layer_loops[node.id]
-        return reached(node, lambda n: self._eval(n, scope, env), lambda n: self.values.value(n, scope))
+        return reached(node, lambda n: self._value(n, scope, env), lambda n: self.case.plain(n, Frame(scope, env)))
 
     def _on_parameter(self, node: ast.expr, scope: str) -> bool:
         """``def freeze(layer): layer.trainable = False`` read on its own: each call is read
@@ -282,17 +293,21 @@ class _ScopeReader(StatementWalker):
         function = self.functions.get(scope.split("#", 1)[0])
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
-    def _bind(self, target: ast.expr, value: Value | None, env: GraphEnv) -> None:
+    def _bind(self, target: ast.expr, value, env: GraphEnv) -> None:
+        """``value`` (a graph value, a plain one for a single name, None: not known) bound to ``target``;
+        an item unpacked from it that is no graph value is not known."""
+        if isinstance(target, ast.Name):
+            self._bind_name(target, value, env)
+            return
         if isinstance(target, ast.Tuple | ast.List) and isinstance(value, Tensor) and value.producer is not None:
             value = _outputs(value, target.elts)  # `_, h, c = lstm(x)`
-        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item, env))
+        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item if is_graph_value(item) else None, env))
 
     def _bind_name(self, target: ast.expr, value, env: GraphEnv) -> None:
         """A leaf of an assignment target: a name takes the value (None: something not followed, which
         hides a module name); what is stored on attributes and items is not followed here."""
         if isinstance(target, ast.Name):
-            value = value if isinstance(value, LayerInstance | Tensor | Model | list) else None
-            env[target.id] = value
+            env[target.id] = UNKNOWN if value is None else value
             if isinstance(value, LayerInstance | Model) and value.var is None:
                 value.var = target.id
 
@@ -307,20 +322,21 @@ class _ScopeReader(StatementWalker):
         over_range = isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
         if (ast.Call not in kinds and not over_range) or kinds & {ast.Break, ast.Continue, ast.Return}:
             return None
-        items = self.values.loop_items(loop.iter, scope)
-        if items is not None or not isinstance(loop.target, ast.Name):
-            return items
-        container = self._steady_list(loop.iter, env)
-        if container is None or not LIMITS.unrolls(len(container)):
+        over = loop.iter
+        over_call = isinstance(over, ast.Call) and isinstance(over.func, ast.Name) and over.func.id in LOOP_BUILTINS | self.values.helper_names
+        if not (over_call or isinstance(over, ast.Tuple | ast.List | ast.Name)):
             return None
-        return container if all(isinstance(item, LayerInstance | Model | Tensor) for item in container) else None
+        named = isinstance(over, ast.Name)  # only a name's value may be a list of graph values here: a list made here is plain
+        value = self.case.raw(over, Frame(scope, env)) if named else self.case.plain(over, Frame(scope, env))
+        if not isinstance(value, range | list | tuple) or isinstance(value, _DictValues) or not LIMITS.unrolls(len(value)):
+            return None
+        if all(map(is_plain, value)):
+            return list(value)
+        layers = named and isinstance(loop.target, ast.Name) and all(isinstance(item, LayerInstance | Model | Tensor) for item in value)
+        return list(value) if layers else None
 
-    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, env: GraphEnv) -> Value | None:
+    def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, args: list | None, kwargs: dict | None) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
-        args, kwargs = self._arguments(call, scope, env)
-        given = [*(args or ()), *(kwargs or {}).values()]
-        if function.name in self.values.helper_names and not any(is_graph_value(value) for value in given):
-            return None  # plain values in and out: the interpreter computes them where counts read them
         inner_scope = f"{function.name}@{call.lineno}:{call.col_offset}<{scope}"
         self.values.bind_call(inner_scope, function, args, kwargs)
         self.inlining.append(function.name)
@@ -332,128 +348,53 @@ class _ScopeReader(StatementWalker):
         return self.graph.returns.get(inner_scope)
 
     def _arguments(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list | None, dict | None]:
-        """A call's arguments, each evaluated once (``_argument``); ``*xs`` and ``**kw`` unpack their
-        plain lists and dicts (None, None: one that is not known, so the parameters are not known)."""
+        """A call's arguments (``_call_values``); None, None when some are not known, so the parameters
+        they bind are not known."""
+        args, kwargs, known = self._call_values(call, scope, env)
+        return (args, kwargs) if known else (None, None)
+
+    def _call_values(self, call: ast.Call, scope: str, env: GraphEnv) -> tuple[list, dict, bool]:
+        """A call's arguments, each evaluated once, in Python's order (``_argument``); ``*xs`` and ``**kw``
+        unpack their plain lists and dicts; and whether all are known (``*xs`` not known stands as one
+        UNKNOWN, ``**kw`` not known as none)."""
         args: list = []
+        kwargs: dict = {}
+        known = True
         for arg in call.args:
             if not isinstance(arg, ast.Starred):
                 args.append(self._argument(arg, scope, env))
                 continue
-            value = self.values.value(arg.value, scope)
-            if not isinstance(value, tuple | list):
-                return None, None
-            args.extend(value)
-        kwargs: dict = {}
+            value = self.case.plain(arg.value, Frame(scope, env))
+            known = known and isinstance(value, tuple | list)
+            args.extend(value if isinstance(value, tuple | list) else [UNKNOWN])
         for keyword in call.keywords:
             if keyword.arg is not None:
                 kwargs[keyword.arg] = self._argument(keyword.value, scope, env)
                 continue
-            value = self.values.value(keyword.value, scope)
-            if not isinstance(value, dict):
-                return None, None
-            kwargs.update(value)
-        return args, kwargs
+            value = self.case.plain(keyword.value, Frame(scope, env))
+            known = known and isinstance(value, dict)
+            kwargs.update(value if isinstance(value, dict) else {})
+        return args, kwargs, known
 
     def _argument(self, node: ast.expr, scope: str, env: GraphEnv) -> object:
         """An argument's one value: its graph value when it makes or names one (the layers it makes are
-        made once, here), else its plain value; one of plain values only (``ScopeValues.plain_case``)
-        is evaluated by the interpreter alone."""
-        if not self.values.plain_case(node, env):
-            value = self._eval(node, scope, env)
-            if is_graph_value(value):
-                return value
-        return self.values.value(node, scope)
+        made once, here), else its plain value."""
+        raw = self.case.raw(node, Frame(scope, env))
+        value = self.case.held(raw)
+        return raw if value is None else value
 
     def _ref(self, func: ast.expr) -> str | None:
         if isinstance(func, ast.Name) and func.id in self.layer_classes:
             return func.id
         return self.imports.canonical(func)
 
-    def _eval(self, node: ast.expr, scope: str, env: GraphEnv) -> Value | None:
-        if isinstance(node, ast.Name):
-            return self._name(node.id, env)
-        if isinstance(node, ast.List | ast.Tuple):
-            return [self._eval(element, scope, env) for element in node.elts]
-        if isinstance(node, ast.Dict):
-            return _DictValues(self._eval(element, scope, env) for element in node.values)
-        if isinstance(node, ast.BinOp) and type(node.op) in OPERATOR_LAYERS:
-            operands = [self._eval(side, scope, env) for side in (node.left, node.right)]
-            if not any(isinstance(value, Tensor) for value in operands):
-                return None
-            for side, other in ((node.left, operands[1]), (node.right, operands[0])):
-                if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
-                    return other  # `x * 2.0`: same shape, no weights, same place in the graph
-            # `x + y` on tensors: an element-wise op without weights, like the Add layer
-            instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=self.conditional > 0)
-            self.graph.operator_layers.append(instance)
-            return self._applied(instance, node, scope, [operands])  # as `Add()([x, y])`, on the operands read once
-        if isinstance(node, ast.IfExp):  # `layers.BatchNormalization() if use_bn else layers.Identity()`
-            taken = self.decide(node.test, Frame(scope, env))
-            return None if taken is None else self._eval(node.body if taken else node.orelse, scope, env)
-        if isinstance(node, ast.Subscript):
-            item = self._item(node, scope, env)
-            return item if item is not None else self._tensor_expression(node, scope, env)
-        if not isinstance(node, ast.Call):
-            return None
-        ref = self._ref(node.func)
-        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
-            return Tensor(node=node, symbolic=False, scope=scope, operands={})
-        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not self._is_layer_class(ref):
-            return self._tensor_expression(node, scope, env)
-        if ref in MERGE_FUNCTIONS and node.args:
-            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=self.conditional > 0)
-            self.graph.instances.append(instance)
-            return self._apply(instance, node, scope, env, node.args[:1])
-        if ref in INPUT_NAMES:
-            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
-        if ref in SEQUENTIAL:
-            return self._sequential(node, scope, env)
-        if ref in FUNCTIONAL:
-            return self._functional(node, scope, env)
-        if ref is not None and self._is_layer_class(ref):
-            return self._instance(node, ref, scope, env)
-        function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
-        if function is not None and self.unread:
-            self.read_functions()
-        if function is not None and not (node.args or node.keywords) and function.name not in self.reused and function.name in self.graph.returns:
-            self.reused.add(function.name)  # the first call takes what reading the function made
-            return self.graph.returns[function.name]
-        if function is not None:  # each further call makes new layers
-            if not LIMITS.inlines(function.name, self.inlining):
-                return None
-            return self._inline(function, node, scope, env)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
-            return self._method(node, scope, env)
-        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
-            self._unmodelled_method(node, scope, env)
-        callee = self._eval(node.func, scope, env)
-        if isinstance(callee, LayerInstance):
-            return self._apply_layer(callee, node, scope, env)
-        if isinstance(callee, Model):
-            inputs = [self._eval(arg, scope, env) for arg in node.args[:1]]  # once: what they make is made once
-            callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
-            self._proxy(callee)  # the model is a layer of the graph it is called in
-            return self._applied(callee.proxy, node, scope, inputs)
-        return None
-
-    def _name(self, name: str, env: GraphEnv) -> Value | None:
-        """A name's graph value: the scope's binding, else the module's that functions see; not known
-        for a list some code changes in place (``outs.append(t)``: ``ScopeValues.steady_container``)."""
-        return env.get(name)
-
-    def _item(self, node: ast.Subscript, scope: str, env: GraphEnv) -> Value | None:
-        """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values, picked by a
-        plain index (``i`` an unrolled loop's variable). The container is a name: another expression may call layers, which only its reading as a tensor expression decides."""
-        container = self._steady_list(node.value, env)
-        if container is None:
-            return None
-        index = as_int(self.values.value(node.slice, scope))
-        item = container[index] if index is not None and -len(container) <= index < len(container) else None
-        return item if isinstance(item, LayerInstance | Model | Tensor) else None  # a nested list may be changed through its holder
+    def _value(self, node: ast.expr, scope: str, env: GraphEnv) -> Value | None:
+        """An expression's graph value, evaluated by the interpreter with its graph case (``_GraphCase``)."""
+        return self.case.value(node, Frame(scope, env))
 
     def _steady_list(self, node: ast.expr, env: GraphEnv) -> list | None:
         """The list or tuple of graph values a name holds, when no code changes it in place."""
-        container = self._name(node.id, env) if isinstance(node, ast.Name) else None
+        container = env.get(node.id) if isinstance(node, ast.Name) else None
         return container if isinstance(container, list) and not isinstance(container, _DictValues) else None
 
     def _tensor_expression(self, node: ast.Call | ast.Subscript, scope: str, env: GraphEnv) -> Tensor | None:
@@ -470,7 +411,7 @@ class _ScopeReader(StatementWalker):
         if any(not (self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in calls):
             return None
         names = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
-        values = {name: self._name(name, env) for name in names}
+        values = {name: env.get(name) for name in names}
         values.update(applied)
         if any(isinstance(value, LayerInstance | Model | list) for value in values.values()):
             return None
@@ -496,7 +437,7 @@ class _ScopeReader(StatementWalker):
             inner_calls = [inner for inner in ast.walk(arg) if isinstance(inner, ast.Call)]
             if all((self._ref(call.func) or "").startswith(TENSOR_FUNCTION_PREFIXES) for call in inner_calls):
                 return arg
-            value = self._eval(arg, scope, env)
+            value = self._value(arg, scope, env)
             if not isinstance(value, Tensor):
                 return None
             name = f"_argument_{len(applied)}"
@@ -516,11 +457,11 @@ class _ScopeReader(StatementWalker):
             rank = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "rank"), None)
             self._set_later(node.func.value, "lora_rank", rank, scope, env)
             return None
-        owner = self._eval(node.func.value, scope, env)
+        owner = self._value(node.func.value, scope, env)
         if isinstance(owner, Model | LayerInstance) and method == "build":
             owner.build = Setting(node if self.conditional == 0 else None, scope)
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "add" and node.args:
-            self._add_to_sequential(owner, node.args[0], self._eval(node.args[0], scope, env))
+            self._add_to_sequential(owner, node.args[0], self._value(node.args[0], scope, env))
         elif isinstance(owner, Model) and owner.kind == "sequential" and method == "pop":
             if owner.layers and self.conditional == 0:
                 owner.layers.pop()
@@ -564,7 +505,7 @@ class _ScopeReader(StatementWalker):
             return model
         wrapped = None
         if ref in ("keras.layers.TimeDistributed", "keras.layers.Bidirectional") and call.args:
-            inner = self._eval(call.args[0], scope, env)
+            inner = self._value(call.args[0], scope, env)
             wrapped = inner if isinstance(inner, LayerInstance) else None
         instance = LayerInstance(call, ref, scope, wrapped=wrapped, uncertain=self.conditional > 0)
         # `Dense(x.shape[-1])`: the tensors its arguments name, as bound here (names get rebound later)
@@ -575,21 +516,18 @@ class _ScopeReader(StatementWalker):
         self.graph.instances.append(instance)
         return instance
 
-    def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv) -> Tensor:
-        """``lstm(x, initial_state=[h, c])``: its inputs, then its other arguments, read in Python's order;
-        the tensors those give (``initial_state``, ``mask``) are on the model's paths too, and an argument
-        that is neither a followed tensor nor plain data known here (``training=False``) may hide one."""
-        given = _layer_inputs(instance, call)
-        values = [self._eval(arg, scope, env) for arg in given]
-        others = [self._argument(k.value, scope, env) for k in call.keywords if not any(k.value is arg for arg in given)]
-        output = self._applied(instance, call, scope, values)
+    def _apply_layer(self, instance: LayerInstance, call: ast.Call, scope: str, args: list, kwargs: dict, known: bool) -> Tensor:
+        """``lstm(x, initial_state=[h, c])`` on the values of its arguments (``_arguments``, in Python's
+        order): its inputs; the tensors its other arguments give (``initial_state``, ``mask``) are on
+        the model's paths too, and an argument that is neither a followed tensor nor plain data known
+        here (``training=False``), or arguments not known (``*xs``), may hide one."""
+        inputs, others = _layer_inputs(instance, args, kwargs)
+        others += [] if known else [UNKNOWN]
+        output = self._applied(instance, call, scope, [self.case.graph_value(value) for value in inputs])
         output.producer.keyword_tensors = [
             tensor for value in others for tensor in (_tensors(value) if is_graph_value(value) else [] if is_data(value) else [None])
         ]
         return output
-
-    def _apply(self, instance: LayerInstance, call: ast.Call, scope: str, env: GraphEnv, args: list[ast.expr] | None = None) -> Tensor:
-        return self._applied(instance, call, scope, [self._eval(arg, scope, env) for arg in (call.args if args is None else args)])
 
     def _applied(self, instance: LayerInstance, call: ast.Call, scope: str, values: list[Value | None]) -> Tensor:
         """``instance`` applied by ``call`` to its evaluated inputs."""
@@ -612,7 +550,7 @@ class _ScopeReader(StatementWalker):
                 if isinstance(element, ast.Starred):  # `*blocks`
                     self._add_all_to_sequential(model, element.value, scope, env)
                 else:
-                    self._add_to_sequential(model, element, self._eval(element, scope, env))
+                    self._add_to_sequential(model, element, self._value(element, scope, env))
         elif elements is not None and not (isinstance(elements, ast.Constant) and elements.value is None):
             self._add_all_to_sequential(model, elements, scope, env)  # `Sequential(stack)`
         return model
@@ -645,17 +583,206 @@ class _ScopeReader(StatementWalker):
             model.opaque = True
 
     def _functional(self, call: ast.Call, scope: str, env: GraphEnv) -> Model:
+        """``keras.Model(inputs, outputs)`` on the values of its arguments (listed before the models they make)."""
         model = Model(call, "functional", scope)
         self.graph.models.append(model)
-        keywords = {k.arg: k.value for k in call.keywords}
-        parts = list(call.args[:2])
-        inputs = keywords.get("inputs", parts[0] if parts else None)
-        outputs = keywords.get("outputs", parts[1] if len(parts) > 1 else None)
-        model.inputs = [t for t in _tensors(self._eval(inputs, scope, env) if inputs is not None else None) if t is not None]
-        model.outputs = _tensors(self._eval(outputs, scope, env) if outputs is not None else None)
+        args, kwargs, _ = self._call_values(call, scope, env)
+        inputs = kwargs["inputs"] if "inputs" in kwargs else args[0] if args else None
+        outputs = kwargs["outputs"] if "outputs" in kwargs else args[1] if len(args) > 1 else None
+        model.inputs = [t for t in _tensors(self.case.graph_value(inputs)) if t is not None]
+        model.outputs = _tensors(self.case.graph_value(outputs))
         model.layers, model.opaque = _layers_between(model.inputs, model.outputs)
         model.opaque = model.opaque or not model.outputs
         return model
+
+
+class _GraphCase(Interpreter):
+    """The interpreter as the graph reader runs it on module code and the module's functions: its one
+    ``expr`` evaluates each expression once, on the scope's one environment of plain and graph values
+    (``_Timeline.env``). Names, constants and containers are its own handlers'; its graph case is where
+    a callee, an operand or a container is a graph value or a graph constructor: a call (``_graph_call``:
+    a layer, model or input made, a layer or model applied, a tensor function, a module function
+    inlined, a method of a layer or model), an operator on tensors (an operator layer), a conditional
+    expression (decided by the reader's ``decide``), an item of a list of graph values picked by a plain
+    index, a subscript of a tensor (a tensor expression). Everything else is plain (``plain``): the
+    interpreter's own handlers, graph values read as not known (``scopes.plain``), and no graph case
+    inside (a comprehension, an attribute, a comparison, a call of something not followed and its
+    arguments: what a call inside makes is not on the graph)."""
+
+    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript})
+
+    def __init__(self, reader: _ScopeReader) -> None:
+        evaluator = reader.values.evaluator
+        super().__init__(evaluator.module, None, evaluator.flavor)
+        self.reader = weakref.proxy(reader)  # which holds it: a strong link would be a cycle
+        self.frame: Frame | None = None  # the scope being read, for the graph case
+        self.plain_depth = 0  # > 0: inside a plain expression, evaluated by the interpreter's own handlers
+        self.graph_only: ast.expr | None = None  # the expression whose graph value only is asked for
+
+    # -- entry points: what the graph reader asks ------------------------------------------------
+    def raw(self, node: ast.expr, frame: Frame, graph_only: bool = False):
+        """``node``'s one value in ``frame``: a graph value or a plain value (``graph_only``: a plain value
+        is not asked for, so a plain expression is not evaluated: UNKNOWN)."""
+        outer = self.frame, self.graph_only
+        self.frame, self.graph_only = frame, node if graph_only else None
+        try:
+            return self.expr(node, frame.env.timeline.env)
+        finally:
+            self.frame, self.graph_only = outer
+
+    def value(self, node: ast.expr, frame: Frame) -> Value | None:
+        """``node``'s graph value in ``frame`` (None: it has none)."""
+        return self.graph_value(self.raw(node, frame, graph_only=True))
+
+    def plain(self, node: ast.expr, frame: Frame):
+        """``node``'s plain value in ``frame``."""
+        return self._plain(node, frame.env.timeline.env)
+
+    @staticmethod
+    def graph_value(value) -> Value | None:
+        """A value as the graph reader reads it (``scopes.graph_view``; a dict's values as ``_DictValues``)."""
+        if isinstance(value, dict):
+            return _DictValues(graph_view(item) for item in value.values())
+        return graph_view(value)
+
+    @classmethod
+    def held(cls, value) -> Value | None:
+        """A value as a name holds it when it is a graph value (``graph_value``), else None."""
+        value = cls.graph_value(value)
+        return value if is_graph_value(value) else None
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def expr(self, node: ast.expr | None, env: dict):
+        if self.plain_depth:
+            method = Interpreter.EXPRESSIONS.get(type(node))
+            return method(self, node, env) if method else None if node is None else UNKNOWN
+        if type(node) not in self.FOLLOWED:
+            return self._plain_case(node, env)
+        return super().expr(node, env)
+
+    def _plain_case(self, node: ast.expr | None, env: dict):
+        """A plain expression's value, unless only a graph value is asked for."""
+        return UNKNOWN if node is not None and node is self.graph_only else self._plain(node, env)
+
+    def _plain(self, node: ast.expr | None, env: dict):
+        """The interpreter's own handlers, graph values read as not known; a tensor it computes is on no
+        graph (``keras.ops.ones((2, 3)) / 2``), so it is not known here either."""
+        self.plain_depth += 1
+        try:
+            value = self.expr(node, PlainView(env))
+        finally:
+            self.plain_depth -= 1
+        return UNKNOWN if is_graph_value(value) else value
+
+    def _run_plain(self, function: FunctionValue, args: list, kwargs: dict):
+        self.plain_depth += 1
+        try:
+            return self.call_function(function, args, kwargs)
+        finally:
+            self.plain_depth -= 1
+
+    # -- the graph case ------------------------------------------------------------------------
+    def _expr_Call(self, node: ast.Call, env: dict):
+        value = self._graph_call(node, env)
+        if value is NOT_GRAPH:
+            return self._plain_case(node, env)
+        return UNKNOWN if value is None else value
+
+    def _graph_call(self, node: ast.Call, env: dict):
+        """What a call makes or applies on the graph (None: nothing followed); NOT_GRAPH: a plain call."""
+        reader, (scope, graph_env) = self.reader, self.frame
+        function = reader.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is not None and function.name in reader.values.helper_names:  # `width(2)`: plain values in and out
+            args, kwargs = reader._arguments(node, scope, graph_env)
+            if args is None:
+                return None
+            if not any(is_graph_value(value) for value in [*args, *kwargs.values()]):
+                return UNKNOWN if node is self.graph_only else self._run_plain(reader.values.helpers[id(function)], args, kwargs)
+        else:
+            args = kwargs = None
+        ref = reader._ref(node.func)
+        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
+            return Tensor(node=node, symbolic=False, scope=scope, operands={})
+        if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not reader._is_layer_class(ref):
+            return reader._tensor_expression(node, scope, graph_env) or NOT_GRAPH
+        if ref in MERGE_FUNCTIONS and node.args:
+            instance = LayerInstance(node, MERGE_FUNCTIONS[ref], scope, functional=True, uncertain=reader.conditional > 0)
+            reader.graph.instances.append(instance)
+            args = reader._call_values(node, scope, graph_env)[0]
+            return reader._applied(instance, node, scope, [self.graph_value(args[0])])  # the list of tensors it merges
+        if ref in INPUT_NAMES:
+            return Tensor(node=node, symbolic=True, input_call=node, scope=scope)
+        if ref in SEQUENTIAL:
+            return reader._sequential(node, scope, graph_env)
+        if ref in FUNCTIONAL:
+            return reader._functional(node, scope, graph_env)
+        if ref is not None and reader._is_layer_class(ref):
+            return reader._instance(node, ref, scope, graph_env)
+        if function is not None and reader.unread:
+            reader.read_functions()
+        if function is not None and not (node.args or node.keywords) and function.name not in reader.reused and function.name in reader.graph.returns:
+            reader.reused.add(function.name)  # the first call takes what reading the function made
+            return reader.graph.returns[function.name]
+        if function is not None:  # each further call makes new layers
+            if not LIMITS.inlines(function.name, reader.inlining):
+                return None
+            if args is None:
+                args, kwargs = reader._arguments(node, scope, graph_env)
+            return reader._inline(function, node, scope, args, kwargs)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "build", "pop", "enable_lora"):
+            return reader._method(node, scope, graph_env)
+        if isinstance(node.func, ast.Attribute) and node.func.attr not in WEIGHT_KEEPING_METHODS:
+            reader._unmodelled_method(node, scope, graph_env)
+        callee = self.expr(node.func, env)
+        if not isinstance(callee, LayerInstance | Model):
+            return NOT_GRAPH
+        args, kwargs, known = reader._call_values(node, scope, graph_env)  # once: what they make is made once
+        if isinstance(callee, LayerInstance):
+            return reader._apply_layer(callee, node, scope, args, kwargs, known)
+        inputs = [self.graph_value(value) for value in args[:1]]
+        callee.calls.append((node, [item if isinstance(item, Tensor) else None for item in inputs]))
+        reader._proxy(callee)  # the model is a layer of the graph it is called in
+        return reader._applied(callee.proxy, node, scope, inputs)
+
+    def _expr_BinOp(self, node: ast.BinOp, env: dict):
+        """``x + y`` on tensors: an element-wise op without weights, like the Add layer; ``x * 2.0``: the
+        same tensor (same shape, no weights, same place in the graph). Another operator is plain, and so
+        is one on plain operands (the interpreter's arithmetic, graph values read as not known)."""
+        if type(node.op) not in OPERATOR_LAYERS:
+            return self._plain_case(node, env)
+        left, right = self.expr(node.left, env), self.expr(node.right, env)
+        if not (isinstance(left, Tensor) or isinstance(right, Tensor)):
+            return self._binop(node.op, plain(left), plain(right))
+        for side, other in ((node.left, right), (node.right, left)):
+            if isinstance(side, ast.Constant) and isinstance(side.value, int | float) and isinstance(other, Tensor):
+                return other
+        reader, (scope, _) = self.reader, self.frame
+        instance = LayerInstance(node, OPERATOR_LAYERS[type(node.op)], scope, functional=True, uncertain=reader.conditional > 0)
+        reader.graph.operator_layers.append(instance)
+        return reader._applied(instance, node, scope, [[graph_view(left), graph_view(right)]])  # as `Add()([x, y])`, on the operands read once
+
+    def _expr_IfExp(self, node: ast.IfExp, env: dict):
+        """``layers.BatchNormalization() if use_bn else layers.Identity()``: the arm the reader's ``decide``
+        takes; when that is not known, plain (both arms, when they give the same plain value)."""
+        taken = self.reader.decide(node.test, self.frame)
+        if taken is None:
+            return self._plain_case(node, env)
+        return self.expr(node.body if taken else node.orelse, env)
+
+    def _expr_Subscript(self, node: ast.Subscript, env: dict):
+        """``blocks[i](x)``, ``outputs[0]``: an item of a list or tuple of graph values a name holds, picked
+        by a plain index (``i`` an unrolled loop's variable); ``x[:, 0]``: a tensor expression; else plain.
+        Another container is not read here: an expression may call layers, which only its reading as a
+        tensor expression decides."""
+        if isinstance(node.value, ast.Name):
+            container = self.expr(node.value, env)
+            if isinstance(container, list | tuple) and not isinstance(container, _DictValues) and is_graph_value(container):
+                index = as_int(self.expr(node.slice, env))
+                item = subscript(container, index) if index is not None else None
+                if isinstance(item, LayerInstance | Model | Tensor):  # an item that is no graph value is not known
+                    return item
+        value = self.reader._tensor_expression(node, *self.frame)
+        return self._plain_case(node, env) if value is None else value
 
 
 class _DictValues(list):
@@ -669,17 +796,19 @@ def _set_inside(model: Model) -> bool:
     return any(instance.trainable is not None for instance in model.layers) or any(sub.trainable is not None or _set_inside(sub) for sub in nested)
 
 
-def _layer_inputs(instance: LayerInstance, call: ast.Call) -> list[ast.expr]:
-    """The tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k`` for attention)."""
+def _layer_inputs(instance: LayerInstance, args: list, kwargs: dict) -> tuple[list, list]:
+    """The values of the tensors a layer is called on: positional, or by keyword (``inputs=x``; ``key=k``
+    for attention); and the values of its other arguments."""
     names = ATTENTION_INPUTS.get(instance.class_ref)
     if names is None:
-        given = next((k.value for k in call.keywords if k.arg == "inputs"), None)
-        return call.args if call.args or given is None else [given]  # `layer(inputs=x)`
-    keywords = {k.arg: k.value for k in call.keywords}
-    given = [*call.args, *(keywords.get(name) for name in names[len(call.args):])]
-    while given and given[-1] is None:
+        if args or "inputs" not in kwargs:
+            return args, list(kwargs.values())
+        return [kwargs["inputs"]], [value for key, value in kwargs.items() if key != "inputs"]  # `layer(inputs=x)`
+    by_keyword = names[len(args):]
+    given = [*args, *(kwargs.get(name, _MISSING) for name in by_keyword)]
+    while given and given[-1] is _MISSING:
         given.pop()
-    return [arg if arg is not None else ast.Constant(None) for arg in given]
+    return [None if value is _MISSING else value for value in given], [value for key, value in kwargs.items() if key not in by_keyword]
 
 
 def _keeps_batch_axis(index: ast.expr) -> bool:

@@ -3,6 +3,11 @@
 what ``call`` returns. Straight-line code, known ``if`` branches, ``for`` over known
 ranges and helper methods are followed; anything else makes the result uncertain. The
 statements are walked by the one walker (``walker.StatementWalker``); this supplies its hooks.
+
+It is the one evaluator of expressions: module code and the module's functions are evaluated by it
+too, in the graph reader (``graph_reader._GraphCase``, a subclass whose handlers for calls,
+operators, conditional expressions and subscripts are the graph case), and plain values at a
+position (``scopes.ScopeValues.value``) by an instance of its own.
 """
 
 from __future__ import annotations
@@ -90,7 +95,15 @@ class Outcome:
 class Interpreter(StatementWalker):
     """Evaluates one class instance: ``self`` attributes live in ``self.attrs``. Its frames are
     environments of abstract values; what is created in a block that may not run makes the
-    evaluation give up (``Uncertain``)."""
+    evaluation give up (``Uncertain``). ``expr`` is where an expression is dispatched by node type,
+    to the ``_expr_*`` handlers of the class (a subclass's own, where it has them: the graph
+    reader's graph case, ``graph_reader._GraphCase``)."""
+
+    EXPRESSIONS: dict[type, object]  # node type -> its handler, per class
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.EXPRESSIONS = _handlers(cls)
 
     def __init__(self, module: ModuleFacts, class_name: str | None, flavor: Flavor, depth: int = 0, module_values: Mapping[str, object] | None = None) -> None:
         """``class_name`` None: evaluate module-level expressions only. ``module_values``: the plain
@@ -397,7 +410,7 @@ class Interpreter(StatementWalker):
     def expr(self, node: ast.expr | None, env: dict):
         if node is None:
             return None
-        method = _EXPRESSIONS.get(type(node))
+        method = self.EXPRESSIONS.get(type(node))
         return method(self, node, env) if method else UNKNOWN
 
     def _expr_Constant(self, node: ast.Constant, env: dict):
@@ -960,7 +973,11 @@ class Interpreter(StatementWalker):
         return False
 
 
-_EXPRESSIONS = {getattr(ast, name.removeprefix("_expr_")): method for name, method in vars(Interpreter).items() if name.startswith("_expr_")}
+def _handlers(cls: type) -> dict[type, object]:
+    return {getattr(ast, name.removeprefix("_expr_")): getattr(cls, name) for name in dir(cls) if name.startswith("_expr_")}
+
+
+Interpreter.EXPRESSIONS = _handlers(Interpreter)
 _CONSTANT_NAMES = {"True": True, "False": False, "None": None}
 
 

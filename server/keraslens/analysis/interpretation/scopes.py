@@ -9,11 +9,12 @@ somewhere, or a list or dict that is changed in place (``cfg["units"] = 10``,
 ``widths.append(8)``, through another name or a function it is passed to); so is one bound
 by a walrus, an import, a ``match`` or an ``except``. The module's own functions are values
 too: ``width(2)`` is run by the interpreter where it is called (``Interpreter.call_function``).
-The values are recorded by the graph reader's one walk of the module (``ScopeValues.record``),
-not by a walk of their own; an assignment's plain value is computed once the graph reader has read the
-statement (``ScopeValues.commit``), only when it bound no graph value. Each scope's timeline is its environment, one value per name by
-position: a plain value, or the graph value (layer, tensor, model, a list holding one) the graph
-reader binds there. Plain evaluation reads a graph value as not known (``plain``), the graph
+The values are bound by the graph reader's one walk of the module, not by a walk of their own: it
+evaluates each statement once with the interpreter (``graph_reader._GraphCase``) and binds what it
+assigns where it ends (``GraphEnv``); ``ScopeValues.record`` binds what a statement binds otherwise
+(in a block, a walrus, a helper it defines). Each scope's timeline is its environment, one value per
+name by position: a plain value, or the graph value (layer, tensor, model, a list holding one) the
+graph reader binds there. Plain evaluation reads a graph value as not known (``plain``), the graph
 reader a plain value as none (``graph_view``).
 """
 
@@ -28,8 +29,7 @@ from collections.abc import Iterator, Mapping
 from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
 from ..source import function_nodes, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
-from .limits import LIMITS
-from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, is_plain, parameter_names
+from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, parameter_names
 
 MUTATORS = frozenset().union(*CHANGING_METHODS.values(), {"sort", "add", "discard"})  # and set methods
 READING_METHOD_NAMES = frozenset().union(*READING_METHODS.values())
@@ -134,7 +134,7 @@ class _BoundOnce(Mapping):
 class ScopeValues:
     """The environment of every scope the graph reader (``graph_reader.build_graph``) walks, one
     timeline per scope: it records each statement of a scope's body here as it reads it
-    (``record``), binds its graph values through the scope's ``graph_values``, and opens the scopes
+    (``record``), binds what it assigns through the scope's ``graph_values``, and opens the scopes
     of functions read on their own, of unrolled loop passes and of inlined calls here; ``counts``
     then asks for plain values at positions (``value``, ``env``, ``arguments``), where a graph
     value reads as not known (``plain``)."""
@@ -165,7 +165,7 @@ class ScopeValues:
     def module_runs(self) -> None:
         """The module's functions called from here on see the module values bound so far: its
         plain values, and (in the scopes the graph reader opens) its graph values."""
-        self._namespace.values = _Plain(self._module.env)
+        self._namespace.values = PlainView(self._module.env)
         self._outer.running = True
 
     def functions_run(self) -> None:
@@ -235,74 +235,25 @@ class ScopeValues:
     def arguments(self, call: ast.Call, scope: str) -> tuple[list | None, dict | None]:
         return self.evaluator._arguments(call, self.env(scope, call))
 
-    def loop_items(self, iterable: ast.expr, scope: str) -> list | None:
-        """What a ``for`` loop iterates over (``range(3)``, ``(64, 32)``, ``enumerate(widths)``, a
-        name), when it is plain values known here and few enough to unroll."""
-        over_builtin = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id in LOOP_BUILTINS | self.helper_names
-        if not (over_builtin or isinstance(iterable, ast.Tuple | ast.List | ast.Name)):
-            return None
-        value = self.value(iterable, scope)
-        if not isinstance(value, range | list | tuple) or not LIMITS.unrolls(len(value)) or not all(map(is_plain, value)):
-            return None
-        return list(value)
-
-    def record(self, stmt: ast.stmt, scope: str) -> list[tuple[tuple[int, int], str, object]]:
-        """One statement of ``scope``'s body, as the walk reaches it: names bound to plain values
-        (numbers, tuples, arithmetic) by straight-line code; any other name it binds (in a branch,
-        a loop, a walrus, an import...) is unknown from the statement's start (a graph value stays
-        until the graph reader rebinds it: it marks those rebound in a block), except an assignment's
-        targets, unknown from its end: its right-hand side reads their old values, as Python does.
-        Those bindings at its end are returned, for ``commit`` once the statement is read."""
+    def record(self, stmt: ast.stmt, scope: str) -> None:
+        """One statement of ``scope``'s body, as the walk reaches it: a helper it defines (a function the
+        interpreter runs where it is called); any name it binds but does not assign (in a branch, a loop,
+        a walrus, an import...) is not known from the statement's start (a graph value stays until the
+        graph reader rebinds it: it marks those rebound in a block). What it assigns the graph reader
+        binds where it ends."""
         timeline = self._scopes[scope]
         self._module_read += scope == MODULE_SCOPE
-        if id(stmt) in self.helpers:  # a function the interpreter runs where it is called
+        if id(stmt) in self.helpers:
             timeline.bind((stmt.end_lineno, stmt.end_col_offset), stmt.name, self.helpers[id(stmt)])
-            return []
-        at_end = []
-        simple = isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            return
         assigned = isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and stmt.value is not None
         for name in bound_names(stmt.value if assigned else stmt):  # walruses take effect inside the statement
             timeline.bind((stmt.lineno, stmt.col_offset), name, _kept(timeline.env, name))
-        if assigned and not simple:  # the targets are bound after the right-hand side is read
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            at_end += [((stmt.end_lineno, stmt.end_col_offset), name, UNKNOWN) for target in targets for name in bound_names(target)]
-        if simple:  # its plain value is computed by ``commit``, when the name holds no graph value
-            value = stmt.value if self.is_plain_value(stmt.value) else UNKNOWN
-            at_end.append(((stmt.end_lineno, stmt.end_col_offset), stmt.targets[0].id, value))
-        return at_end
-
-    def commit(self, scope: str, at_end: list[tuple[tuple[int, int], str, object]], graph_bound: set[str]) -> None:
-        """A statement's plain bindings at its end (``record``), for the names it did not bind to
-        graph values: one value per name. An expression of plain values (an ``ast.expr`` in
-        ``at_end``) is evaluated here, once: the graph reader has not evaluated it (``plain_case``), or
-        found no graph value in it."""
-        timeline = self._scopes[scope]
-        for at, name, value in at_end:
-            if name in graph_bound:
-                continue
-            if isinstance(value, ast.expr):
-                value = self._steady(name, self.evaluator.expr(value, _Plain(timeline.env)))
-            timeline.bind(at, name, value)
-
-    def plain_case(self, node: ast.expr, values: Mapping[str, object]) -> bool:
-        """Whether an expression is evaluated by the interpreter alone: it computes plain values only
-        (``is_plain_value``) and names no graph value in ``values`` (a scope's environment), so it
-        neither makes nor reads a layer, tensor or model."""
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Call):
-                if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
-                    return False
-            elif isinstance(inner, ast.Name):
-                if is_graph_value(values.get(inner.id)):
-                    return False
-            elif not isinstance(inner, PLAIN_NODES):
-                return False
-        return True
 
     def is_plain_value(self, node: ast.expr) -> bool:
-        """Whether an expression computes plain values only: constants, containers, arithmetic,
-        comparisons, comprehensions, and calls of the module's functions and of the builtins the
-        interpreter knows (what they return is checked to be plain data where they run)."""
+        """Whether an expression is of the kinds whose plain value a name is bound to: constants,
+        containers, arithmetic, comparisons, comprehensions, and calls of the module's helpers and of
+        the builtins the interpreter knows (what they return is checked to be plain data where they run)."""
         for inner in ast.walk(node):
             if isinstance(inner, ast.Call):
                 if not (isinstance(inner.func, ast.Name) and inner.func.id in self.plain_callees):
@@ -321,7 +272,7 @@ class ScopeValues:
         values.update((param.arg, UNKNOWN) for param in filter(None, [function.args.vararg, function.args.kwarg]))
         return values
 
-    def _steady(self, name: str, value: object) -> object:
+    def steady(self, name: str, value: object) -> object:
         """UNKNOWN for a value other code may change: a plain ``global``, a list or dict changed in place."""
         if name in self.declared_global and not is_graph_value(value):
             return UNKNOWN
@@ -343,7 +294,7 @@ class ScopeValues:
         return ref is not None and ref.startswith(READING_LIBRARIES) and ref not in CHANGING_LIBRARY_FUNCTIONS
 
     def _steady_all(self, values: dict[str, object]) -> dict[str, object]:
-        return {name: self._steady(name, value) for name, value in values.items()}
+        return {name: self.steady(name, value) for name, value in values.items()}
 
 
 def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], leaves_alone) -> set[str]:
@@ -470,7 +421,7 @@ def graph_view(value):
     return None
 
 
-class _Plain(ReadThrough):
+class PlainView(ReadThrough):
     """Values as plain evaluation reads them (``plain``)."""
 
     __slots__ = ()
@@ -505,19 +456,17 @@ class _ModuleView(Mapping):
 
 class GraphEnv(Mapping):
     """A scope's environment as the graph reader reads and binds it: a name's value as a graph value
-    (``graph_view``). A graph value it binds takes effect where the statement being read
-    (``statement``) ends; any other value, there too, as not known, except in the statement being
-    recorded (``recording``), whose plain values ``ScopeValues.commit`` binds. ``bound``: the names
-    bound to graph values in the statement being recorded. Its names (``names``) are its parameters
-    and those the reader binds: assignment and loop targets."""
+    (``graph_view``). A value it binds takes effect where the statement being read (``statement``)
+    ends: a graph value, or a plain one in a statement of the body (``recording``; in a block, what
+    a name holds after it is not known). Its names (``names``) are its parameters and those the reader
+    binds: assignment and loop targets."""
 
-    __slots__ = ("timeline", "values", "statement", "recording", "bound", "names")
+    __slots__ = ("timeline", "values", "statement", "recording", "names")
 
     def __init__(self, timeline: _Timeline, values: ScopeValues) -> None:
         self.timeline, self.values = timeline, weakref.proxy(values)  # which holds it: a strong link would be a cycle
         self.statement: ast.stmt | None = None
         self.recording = False
-        self.bound: set[str] = set()
         self.names: dict[str, None] = dict.fromkeys(timeline.local)
 
     def __getitem__(self, name: str) -> object:
@@ -539,9 +488,8 @@ class GraphEnv(Mapping):
         self.names[name] = None
         if is_graph_value(value):
             self.timeline.bind(at, name, self.values.steady_container(name, value))
-            self.bound.add(name)
-        elif not self.recording:
-            self.timeline.bind(at, name, UNKNOWN)
+        else:
+            self.timeline.bind(at, name, self.values.steady(name, value) if self.recording else UNKNOWN)
 
     def __contains__(self, name: object) -> bool:
         return name in self.names
