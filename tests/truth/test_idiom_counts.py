@@ -1117,6 +1117,62 @@ model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))
 """, flavor="tf_keras")
 
 
+# --- shapes made inside a layer's call from the input's own lengths ----------------------------------
+program("positions-from-the-input-length", EXACT, """
+from keras import ops
+
+
+class TokenAndPosition(layers.Layer):
+    def __init__(self, length, vocabulary, width):
+        super().__init__()
+        self.tokens = layers.Embedding(vocabulary, width)
+        self.positions = layers.Embedding(length, width)
+
+    def call(self, x):
+        steps = ops.arange(0, ops.shape(x)[-1])
+        return self.tokens(x) + self.positions(steps)
+
+
+inputs = keras.Input((40,))
+x = TokenAndPosition(40, 500, 16)(inputs)
+x = layers.MultiHeadAttention(num_heads=2, key_dim=16)(x, x)
+x = layers.LayerNormalization()(x)
+model = keras.Model(inputs, layers.Dense(3)(layers.GlobalAveragePooling1D()(x)))
+""")
+program("image-patches-with-a-run-time-batch", EXACT, """
+from keras import ops
+
+
+class Patches(layers.Layer):
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def call(self, images):
+        batch = ops.shape(images)[0]
+        cut = ops.image.extract_patches(images, size=self.size)
+        return ops.reshape(cut, (batch, -1, self.size * self.size * 3))
+
+
+class Encoder(layers.Layer):
+    def __init__(self, count, width):
+        super().__init__()
+        self.count = count
+        self.project = layers.Dense(width)
+        self.position = layers.Embedding(count, width)
+
+    def call(self, patches):
+        where = ops.expand_dims(ops.arange(start=0, stop=self.count, step=1), axis=0)
+        return self.project(patches) + self.position(where)
+
+
+inputs = keras.Input((24, 24, 3))
+x = Encoder((24 // 6) ** 2, 12)(Patches(6)(inputs))
+x = layers.LayerNormalization()(x)
+model = keras.Model(inputs, layers.Dense(5)(layers.Flatten()(x)))
+""")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict]:
     """What real Keras counts for every program, by name."""

@@ -18,7 +18,7 @@ from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
 from . import layer_table as builtin_layers
 from .limits import LIMITS
-from .shapes import BUILD_PARAMETERS, indexed, shape_function
+from .shapes import BUILD_PARAMETERS, MADE_FROM_NUMBERS, indexed, made_shape, shape_function
 from .symbolic import Expr
 from .walker import StatementWalker
 from .values import (
@@ -793,6 +793,8 @@ class Interpreter(StatementWalker):
         if ref in TENSOR_FROM_SHAPE and args:
             shape = args[0]
             return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
+        if ref in MADE_FROM_NUMBERS:
+            return Tensor(made_shape(ref, args, kwargs))
         if ref in MATMUL and len(args) >= 2:
             return _matmul(args[0], args[1])
         if ref in CONCAT and args and isinstance(args[0], list | tuple):
@@ -1311,13 +1313,11 @@ def _broadcast(*values):
     dims = []
     for position in range(1, max(map(len, shapes)) + 1):
         sized = [shape[-position] for shape in shapes if len(shape) >= position and as_int(shape[-position]) != 1]
-        sized = [dim if is_known(dim) else None for dim in sized]
-        if not sized or all(dim == sized[0] for dim in sized):
-            dims.append(sized[0] if sized else 1)
-        elif None in sized:
-            dims.append(None)  # an unknown size may be 1 or the other one
-        else:
+        known = [dim for dim in sized if is_known(dim) and dim is not None]
+        if any(dim != known[0] for dim in known):
             return Tensor(None)  # sizes that do not broadcast: the code would fail here
+        # a length known at run time only is 1 or the other one, or the code fails: the other one
+        dims.append(known[0] if known else None if sized else 1)
     return Tensor(tuple(reversed(dims)))
 
 
