@@ -1117,6 +1117,30 @@ model = keras.Model(inputs, layers.BatchNormalization(axis=[1, 3])(inputs))
 """, flavor="tf_keras")
 
 
+# --- the tensors of a layer returning several (`return_state=True`), unpacked and passed on -----------
+program("encoder-states-named-then-passed-by-keyword", EXACT, """
+encoder_inputs = keras.Input(shape=(None, 31))
+encoder = layers.LSTM(64, return_state=True)
+encoder_outputs, state_h, state_c = encoder(encoder_inputs)
+encoder_states = [state_h, state_c]
+decoder_inputs = keras.Input(shape=(None, 27))
+decoder_lstm = layers.LSTM(64, return_sequences=True, return_state=True)
+decoder_outputs, _, _ = decoder_lstm(decoder_inputs, initial_state=encoder_states)
+decoder_dense = layers.Dense(27, activation="softmax")
+model = keras.Model([encoder_inputs, decoder_inputs], decoder_dense(decoder_outputs))
+""")
+program("gru-state-feeds-a-dense", EXACT, """
+inputs = keras.Input((12, 5))
+sequence, state = layers.GRU(16, return_sequences=True, return_state=True)(inputs)
+model = keras.Model(inputs, [layers.Dense(3)(sequence), layers.Dense(2)(state)])
+""")
+program("tf-keras-simple-rnn-state-feeds-a-dense", EXACT, """
+inputs = keras.Input((12, 5))
+last, state = layers.SimpleRNN(8, return_state=True)(inputs)
+model = keras.Model(inputs, layers.Dense(4)(layers.concatenate([last, state])))
+""", flavor="tf_keras")
+
+
 # --- shapes made inside a layer's call from the input's own lengths ----------------------------------
 program("positions-from-the-input-length", EXACT, """
 from keras import ops

@@ -596,6 +596,7 @@ class ModuleCounts:
         self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
+        self.output_parts: dict[int, list] = {}  # id(Application) -> the shape of each tensor a layer returning several gave
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
         self._names_read_for: dict[frozenset[str], set[int]] = {}
@@ -736,6 +737,9 @@ class ModuleCounts:
             return None
         if tensor.input_call is not None:
             return self._input_shape(tensor.input_call, tensor.scope)
+        if tensor.index is not None:  # `out, h, c = lstm(x)`
+            parts = self.output_parts.get(id(tensor.producer), ())
+            return parts[tensor.index] if tensor.index < len(parts) else None
         if tensor.operands is not None and id(tensor) not in self.shapes:
             self.shapes[id(tensor)] = self._expression_shape(tensor)
         return self.shapes.get(id(tensor))
@@ -779,6 +783,10 @@ class ModuleCounts:
             output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
+        spec = builtin_layers.lookup(layer.ref)
+        parts = spec.output_parts(spec.bind(layer.args, layer.kwargs), inputs[0].shape) if spec is not None and len(inputs) == 1 and isinstance(inputs[0], Tensor) else None
+        if parts is not None:
+            self.output_parts[id(application)] = parts
         self.layer_outputs[id(instance)] = output.shape
 
     def _build(self, instance: LayerInstance) -> None:

@@ -47,6 +47,7 @@ class LayerSpec:
     multi_input: bool = False
     keras3_only: tuple[str, ...] = ()  # arguments tf_keras does not have
     wrapper: bool = False  # TimeDistributed, Bidirectional: ``counts`` counts the wrapped layer
+    parts_of: Callable[[Bound, Shape], list[Shape] | None] | None = None  # a layer returning several tensors: each one's shape
     also: tuple[str, ...] = ()  # further arguments known not to change the weights beyond ``params``/``defaults``
 
     @property
@@ -91,6 +92,15 @@ class LayerSpec:
                 continue
             return f"the argument `{name}=` is not modelled for this layer, so its weights may differ"
         return None
+
+    def output_parts(self, bound: Bound, input_shape) -> list[Shape] | None:
+        """The shape of each tensor a layer returning several gives (None: one tensor, or not known)."""
+        if self.parts_of is None or input_shape is None or input_shape is UNKNOWN:
+            return None
+        try:
+            return self.parts_of(bound, input_shape)
+        except NotKnown:
+            return None
 
     def output_shape(self, bound: Bound, input_shape) -> Shape:
         if self.output_of is None or input_shape is None or input_shape is UNKNOWN:
@@ -305,8 +315,22 @@ def _embedding_output(bound: Bound, shape: Shape) -> Shape:
 def _rnn_output(bound: Bound, shape: Shape) -> Shape:
     if _flag(bound, "return_state") or len(shape) != 3:
         return None
+    return _rnn_sequence(bound, shape)
+
+
+def _rnn_sequence(bound: Bound, shape: Shape) -> Shape:
     units = _int(bound, "units")
     return (shape[0], shape[1], units) if _flag(bound, "return_sequences") else (shape[0], units)
+
+
+def _rnn_parts(states: int):
+    """With ``return_state=True``: the output, then each state (``[output, h, c]`` for an LSTM)."""
+    def parts(bound: Bound, shape: Shape) -> list[Shape] | None:
+        if not _flag(bound, "return_state") or len(shape) != 3:
+            return None
+        return [_rnn_sequence(bound, shape), *[(shape[0], _int(bound, "units"))] * states]
+
+    return parts
 
 
 def _conv_rnn_output(rank: int):
@@ -847,9 +871,9 @@ TABLE: dict[str, LayerSpec] = {
     "DepthwiseConv2D": LayerSpec(_DEPTHWISE, _DEPTH_DEFAULTS, _depthwise(2), _conv_output(2)),
     "SeparableConv1D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(1), _conv_output(1)),
     "SeparableConv2D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(2), _conv_output(2)),
-    "SimpleRNN": LayerSpec(("units", "activation", "use_bias"), _RNN_FLAGS, _recurrent(1), _rnn_output),
-    "LSTM": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(4), _rnn_output),
-    "GRU": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(3), _rnn_output),
+    "SimpleRNN": LayerSpec(("units", "activation", "use_bias"), _RNN_FLAGS, _recurrent(1), _rnn_output, parts_of=_rnn_parts(1)),
+    "LSTM": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(4), _rnn_output, parts_of=_rnn_parts(2)),
+    "GRU": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(3), _rnn_output, parts_of=_rnn_parts(1)),
     "ConvLSTM1D": _conv_rnn_spec(1),
     "ConvLSTM2D": _conv_rnn_spec(2),
     "ConvLSTM3D": _conv_rnn_spec(3),
