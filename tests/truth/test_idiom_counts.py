@@ -1141,6 +1141,83 @@ model = keras.Model(inputs, layers.Dense(4)(layers.concatenate([last, state])))
 """, flavor="tf_keras")
 
 
+# --- a subclassed model built by `build(shape)` whose own blocks are custom layers -----------------------
+program("subclass-build-without-build-method-holding-custom-blocks", EXACT, """
+from keras import ops
+
+
+class Residual(layers.Layer):
+    def __init__(self, filters):
+        super().__init__()
+        self.first = layers.Conv2D(filters, 3, padding="same")
+        self.second = layers.Conv2D(filters, 3, padding="same")
+
+    def call(self, x):
+        return ops.relu(x + self.second(ops.relu(self.first(x))))
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.stem = layers.Conv2D(8, 3, padding="same")
+        self.block = Residual(8)
+        self.head = layers.Dense(10)
+
+    def call(self, x):
+        return self.head(layers.GlobalAveragePooling2D()(self.block(self.stem(x))))
+
+
+model = Net()
+model.build((None, 16, 16, 3))
+""")
+program("subclass-build-without-build-method-holding-a-block-with-weights", ANY, """
+class Scale(layers.Layer):
+    def __init__(self, size):
+        super().__init__()
+        self.scale = self.add_weight(shape=(size,), initializer="ones")
+
+    def call(self, x):
+        return x * self.scale
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.scale = Scale(6)
+        self.head = layers.Dense(2)
+
+    def call(self, x):
+        return self.head(self.scale(x))
+
+
+model = Net()
+model.build((None, 6))
+""")
+program("units-from-the-product-of-a-shape", EXACT, """
+import numpy as np
+
+
+class Autoencoder(keras.Model):
+    def __init__(self, latent, shape):
+        super().__init__()
+        self.encoder = keras.Sequential([layers.Flatten(), layers.Dense(latent, activation="relu")])
+        self.decoder = keras.Sequential([layers.Dense(int(np.prod(shape))), layers.Reshape(shape)])
+
+    def call(self, x):
+        return self.decoder(self.encoder(x))
+
+
+model = Autoencoder(16, (12, 12))
+model(np.zeros((1, 12, 12)))
+""")
+program("category-encoding-feeds-a-dense", EXACT, """
+inputs = keras.Input((3,), dtype="int32")
+hot = layers.CategoryEncoding(num_tokens=10, output_mode="multi_hot")(inputs)
+one = layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(inputs)
+model = keras.Model(inputs, layers.Dense(4)(layers.concatenate([hot, layers.Flatten()(one)])))
+""")
+
+
 # --- shapes made inside a layer's call from the input's own lengths ----------------------------------
 program("positions-from-the-input-length", EXACT, """
 from keras import ops

@@ -45,6 +45,7 @@ from .interpreter import (
     sequential_layers,
     table_output,
 )
+from .limits import LIMITS
 from .reach import given_name
 from .scopes import ScopeValues
 from .shapes import build_input
@@ -360,7 +361,7 @@ class Counter:
         for sub in tracked:
             if sub.input_shapes:
                 self._add_sublayer(sub, weights, doubts)
-            elif not _unbuilt_when_made(sub):
+            elif not _unbuilt_when_made(self, sub):
                 doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
         doubts += _unplain_bases(self.module, class_name)
         doubts += [f"its own `{method}()` may build more layers when it runs" for method in ("build", "call") if _has_method(self.module, class_name, method)]
@@ -1248,7 +1249,7 @@ def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
             held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
         elif sublayer.input_shapes:
             built.append(counts.counter.layer(sublayer).count())
-        elif not _unbuilt_when_made(sublayer):
+        elif not _unbuilt_when_made(counts.counter, sublayer):
             doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
     return _sum([LayerCount(own, doubts).count(), *built, *(counts._nested_model_count(sub) for sub in held.values())])
 
@@ -1296,12 +1297,28 @@ def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | No
     return value if len(stores) == 1 else None
 
 
-def _unbuilt_when_made(layer: LayerValue) -> bool:
-    """A built-in layer that has no weights until it is called or built."""
+def _unbuilt_when_made(counter: Counter, layer: LayerValue, depth: int = 0) -> bool:
+    """A layer that has no weights until it is called or built: a built-in one, or a class whose
+    constructor, followed, creates no weight and holds only such layers."""
     if "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
         return False
+    home = counter.class_counter(layer.ref)
+    if home is not None:
+        return LIMITS.enters_call(depth) and _constructs_no_weights(*home, layer, depth)
     spec = builtin_layers.lookup(layer.ref)
-    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))
+    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(counter, layer.wrapped, depth))
+
+
+def _constructs_no_weights(counter: Counter, name: str, layer: LayerValue, depth: int) -> bool:
+    interpreter = Interpreter(counter.module, name, counter.flavor, module_values=counter.module_values)
+    try:
+        interpreter.construct(list(layer.args), dict(layer.kwargs))
+    except (Uncertain, RecursionError):
+        return False
+    if interpreter.outcome.weights or interpreter.outcome.doubts or collect_variables(interpreter.attrs) or interpreter.unfollowed_sites():
+        return False
+    inner = [*interpreter.tracked_sublayers(), *filter(None, [interpreter.builtin_base])]
+    return all(_unbuilt_when_made(counter, sub, depth + 1) for sub in inner)
 
 
 def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:

@@ -8,6 +8,7 @@ statements are walked by the one walker (``walker.StatementWalker``); this suppl
 from __future__ import annotations
 
 import ast
+import math
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -773,6 +774,9 @@ class Interpreter(StatementWalker):
             return _isinstance(args[0], node.args[1])
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
+        if ref in ("numpy.prod", "math.prod") and len(args) == 1 and not kwargs and isinstance(args[0], tuple | list):
+            sizes = [as_int(size) for size in args[0]]  # `int(np.prod(shape))` of a known shape
+            return math.prod(sizes) if None not in sizes else UNKNOWN
         if ref in KERAS_INPUTS:
             tensor = _input_tensor(args, kwargs)
             self.inputs[id(tensor)] = tensor

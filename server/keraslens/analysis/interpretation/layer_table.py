@@ -421,6 +421,15 @@ def _resize(rank: int, argument: str):
     return output
 
 
+def _category_encoding_output(bound: Bound, shape: Shape) -> Shape:
+    """Each last-axis list of ids becomes ``num_tokens`` counts; one-hot keeps a last axis longer than 1."""
+    tokens, mode = _int(bound, "num_tokens"), bound.get("output_mode")
+    if mode not in ("one_hot", "multi_hot", "count") or len(shape) < 2:
+        return None  # a rank-1 input: Keras 3 and tf_keras shape it differently
+    kept = shape if mode == "one_hot" and shape[-1] != 1 else shape[:-1]
+    return (*kept, tokens)
+
+
 def _repeat_output(bound: Bound, shape: Shape) -> Shape:
     return (shape[0], _int(bound, "n"), shape[-1])
 
@@ -951,7 +960,8 @@ TABLE.update({
     # image augmentation: the same shape out at inference (asserted against Keras per layer)
     **{name: _SAME for name in AUGMENTATION},
     # weightless preprocessing whose output shape depends on settings not modelled
-    **{name: LayerSpec(()) for name in "Discretization CategoryEncoding Hashing HashedCrossing IntegerLookup StringLookup TextVectorization MelSpectrogram MaxNumBoundingBoxes ThresholdedReLU RandomHeight RandomWidth".split()},
+    "CategoryEncoding": LayerSpec(("num_tokens", "output_mode", "sparse"), {"output_mode": "multi_hot"}, output_of=_category_encoding_output),
+    **{name: LayerSpec(()) for name in "Discretization Hashing HashedCrossing IntegerLookup StringLookup TextVectorization MelSpectrogram MaxNumBoundingBoxes ThresholdedReLU RandomHeight RandomWidth".split()},
 })
 
 # renamed or aliased in some Keras versions
