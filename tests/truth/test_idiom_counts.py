@@ -1218,6 +1218,23 @@ model = keras.Model(inputs, layers.Dense(4)(layers.concatenate([hot, layers.Flat
 """)
 
 
+program("normalization-adapted-then-used", EXACT, """
+import numpy as np
+
+norm = layers.Normalization()
+norm.adapt(np.random.rand(50, 5).astype("float32"))
+model = keras.Sequential([keras.Input((5,)), norm, layers.Dense(3)])
+""")
+program("tf-keras-normalization-adapted-then-used", EXACT, """
+import numpy as np
+
+norm = layers.Normalization(axis=(1, 2))
+norm.adapt(np.random.rand(20, 4, 3, 2).astype("float32"))
+inputs = keras.Input((4, 3, 2))
+model = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(norm(inputs))))
+""", flavor="tf_keras")
+
+
 # --- shapes made inside a layer's call from the input's own lengths ----------------------------------
 program("positions-from-the-input-length", EXACT, """
 from keras import ops

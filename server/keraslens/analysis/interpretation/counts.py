@@ -642,7 +642,7 @@ class ModuleCounts:
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
             self._quantize(instance, layer)
-            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call)]
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call) and not _builds_as_used(instance, call)]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -983,6 +983,12 @@ def _unless_changed(model: Model, count: Count) -> Count:
     if not calls:
         return count
     return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in calls))
+
+
+def _builds_as_used(instance: LayerInstance, call: ast.Call) -> bool:
+    """``norm.adapt(data)``: a Normalization builds on the data's shape, which keeps the same axes as
+    the inputs it then takes (the batch is never one of them), so its weights are those of its use."""
+    return call.func.attr == "adapt" and instance.class_ref == "keras.layers.Normalization"
 
 
 def _unmodelled_reason(call: ast.Call) -> str:
