@@ -376,7 +376,7 @@ class Counter:
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
-        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]
+        shapes = [[i.shape for i in t] if isinstance(t, list) else t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]  # a list input: its shapes
         layer.input_shapes.append(shapes[0])
         layer.extra_shapes.append(shapes[1:])  # a layer class may take several tensors
         home = self.class_counter(layer.ref)
@@ -778,7 +778,7 @@ class ModuleCounts:
             output = Tensor(self._model_output(instance.model, given))
         elif layer.ref in ATTENTION_INPUTS and len(inputs) >= 2:
             output = self._output_multi(layer, inputs)
-        elif inputs and isinstance(inputs[0], list):
+        elif inputs and isinstance(inputs[0], list) and self.counter.class_counter(layer.ref) is None:
             output = self._output_multi(layer, inputs[0])
         else:
             output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)

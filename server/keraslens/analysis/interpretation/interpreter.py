@@ -931,7 +931,7 @@ class Interpreter(StatementWalker):
         """Construct, build and call the layer as Keras does on its first call; the output."""
         self.construct(args, kwargs)
         self.build(input_shape, extra_shapes, keywords)
-        inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
+        inputs = [_as_input(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
         try:
             return self.call([*inputs, *map(_tensor, extra_shapes)], keywords)
         except Uncertain:
@@ -1082,11 +1082,11 @@ def _tensor(shape) -> Tensor:
     return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and is_known(shape) else Tensor(None)
 
 
-def _as_inputs(input_shape) -> list:
-    """One input shape, or the shapes of a list input."""
+def _as_input(input_shape):
+    """The tensor a layer is called with, or the list of tensors of a list input (``layer([x, a])``)."""
     if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
-        return input_shape
-    return [input_shape]
+        return [_tensor(shape) for shape in input_shape]
+    return _tensor(input_shape)
 
 
 def _is_self_attr(node: ast.expr) -> bool:

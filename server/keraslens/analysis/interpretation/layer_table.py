@@ -259,7 +259,22 @@ def _spatial(bound: Bound, shape: Shape, rank: int, transpose: bool = False) -> 
     return (shape[0], *dims, shape[-1])
 
 
+def _channels_last(output_of):
+    """An output function of channels-last shapes that also takes ``data_format="channels_first"``:
+    the channels axis is moved last, and back."""
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") != "channels_first":
+            return output_of(bound, shape)
+        if len(shape) < 3:
+            return None
+        moved = output_of({**bound, "data_format": "channels_last"}, (shape[0], *shape[2:], shape[1]))
+        return None if moved is None else (moved[0], moved[-1], *moved[1:-1])
+
+    return output
+
+
 def _conv_output(rank: int, transpose: bool = False):
+    @_channels_last
     def output(bound: Bound, shape: Shape) -> Shape:
         spatial = _spatial(bound, shape, rank, transpose)
         if spatial is None:
@@ -271,6 +286,7 @@ def _conv_output(rank: int, transpose: bool = False):
 
 
 def _pool_output(rank: int):
+    @_channels_last
     def output(bound: Bound, shape: Shape) -> Shape:
         return _spatial(bound, shape, rank)
 
@@ -279,7 +295,9 @@ def _pool_output(rank: int):
 
 def _global_pool(bound: Bound, shape: Shape) -> Shape:
     if _known(bound, "data_format") == "channels_first":
-        return None
+        if len(shape) < 3:
+            return None
+        return (shape[0], shape[1], *([1] * (len(shape) - 2))) if _flag(bound, "keepdims") else (shape[0], shape[1])
     if _flag(bound, "keepdims"):
         return (shape[0], *([1] * (len(shape) - 2)), shape[-1])
     return (shape[0], shape[-1])
