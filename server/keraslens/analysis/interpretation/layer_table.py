@@ -465,6 +465,20 @@ def _bidirectional_output(bound: Bound, shape: Shape) -> Shape:
     return _with_last(output, None if last is None else 2 * last) if mode == "concat" else output
 
 
+def _bidirectional_parts(bound: Bound, shape: Shape) -> list[Shape] | None:
+    """``merge_mode=None``: the forward layer's output, then the backward one's."""
+    if _known(bound, "merge_mode") is not None:
+        return None
+    parts = []
+    for inner in (_known(bound, "layer"), bound.get("backward_layer") or _known(bound, "layer")):
+        spec = lookup(getattr(inner, "ref", ""))
+        output = spec.output_shape(spec.bind(inner.args, inner.kwargs), shape) if spec is not None else None
+        if output is None:
+            return None
+        parts.append(output)
+    return parts
+
+
 def _permute_output(bound: Bound, shape: Shape) -> Shape:
     dims = _known(bound, "dims")
     return (shape[0], *(shape[d] for d in dims))
@@ -952,7 +966,7 @@ TABLE: dict[str, LayerSpec] = {
     **{name: LayerSpec(()) for name in "Lambda Dot InputLayer".split()},
     # wrappers: ``counts`` counts the wrapped layer; only the output shape is here
     "TimeDistributed": LayerSpec(("layer",), wrapper=True),
-    "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True),
+    "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True, parts_of=_bidirectional_parts),
 }
 
 _CELL = ("units", "activation", "recurrent_activation", "use_bias")
