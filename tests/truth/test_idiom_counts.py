@@ -1235,6 +1235,18 @@ model = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(norm(inputs))))
 """, flavor="tf_keras")
 
 
+program("settings-class-attribute-changed-later", ANY, """
+class Config:
+    units = 8
+
+
+inputs = keras.Input((4,))
+first = layers.Dense(Config.units)(inputs)
+Config.units = 3
+model = keras.Model(inputs, layers.Dense(Config.units)(first))
+""")
+
+
 # --- shapes made inside a layer's call from the input's own lengths ----------------------------------
 program("positions-from-the-input-length", EXACT, """
 from keras import ops

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections import ChainMap
+from collections import ChainMap, Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +17,7 @@ from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
+from ..source import per_node
 from . import layer_table as builtin_layers
 from .limits import LIMITS
 from .shapes import BUILD_PARAMETERS, MADE_FROM_NUMBERS, indexed, made_shape, shape_function
@@ -420,6 +421,8 @@ class Interpreter(StatementWalker):
             return owner.shape if owner.shape is not None else UNKNOWN
         if isinstance(owner, LayerValue) and node.attr in ("input", "output"):
             return self._functional_io(owner, node.attr)
+        if owner is UNKNOWN and isinstance(node.value, ast.Name):  # `Config.units`
+            return _settings_class_constant(self.module.source.tree, node.value.id, node.attr)
         return UNKNOWN
 
     def _functional_io(self, layer: LayerValue, which: str):
@@ -1165,6 +1168,33 @@ def _builtin_base(facts, module: ModuleFacts) -> str | None:
 def _binds(stmt: ast.stmt, name: str) -> bool:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
     return any(isinstance(inner, ast.Name) and inner.id == name for target in targets for inner in ast.walk(target))
+
+
+def _settings_class_constant(tree: ast.Module, class_name: str, name: str):
+    """``Config.units``: a constant bound once in the body of a plain class of the module (no base,
+    no decorator but ``dataclass``) whose name nothing else binds, when no code sets such an attribute."""
+    found = _settings_classes(tree).get(class_name)
+    bound = [stmt for stmt in found.body if _binds(stmt, name)] if found is not None else []
+    if len(bound) != 1 or _sets_attribute_elsewhere(tree, name):
+        return UNKNOWN
+    stmt = bound[0]
+    plainly = (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)) or (isinstance(stmt, ast.AnnAssign) and stmt.value is not None)
+    return literal(stmt.value, immutable=True) if plainly else UNKNOWN
+
+
+@per_node
+def _settings_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+    """The module's plain classes, by name, each named by its definition only."""
+    stores = Counter(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
+    stores.update(node.arg for node in ast.walk(tree) if isinstance(node, ast.arg))
+    stores.update(node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
+    stores.update((node.asname or node.name).split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.alias))
+    plain = {}
+    for stmt in tree.body:
+        decorators = [ast.unparse(d) for d in stmt.decorator_list] if isinstance(stmt, ast.ClassDef) else []
+        if isinstance(stmt, ast.ClassDef) and not stmt.bases and not stmt.keywords and set(decorators) <= {"dataclass", "dataclasses.dataclass"} and stores[stmt.name] == 1:
+            plain[stmt.name] = stmt
+    return plain
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
