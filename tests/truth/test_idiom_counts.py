@@ -1247,6 +1247,28 @@ model = keras.Model(inputs, layers.Dense(Config.units)(first))
 """)
 
 
+# --- a Lambda layer's output: its function called on what the layer is given -----------------------
+program("lambda-reduces-an-axis", EXACT, """
+from keras import ops
+
+inputs = keras.Input((6, 5))
+x = layers.Lambda(lambda t: ops.mean(t, axis=1))(inputs)
+pair = layers.Lambda(lambda ts: ts[0] * ts[1])([x, layers.Dense(5)(x)])
+model = keras.Model(inputs, layers.Dense(2)(pair))
+""")
+program("lambda-of-a-named-function", ANY, """
+from keras import ops
+
+
+def halve(t):
+    return ops.reshape(t, (-1, 3))
+
+
+inputs = keras.Input((6,))
+model = keras.Model(inputs, layers.Dense(2)(layers.Lambda(halve)(inputs)))
+""")
+
+
 # --- shapes made inside a layer's call from the input's own lengths ----------------------------------
 program("positions-from-the-input-length", EXACT, """
 from keras import ops

@@ -388,8 +388,26 @@ class Counter:
             return self._wrapper_output(layer, shapes[0])
         if applications.application_name(layer.ref) is not None:
             return self.layer(layer).output or Tensor(None)
+        if layer.ref == "keras.layers.Lambda":
+            return self.lambda_output(layer, inputs[0] if inputs else None)
         spec = builtin_layers.lookup(layer.ref)
         return table_output(layer.ref, layer.args, layer.kwargs, [shapes[0]] if spec is not None and spec.multi_input else shapes[0])
+
+    def lambda_output(self, layer: LayerValue, given) -> Tensor:
+        """``Lambda(lambda t: ops.abs(t[0] - t[1]))``: Keras shapes its output by calling the function on
+        what it is given (a tensor, or a list of them); so does this, for a lambda of one parameter."""
+        function = layer.node.args[0] if isinstance(layer.node, ast.Call) and layer.node.args else None
+        if not isinstance(function, ast.Lambda) or "output_shape" in layer.kwargs or given is None:
+            return Tensor(None)
+        params = function.args
+        if len(params.args) != 1 or params.posonlyargs or params.kwonlyargs or params.vararg or params.kwarg or params.defaults:
+            return Tensor(None)
+        interpreter = Interpreter(self.module, None, self.flavor, module_values=self.module_values)
+        try:
+            value = interpreter.expr(function.body, ChainMap({params.args[0].arg: given}, interpreter.module_values))
+        except Uncertain:
+            return Tensor(None)
+        return Tensor(value.shape) if isinstance(value, Tensor) else Tensor(None)
 
     def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
         inner = layer.wrapped
@@ -808,6 +826,8 @@ class ModuleCounts:
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
+        if layer.ref == "keras.layers.Lambda":
+            return self.counter.lambda_output(layer, tensors)
         return table_output(layer.ref, layer.args, layer.kwargs, shapes)
 
     def _model_output(self, model: Model, given=None):
