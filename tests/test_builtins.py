@@ -198,7 +198,8 @@ def _shape_of(e: dict):
     spec = builtins.lookup(ref)
     if spec is None:
         return None
-    return spec.output_shape(spec.bind(args, kwargs), shape)
+    bound = spec.bind(args, kwargs)
+    return spec.output_parts(bound, shape) or spec.output_shape(bound, shape)  # several tensors (return_state=True): each one's shape
 
 
 def _judge_shape(e: dict) -> tuple[str, str]:

@@ -45,6 +45,7 @@ from .interpreter import (
     sequential_layers,
     table_output,
 )
+from .limits import LIMITS
 from .reach import given_name
 from .scopes import ScopeValues
 from .shapes import build_input
@@ -360,7 +361,7 @@ class Counter:
         for sub in tracked:
             if sub.input_shapes:
                 self._add_sublayer(sub, weights, doubts)
-            elif not _unbuilt_when_made(sub):
+            elif not _unbuilt_when_made(self, sub):
                 doubts.append(f"`{sub.attr or _short(sub.ref)}` is never called in the constructor; it may have weights already")
         doubts += _unplain_bases(self.module, class_name)
         doubts += [f"its own `{method}()` may build more layers when it runs" for method in ("build", "call") if _has_method(self.module, class_name, method)]
@@ -375,7 +376,7 @@ class Counter:
 
     def output_of(self, layer: LayerValue, inputs: list) -> Tensor:
         """The output of calling ``layer`` on tensors (shapes recorded on the layer)."""
-        shapes = [t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]
+        shapes = [[i.shape for i in t] if isinstance(t, list) else t.shape if isinstance(t, Tensor) else None for t in inputs] or [None]  # a list input: its shapes
         layer.input_shapes.append(shapes[0])
         layer.extra_shapes.append(shapes[1:])  # a layer class may take several tensors
         home = self.class_counter(layer.ref)
@@ -387,8 +388,26 @@ class Counter:
             return self._wrapper_output(layer, shapes[0])
         if applications.application_name(layer.ref) is not None:
             return self.layer(layer).output or Tensor(None)
+        if layer.ref == "keras.layers.Lambda":
+            return self.lambda_output(layer, inputs[0] if inputs else None)
         spec = builtin_layers.lookup(layer.ref)
         return table_output(layer.ref, layer.args, layer.kwargs, [shapes[0]] if spec is not None and spec.multi_input else shapes[0])
+
+    def lambda_output(self, layer: LayerValue, given) -> Tensor:
+        """``Lambda(lambda t: ops.abs(t[0] - t[1]))``: Keras shapes its output by calling the function on
+        what it is given (a tensor, or a list of them); so does this, for a lambda of one parameter."""
+        function = layer.node.args[0] if isinstance(layer.node, ast.Call) and layer.node.args else None
+        if not isinstance(function, ast.Lambda) or "output_shape" in layer.kwargs or given is None:
+            return Tensor(None)
+        params = function.args
+        if len(params.args) != 1 or params.posonlyargs or params.kwonlyargs or params.vararg or params.kwarg or params.defaults:
+            return Tensor(None)
+        interpreter = Interpreter(self.module, None, self.flavor, module_values=self.module_values)
+        try:
+            value = interpreter.expr(function.body, ChainMap({params.args[0].arg: given}, interpreter.module_values))
+        except Uncertain:
+            return Tensor(None)
+        return Tensor(value.shape) if isinstance(value, Tensor) else Tensor(None)
 
     def _wrapper_output(self, layer: LayerValue, shape) -> Tensor:
         inner = layer.wrapped
@@ -596,6 +615,7 @@ class ModuleCounts:
         self.layer_outputs: dict[int, tuple | None] = {}  # id(LayerInstance) -> its (last) output shape, for summaries
         self.layers: dict[int, LayerValue] = {}
         self.shapes: dict[int, tuple | None] = {}
+        self.output_parts: dict[int, list] = {}  # id(Application) -> the shape of each tensor a layer returning several gave
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
         self._names_read_for: dict[frozenset[str], set[int]] = {}
@@ -640,7 +660,7 @@ class ModuleCounts:
             if instance.lora_rank is not None:  # `layer.enable_lora(4)`: as if made with `lora_rank=4`
                 layer.kwargs["lora_rank"] = self.setting(instance.lora_rank)
             self._quantize(instance, layer)
-            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call)]
+            layer.changes += [_unmodelled_reason(call) for call in instance.unmodelled if not quantize.is_quantize(call) and not _builds_as_used(instance, call)]
             if instance.wrapped is not None:
                 layer.wrapped = self.value_of(instance.wrapped)
                 layer.args = [layer.wrapped, *layer.args[1:]]
@@ -736,6 +756,9 @@ class ModuleCounts:
             return None
         if tensor.input_call is not None:
             return self._input_shape(tensor.input_call, tensor.scope)
+        if tensor.index is not None:  # `out, h, c = lstm(x)`
+            parts = self.output_parts.get(id(tensor.producer), ())
+            return parts[tensor.index] if tensor.index < len(parts) else None
         if tensor.operands is not None and id(tensor) not in self.shapes:
             self.shapes[id(tensor)] = self._expression_shape(tensor)
         return self.shapes.get(id(tensor))
@@ -773,12 +796,16 @@ class ModuleCounts:
             output = Tensor(self._model_output(instance.model, given))
         elif layer.ref in ATTENTION_INPUTS and len(inputs) >= 2:
             output = self._output_multi(layer, inputs)
-        elif inputs and isinstance(inputs[0], list):
+        elif inputs and isinstance(inputs[0], list) and self.counter.class_counter(layer.ref) is None:
             output = self._output_multi(layer, inputs[0])
         else:
             output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
+        spec = builtin_layers.lookup(layer.ref)
+        parts = spec.output_parts(spec.bind(layer.args, layer.kwargs), inputs[0].shape) if spec is not None and len(inputs) == 1 and isinstance(inputs[0], Tensor) else None
+        if parts is not None:
+            self.output_parts[id(application)] = parts
         self.layer_outputs[id(instance)] = output.shape
 
     def _build(self, instance: LayerInstance) -> None:
@@ -799,6 +826,8 @@ class ModuleCounts:
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
+        if layer.ref == "keras.layers.Lambda":
+            return self.counter.lambda_output(layer, tensors)
         return table_output(layer.ref, layer.args, layer.kwargs, shapes)
 
     def _model_output(self, model: Model, given=None):
@@ -974,6 +1003,12 @@ def _unless_changed(model: Model, count: Count) -> Count:
     if not calls:
         return count
     return Count(Status.UNKNOWN, reason="; ".join(_unmodelled_reason(call) for call in calls))
+
+
+def _builds_as_used(instance: LayerInstance, call: ast.Call) -> bool:
+    """``norm.adapt(data)``: a Normalization builds on the data's shape, which keeps the same axes as
+    the inputs it then takes (the batch is never one of them), so its weights are those of its use."""
+    return call.func.attr == "adapt" and instance.class_ref == "keras.layers.Normalization"
 
 
 def _unmodelled_reason(call: ast.Call) -> str:
@@ -1240,7 +1275,7 @@ def _constructed(counts: ModuleCounts, model: Model, build_shape=None) -> Count:
             held.setdefault(id(given[id(sublayer)]), given[id(sublayer)])
         elif sublayer.input_shapes:
             built.append(counts.counter.layer(sublayer).count())
-        elif not _unbuilt_when_made(sublayer):
+        elif not _unbuilt_when_made(counts.counter, sublayer):
             doubts.append(f"`{sublayer.attr or _short(sublayer.ref)}` may have weights already when the model is made")
     return _sum([LayerCount(own, doubts).count(), *built, *(counts._nested_model_count(sub) for sub in held.values())])
 
@@ -1288,12 +1323,28 @@ def _graph_model(counts: ModuleCounts, node: ast.expr, scope: str) -> Model | No
     return value if len(stores) == 1 else None
 
 
-def _unbuilt_when_made(layer: LayerValue) -> bool:
-    """A built-in layer that has no weights until it is called or built."""
+def _unbuilt_when_made(counter: Counter, layer: LayerValue, depth: int = 0) -> bool:
+    """A layer that has no weights until it is called or built: a built-in one, or a class whose
+    constructor, followed, creates no weight and holds only such layers."""
     if "weights" in layer.kwargs or layer.ref in _BUILT_WHEN_MADE or layer.ref in SEQUENTIAL:
         return False
+    home = counter.class_counter(layer.ref)
+    if home is not None:
+        return LIMITS.enters_call(depth) and _constructs_no_weights(*home, layer, depth)
     spec = builtin_layers.lookup(layer.ref)
-    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(layer.wrapped))
+    return spec is not None and (layer.wrapped is None or _unbuilt_when_made(counter, layer.wrapped, depth))
+
+
+def _constructs_no_weights(counter: Counter, name: str, layer: LayerValue, depth: int) -> bool:
+    interpreter = Interpreter(counter.module, name, counter.flavor, module_values=counter.module_values)
+    try:
+        interpreter.construct(list(layer.args), dict(layer.kwargs))
+    except (Uncertain, RecursionError):
+        return False
+    if interpreter.outcome.weights or interpreter.outcome.doubts or collect_variables(interpreter.attrs) or interpreter.unfollowed_sites():
+        return False
+    inner = [*interpreter.tracked_sublayers(), *filter(None, [interpreter.builtin_base])]
+    return all(_unbuilt_when_made(counter, sub, depth + 1) for sub in inner)
 
 
 def _used_only_to_build(counts: ModuleCounts, model: Model) -> bool:

@@ -13,7 +13,8 @@ position (``scopes.ScopeValues.value``) by an instance of its own.
 from __future__ import annotations
 
 import ast
-from collections import ChainMap
+import math
+from collections import ChainMap, Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,9 +22,10 @@ from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
+from ..source import per_node
 from . import layer_table as builtin_layers
 from .limits import LIMITS
-from .shapes import BUILD_PARAMETERS, indexed, shape_function
+from .shapes import BUILD_PARAMETERS, MADE_FROM_NUMBERS, indexed, made_shape, shape_function
 from .symbolic import Expr
 from .walker import StatementWalker
 from .values import (
@@ -432,6 +434,8 @@ class Interpreter(StatementWalker):
             return owner.shape if owner.shape is not None else UNKNOWN
         if isinstance(owner, LayerValue) and node.attr in ("input", "output"):
             return self._functional_io(owner, node.attr)
+        if owner is UNKNOWN and isinstance(node.value, ast.Name):  # `Config.units`
+            return _settings_class_constant(self.module.source.tree, node.value.id, node.attr)
         return UNKNOWN
 
     def _functional_io(self, layer: LayerValue, which: str):
@@ -786,6 +790,9 @@ class Interpreter(StatementWalker):
             return _isinstance(args[0], node.args[1])
         if ref.startswith("builtins."):
             return _python_builtin(ref[len("builtins."):], args)
+        if ref in ("numpy.prod", "math.prod") and len(args) == 1 and not kwargs and isinstance(args[0], tuple | list):
+            sizes = [as_int(size) for size in args[0]]  # `int(np.prod(shape))` of a known shape
+            return math.prod(sizes) if None not in sizes else UNKNOWN
         if ref in KERAS_INPUTS:
             tensor = _input_tensor(args, kwargs)
             self.inputs[id(tensor)] = tensor
@@ -806,6 +813,8 @@ class Interpreter(StatementWalker):
         if ref in TENSOR_FROM_SHAPE and args:
             shape = args[0]
             return Tensor(tuple(shape)) if isinstance(shape, tuple | list) else Tensor(None)
+        if ref in MADE_FROM_NUMBERS:
+            return Tensor(made_shape(ref, args, kwargs))
         if ref in MATMUL and len(args) >= 2:
             return _matmul(args[0], args[1])
         if ref in CONCAT and args and isinstance(args[0], list | tuple):
@@ -938,7 +947,7 @@ class Interpreter(StatementWalker):
         """Construct, build and call the layer as Keras does on its first call; the output."""
         self.construct(args, kwargs)
         self.build(input_shape, extra_shapes, keywords)
-        inputs = [_tensor(shape) for shape in _as_inputs(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
+        inputs = [_as_input(input_shape)] if not isinstance(input_shape, SymbolicShape) else [Tensor((None, Expr.sym(input_shape.last)))]
         try:
             return self.call([*inputs, *map(_tensor, extra_shapes)], keywords)
         except Uncertain:
@@ -1093,11 +1102,11 @@ def _tensor(shape) -> Tensor:
     return Tensor(tuple(shape)) if isinstance(shape, tuple | list) and is_known(shape) else Tensor(None)
 
 
-def _as_inputs(input_shape) -> list:
-    """One input shape, or the shapes of a list input."""
+def _as_input(input_shape):
+    """The tensor a layer is called with, or the list of tensors of a list input (``layer([x, a])``)."""
     if isinstance(input_shape, list) and input_shape and all(isinstance(s, tuple | list) or s is None for s in input_shape):
-        return input_shape
-    return [input_shape]
+        return [_tensor(shape) for shape in input_shape]
+    return _tensor(input_shape)
 
 
 def _is_self_attr(node: ast.expr) -> bool:
@@ -1176,6 +1185,33 @@ def _builtin_base(facts, module: ModuleFacts) -> str | None:
 def _binds(stmt: ast.stmt, name: str) -> bool:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
     return any(isinstance(inner, ast.Name) and inner.id == name for target in targets for inner in ast.walk(target))
+
+
+def _settings_class_constant(tree: ast.Module, class_name: str, name: str):
+    """``Config.units``: a constant bound once in the body of a plain class of the module (no base,
+    no decorator but ``dataclass``) whose name nothing else binds, when no code sets such an attribute."""
+    found = _settings_classes(tree).get(class_name)
+    bound = [stmt for stmt in found.body if _binds(stmt, name)] if found is not None else []
+    if len(bound) != 1 or _sets_attribute_elsewhere(tree, name):
+        return UNKNOWN
+    stmt = bound[0]
+    plainly = (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)) or (isinstance(stmt, ast.AnnAssign) and stmt.value is not None)
+    return literal(stmt.value, immutable=True) if plainly else UNKNOWN
+
+
+@per_node
+def _settings_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+    """The module's plain classes, by name, each named by its definition only."""
+    stores = Counter(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
+    stores.update(node.arg for node in ast.walk(tree) if isinstance(node, ast.arg))
+    stores.update(node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
+    stores.update((node.asname or node.name).split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.alias))
+    plain = {}
+    for stmt in tree.body:
+        decorators = [ast.unparse(d) for d in stmt.decorator_list] if isinstance(stmt, ast.ClassDef) else []
+        if isinstance(stmt, ast.ClassDef) and not stmt.bases and not stmt.keywords and set(decorators) <= {"dataclass", "dataclasses.dataclass"} and stores[stmt.name] == 1:
+            plain[stmt.name] = stmt
+    return plain
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
@@ -1328,13 +1364,11 @@ def _broadcast(*values):
     dims = []
     for position in range(1, max(map(len, shapes)) + 1):
         sized = [shape[-position] for shape in shapes if len(shape) >= position and as_int(shape[-position]) != 1]
-        sized = [dim if is_known(dim) else None for dim in sized]
-        if not sized or all(dim == sized[0] for dim in sized):
-            dims.append(sized[0] if sized else 1)
-        elif None in sized:
-            dims.append(None)  # an unknown size may be 1 or the other one
-        else:
+        known = [dim for dim in sized if is_known(dim) and dim is not None]
+        if any(dim != known[0] for dim in known):
             return Tensor(None)  # sizes that do not broadcast: the code would fail here
+        # a length known at run time only is 1 or the other one, or the code fails: the other one
+        dims.append(known[0] if known else None if sized else 1)
     return Tensor(tuple(reversed(dims)))
 
 

@@ -47,6 +47,7 @@ class LayerSpec:
     multi_input: bool = False
     keras3_only: tuple[str, ...] = ()  # arguments tf_keras does not have
     wrapper: bool = False  # TimeDistributed, Bidirectional: ``counts`` counts the wrapped layer
+    parts_of: Callable[[Bound, Shape], list[Shape] | None] | None = None  # a layer returning several tensors: each one's shape
     also: tuple[str, ...] = ()  # further arguments known not to change the weights beyond ``params``/``defaults``
 
     @property
@@ -91,6 +92,15 @@ class LayerSpec:
                 continue
             return f"the argument `{name}=` is not modelled for this layer, so its weights may differ"
         return None
+
+    def output_parts(self, bound: Bound, input_shape) -> list[Shape] | None:
+        """The shape of each tensor a layer returning several gives (None: one tensor, or not known)."""
+        if self.parts_of is None or input_shape is None or input_shape is UNKNOWN:
+            return None
+        try:
+            return self.parts_of(bound, input_shape)
+        except NotKnown:
+            return None
 
     def output_shape(self, bound: Bound, input_shape) -> Shape:
         if self.output_of is None or input_shape is None or input_shape is UNKNOWN:
@@ -249,7 +259,22 @@ def _spatial(bound: Bound, shape: Shape, rank: int, transpose: bool = False) -> 
     return (shape[0], *dims, shape[-1])
 
 
+def _channels_last(output_of):
+    """An output function of channels-last shapes that also takes ``data_format="channels_first"``:
+    the channels axis is moved last, and back."""
+    def output(bound: Bound, shape: Shape) -> Shape:
+        if _known(bound, "data_format") != "channels_first":
+            return output_of(bound, shape)
+        if len(shape) < 3:
+            return None
+        moved = output_of({**bound, "data_format": "channels_last"}, (shape[0], *shape[2:], shape[1]))
+        return None if moved is None else (moved[0], moved[-1], *moved[1:-1])
+
+    return output
+
+
 def _conv_output(rank: int, transpose: bool = False):
+    @_channels_last
     def output(bound: Bound, shape: Shape) -> Shape:
         spatial = _spatial(bound, shape, rank, transpose)
         if spatial is None:
@@ -261,6 +286,7 @@ def _conv_output(rank: int, transpose: bool = False):
 
 
 def _pool_output(rank: int):
+    @_channels_last
     def output(bound: Bound, shape: Shape) -> Shape:
         return _spatial(bound, shape, rank)
 
@@ -269,7 +295,9 @@ def _pool_output(rank: int):
 
 def _global_pool(bound: Bound, shape: Shape) -> Shape:
     if _known(bound, "data_format") == "channels_first":
-        return None
+        if len(shape) < 3:
+            return None
+        return (shape[0], shape[1], *([1] * (len(shape) - 2))) if _flag(bound, "keepdims") else (shape[0], shape[1])
     if _flag(bound, "keepdims"):
         return (shape[0], *([1] * (len(shape) - 2)), shape[-1])
     return (shape[0], shape[-1])
@@ -305,8 +333,22 @@ def _embedding_output(bound: Bound, shape: Shape) -> Shape:
 def _rnn_output(bound: Bound, shape: Shape) -> Shape:
     if _flag(bound, "return_state") or len(shape) != 3:
         return None
+    return _rnn_sequence(bound, shape)
+
+
+def _rnn_sequence(bound: Bound, shape: Shape) -> Shape:
     units = _int(bound, "units")
     return (shape[0], shape[1], units) if _flag(bound, "return_sequences") else (shape[0], units)
+
+
+def _rnn_parts(states: int):
+    """With ``return_state=True``: the output, then each state (``[output, h, c]`` for an LSTM)."""
+    def parts(bound: Bound, shape: Shape) -> list[Shape] | None:
+        if not _flag(bound, "return_state") or len(shape) != 3:
+            return None
+        return [_rnn_sequence(bound, shape), *[(shape[0], _int(bound, "units"))] * states]
+
+    return parts
 
 
 def _conv_rnn_output(rank: int):
@@ -397,6 +439,15 @@ def _resize(rank: int, argument: str):
     return output
 
 
+def _category_encoding_output(bound: Bound, shape: Shape) -> Shape:
+    """Each last-axis list of ids becomes ``num_tokens`` counts; one-hot keeps a last axis longer than 1."""
+    tokens, mode = _int(bound, "num_tokens"), bound.get("output_mode")
+    if mode not in ("one_hot", "multi_hot", "count") or len(shape) < 2:
+        return None  # a rank-1 input: Keras 3 and tf_keras shape it differently
+    kept = shape if mode == "one_hot" and shape[-1] != 1 else shape[:-1]
+    return (*kept, tokens)
+
+
 def _repeat_output(bound: Bound, shape: Shape) -> Shape:
     return (shape[0], _int(bound, "n"), shape[-1])
 
@@ -412,6 +463,20 @@ def _bidirectional_output(bound: Bound, shape: Shape) -> Shape:
         return None
     last = _dim(output[-1])
     return _with_last(output, None if last is None else 2 * last) if mode == "concat" else output
+
+
+def _bidirectional_parts(bound: Bound, shape: Shape) -> list[Shape] | None:
+    """``merge_mode=None``: the forward layer's output, then the backward one's."""
+    if _known(bound, "merge_mode") is not None:
+        return None
+    parts = []
+    for inner in (_known(bound, "layer"), bound.get("backward_layer") or _known(bound, "layer")):
+        spec = lookup(getattr(inner, "ref", ""))
+        output = spec.output_shape(spec.bind(inner.args, inner.kwargs), shape) if spec is not None else None
+        if output is None:
+            return None
+        parts.append(output)
+    return parts
 
 
 def _permute_output(bound: Bound, shape: Shape) -> Shape:
@@ -847,9 +912,9 @@ TABLE: dict[str, LayerSpec] = {
     "DepthwiseConv2D": LayerSpec(_DEPTHWISE, _DEPTH_DEFAULTS, _depthwise(2), _conv_output(2)),
     "SeparableConv1D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(1), _conv_output(1)),
     "SeparableConv2D": LayerSpec(_SEPARABLE, _DEPTH_DEFAULTS, _separable(2), _conv_output(2)),
-    "SimpleRNN": LayerSpec(("units", "activation", "use_bias"), _RNN_FLAGS, _recurrent(1), _rnn_output),
-    "LSTM": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(4), _rnn_output),
-    "GRU": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(3), _rnn_output),
+    "SimpleRNN": LayerSpec(("units", "activation", "use_bias"), _RNN_FLAGS, _recurrent(1), _rnn_output, parts_of=_rnn_parts(1)),
+    "LSTM": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(4), _rnn_output, parts_of=_rnn_parts(2)),
+    "GRU": LayerSpec(("units", "activation", "recurrent_activation", "use_bias"), _RNN_FLAGS, _recurrent(3), _rnn_output, parts_of=_rnn_parts(1)),
     "ConvLSTM1D": _conv_rnn_spec(1),
     "ConvLSTM2D": _conv_rnn_spec(2),
     "ConvLSTM3D": _conv_rnn_spec(3),
@@ -901,7 +966,7 @@ TABLE: dict[str, LayerSpec] = {
     **{name: LayerSpec(()) for name in "Lambda Dot InputLayer".split()},
     # wrappers: ``counts`` counts the wrapped layer; only the output shape is here
     "TimeDistributed": LayerSpec(("layer",), wrapper=True),
-    "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True),
+    "Bidirectional": LayerSpec(("layer", "merge_mode"), {"merge_mode": "concat"}, output_of=_bidirectional_output, wrapper=True, parts_of=_bidirectional_parts),
 }
 
 _CELL = ("units", "activation", "recurrent_activation", "use_bias")
@@ -927,7 +992,8 @@ TABLE.update({
     # image augmentation: the same shape out at inference (asserted against Keras per layer)
     **{name: _SAME for name in AUGMENTATION},
     # weightless preprocessing whose output shape depends on settings not modelled
-    **{name: LayerSpec(()) for name in "Discretization CategoryEncoding Hashing HashedCrossing IntegerLookup StringLookup TextVectorization MelSpectrogram MaxNumBoundingBoxes ThresholdedReLU RandomHeight RandomWidth".split()},
+    "CategoryEncoding": LayerSpec(("num_tokens", "output_mode", "sparse"), {"output_mode": "multi_hot"}, output_of=_category_encoding_output),
+    **{name: LayerSpec(()) for name in "Discretization Hashing HashedCrossing IntegerLookup StringLookup TextVectorization MelSpectrogram MaxNumBoundingBoxes ThresholdedReLU RandomHeight RandomWidth".split()},
 })
 
 # renamed or aliased in some Keras versions

@@ -27,6 +27,7 @@ from collections import ChainMap, Counter
 from collections.abc import Iterator, Mapping
 
 from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
+from ..names.imports import ImportMap
 from ..source import function_nodes, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
 from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, parameter_names
@@ -43,6 +44,7 @@ READING_BUILTINS = PLAIN_BUILTINS | {"sorted", "print", "isinstance", "str", "re
 # and shapes); any other library function may change it (``random.shuffle(widths)``, ``heapq.heappush``)
 READING_LIBRARIES = ("keras.", "tensorflow.", "keras_hub.", "numpy.", "math.", "itertools.")
 CHANGING_LIBRARY_FUNCTIONS = frozenset({"numpy.random.shuffle"})
+KERAS_OBJECTS = ("keras.", "keras_hub.")  # what these make (layers, models, losses) leaves its arguments alone
 PLAIN_NODES = (
     ast.Constant, ast.Name, ast.Load, ast.Store, ast.Tuple, ast.List, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
     ast.IfExp, ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.DictComp, ast.comprehension,
@@ -285,7 +287,7 @@ class ScopeValues:
     def changed_in_place(self, name: str) -> bool:
         """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
         if self._mutated is None:
-            self._mutated = _mutated_names(self.tree, self.functions, self._leaves_alone)
+            self._mutated = _mutated_names(self.tree, self.functions, self.evaluator.module.imports, self._leaves_alone)
         return name in self._mutated
 
     def _leaves_alone(self, func: ast.expr) -> bool:
@@ -297,7 +299,7 @@ class ScopeValues:
         return {name: self.steady(name, value) for name, value in values.items()}
 
 
-def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], leaves_alone) -> set[str]:
+def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], imports: ImportMap, leaves_alone) -> set[str]:
     """Names whose list or dict may be changed in place, in module code, functions and methods (the
     code that reads this module's values): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
     ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
@@ -305,7 +307,9 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], leav
     (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter)."""
     mutated: set[str] = set()
     same_object: list[tuple[str, str]] = []  # two names that may hold one object
-    for node in (node for stmt in tree.body for node in walk(stmt)):
+    nodes = [node for stmt in tree.body for node in walk(stmt)]
+    leaves_alone = _calls_leaving_alone(nodes, imports, leaves_alone)
+    for node in nodes:
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
         elif isinstance(node, ast.Call):
@@ -329,6 +333,18 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], leav
                 mutated.update((first, second))
                 changed = True
     return mutated
+
+
+def _calls_leaving_alone(nodes: list[ast.AST], imports: ImportMap, leaves_alone):
+    """``leaves_alone`` and the names bound once, to what Keras makes: its layers, models, losses and
+    metrics read what they are called with (``lstm = layers.LSTM(8)``, then ``lstm(x, initial_state=states)``)."""
+    stores = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    made = {
+        node.targets[0].id for node in nodes
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
+        and isinstance(node.value, ast.Call) and (imports.canonical(node.value.func) or "").startswith(KERAS_OBJECTS)
+    }
+    return lambda func: (isinstance(func, ast.Name) and func.id in made) or leaves_alone(func)
 
 
 def _held(node: ast.AST) -> list[ast.Name]:

@@ -27,7 +27,25 @@ def shape_function(ref: str):
     name = ref[len(prefix) :]
     if name in REDUCTIONS:
         return reduced
+    if ref == "keras.ops.image.extract_patches":
+        return patches
     return {"expand_dims": expanded, "squeeze": squeezed, "reshape": reshaped, "transpose": transposed}.get(name)
+
+
+MADE_FROM_NUMBERS = frozenset({"keras.ops.arange", "numpy.arange", "tensorflow.range"})
+
+
+def made_shape(ref: str, args: list, kwargs: dict) -> tuple | None:
+    """The shape of the tensor a function of ``MADE_FROM_NUMBERS`` makes (``ops.arange(0, n)``), or
+    None when not known."""
+    names = ("start", "stop", "step") if ref != "tensorflow.range" else ("start", "limit", "delta")
+    given = dict(zip(names, args)) | kwargs
+    if names[1] not in given:  # `arange(n)`: the one number is where it stops
+        given = {**given, names[0]: 0, names[1]: given.get(names[0])}
+    bounds = [as_int(given.get(name, default)) for name, default in zip(names, (0, None, 1))]
+    if None in bounds or bounds[2] == 0 or len(args) > 3 or not set(kwargs) <= {*names, "dtype"}:
+        return None
+    return (len(range(*bounds)),)
 
 
 def _axis(value, rank: int) -> int | None:
@@ -68,15 +86,19 @@ def squeezed(shape: tuple, args: list, kwargs: dict) -> tuple | None:
 
 
 def reshaped(shape: tuple, args: list, kwargs: dict) -> tuple | None:
-    """``reshape(x, (-1, 24))``: one -1 takes what is left, which is not known when a length is not."""
+    """``reshape(x, (-1, 24))``: one -1 takes what is left, which is not known when a length is not.
+    A length given as ``None`` (``ops.shape(x)[0]`` of a symbolic batch) is known at run time only,
+    and so is the -1 beside it, as Keras' own shape inference has them."""
     target = kwargs.get("newshape", kwargs.get("shape", args[0] if args else None))
     if isinstance(target, int) and not isinstance(target, bool):
         target = (target,)
-    if not isinstance(target, tuple | list) or any(as_int(dim) is None or as_int(dim) < -1 for dim in target):
+    if not isinstance(target, tuple | list) or any(dim is not None and (as_int(dim) is None or as_int(dim) < -1) for dim in target):
         return None
-    target = [as_int(dim) for dim in target]
+    target = [None if dim is None else as_int(dim) for dim in target]
     if target.count(-1) > 1:
         return None
+    if None in target:
+        return tuple(None if dim == -1 else dim for dim in target)
     if -1 not in target:
         return tuple(target)
     known = all(isinstance(dim, int) and not isinstance(dim, bool) for dim in shape)
@@ -84,6 +106,37 @@ def reshaped(shape: tuple, args: list, kwargs: dict) -> tuple | None:
     if known and rest and math.prod(shape) % rest == 0:
         return tuple(math.prod(shape) // rest if dim == -1 else dim for dim in target)
     return tuple(None if dim == -1 else dim for dim in target) if not known else None
+
+
+def patches(shape: tuple, args: list, kwargs: dict) -> tuple | None:
+    """``ops.image.extract_patches(images, size)`` on channels-last images or volumes (batched or
+    not): each spatial axis is cut like a convolution's (strides default to the size), and the
+    last holds every patch's values."""
+    names = ("size", "strides", "dilation_rate", "padding", "data_format")
+    given = dict(zip(names, args)) | kwargs
+    if len(args) > len(names) or not set(given) <= set(names) or given.get("data_format") not in (None, "channels_last"):
+        return None
+    size = given.get("size")
+    size = (size, size) if as_int(size) is not None else size
+    if not isinstance(size, tuple | list) or len(size) not in (2, 3) or any(as_int(dim) is None or as_int(dim) < 1 for dim in size):
+        return None
+    size = [as_int(dim) for dim in size]
+    strides = given.get("strides") or size
+    strides = [strides] * len(size) if as_int(strides) is not None else strides
+    dilation, padding = as_int(given.get("dilation_rate", 1)), given.get("padding", "valid")
+    if not isinstance(strides, tuple | list) or len(strides) != len(size) or any(as_int(s) is None or as_int(s) < 1 for s in strides):
+        return None
+    if dilation != 1 or padding not in ("valid", "same") or len(shape) not in (len(size) + 1, len(size) + 2):
+        return None
+    spatial, channels = shape[-len(size) - 1 : -1], shape[-1]
+    dims = []
+    for length, window, stride in zip(spatial, size, map(as_int, strides)):
+        if not isinstance(length, int):
+            return None
+        dims.append(-(-length // stride) if padding == "same" else (length - window) // stride + 1)
+    if min(dims) < 1 or not isinstance(channels, int):
+        return None
+    return (*shape[: -len(size) - 1], *dims, math.prod(size) * channels)
 
 
 def transposed(shape: tuple, args: list, kwargs: dict) -> tuple | None:
