@@ -144,9 +144,10 @@ class _ScopeReader(StatementWalker):
 
     def assign(self, stmt: ast.Assign, frame: Frame) -> None:
         """The value, evaluated once, bound to each target: a graph value, or a plain one to a single
-        name by an expression of plain kinds (``ScopeValues.is_plain_value``), else not known."""
+        name or tuple of names (``units, depth = 64, 3``) by an expression of plain kinds
+        (``ScopeValues.is_plain_value``), else not known."""
         scope, env = frame
-        plain = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and env.recording and self.values.is_plain_value(stmt.value)
+        plain = len(stmt.targets) == 1 and _names_only(stmt.targets[0]) and env.recording and self.values.is_plain_value(stmt.value)
         raw = self.case.raw(stmt.value, frame, graph_only=not plain)
         value = self.case.held(raw)
         if value is None and plain:
@@ -157,7 +158,7 @@ class _ScopeReader(StatementWalker):
             if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
                 env[target.id] = self._reached(stmt.value, scope, env)[0] or UNKNOWN
             else:
-                self._bind(target, value, env)
+                self._bind(target, value, env, plain)
 
     def annotated_assign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         self._bind(stmt.target, self._value(stmt.value, *frame), frame.env)
@@ -293,15 +294,15 @@ class _ScopeReader(StatementWalker):
         function = self.functions.get(scope.split("#", 1)[0])
         return isinstance(node, ast.Name) and function is not None and node.id in parameter_names(function.args)
 
-    def _bind(self, target: ast.expr, value, env: GraphEnv) -> None:
-        """``value`` (a graph value, a plain one for a single name, None: not known) bound to ``target``;
-        an item unpacked from it that is no graph value is not known."""
+    def _bind(self, target: ast.expr, value, env: GraphEnv, plain: bool = False) -> None:
+        """``value`` (a graph value, a plain one for names, None: not known) bound to ``target``;
+        an item unpacked from it that is no graph value is not known, unless ``plain``."""
         if isinstance(target, ast.Name):
             self._bind_name(target, value, env)
             return
         if isinstance(target, ast.Tuple | ast.List) and isinstance(value, Tensor) and value.producer is not None:
             value = _outputs(value, target.elts)  # `_, h, c = lstm(x)`
-        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item if is_graph_value(item) else None, env))
+        bind_target(target, value, lambda leaf, item: self._bind_name(leaf, item if plain or is_graph_value(item) else None, env))
 
     def _bind_name(self, target: ast.expr, value, env: GraphEnv) -> None:
         """A leaf of an assignment target: a name takes the value (None: something not followed, which
@@ -327,13 +328,29 @@ class _ScopeReader(StatementWalker):
         if not (over_call or isinstance(over, ast.Tuple | ast.List | ast.Name)):
             return None
         named = isinstance(over, ast.Name)  # only a name's value may be a list of graph values here: a list made here is plain
-        value = self.case.raw(over, Frame(scope, env)) if named else self.case.plain(over, Frame(scope, env))
+        frame = Frame(scope, env)
+        value = self.case.raw(over, frame) if named else self._paired(over, frame) if over_call else self.case.plain(over, frame)
         if not isinstance(value, range | list | tuple) or isinstance(value, _DictValues) or not LIMITS.unrolls(len(value)):
             return None
         if all(map(is_plain, value)):
             return list(value)
-        layers = named and isinstance(loop.target, ast.Name) and all(isinstance(item, LayerInstance | Model | Tensor) for item in value)
-        return list(value) if layers else None
+        if named and isinstance(loop.target, ast.Name) and all(isinstance(item, LayerInstance | Model | Tensor) for item in value):
+            return list(value)
+        paired = not named and _names_only(loop.target) and all(isinstance(item, tuple) and all(map(_plain_or_graph, item)) for item in value)
+        return list(value) if paired else None  # `for f, skip in zip(widths, reversed(skips)):`
+
+    def _paired(self, over: ast.Call, frame: Frame):
+        """``zip(widths, reversed(skips))``, ``enumerate(blocks)``: over lists a name holds (plain, or of
+        graph values) and plain ones, the pairs the loop takes; else its plain value."""
+        lists = [self.case.raw(arg, frame) if isinstance(arg, ast.Name) else self._paired(arg, frame) if isinstance(arg, ast.Call) else self.case.plain(arg, frame) for arg in over.args]
+        function = over.func.id
+        if over.keywords or function not in ("zip", "enumerate", "reversed") or not all(isinstance(items, list | tuple | range) and not isinstance(items, _DictValues) for items in lists):
+            return self.case.plain(over, frame)
+        if function == "zip":
+            return list(zip(*lists))
+        if function == "reversed" and len(lists) == 1:
+            return list(reversed(lists[0]))
+        return list(enumerate(lists[0])) if len(lists) == 1 else self.case.plain(over, frame)
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, args: list | None, kwargs: dict | None) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
@@ -606,10 +623,10 @@ class _GraphCase(Interpreter):
     expression (decided by the reader's ``decide``), an item of a list of graph values picked by a plain
     index, a subscript of a tensor (a tensor expression). Everything else is plain (``plain``): the
     interpreter's own handlers, graph values read as not known (``scopes.plain``), and no graph case
-    inside (a comprehension, an attribute, a comparison, a call of something not followed and its
+    inside (a comprehension, an attribute other than an array's ``shape``, a comparison, a call of something not followed and its
     arguments: what a call inside makes is not on the graph)."""
 
-    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript})
+    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript, ast.Attribute})
 
     def __init__(self, reader: _ScopeReader) -> None:
         evaluator = reader.values.evaluator
@@ -682,6 +699,15 @@ class _GraphCase(Interpreter):
             self.plain_depth -= 1
 
     # -- the graph case ------------------------------------------------------------------------
+    def _expr_Attribute(self, node: ast.Attribute, env: dict):
+        """``x_train.shape`` of an array made from a known shape (``np.zeros((10, 500, 1))``); any other
+        attribute is plain."""
+        if node.attr == "shape" and isinstance(node.value, ast.Name):
+            array = env.get(node.value.id)
+            if isinstance(array, Tensor) and not array.symbolic and array.shape is not None:
+                return array.shape
+        return self._plain_case(node, env)
+
     def _expr_Call(self, node: ast.Call, env: dict):
         value = self._graph_call(node, env)
         if value is NOT_GRAPH:
@@ -701,8 +727,10 @@ class _GraphCase(Interpreter):
         else:
             args = kwargs = None
         ref = reader._ref(node.func)
-        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array, shaped later from its arguments
-            return Tensor(node=node, symbolic=False, scope=scope, operands={})
+        if ref in TENSOR_FROM_SHAPE:  # `np.zeros((1, 32))`: an array; `x_train.shape[1:]` reads its shape
+            shape = self.expr(node.args[0], env) if node.args else None
+            known = isinstance(shape, tuple | list) and all(as_int(dim) is not None for dim in shape)
+            return Tensor(tuple(map(as_int, shape)) if known else None, node=node, symbolic=False, scope=scope, operands={})
         if ref is not None and ref.startswith(TENSOR_FUNCTION_PREFIXES) and not reader._is_layer_class(ref):
             return reader._tensor_expression(node, scope, graph_env) or NOT_GRAPH
         if ref in MERGE_FUNCTIONS and node.args:
@@ -781,12 +809,24 @@ class _GraphCase(Interpreter):
                 item = subscript(container, index) if index is not None else None
                 if isinstance(item, LayerInstance | Model | Tensor):  # an item that is no graph value is not known
                     return item
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "shape":  # `x_train.shape[1:]`
+            shape = self._expr_Attribute(node.value, env)
+            return subscript(shape, self._plain(node.slice, env)) if isinstance(shape, tuple) else UNKNOWN
         value = self.reader._tensor_expression(node, *self.frame)
         return self._plain_case(node, env) if value is None else value
 
 
 class _DictValues(list):
     """A dict's graph values, in order: its items are not picked by position."""
+
+
+def _plain_or_graph(item) -> bool:
+    return is_plain(item) or isinstance(item, LayerInstance | Model | Tensor)
+
+
+def _names_only(target: ast.expr) -> bool:
+    """A name, or a tuple or list of them (nested), without a starred one."""
+    return isinstance(target, ast.Name) or (isinstance(target, ast.Tuple | ast.List) and all(map(_names_only, target.elts)))
 
 
 def _set_inside(model: Model) -> bool:

@@ -48,7 +48,7 @@ KERAS_OBJECTS = ("keras.", "keras_hub.")  # what these make (layers, models, los
 PLAIN_NODES = (
     ast.Constant, ast.Name, ast.Load, ast.Store, ast.Tuple, ast.List, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
     ast.IfExp, ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.DictComp, ast.comprehension,
-    ast.keyword, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+    ast.keyword, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Attribute,  # `x_train.shape`, `Config.units`
 )
 
 
