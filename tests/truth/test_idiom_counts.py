@@ -863,7 +863,7 @@ for block in blocks:
     x = block(x)
 model = keras.Model(inputs, x)
 """)
-program("list-of-tensors-appended-in-a-loop", ANY, """
+program("list-of-tensors-appended-in-a-loop", EXACT, """
 inputs = keras.Input((8,))
 branches = [layers.Dense(4)(inputs), layers.Dense(6)(inputs)]
 outs = []
@@ -871,7 +871,7 @@ for branch in branches:
     outs.append(layers.Dense(2)(branch))
 model = keras.Model(inputs, layers.Concatenate()(outs))
 """)
-program("list-of-outputs-appended-after-the-first", ANY, """
+program("list-of-outputs-appended-after-the-first", EXACT, """
 inputs = keras.Input((8,))
 outs = [layers.Dense(4)(inputs)]
 outs.append(layers.Dense(6)(inputs))
@@ -1266,6 +1266,73 @@ def halve(t):
 
 inputs = keras.Input((6,))
 model = keras.Model(inputs, layers.Dense(2)(layers.Lambda(halve)(inputs)))
+""")
+
+
+# --- lists grown by `append`/`extend` statements of one scope, named nowhere else --------------------
+program("unet-skips-appended-then-zipped-in-a-function", EXACT, """
+def unet(size=32, widths=(8, 16)):
+    inputs = keras.Input((size, size, 3))
+    x = inputs
+    skips = []
+    for width in widths:
+        x = layers.Conv2D(width, 3, padding="same")(x)
+        skips.append(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(32, 3, padding="same")(x)
+    for width, skip in zip(reversed(widths), reversed(skips)):
+        x = layers.Conv2DTranspose(width, 2, strides=2)(x)
+        x = layers.Concatenate()([x, skip])
+        x = layers.Conv2D(width, 3, padding="same")(x)
+    return keras.Model(inputs, layers.Conv2D(1, 1)(x))
+
+
+model = unet()
+""")
+program("outputs-extended-then-concatenated", EXACT, """
+inputs = keras.Input((8,))
+heads = [layers.Dense(2)(inputs)]
+heads.extend([layers.Dense(3)(inputs), layers.Dense(4)(inputs)])
+model = keras.Model(inputs, layers.Concatenate()(heads))
+""")
+program("list-appended-under-an-unknown-branch", ANY, """
+import os
+
+inputs = keras.Input((8,))
+outs = [layers.Dense(2)(inputs)]
+if os.environ.get("WIDE"):
+    outs.append(layers.Dense(5)(inputs))
+model = keras.Model(inputs, layers.Concatenate()(outs + [inputs]))
+""")
+program("list-appended-through-another-name", ANY, """
+inputs = keras.Input((8,))
+outs = [layers.Dense(2)(inputs)]
+same = outs
+same.append(layers.Dense(5)(inputs))
+model = keras.Model(inputs, layers.Concatenate()(outs))
+""")
+program("list-appended-by-a-function-too", ANY, """
+inputs = keras.Input((8,))
+outs = [layers.Dense(2)(inputs)]
+
+
+def more():
+    outs.append(layers.Dense(5)(inputs))
+
+
+more()
+outs.append(layers.Dense(3)(inputs))
+model = keras.Model(inputs, layers.Concatenate()(outs))
+""")
+program("plain-widths-appended-in-a-loop", EXACT, """
+widths = []
+for i in range(3):
+    widths.append(4 * (i + 1))
+inputs = keras.Input((6,))
+x = inputs
+for width in widths:
+    x = layers.Dense(width)(x)
+model = keras.Model(inputs, x)
 """)
 
 

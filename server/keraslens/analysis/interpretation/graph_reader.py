@@ -35,7 +35,7 @@ from .interpreter import TENSOR_FROM_SHAPE, Interpreter
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, is_graph_value, plain
+from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, growing_call, followable_functions, graph_view, is_graph_value, plain
 from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, is_plain, parameter_names, subscript
 from .walker import StatementWalker
 
@@ -172,7 +172,16 @@ class _ScopeReader(StatementWalker):
             self._bind(stmt.target, None, frame.env)
 
     def expression(self, node: ast.expr, frame: Frame) -> None:
-        self.case.raw(node, frame, graph_only=True)
+        grown = growing_call(node)
+        if grown is None or not self.values.grows(grown[0]):
+            self.case.raw(node, frame, graph_only=True)
+            return
+        name, method, arg = grown  # `skips.append(x)`: the name takes a new list, as if `skips = [*skips, x]`
+        value, current = self.case.raw(arg, frame), frame.env.timeline.env.get(name)
+        if method == "extend":
+            value = list(value) if isinstance(value, list | tuple) else UNKNOWN
+        known = isinstance(current, list) and value is not UNKNOWN and self.conditional == 0
+        frame.env[name] = ([*current, *value] if method == "extend" else [*current, value]) if known else UNKNOWN
 
     def decide(self, test: ast.expr, frame: Frame) -> bool | None:
         """``if x.shape[-1] != filters:`` on a known shape, ``if use_bias:`` on a known value."""

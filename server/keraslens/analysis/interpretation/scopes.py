@@ -145,7 +145,7 @@ class ScopeValues:
         self.tree = tree
         self.evaluator = evaluator
         self.declared_global = {name for node in walk_statements(tree) if isinstance(node, ast.Global) for name in node.names}
-        self._mutated: set[str] | None = None  # found on first need: most modules bind no containers
+        self._mutated: tuple[set[str], set[str]] | None = None  # changed in place, grown only: found on first need (most modules bind no containers)
         self.functions: dict[str, ast.FunctionDef] = {}  # the first definition of each name, as read before
         for stmt in tree.body:
             if isinstance(stmt, ast.FunctionDef):
@@ -286,9 +286,16 @@ class ScopeValues:
 
     def changed_in_place(self, name: str) -> bool:
         """Whether a list or dict bound to ``name`` may be changed in place by some code of the module."""
+        return name in self._changes()[0]
+
+    def grows(self, name: str) -> bool:
+        """Whether ``name`` holds a list only grown by statements of its scope (``_mutated_names``)."""
+        return name in self._changes()[1]
+
+    def _changes(self) -> tuple[set[str], set[str]]:
         if self._mutated is None:
             self._mutated = _mutated_names(self.tree, self.functions, self.evaluator.module.imports, self._leaves_alone)
-        return name in self._mutated
+        return self._mutated
 
     def _leaves_alone(self, func: ast.expr) -> bool:
         """Whether a library function called as ``func`` is known not to change what it is given."""
@@ -299,21 +306,27 @@ class ScopeValues:
         return {name: self.steady(name, value) for name, value in values.items()}
 
 
-def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], imports: ImportMap, leaves_alone) -> set[str]:
+def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], imports: ImportMap, leaves_alone) -> tuple[set[str], set[str]]:
     """Names whose list or dict may be changed in place, in module code, functions and methods (the
     code that reads this module's values): changed directly (``x[k] = v``, ``del x[k]``, ``x.attr = v``,
     ``x.append(v)``); handed somewhere that may keep or change it (stored in a container, returned,
     passed to code not known to leave it alone); or one name of an object another name changes
-    (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter)."""
+    (``alias = x``, ``grow(x)`` where ``grow`` changes its parameter). And, apart, the lists only ever
+    grown by statements of one scope (``skips.append(x)``, ``extend``), named nowhere else and changed
+    in no other way: the graph reader binds each such statement as a new list (``GROWING_METHODS``)."""
     mutated: set[str] = set()
+    appended: set[str] = set()
     same_object: list[tuple[str, str]] = []  # two names that may hold one object
     nodes = [node for stmt in tree.body for node in walk(stmt)]
     leaves_alone = _calls_leaving_alone(nodes, imports, leaves_alone)
+    grows = {id(node.value) for node in nodes if isinstance(node, ast.Expr) and growing_call(node.value) is not None}
     for node in nodes:
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
             mutated.add(node.value.id)
         elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
+            if id(node) in grows:
+                appended.add(node.func.value.id)
+            elif isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS and isinstance(node.func.value, ast.Name):
                 mutated.add(node.func.value.id)
             _passed(node, functions, leaves_alone, mutated, same_object)
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.NamedExpr) and isinstance(node.value, ast.Name):
@@ -329,22 +342,60 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], impo
     while changed:  # a name changes what every name of the same object holds
         changed = False
         for first, second in same_object:
-            if (first in mutated) != (second in mutated):
+            if (first in mutated | appended) != (second in mutated | appended):
                 mutated.update((first, second))
                 changed = True
-    return mutated
+    grown = _in_one_scope(tree, appended - mutated)
+    return mutated | (appended - grown), grown
+
+
+GROWING_METHODS = frozenset({"append", "extend"})
+
+
+def growing_call(node: ast.AST) -> tuple[str, str, ast.expr] | None:
+    """``skips.append(x)``: the name, the method and its one argument."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in GROWING_METHODS and isinstance(node.func.value, ast.Name):
+        if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred):
+            return node.func.value.id, node.func.attr, node.args[0]
+    return None
+
+
+def _in_one_scope(tree: ast.Module, names: set[str]) -> set[str]:
+    """Of ``names``, those whose every mention is in one scope: the module's code or one function's
+    own (not a function, class or lambda inside it), and never declared ``global`` or ``nonlocal``."""
+    if not names:
+        return set()
+    scopes: dict[str, set[int]] = {}
+
+    def visit(node: ast.AST, scope: int) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Name) and child.id in names:
+                scopes.setdefault(child.id, set()).add(scope)
+            elif isinstance(child, ast.Global | ast.Nonlocal):
+                for name in child.names:
+                    scopes.setdefault(name, set()).update((-1, -2))
+            visit(child, id(child) if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef) else scope)
+
+    visit(tree, 0)
+    return {name for name in names if len(scopes.get(name, ())) == 1}
 
 
 def _calls_leaving_alone(nodes: list[ast.AST], imports: ImportMap, leaves_alone):
-    """``leaves_alone`` and the names bound once, to what Keras makes: its layers, models, losses and
-    metrics read what they are called with (``lstm = layers.LSTM(8)``, then ``lstm(x, initial_state=states)``)."""
+    """``leaves_alone`` and what Keras makes, called at once or through a name bound to it once: its
+    layers, models, losses and metrics read what they are called with (``lstm = layers.LSTM(8)``, then
+    ``lstm(x, initial_state=states)``; ``layers.Concatenate()(outs)``)."""
     stores = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
     made = {
         node.targets[0].id for node in nodes
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
         and isinstance(node.value, ast.Call) and (imports.canonical(node.value.func) or "").startswith(KERAS_OBJECTS)
     }
-    return lambda func: (isinstance(func, ast.Name) and func.id in made) or leaves_alone(func)
+    def keras_object(func: ast.expr) -> bool:  # `lstm(...)`, `layers.Concatenate()(...)`
+        if isinstance(func, ast.Call):
+            return (imports.canonical(func.func) or "").startswith(KERAS_OBJECTS)
+        return isinstance(func, ast.Name) and func.id in made
+
+    return lambda func: keras_object(func) or leaves_alone(func)
 
 
 def _held(node: ast.AST) -> list[ast.Name]:
