@@ -1324,6 +1324,16 @@ more()
 outs.append(layers.Dense(3)(inputs))
 model = keras.Model(inputs, layers.Concatenate()(outs))
 """)
+program("list-read-by-an-iterator-made-before-it-grows", ANY, """
+inputs = keras.Input((4,))
+widths = [3, 5]
+steps = zip(range(3), widths)
+widths.append(7)
+x = inputs
+for _, width in steps:
+    x = layers.Dense(width)(x)
+model = keras.Model(inputs, x)
+""")
 program("plain-widths-appended-in-a-loop", EXACT, """
 widths = []
 for i in range(3):

@@ -155,7 +155,7 @@ class _ScopeReader(StatementWalker):
         for target in stmt.targets:
             if isinstance(target, ast.Attribute) and target.attr == "trainable":
                 self._set_later(target.value, "trainable", stmt.value, scope, env)  # freezing moves weights to non-trainable
-            if value is None and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
+            if (value is None or value is UNKNOWN) and isinstance(target, ast.Name) and reaches_from_name(stmt.value):  # `head = base.layers[-1]`
                 env[target.id] = self._reached(stmt.value, scope, env)[0] or UNKNOWN
             else:
                 self._bind(target, value, env, plain)
@@ -351,7 +351,7 @@ class _ScopeReader(StatementWalker):
     def _paired(self, over: ast.Call, frame: Frame):
         """``zip(widths, reversed(skips))``, ``enumerate(blocks)``: over lists a name holds (plain, or of
         graph values) and plain ones, the pairs the loop takes; else its plain value."""
-        lists = [self.case.raw(arg, frame) if isinstance(arg, ast.Name) else self._paired(arg, frame) if isinstance(arg, ast.Call) else self.case.plain(arg, frame) for arg in over.args]
+        lists = [self.case.raw(arg, frame) if isinstance(arg, ast.Name) else self._paired(arg, frame) if _pairing(arg) else self.case.plain(arg, frame) for arg in over.args]
         function = over.func.id
         if over.keywords or function not in ("zip", "enumerate", "reversed") or not all(isinstance(items, list | tuple | range) and not isinstance(items, _DictValues) for items in lists):
             return self.case.plain(over, frame)
@@ -827,6 +827,10 @@ class _GraphCase(Interpreter):
 
 class _DictValues(list):
     """A dict's graph values, in order: its items are not picked by position."""
+
+
+def _pairing(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate", "reversed")
 
 
 def _plain_or_graph(item) -> bool:

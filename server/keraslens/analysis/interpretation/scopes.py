@@ -345,11 +345,23 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], impo
             if (first in mutated | appended) != (second in mutated | appended):
                 mutated.update((first, second))
                 changed = True
+    # an iterator over a grown list sees what is appended after it is made: only a loop's own, over a
+    # list its body does not grow, has its items fixed (`for u in sizes: sizes.append(2)` runs on)
+    headers = {id(inner) for node in nodes if isinstance(node, ast.For | ast.AsyncFor) for inner in ast.walk(node.iter)}
+    for node in nodes:
+        if isinstance(node, ast.For | ast.AsyncFor):
+            over = {name.id for name in ast.walk(node.iter) if isinstance(name, ast.Name)}
+            mutated.update(over & {call.func.value.id for stmt in node.body for call in walk(stmt) if id(call) in grows})
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LAZY_BUILTINS and id(node) not in headers:
+            mutated.update(arg.id for arg in node.args if isinstance(arg, ast.Name) and arg.id in appended)
+        elif isinstance(node, ast.GeneratorExp):
+            mutated.update(name.id for generator in node.generators for name in ast.walk(generator.iter) if isinstance(name, ast.Name) and name.id in appended)
     grown = _in_one_scope(tree, appended - mutated)
     return mutated | (appended - grown), grown
 
 
 GROWING_METHODS = frozenset({"append", "extend"})
+LAZY_BUILTINS = frozenset({"zip", "enumerate", "reversed", "iter", "map", "filter"})  # iterators over the live list
 
 
 def growing_call(node: ast.AST) -> tuple[str, str, ast.expr] | None:
