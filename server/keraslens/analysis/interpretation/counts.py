@@ -313,11 +313,11 @@ class Counter:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
             weights = counted.weights + weights
             doubts += counted.doubts
-        weights = _frozen(LayerCount(weights), interpreter.init_trainable).weights
+        weights = _frozen_weights(weights, interpreter.init_trainable)
         sublayers: list[Weight] = []
         for sub in interpreter.tracked_sublayers():
             self._add_sublayer(sub, sublayers, doubts)
-        weights += _frozen(LayerCount(sublayers), _sublayers_given(interpreter.init_trainable, self.flavor)).weights
+        weights += _frozen_weights(sublayers, _sublayers_given(interpreter.init_trainable, self.flavor))
         doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
@@ -559,7 +559,14 @@ def _frozen(counted: LayerCount, trainable) -> LayerCount:
     known leaves each weight's side unknown, not its size."""
     if trainable is True:
         return counted
-    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in counted.weights], counted.doubts, counted.output)
+    return LayerCount(_frozen_weights(counted.weights, trainable), counted.doubts, counted.output)
+
+
+def _frozen_weights(weights: list[Weight], trainable) -> list[Weight]:
+    """The weights as ``_frozen`` leaves them (the same list when ``trainable`` is True)."""
+    if trainable is True:
+        return weights
+    return [Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in weights]
 
 
 def _dims(shape) -> tuple | None:

@@ -20,11 +20,11 @@ class Expr:
 
     @classmethod
     def const(cls, value: int) -> Expr:
-        return cls({(): value})
+        return _made({(): value} if value else {})
 
     @classmethod
     def sym(cls, name: str) -> Expr:
-        return cls({(name,): 1})
+        return _made({(name,): 1})
 
     @property
     def is_const(self) -> bool:
@@ -54,8 +54,12 @@ class Expr:
             return NotImplemented
         terms = dict(self._terms)
         for monomial, coefficient in other._terms.items():
-            terms[monomial] = terms.get(monomial, 0) + coefficient
-        return Expr(terms)
+            total = terms.get(monomial, 0) + coefficient
+            if total:
+                terms[monomial] = total
+            else:
+                terms.pop(monomial, None)
+        return _made(terms)
 
     __radd__ = __add__
 
@@ -106,6 +110,13 @@ class Expr:
             term = "*".join(factors)
             text += (f"-{term}" if sign == "-" else term) if index == 0 else f" {sign} {term}"
         return text
+
+
+def _made(terms: dict[Monomial, int]) -> Expr:
+    """An ``Expr`` of terms without a zero coefficient (what ``__init__`` would keep), not copied."""
+    made = object.__new__(Expr)
+    made._terms = terms
+    return made
 
 
 def _lift(value: object) -> Expr | None:

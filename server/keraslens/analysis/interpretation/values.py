@@ -220,13 +220,22 @@ def value_key(value, seen: frozenset = frozenset()) -> tuple | None:
     tuples, lists and dicts of them), each value tagged with its type, so ``1``, ``1.0`` and ``True``
     differ; None for anything else (a layer, a tensor, a list that holds itself)."""
     kind = type(value)
-    if value is None or value is UNKNOWN or kind in (int, float, str, bool, Expr):
+    if kind in _KEYED or value is UNKNOWN:
         return (kind, value)
     if kind not in (tuple, list, dict) or id(value) in seen:
         return None
     inner = seen | {id(value)}
-    items = tuple(value_key(item, inner) for item in (value.items() if kind is dict else value))
-    return None if None in items else (kind, items)
+    items = []
+    for item in value.items() if kind is dict else value:  # a loop, not a generator: most items are plain
+        item_kind = type(item)
+        key = (item_kind, item) if item_kind in _KEYED or item is UNKNOWN else value_key(item, inner)
+        if key is None:
+            return None
+        items.append(key)
+    return (kind, tuple(items))
+
+
+_KEYED = frozenset({int, float, str, bool, Expr, type(None)})  # values that are their own key, with their type
 
 
 def copied(value, memo: dict | None = None):
