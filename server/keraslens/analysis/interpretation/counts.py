@@ -156,6 +156,7 @@ class Counter:
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
         self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
         self._builtins: dict[tuple, LayerCount] = {}  # ``builtin`` by its plain arguments
+        self._made_whole: dict[str, tuple[bool, bool]] = {}  # ``made_whole`` by class name
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
@@ -290,10 +291,19 @@ class Counter:
             self._add_sublayer(sublayer, weights, doubts)
         return LayerCount(weights, doubts, output)
 
+    def made_whole(self, class_name: str) -> tuple[bool, bool]:
+        """Whether a class of this module is a functional model (``functional_class``) and whether it
+        is a ``Sequential`` (``sequential_class``): read from the module's own classes, once per class."""
+        found = self._made_whole.get(class_name)
+        if found is None:
+            found = self._made_whole[class_name] = (functional_class(self.module, class_name), sequential_class(self.module, class_name))
+        return found
+
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
-        if functional_class(self.module, class_name):  # built when made: the input does not change its weights
+        functional, sequential = self.made_whole(class_name)
+        if functional:  # built when made: the input does not change its weights
             return self.functional(class_name, args, kwargs)
-        if sequential_class(self.module, class_name):
+        if sequential:
             return LayerCount(doubts=[_SEQUENTIAL_SUBCLASS])
         interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:

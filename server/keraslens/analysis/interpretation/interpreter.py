@@ -220,7 +220,7 @@ class Interpreter(StatementWalker):
             self.running.pop()
             self.conditional = conditional
             others = self.returned_on_some_path.pop()
-        return result if all(_same_result(other, result) for other in others) else UNKNOWN
+        return result if not others or all(_same_result(other, result) for other in others) else UNKNOWN
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
         return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
@@ -1185,6 +1185,8 @@ def _holds_tracked(value) -> bool:
 
 
 def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
+    if type(value) in _HOLDS_NOTHING:
+        return
     if id(value) in seen:
         return
     seen.add(id(value))
@@ -1198,6 +1200,10 @@ def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
             _collect_layers(item, found, seen)
 
 
+# values that are neither a layer nor a variable nor hold one (most of a layer's attributes)
+_HOLDS_NOTHING = frozenset({int, float, str, bool, type(None), Expr, Tensor, WeightValue})
+
+
 def collect_variables(attrs: dict) -> list[WeightValue]:
     """Variables (keras.Variable; tf.Variable in Keras 2) stored on the layer are tracked."""
     found: list[WeightValue] = []
@@ -1205,7 +1211,7 @@ def collect_variables(attrs: dict) -> list[WeightValue]:
     seen: set[int] = set()
     while stack:
         value = stack.pop()
-        if id(value) in seen:
+        if type(value) in _HOLDS_NOTHING or id(value) in seen:
             continue
         seen.add(id(value))
         if isinstance(value, _PendingVariable):

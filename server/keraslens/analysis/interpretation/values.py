@@ -293,23 +293,28 @@ def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | Non
     (``default(node)`` gives a default's value), ``*args``, ``**kwargs`` and keyword-only.
     ``args`` None: the arguments are not known, every parameter is ``unknown``; ``skip_first``
     drops ``self``."""
-    positional = [*params.posonlyargs, *params.args][1 if skip_first else 0 :]
+    positional = [*params.posonlyargs, *params.args] if params.posonlyargs else params.args
+    if skip_first:
+        positional = positional[1:]
     if args is None:
         return dict.fromkeys(parameter_names(params)[1 if skip_first and (params.posonlyargs or params.args) else 0 :], unknown)
     kwargs = kwargs or {}
     env: dict[str, object] = {}
+    given = len(args)
     first_default = len(positional) - len(params.defaults)
     for index, param in enumerate(positional):
-        if index < len(args):
-            env[param.arg] = args[index]
-        elif param.arg in kwargs:
-            env[param.arg] = kwargs[param.arg]
+        name = param.arg
+        if index < given:
+            env[name] = args[index]
+        elif name in kwargs:
+            env[name] = kwargs[name]
         elif index >= first_default:
-            env[param.arg] = default(params.defaults[index - first_default])
+            env[name] = default(params.defaults[index - first_default])
         else:
-            env[param.arg] = unknown
-    for param, node in zip(params.kwonlyargs, params.kw_defaults):
-        env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
+            env[name] = unknown
+    if params.kwonlyargs:
+        for param, node in zip(params.kwonlyargs, params.kw_defaults):
+            env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
     if params.vararg:
         env[params.vararg.arg] = tuple(args[len(positional) :])
     if params.kwarg:
