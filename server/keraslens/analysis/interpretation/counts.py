@@ -615,6 +615,7 @@ class ModuleCounts:
         self.shapes: dict[int, tuple | None] = {}
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        self._spans: dict[int, tuple[ast.AST, Span]] = {}  # ``span`` by node: a layer's call is the span of its site, its row in each model and its class's list
         self._names_read_for: dict[frozenset[str], set[int]] = {}
         self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
@@ -862,6 +863,13 @@ class ModuleCounts:
         input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
 
+    def span(self, node: ast.AST) -> Span:
+        """``source.span`` of a node of the file, made once."""
+        found = self._spans.get(id(node))
+        if found is None or found[0] is not node:  # kept with its node, so its id is not reused
+            found = self._spans[id(node)] = (node, self.source.span(node))
+        return found[1]
+
     def instances_of(self, class_ref: str) -> list[LayerInstance]:
         """The graph's instances of one layer class (indexed once: a module has many classes)."""
         if self._instances is None:
@@ -908,7 +916,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _class_label(instance), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
+            rows.append(LayerRow(instance.label, _class_label(instance), count, self.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
@@ -1059,7 +1067,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         count = counts.settled(counts.instance_count(instance))
         formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
         uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
-        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
+        row = LayerRow(instance.label, _short(instance.class_ref), count, counts.span(instance.call), len(instance.applications) > 1,
                        counts.layer_outputs.get(id(instance)), given_name(instance), uses, formula)
         report.sites.append(row)
     return report
@@ -1108,7 +1116,7 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     report.formula = str(total) if total is not None and symbolic.weights else None
     report.count = symbolic.count()
     for instance in counts.instances_of(name):
-        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
+        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), counts.span(instance.call), len(instance.applications) > 1))
     return report
 
 

@@ -45,6 +45,7 @@ from .values import (
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
+_KEPT_ON_SELF = (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)
 KERAS_INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
 MODEL_INITS = frozenset({"keras.Model.__init__", "keras.models.Model.__init__"})
 
@@ -311,11 +312,11 @@ class Interpreter(StatementWalker):
     def unfollowed_sites(self) -> list[ast.Call]:
         """Creation calls in methods that ran but that the evaluation did not follow."""
         missed = []
+        followed = self.evaluated | self.skipped
         for facts in self._mro():
             ran = {name for name, function in facts.methods.items() if id(function) in self.invoked}
-            calls = [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR]
-            calls += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)]
-            missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
+            missed += [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR and id(site.call) not in followed]
+            missed += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in _KEPT_ON_SELF and id(site.call) not in followed]
         return missed
 
     def uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
