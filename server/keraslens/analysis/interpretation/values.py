@@ -215,23 +215,30 @@ def is_data(value, seen: frozenset = frozenset()) -> bool:
     return isinstance(value, range) or is_plain(value)
 
 
-def value_key(value, seen: frozenset = frozenset()) -> tuple | None:
+def value_key(value) -> tuple | None:
     """A hashable stand-in for plain data (numbers, strings, None, UNKNOWN, symbolic sizes, and
     tuples, lists and dicts of them), each value tagged with its type, so ``1``, ``1.0`` and ``True``
     differ; None for anything else (a layer, a tensor, a list that holds itself)."""
+    return _key(value, set())
+
+
+def _key(value, enclosing: set[int]) -> tuple | None:
+    """``value_key``; ``enclosing``: the ids of the containers ``value`` is inside (a container among
+    them holds itself), added while their items are keyed."""
     kind = type(value)
     if kind in _KEYED or value is UNKNOWN:
         return (kind, value)
-    if kind not in (tuple, list, dict) or id(value) in seen:
+    if kind not in (tuple, list, dict) or id(value) in enclosing:
         return None
-    inner = seen | {id(value)}
+    enclosing.add(id(value))
     items = []
     for item in value.items() if kind is dict else value:  # a loop, not a generator: most items are plain
         item_kind = type(item)
-        key = (item_kind, item) if item_kind in _KEYED or item is UNKNOWN else value_key(item, inner)
+        key = (item_kind, item) if item_kind in _KEYED or item is UNKNOWN else _key(item, enclosing)
         if key is None:
-            return None
+            return None  # and so is the key of every container around it
         items.append(key)
+    enclosing.discard(id(value))
     return (kind, tuple(items))
 
 
