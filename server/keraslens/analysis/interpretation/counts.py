@@ -1084,9 +1084,10 @@ def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
     for (function, var), instances in bound.items():
         instances.sort(key=lambda i: i.call.lineno)
         for node in counts.names_in(function).get(var, []):
-            owner = next((i for i in reversed(instances) if i.call.lineno <= node.lineno), None)
-            if owner is not None:
-                found.setdefault(id(owner), []).append(counts.source.span(node))
+            for owner in reversed(instances):
+                if owner.call.lineno <= node.lineno:
+                    found.setdefault(id(owner), []).append(counts.source.span(node))
+                    break
     return found
 
 
@@ -1202,7 +1203,7 @@ def _set_after(counts: ModuleCounts, model: Model, count: Count) -> Count:
 
 def _function(scope: str) -> str:
     """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
-    return re.split(r"[@#]", scope, maxsplit=1)[0]
+    return scope.partition("@")[0].partition("#")[0]
 
 
 # uses of a model that neither call nor build it
