@@ -365,7 +365,10 @@ class Interpreter(StatementWalker):
                 continue
 
     def _assign(self, target: ast.expr, value, env: dict) -> None:
-        bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
+        if isinstance(target, ast.Name | ast.Attribute):  # a leaf already (most targets): nothing to destructure
+            self._assign_leaf(target, value, env)
+        else:
+            bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
 
     def _assign_leaf(self, target: ast.expr, value, env: dict) -> None:
         if isinstance(target, ast.Name):
