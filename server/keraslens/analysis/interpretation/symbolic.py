@@ -81,7 +81,7 @@ class Expr:
         terms: dict[Monomial, int] = {}
         for left, left_coefficient in self._terms.items():
             for right, right_coefficient in other._terms.items():
-                monomial = tuple(sorted(left + right))
+                monomial = tuple(sorted(left + right)) if left and right else left or right
                 terms[monomial] = terms.get(monomial, 0) + left_coefficient * right_coefficient
         return Expr(terms)
 
