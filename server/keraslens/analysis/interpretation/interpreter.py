@@ -711,13 +711,13 @@ class Interpreter(StatementWalker):
         args, kwargs = self._arguments(node, env)
         if args is None:
             raise Uncertain("super() arguments are not known")
-        base = _builtin_base(self.facts, self.module) if self.facts else None
         parent = self._parent_method(name)
         if parent is not None:
             return self._invoke(parent, args, kwargs)
         if name == "__init__":
             self._model_init(args, kwargs)
             self.init_trainable = kwargs.get("trainable", True)
+        base = _builtin_base(self.facts, self.module) if self.facts else None
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":
@@ -821,9 +821,9 @@ class Interpreter(StatementWalker):
 
     def _model_init(self, args: list, kwargs: dict) -> None:
         """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
-        if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):
-            return  # a layer's own arguments
-        if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
+        if not ("inputs" in kwargs or "outputs" in kwargs or len(args) >= 2):
+            return
+        if any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):  # else a layer's own arguments
             self.functional_init = self.functional_init is not False and not self.conditional
             self.functional_inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
             self.functional_outputs = kwargs.get("outputs", args[1] if len(args) >= 2 else UNKNOWN)
