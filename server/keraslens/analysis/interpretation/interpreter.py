@@ -746,8 +746,9 @@ class Interpreter(StatementWalker):
     def _parent_method(self, name: str) -> ast.FunctionDef | None:
         """What ``super().name`` reaches: the method of a class after the one whose method is running."""
         chain = self._mro()
-        running = next((function for function in reversed(self.running) if any(facts.methods.get(function.name) is function for facts in chain)), None)
-        start = next((index for index, facts in enumerate(chain) if running is not None and facts.methods.get(running.name) is running), 0)
+        if len(chain) < 2:  # no class of the file after it
+            return None
+        start = next((index for function in reversed(self.running) for index, facts in enumerate(chain) if facts.methods.get(function.name) is function), 0)
         for facts in chain[start + 1 :]:
             if name in facts.methods:
                 return facts.methods[name]

@@ -100,6 +100,10 @@ class Expr:
     def __str__(self) -> str:
         if not self._terms:
             return "0"
+        if len(self._terms) == 1:
+            ((monomial, coefficient),) = self._terms.items()
+            if coefficient == 1 and monomial:  # `in*units`: the common case, one term of symbols only
+                return "*".join(monomial)
         # highest degree first, so `in*units + units` reads like the Keras docs (one term: nothing to order)
         ordered = sorted(self._terms.items(), key=lambda item: (-len(item[0]), item[0])) if len(self._terms) > 1 else self._terms.items()
         text = ""
