@@ -759,7 +759,7 @@ class Interpreter(StatementWalker):
         if args is None:
             raise Uncertain("add_weight arguments are not known")
         order = KERAS2_ADD_WEIGHT if self.flavor is Flavor.KERAS2 else KERAS3_ADD_WEIGHT
-        bound = dict(zip(order, args)) | kwargs
+        bound = dict(zip(order, args)) | kwargs if args else kwargs  # read only
         shape = bound.get("shape", ())
         shape = () if shape is None else shape
         if isinstance(shape, list):

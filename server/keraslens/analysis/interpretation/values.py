@@ -324,7 +324,9 @@ def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | Non
             env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
     if params.vararg:
         env[params.vararg.arg] = tuple(args[len(positional) :])
-    if params.kwarg:
+    if params.kwarg and not kwargs:
+        env[params.kwarg.arg] = {}
+    elif params.kwarg:
         named = {param.arg for param in [*positional, *params.kwonlyargs]}
         env[params.kwarg.arg] = {key: value for key, value in kwargs.items() if key not in named}
     return env
