@@ -328,10 +328,36 @@ def names_under(roots: Iterable[ast.AST]) -> dict[str, list[ast.Name]]:
     top-level function's nodes are those listed once for it (``function_nodes``)."""
     index: dict[str, list[ast.Name]] = {}
     for root in roots:
-        for node in function_nodes(root) if isinstance(root, ast.FunctionDef) else nodes_under(root):
-            if type(node) is ast.Name:
-                index.setdefault(node.id, []).append(node)
+        if isinstance(root, ast.FunctionDef):
+            names = [node for node in function_nodes(root) if type(node) is ast.Name]
+        else:
+            names = _names_in_walk(root)
+        for node in names:
+            found = index.get(node.id)
+            if found is None:
+                index[node.id] = [node]
+            else:
+                found.append(node)
     return index
+
+
+def _names_in_walk(root: ast.AST) -> list[ast.Name]:
+    """The ``Name`` nodes under ``root`` in ``walk`` order, without listing the other nodes (a name
+    has no node under it but its context)."""
+    found: list[ast.Name] = []
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.Name:
+            found.append(node)
+        elif isinstance(node, ast.AST):  # lists also hold strings (``global x``) and None (``{**d}``)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend(value)
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+    return found
 
 
 def line_starts(text: str) -> list[int]:

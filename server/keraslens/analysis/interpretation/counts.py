@@ -157,6 +157,7 @@ class Counter:
         self._cache: dict[int, tuple[LayerValue, LayerCount]] = {}
         self._others: dict[int, tuple[ModuleFacts, Counter]] = {}  # modules are kept alive with their counter
         self._builtins: dict[tuple, LayerCount] = {}  # ``builtin`` by its plain arguments
+        self._made_whole: dict[str, tuple[bool, bool]] = {}  # ``made_whole`` by class name
 
     def layer(self, layer: LayerValue) -> LayerCount:
         key = id(layer)
@@ -291,10 +292,19 @@ class Counter:
             self._add_sublayer(sublayer, weights, doubts)
         return LayerCount(weights, doubts, output)
 
+    def made_whole(self, class_name: str) -> tuple[bool, bool]:
+        """Whether a class of this module is a functional model (``functional_class``) and whether it
+        is a ``Sequential`` (``sequential_class``): read from the module's own classes, once per class."""
+        found = self._made_whole.get(class_name)
+        if found is None:
+            found = self._made_whole[class_name] = (functional_class(self.module, class_name), sequential_class(self.module, class_name))
+        return found
+
     def custom(self, class_name: str, args: list, kwargs: dict, input_shape, extra_shapes: list | tuple = (), keywords: dict | None = None) -> LayerCount:
-        if functional_class(self.module, class_name):  # built when made: the input does not change its weights
+        functional, sequential = self.made_whole(class_name)
+        if functional:  # built when made: the input does not change its weights
             return self.functional(class_name, args, kwargs)
-        if sequential_class(self.module, class_name):
+        if sequential:
             return LayerCount(doubts=[_SEQUENTIAL_SUBCLASS])
         interpreter = Interpreter(self.module, class_name, self.flavor, module_values=self.module_values)
         try:
@@ -314,11 +324,11 @@ class Counter:
             counted = self.builtin(base.ref, base.args, base.kwargs, base.input_shapes[0])
             weights = counted.weights + weights
             doubts += counted.doubts
-        weights = _frozen(LayerCount(weights), interpreter.init_trainable).weights
+        weights = _frozen_weights(weights, interpreter.init_trainable)
         sublayers: list[Weight] = []
         for sub in interpreter.tracked_sublayers():
             self._add_sublayer(sub, sublayers, doubts)
-        weights += _frozen(LayerCount(sublayers), _sublayers_given(interpreter.init_trainable, self.flavor)).weights
+        weights += _frozen_weights(sublayers, _sublayers_given(interpreter.init_trainable, self.flavor))
         doubts += _unplain_bases(self.module, class_name)
         counted = LayerCount(weights, doubts, output if isinstance(output, Tensor) else None)
         return _frozen(counted, interpreter.attrs.get("trainable", True))
@@ -578,7 +588,14 @@ def _frozen(counted: LayerCount, trainable) -> LayerCount:
     known leaves each weight's side unknown, not its size."""
     if trainable is True:
         return counted
-    return LayerCount([Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in counted.weights], counted.doubts, counted.output)
+    return LayerCount(_frozen_weights(counted.weights, trainable), counted.doubts, counted.output)
+
+
+def _frozen_weights(weights: list[Weight], trainable) -> list[Weight]:
+    """The weights as ``_frozen`` leaves them (the same list when ``trainable`` is True)."""
+    if trainable is True:
+        return weights
+    return [Weight(w.name, w.shape, False if trainable is False else None, w.dtype) for w in weights]
 
 
 def _dims(shape) -> tuple | None:
@@ -618,6 +635,7 @@ class ModuleCounts:
         self.output_parts: dict[int, list] = {}  # id(Application) -> the shape of each tensor a layer returning several gave
         self.application_inputs: dict[int, list] = {}
         self._names: dict[str, dict[str, list[ast.Name]]] = {}
+        self._spans: dict[int, tuple[ast.AST, Span]] = {}  # ``span`` by node: a layer's call is the span of its site, its row in each model and its class's list
         self._names_read_for: dict[frozenset[str], set[int]] = {}
         self._instances: dict[str, list[LayerInstance]] | None = None  # by class: indexed on first need
         self._functions: dict[str, list[ast.FunctionDef]] | None = None  # top-level functions by name
@@ -874,6 +892,13 @@ class ModuleCounts:
         input_dim = as_int(layer.kwargs.get("input_dim"))  # Keras 2: `input_dim=n` means `input_shape=(n,)`
         return (None, input_dim) if input_dim is not None else None
 
+    def span(self, node: ast.AST) -> Span:
+        """``source.span`` of a node of the file, made once."""
+        found = self._spans.get(id(node))
+        if found is None or found[0] is not node:  # kept with its node, so its id is not reused
+            found = self._spans[id(node)] = (node, self.source.span(node))
+        return found[1]
+
     def instances_of(self, class_ref: str) -> list[LayerInstance]:
         """The graph's instances of one layer class (indexed once: a module has many classes)."""
         if self._instances is None:
@@ -920,7 +945,7 @@ class ModuleCounts:
         for instance in dict.fromkeys(model.layers):  # a layer listed twice has one set of weights
             count = self.row_count(instance)  # made or used only on some path: not even a lower bound may include it
             shared = max(len(instance.applications), occurrences[id(instance)]) > 1
-            rows.append(LayerRow(instance.label, _class_label(instance), count, self.source.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
+            rows.append(LayerRow(instance.label, _class_label(instance), count, self.span(instance.call), shared, self.layer_outputs.get(id(instance)), self.keras_name(instance)))
         count = _sum([row.count for row in rows])
         leaves = self._leaves(model)
         if len(set(map(id, leaves))) < len(leaves):  # a layer shared by sub-models has one set of weights
@@ -1077,7 +1102,7 @@ def _build_report(source: SourceFile, module: ModuleFacts, graph: ModuleGraph, f
         count = counts.settled(counts.instance_count(instance))
         formula = _input_formula(counts, instance) if count.status is Status.UNKNOWN else None
         uses = (*mentions.get(id(instance), ()), *(source.span(a.call) for a in instance.applications))
-        row = LayerRow(instance.label, _short(instance.class_ref), count, source.span(instance.call), len(instance.applications) > 1,
+        row = LayerRow(instance.label, _short(instance.class_ref), count, counts.span(instance.call), len(instance.applications) > 1,
                        counts.layer_outputs.get(id(instance)), given_name(instance), uses, formula)
         report.sites.append(row)
     return report
@@ -1094,9 +1119,10 @@ def _layer_mentions(counts: ModuleCounts) -> dict[int, list[Span]]:
     for (function, var), instances in bound.items():
         instances.sort(key=lambda i: i.call.lineno)
         for node in counts.names_in(function).get(var, []):
-            owner = next((i for i in reversed(instances) if i.call.lineno <= node.lineno), None)
-            if owner is not None:
-                found.setdefault(id(owner), []).append(counts.source.span(node))
+            for owner in reversed(instances):
+                if owner.call.lineno <= node.lineno:
+                    found.setdefault(id(owner), []).append(counts.source.span(node))
+                    break
     return found
 
 
@@ -1126,7 +1152,7 @@ def class_report(source: SourceFile, module: ModuleFacts, flavor: Flavor, name: 
     report.formula = str(total) if total is not None and symbolic.weights else None
     report.count = symbolic.count()
     for instance in counts.instances_of(name):
-        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), source.span(instance.call), len(instance.applications) > 1))
+        report.instantiations.append(LayerRow(instance.label, name, counts.settled(counts.instance_count(instance)), counts.span(instance.call), len(instance.applications) > 1))
     return report
 
 
@@ -1212,7 +1238,7 @@ def _set_after(counts: ModuleCounts, model: Model, count: Count) -> Count:
 
 def _function(scope: str) -> str:
     """The top-level function (or the module) of a scope: an inlined call or a loop pass is read in it."""
-    return re.split(r"[@#]", scope, maxsplit=1)[0]
+    return scope.partition("@")[0].partition("#")[0]
 
 
 # uses of a model that neither call nor build it

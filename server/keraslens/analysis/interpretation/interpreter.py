@@ -52,6 +52,7 @@ from .values import (
 )
 
 KERAS_OR_TF = ("keras.", "tensorflow.")
+_KEPT_ON_SELF = (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)
 KERAS_INPUTS = frozenset({"keras.Input", "keras.layers.Input"})
 MODEL_INITS = frozenset({"keras.Model.__init__", "keras.models.Model.__init__"})
 
@@ -235,7 +236,7 @@ class Interpreter(StatementWalker):
             self.running.pop()
             self.conditional = conditional
             others = self.returned_on_some_path.pop()
-        return result if all(_same_result(other, result) for other in others) else UNKNOWN
+        return result if not others or all(_same_result(other, result) for other in others) else UNKNOWN
 
     def _bind(self, function: ast.FunctionDef, args: list, kwargs: dict) -> dict:
         return bind_parameters(function.args, args, kwargs, self._default, skip_first=True)  # a method: drop self
@@ -326,11 +327,11 @@ class Interpreter(StatementWalker):
     def unfollowed_sites(self) -> list[ast.Call]:
         """Creation calls in methods that ran but that the evaluation did not follow."""
         missed = []
+        followed = self.evaluated | self.skipped
         for facts in self._mro():
             ran = {name for name, function in facts.methods.items() if id(function) in self.invoked}
-            calls = [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR]
-            calls += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in (TargetKind.SELF_ATTR, TargetKind.SELF_CONTAINER)]
-            missed += [call for call in calls if id(call) not in self.evaluated and id(call) not in self.skipped]
+            missed += [site.call for site in facts.weights if site.method in ran and site.kind is not WeightKind.TENSOR and id(site.call) not in followed]
+            missed += [site.call for site in facts.sublayers if site.method in ran and site.target.kind in _KEPT_ON_SELF and id(site.call) not in followed]
         return missed
 
     def uncertain_block(self, body: list[ast.stmt], env: dict, why: str) -> None:
@@ -379,7 +380,10 @@ class Interpreter(StatementWalker):
                 continue
 
     def _assign(self, target: ast.expr, value, env: dict) -> None:
-        bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
+        if isinstance(target, ast.Name | ast.Attribute):  # a leaf already (most targets): nothing to destructure
+            self._assign_leaf(target, value, env)
+        else:
+            bind_target(target, value, lambda leaf, item: self._assign_leaf(leaf, item, env))
 
     def _assign_leaf(self, target: ast.expr, value, env: dict) -> None:
         if isinstance(target, ast.Name):
@@ -724,13 +728,13 @@ class Interpreter(StatementWalker):
         args, kwargs = self._arguments(node, env)
         if args is None:
             raise Uncertain("super() arguments are not known")
-        base = _builtin_base(self.facts, self.module) if self.facts else None
         parent = self._parent_method(name)
         if parent is not None:
             return self._invoke(parent, args, kwargs)
         if name == "__init__":
             self._model_init(args, kwargs)
             self.init_trainable = kwargs.get("trainable", True)
+        base = _builtin_base(self.facts, self.module) if self.facts else None
         if base is None:
             return None  # keras.layers.Layer's own __init__/build create nothing
         if name == "__init__":
@@ -759,8 +763,9 @@ class Interpreter(StatementWalker):
     def _parent_method(self, name: str) -> ast.FunctionDef | None:
         """What ``super().name`` reaches: the method of a class after the one whose method is running."""
         chain = self._mro()
-        running = next((function for function in reversed(self.running) if any(facts.methods.get(function.name) is function for facts in chain)), None)
-        start = next((index for index, facts in enumerate(chain) if running is not None and facts.methods.get(running.name) is running), 0)
+        if len(chain) < 2:  # no class of the file after it
+            return None
+        start = next((index for function in reversed(self.running) for index, facts in enumerate(chain) if facts.methods.get(function.name) is function), 0)
         for facts in chain[start + 1 :]:
             if name in facts.methods:
                 return facts.methods[name]
@@ -771,7 +776,7 @@ class Interpreter(StatementWalker):
         if args is None:
             raise Uncertain("add_weight arguments are not known")
         order = KERAS2_ADD_WEIGHT if self.flavor is Flavor.KERAS2 else KERAS3_ADD_WEIGHT
-        bound = dict(zip(order, args)) | kwargs
+        bound = dict(zip(order, args)) | kwargs if args else kwargs  # read only
         shape = bound.get("shape", ())
         shape = () if shape is None else shape
         if isinstance(shape, list):
@@ -839,9 +844,9 @@ class Interpreter(StatementWalker):
 
     def _model_init(self, args: list, kwargs: dict) -> None:
         """A Model's ``__init__`` given inputs and outputs: a functional model, built now."""
-        if not any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):
-            return  # a layer's own arguments
-        if "inputs" in kwargs or "outputs" in kwargs or len(args) >= 2:
+        if not ("inputs" in kwargs or "outputs" in kwargs or len(args) >= 2):
+            return
+        if any({"keras.Model", "keras.models.Model"} & set(facts.keras_bases) for facts in self._mro()):  # else a layer's own arguments
             self.functional_init = self.functional_init is not False and not self.conditional
             self.functional_inputs = kwargs.get("inputs", args[0] if args else UNKNOWN)
             self.functional_outputs = kwargs.get("outputs", args[1] if len(args) >= 2 else UNKNOWN)
@@ -1238,6 +1243,8 @@ def _holds_tracked(value) -> bool:
 
 
 def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
+    if type(value) in _HOLDS_NOTHING:
+        return
     if id(value) in seen:
         return
     seen.add(id(value))
@@ -1251,6 +1258,10 @@ def _collect_layers(value, found: list[LayerValue], seen: set[int]) -> None:
             _collect_layers(item, found, seen)
 
 
+# values that are neither a layer nor a variable nor hold one (most of a layer's attributes)
+_HOLDS_NOTHING = frozenset({int, float, str, bool, type(None), Expr, Tensor, WeightValue})
+
+
 def collect_variables(attrs: dict) -> list[WeightValue]:
     """Variables (keras.Variable; tf.Variable in Keras 2) stored on the layer are tracked."""
     found: list[WeightValue] = []
@@ -1258,7 +1269,7 @@ def collect_variables(attrs: dict) -> list[WeightValue]:
     seen: set[int] = set()
     while stack:
         value = stack.pop()
-        if id(value) in seen:
+        if type(value) in _HOLDS_NOTHING or id(value) in seen:
             continue
         seen.add(id(value))
         if isinstance(value, _PendingVariable):

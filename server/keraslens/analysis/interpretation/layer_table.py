@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .symbolic import Expr
 from .values import UNKNOWN
@@ -1034,8 +1035,10 @@ def unmodelled_arguments(ref: str, args: list, kwargs: dict) -> str | None:
     return None if spec is None else spec.unmodelled(spec.bind(args, kwargs))
 
 
+@lru_cache(maxsize=4096)
 def lookup(ref: str) -> LayerSpec | None:
-    """The spec of a canonical Keras layer name such as ``keras.layers.Dense``."""
+    """The spec of a canonical Keras layer name such as ``keras.layers.Dense`` (a file names the
+    same few many times, and counting asks of each layer several times)."""
     if not ref.startswith("keras."):
         return None
     return TABLE.get(ref.rsplit(".", 1)[-1])

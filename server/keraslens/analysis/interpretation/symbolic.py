@@ -20,11 +20,11 @@ class Expr:
 
     @classmethod
     def const(cls, value: int) -> Expr:
-        return cls({(): value})
+        return _made({(): value} if value else {})
 
     @classmethod
     def sym(cls, name: str) -> Expr:
-        return cls({(name,): 1})
+        return _made({(name,): 1})
 
     @property
     def is_const(self) -> bool:
@@ -54,8 +54,12 @@ class Expr:
             return NotImplemented
         terms = dict(self._terms)
         for monomial, coefficient in other._terms.items():
-            terms[monomial] = terms.get(monomial, 0) + coefficient
-        return Expr(terms)
+            total = terms.get(monomial, 0) + coefficient
+            if total:
+                terms[monomial] = total
+            else:
+                terms.pop(monomial, None)
+        return _made(terms)
 
     __radd__ = __add__
 
@@ -77,7 +81,7 @@ class Expr:
         terms: dict[Monomial, int] = {}
         for left, left_coefficient in self._terms.items():
             for right, right_coefficient in other._terms.items():
-                monomial = tuple(sorted(left + right))
+                monomial = tuple(sorted(left + right)) if left and right else left or right
                 terms[monomial] = terms.get(monomial, 0) + left_coefficient * right_coefficient
         return Expr(terms)
 
@@ -96,6 +100,10 @@ class Expr:
     def __str__(self) -> str:
         if not self._terms:
             return "0"
+        if len(self._terms) == 1:
+            ((monomial, coefficient),) = self._terms.items()
+            if coefficient == 1 and monomial:  # `in*units`: the common case, one term of symbols only
+                return "*".join(monomial)
         # highest degree first, so `in*units + units` reads like the Keras docs (one term: nothing to order)
         ordered = sorted(self._terms.items(), key=lambda item: (-len(item[0]), item[0])) if len(self._terms) > 1 else self._terms.items()
         text = ""
@@ -106,6 +114,13 @@ class Expr:
             term = "*".join(factors)
             text += (f"-{term}" if sign == "-" else term) if index == 0 else f" {sign} {term}"
         return text
+
+
+def _made(terms: dict[Monomial, int]) -> Expr:
+    """An ``Expr`` of terms without a zero coefficient (what ``__init__`` would keep), not copied."""
+    made = object.__new__(Expr)
+    made._terms = terms
+    return made
 
 
 def _lift(value: object) -> Expr | None:

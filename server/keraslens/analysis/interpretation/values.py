@@ -215,18 +215,34 @@ def is_data(value, seen: frozenset = frozenset()) -> bool:
     return isinstance(value, range) or is_plain(value)
 
 
-def value_key(value, seen: frozenset = frozenset()) -> tuple | None:
+def value_key(value) -> tuple | None:
     """A hashable stand-in for plain data (numbers, strings, None, UNKNOWN, symbolic sizes, and
     tuples, lists and dicts of them), each value tagged with its type, so ``1``, ``1.0`` and ``True``
     differ; None for anything else (a layer, a tensor, a list that holds itself)."""
+    return _key(value, set())
+
+
+def _key(value, enclosing: set[int]) -> tuple | None:
+    """``value_key``; ``enclosing``: the ids of the containers ``value`` is inside (a container among
+    them holds itself), added while their items are keyed."""
     kind = type(value)
-    if value is None or value is UNKNOWN or kind in (int, float, str, bool, Expr):
+    if kind in _KEYED or value is UNKNOWN:
         return (kind, value)
-    if kind not in (tuple, list, dict) or id(value) in seen:
+    if kind not in (tuple, list, dict) or id(value) in enclosing:
         return None
-    inner = seen | {id(value)}
-    items = tuple(value_key(item, inner) for item in (value.items() if kind is dict else value))
-    return None if None in items else (kind, items)
+    enclosing.add(id(value))
+    items = []
+    for item in value.items() if kind is dict else value:  # a loop, not a generator: most items are plain
+        item_kind = type(item)
+        key = (item_kind, item) if item_kind in _KEYED or item is UNKNOWN else _key(item, enclosing)
+        if key is None:
+            return None  # and so is the key of every container around it
+        items.append(key)
+    enclosing.discard(id(value))
+    return (kind, tuple(items))
+
+
+_KEYED = frozenset({int, float, str, bool, Expr, type(None)})  # values that are their own key, with their type
 
 
 def copied(value, memo: dict | None = None):
@@ -284,26 +300,33 @@ def bind_parameters(params: ast.arguments, args: list | None, kwargs: dict | Non
     (``default(node)`` gives a default's value), ``*args``, ``**kwargs`` and keyword-only.
     ``args`` None: the arguments are not known, every parameter is ``unknown``; ``skip_first``
     drops ``self``."""
-    positional = [*params.posonlyargs, *params.args][1 if skip_first else 0 :]
+    positional = [*params.posonlyargs, *params.args] if params.posonlyargs else params.args
+    if skip_first:
+        positional = positional[1:]
     if args is None:
         return dict.fromkeys(parameter_names(params)[1 if skip_first and (params.posonlyargs or params.args) else 0 :], unknown)
     kwargs = kwargs or {}
     env: dict[str, object] = {}
+    given = len(args)
     first_default = len(positional) - len(params.defaults)
     for index, param in enumerate(positional):
-        if index < len(args):
-            env[param.arg] = args[index]
-        elif param.arg in kwargs:
-            env[param.arg] = kwargs[param.arg]
+        name = param.arg
+        if index < given:
+            env[name] = args[index]
+        elif name in kwargs:
+            env[name] = kwargs[name]
         elif index >= first_default:
-            env[param.arg] = default(params.defaults[index - first_default])
+            env[name] = default(params.defaults[index - first_default])
         else:
-            env[param.arg] = unknown
-    for param, node in zip(params.kwonlyargs, params.kw_defaults):
-        env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
+            env[name] = unknown
+    if params.kwonlyargs:
+        for param, node in zip(params.kwonlyargs, params.kw_defaults):
+            env[param.arg] = kwargs[param.arg] if param.arg in kwargs else default(node) if node is not None else unknown
     if params.vararg:
         env[params.vararg.arg] = tuple(args[len(positional) :])
-    if params.kwarg:
+    if params.kwarg and not kwargs:
+        env[params.kwarg.arg] = {}
+    elif params.kwarg:
         named = {param.arg for param in [*positional, *params.kwonlyargs]}
         env[params.kwarg.arg] = {key: value for key, value in kwargs.items() if key not in named}
     return env
