@@ -1412,7 +1412,7 @@ def tutorial(name: str, goal: str, source: str) -> None:
     program(f"tutorial-{name}", goal, "from keras import ops\nimport numpy as np\n" + source.strip())
 
 
-tutorial("siamese", ANY, """
+tutorial("siamese", EXACT, """
 def embed_net():
     inp = keras.Input((28, 28, 1))
     x = layers.Conv2D(16, 3, activation="relu")(inp)
@@ -1503,7 +1503,7 @@ model = keras.Sequential([
     layers.TimeDistributed(layers.Dense(4)),
 ])
 """)
-tutorial("unet-skips-zip", ANY, """
+tutorial("unet-skips-zip", EXACT, """
 inputs = keras.Input((64, 64, 3))
 x = inputs
 skips = []
@@ -1625,7 +1625,7 @@ x = layers.Dense(16)(inp)
 x = ops.mean(x, axis=1)
 model = keras.Model(inp, layers.Dense(2)(x))
 """)
-tutorial("class-config", ANY, """
+tutorial("class-config", EXACT, """
 class Config:
     units = 48
     layers_n = 3
@@ -1803,7 +1803,7 @@ x = MLPMixerLayer(16, 32, 0.1)(inputs)
 x = MLPMixerLayer(16, 32, 0.1)(x)
 model = keras.Model(inputs, layers.Dense(4)(layers.GlobalAveragePooling1D()(x)))
 """)
-tutorial("gnn-conv-layer", ANY, """
+tutorial("gnn-conv-layer", EXACT, """
 class GraphConv(layers.Layer):
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -1820,7 +1820,7 @@ h = GraphConv(16)([nodes, adjacency])
 h = GraphConv(8)([h, adjacency])
 model = keras.Model([nodes, adjacency], layers.Dense(2)(layers.GlobalAveragePooling1D()(h)))
 """)
-tutorial("seq2seq-lstm-states", ANY, """
+tutorial("seq2seq-lstm-states", EXACT, """
 num_encoder_tokens, num_decoder_tokens, latent_dim = 71, 93, 256
 encoder_inputs = keras.Input(shape=(None, num_encoder_tokens))
 encoder = layers.LSTM(latent_dim, return_state=True)
@@ -1981,7 +1981,7 @@ logits = layers.Dense(10)(inputs)
 predictions = LogisticEndpoint(name="predictions")(targets, logits)
 model = keras.Model(inputs=[inputs, targets], outputs=predictions)
 """)
-tutorial("conv1d-timeseries", ANY, """
+tutorial("conv1d-timeseries", EXACT, """
 def make_model(input_shape):
     input_layer = keras.layers.Input(input_shape)
     conv1 = keras.layers.Conv1D(filters=64, kernel_size=3, padding="same")(input_layer)
@@ -2010,7 +2010,7 @@ x = layers.RNN(layers.SimpleRNNCell(8))(inputs)
 x2 = layers.RNN([layers.GRUCell(4), layers.LSTMCell(6)])(inputs)
 model = keras.Model(inputs, layers.Concatenate()([x, x2]))
 """)
-tutorial("embedding-then-reshape-lambda", ANY, """
+tutorial("embedding-then-reshape-lambda", EXACT, """
 inputs = keras.Input((10,))
 x = layers.Embedding(50, 4)(inputs)
 x = layers.Reshape((40,))(x)
@@ -2054,7 +2054,7 @@ bw = layers.GRU(8, return_sequences=True, go_backwards=True)
 x = layers.Bidirectional(fw, backward_layer=bw, merge_mode="sum")(inputs)
 model = keras.Model(inputs, layers.Dense(1)(x))
 """)
-tutorial("bidirectional-merge-none", ANY, """
+tutorial("bidirectional-merge-none", EXACT, """
 inputs = keras.Input((10, 4))
 a, b = layers.Bidirectional(layers.LSTM(8), merge_mode=None)(inputs)
 model = keras.Model(inputs, layers.Dense(1)(layers.concatenate([a, b])))
@@ -2178,7 +2178,7 @@ class Heads(layers.Layer):
 inputs = keras.Input((5,))
 model = keras.Model(inputs, Heads(["a", "b", "c"])(inputs))
 """)
-tutorial("tuple-assign-config", ANY, """
+tutorial("tuple-assign-config", EXACT, """
 units, depth = 12, 3
 inputs = keras.Input((4,))
 x = inputs
@@ -2206,7 +2206,7 @@ model = keras.Sequential([keras.Input((20,)), layers.Embedding(1000, 16), layers
 tutorial("timedistributed-conv", EXACT, """
 model = keras.Sequential([keras.Input((5, 16, 16, 3)), layers.TimeDistributed(layers.Conv2D(4, 3)), layers.TimeDistributed(layers.GlobalAveragePooling2D()), layers.LSTM(6), layers.Dense(1)])
 """)
-tutorial("conv2d-channels-first", ANY, """
+tutorial("conv2d-channels-first", EXACT, """
 model = keras.Sequential([keras.Input((3, 16, 16)), layers.Conv2D(4, 3, data_format="channels_first"), layers.Flatten(), layers.Dense(2)])
 """)
 tutorial("spectral-norm", EXACT, """
