@@ -22,7 +22,7 @@ from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
-from ..source import per_node
+from ..source import nodes_under, per_node
 from . import layer_table as builtin_layers
 from .limits import LIMITS
 from .shapes import BUILD_PARAMETERS, MADE_FROM_NUMBERS, indexed, made_shape, shape_function
@@ -1195,8 +1195,10 @@ def _binds(stmt: ast.stmt, name: str) -> bool:
 def _settings_class_constant(tree: ast.Module, class_name: str, name: str):
     """``Config.units``: a constant bound once in the body of a plain class of the module (no base,
     no decorator but ``dataclass``) whose name nothing else binds, when no code sets such an attribute."""
-    found = _settings_classes(tree).get(class_name)
-    bound = [stmt for stmt in found.body if _binds(stmt, name)] if found is not None else []
+    found = _plain_classes(tree).get(class_name)
+    if found is None or _bindings(tree)[class_name] != 1:  # the module is walked only for a plain class's name
+        return UNKNOWN
+    bound = [stmt for stmt in found.body if _binds(stmt, name)]
     if len(bound) != 1 or _sets_attribute_elsewhere(tree, name):
         return UNKNOWN
     stmt = bound[0]
@@ -1205,18 +1207,25 @@ def _settings_class_constant(tree: ast.Module, class_name: str, name: str):
 
 
 @per_node
-def _settings_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
-    """The module's plain classes, by name, each named by its definition only."""
-    stores = Counter(node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
-    stores.update(node.arg for node in ast.walk(tree) if isinstance(node, ast.arg))
-    stores.update(node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
-    stores.update((node.asname or node.name).split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.alias))
+def _plain_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+    """The module's top-level classes with no base, keyword or decorator but ``dataclass``, by name."""
     plain = {}
     for stmt in tree.body:
-        decorators = [ast.unparse(d) for d in stmt.decorator_list] if isinstance(stmt, ast.ClassDef) else []
-        if isinstance(stmt, ast.ClassDef) and not stmt.bases and not stmt.keywords and set(decorators) <= {"dataclass", "dataclasses.dataclass"} and stores[stmt.name] == 1:
-            plain[stmt.name] = stmt
+        if isinstance(stmt, ast.ClassDef) and not stmt.bases and not stmt.keywords:
+            if {ast.unparse(d) for d in stmt.decorator_list} <= {"dataclass", "dataclasses.dataclass"}:
+                plain[stmt.name] = stmt
     return plain
+
+
+@per_node
+def _bindings(tree: ast.Module) -> Counter:
+    """How many times the module binds each name: assignments, parameters, definitions, imports."""
+    nodes = nodes_under(tree)
+    bound = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
+    bound.update(node.arg for node in nodes if isinstance(node, ast.arg))
+    bound.update(node.name for node in nodes if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
+    bound.update((node.asname or node.name).split(".")[0] for node in nodes if isinstance(node, ast.alias))
+    return bound
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
