@@ -347,8 +347,8 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], impo
                 changed = True
     # an iterator over a grown list sees what is appended after it is made: only a loop's own, over a
     # list its body does not grow, has its items fixed (`for u in sizes: sizes.append(2)` runs on)
-    headers = {id(inner) for node in nodes if isinstance(node, ast.For | ast.AsyncFor) for inner in ast.walk(node.iter)}
-    for node in nodes:
+    headers = {id(inner) for node in nodes if isinstance(node, ast.For | ast.AsyncFor) for inner in ast.walk(node.iter)} if appended else set()
+    for node in nodes if appended else ():
         if isinstance(node, ast.For | ast.AsyncFor):
             over = {name.id for name in ast.walk(node.iter) if isinstance(name, ast.Name)}
             mutated.update(over & {call.func.value.id for stmt in node.body for call in walk(stmt) if id(call) in grows})
