@@ -75,6 +75,7 @@ def measure(function) -> tuple[float, float, int]:
 
 def scaling(sizes: list[int], runs: int, folder: Path) -> list[dict]:
     from keraslens.analysis import engine
+    from keraslens.analysis.source import forget_blocks
 
     rows = []
     for lines in sizes:
@@ -86,7 +87,7 @@ def scaling(sizes: list[int], runs: int, folder: Path) -> list[dict]:
                 variant = text + f"# run {run}\n"
                 path.write_text(variant)
                 task = (lambda: run_check(path)) if name == "check" else (lambda: run_server_analysis(variant))
-                cpu, wall, peak = measure(lambda: (engine._CACHE.clear(), task()))
+                cpu, wall, peak = measure(lambda: (engine._CACHE.clear(), forget_blocks(), task()))  # cold, as a file first opened
                 times.append(cpu)
                 walls.append(wall)
                 peaks.append(peak)
