@@ -19,7 +19,7 @@ import weakref
 import tokenize
 from itertools import accumulate, count
 from operator import add
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import wraps
@@ -499,6 +499,18 @@ def per_node(function):
         return found
 
     return memoised
+
+
+@per_node
+def name_bindings(tree: ast.Module) -> Counter:
+    """How many times the module binds each name, anywhere in it: assignments and deletions,
+    parameters, definitions, imports."""
+    nodes = nodes_under(tree)
+    bound = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
+    bound.update(node.arg for node in nodes if isinstance(node, ast.arg))
+    bound.update(node.name for node in nodes if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
+    bound.update((node.asname or node.name).split(".")[0] for node in nodes if isinstance(node, ast.alias))
+    return bound
 
 
 @per_node

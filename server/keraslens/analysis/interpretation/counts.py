@@ -403,6 +403,11 @@ class Counter:
         spec = builtin_layers.lookup(layer.ref)
         return table_output(layer.ref, layer.args, layer.kwargs, [shapes[0]] if spec is not None and spec.multi_input else shapes[0])
 
+    def takes_lists(self, layer: LayerValue) -> bool:
+        """Whether a layer's output is worked out from what it is called with as given (a list as a
+        list): a class of the program's, or a ``Lambda``'s function."""
+        return layer.ref == "keras.layers.Lambda" or self.class_counter(layer.ref) is not None
+
     def lambda_output(self, layer: LayerValue, given) -> Tensor:
         """``Lambda(lambda t: ops.abs(t[0] - t[1]))``: Keras shapes its output by calling the function on
         what it is given (a tensor, or a list of them); so does this, for a lambda of one parameter."""
@@ -814,10 +819,10 @@ class ModuleCounts:
             output = Tensor(self._model_output(instance.model, given))
         elif layer.ref in ATTENTION_INPUTS and len(inputs) >= 2:
             output = self._output_multi(layer, inputs)
-        elif inputs and isinstance(inputs[0], list) and self.counter.class_counter(layer.ref) is None:
+        elif inputs and isinstance(inputs[0], list) and not self.counter.takes_lists(layer):
             output = self._output_multi(layer, inputs[0])
         else:
-            output = self.counter.output_of(layer, [item for item in inputs if isinstance(item, Tensor)][:1] if self.counter.class_counter(layer.ref) is None else inputs)
+            output = self.counter.output_of(layer, inputs if self.counter.takes_lists(layer) else [item for item in inputs if isinstance(item, Tensor)][:1])
         if application.output is not None:
             self.shapes[id(application.output)] = output.shape
         spec = builtin_layers.lookup(layer.ref)
@@ -844,8 +849,6 @@ class ModuleCounts:
     def _output_multi(self, layer: LayerValue, tensors: list) -> Tensor:
         shapes = [t.shape for t in tensors]
         layer.input_shapes.append(shapes)
-        if layer.ref == "keras.layers.Lambda":
-            return self.counter.lambda_output(layer, tensors)
         return table_output(layer.ref, layer.args, layer.kwargs, shapes)
 
     def _model_output(self, model: Model, given=None):
@@ -1189,12 +1192,13 @@ def model_report(source: SourceFile, counts: ModuleCounts, model: Model) -> Mode
 
 
 def _subclass_model(counts: ModuleCounts, model: Model) -> tuple[Count, list[LayerRow]]:
-    if functional_class(counts.module, model.class_ref):  # built when constructed, whatever is done with it later
+    functional, sequential = counts.counter.made_whole(model.class_ref)
+    if functional:  # built when constructed, whatever is done with it later
         args, kwargs = counts.scopes.arguments(model.call, model.scope)
         if args is None or kwargs is None:
             return Count(Status.UNKNOWN, reason="the model's constructor arguments are not known"), []
         return counts._model_frozen(model, counts.counter.functional(model.class_ref, args, kwargs).count()), []
-    if sequential_class(counts.module, model.class_ref):
+    if sequential:
         return Count(Status.UNKNOWN, reason=_SEQUENTIAL_SUBCLASS), []
     count, rows = _called_or_built(counts, model)
     return _set_after(counts, model, count), rows

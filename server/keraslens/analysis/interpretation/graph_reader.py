@@ -15,7 +15,7 @@ here: ``_instance``, ``_apply_layer``, ``_sequential``, ``_functional``, ``_meth
 function and an inlined function take the values of their arguments, evaluated once in Python's order
 (``_call_values``); the constructors that read their argument expressions (``Sequential([...])``,
 ``TimeDistributed(...)``) evaluate each one once. An assignment binds its value once, where it ends: a graph
-value, or a plain one to a single name (``GraphEnv``); an inlined helper's parameters are bound to
+value, or a plain one to a name or a tuple of names (``GraphEnv``); an inlined helper's parameters are bound to
 its arguments' values (``ScopeValues.bind_call``); an unrolled loop's passes run in sequence, each
 from what the one before bound. ``ModuleGraph.bindings`` is that environment, as graph values, for
 the module and the functions read on their own.
@@ -31,11 +31,11 @@ from typing import NamedTuple
 from ..facts.graph import MODULE_SCOPE, Application, LayerInstance, Model, ModuleGraph, Setting, Tensor, Value
 from ..names.imports import ImportMap
 from ..names.keras_names import ATTENTION_INPUTS, FUNCTIONAL, INPUT_NAMES, SEQUENTIAL, WEIGHT_CHANGING_METHODS, WEIGHT_KEEPING_METHODS
-from .interpreter import TENSOR_FROM_SHAPE, Interpreter
+from .interpreter import TENSOR_FROM_SHAPE, Interpreter, python_builtin
 from .limits import LIMITS
 from .presets import is_preset_call
 from .reach import iterated, reached, reaches_from_name
-from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, growing_call, followable_functions, graph_view, is_graph_value, plain
+from .scopes import LOOP_BUILTINS, GraphEnv, PlainView, ScopeValues, followable_functions, graph_view, growing_call, is_graph_value, plain
 from .values import UNKNOWN, FunctionValue, as_int, bind_target, bound_names, is_data, is_plain, parameter_names, subscript
 from .walker import StatementWalker
 
@@ -46,6 +46,8 @@ OPERATOR_LAYERS = {ast.Add: "keras.layers.Add", ast.Sub: "keras.layers.Subtract"
 TENSOR_FUNCTION_PREFIXES = ("keras.ops.", "keras.activations.", "tensorflow.")
 
 # functional forms of the merge layers: `layers.concatenate([a, b])` is `Concatenate()([a, b])`
+PAIRING_BUILTINS = LOOP_BUILTINS - {"range"}  # `zip(widths, reversed(skips))`: over lists a name may hold with graph values
+
 MERGE_FUNCTIONS = {
     f"keras.layers.{name.lower()}": f"keras.layers.{name}" for name in "Concatenate Add Subtract Multiply Average Maximum Minimum Dot".split()
 }
@@ -351,15 +353,10 @@ class _ScopeReader(StatementWalker):
     def _paired(self, over: ast.Call, frame: Frame):
         """``zip(widths, reversed(skips))``, ``enumerate(blocks)``: over lists a name holds (plain, or of
         graph values) and plain ones, the pairs the loop takes; else its plain value."""
-        lists = [self.case.raw(arg, frame) if isinstance(arg, ast.Name) else self._paired(arg, frame) if _pairing(arg) else self.case.plain(arg, frame) for arg in over.args]
-        function = over.func.id
-        if over.keywords or function not in ("zip", "enumerate", "reversed") or not all(isinstance(items, list | tuple | range) and not isinstance(items, _DictValues) for items in lists):
+        if not _pairing(over) or over.keywords:
             return self.case.plain(over, frame)
-        if function == "zip":
-            return list(zip(*lists))
-        if function == "reversed" and len(lists) == 1:
-            return list(reversed(lists[0]))
-        return list(enumerate(lists[0])) if len(lists) == 1 else self.case.plain(over, frame)
+        lists = [self.case.raw(arg, frame) if isinstance(arg, ast.Name) else self._paired(arg, frame) if isinstance(arg, ast.Call) else self.case.plain(arg, frame) for arg in over.args]
+        return python_builtin(over.func.id, lists)
 
     def _inline(self, function: ast.FunctionDef, call: ast.Call, scope: str, args: list | None, kwargs: dict | None) -> Value | None:
         """``block(x, 64)``: read the helper's body for this call, its parameters bound to the arguments."""
@@ -632,10 +629,10 @@ class _GraphCase(Interpreter):
     expression (decided by the reader's ``decide``), an item of a list of graph values picked by a plain
     index, a subscript of a tensor (a tensor expression). Everything else is plain (``plain``): the
     interpreter's own handlers, graph values read as not known (``scopes.plain``), and no graph case
-    inside (a comprehension, an attribute other than an array's ``shape``, a comparison, a call of something not followed and its
+    inside (a comprehension, an attribute, a comparison, a call of something not followed and its
     arguments: what a call inside makes is not on the graph)."""
 
-    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript, ast.Attribute})
+    FOLLOWED = frozenset({ast.Name, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Starred, ast.Call, ast.BinOp, ast.IfExp, ast.Subscript})
 
     def __init__(self, reader: _ScopeReader) -> None:
         evaluator = reader.values.evaluator
@@ -708,15 +705,6 @@ class _GraphCase(Interpreter):
             self.plain_depth -= 1
 
     # -- the graph case ------------------------------------------------------------------------
-    def _expr_Attribute(self, node: ast.Attribute, env: dict):
-        """``x_train.shape`` of an array made from a known shape (``np.zeros((10, 500, 1))``); any other
-        attribute is plain."""
-        if node.attr == "shape" and isinstance(node.value, ast.Name):
-            array = env.get(node.value.id)
-            if isinstance(array, Tensor) and not array.symbolic and array.shape is not None:
-                return array.shape
-        return self._plain_case(node, env)
-
     def _expr_Call(self, node: ast.Call, env: dict):
         value = self._graph_call(node, env)
         if value is NOT_GRAPH:
@@ -818,9 +806,6 @@ class _GraphCase(Interpreter):
                 item = subscript(container, index) if index is not None else None
                 if isinstance(item, LayerInstance | Model | Tensor):  # an item that is no graph value is not known
                     return item
-        if isinstance(node.value, ast.Attribute) and node.value.attr == "shape":  # `x_train.shape[1:]`
-            shape = self._expr_Attribute(node.value, env)
-            return subscript(shape, self._plain(node.slice, env)) if isinstance(shape, tuple) else UNKNOWN
         value = self.reader._tensor_expression(node, *self.frame)
         return self._plain_case(node, env) if value is None else value
 
@@ -830,7 +815,7 @@ class _DictValues(list):
 
 
 def _pairing(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate", "reversed")
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PAIRING_BUILTINS
 
 
 def _plain_or_graph(item) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import math
-from collections import ChainMap, Counter
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,7 +22,7 @@ from ..facts.classes import ModuleFacts, Phase, TargetKind, WeightKind
 from ..facts.library import function_home, layer_class_home
 from ..names.imports import Flavor
 from ..names.keras_names import ATTENTION_INPUTS, SEQUENTIAL, SINGLE_INPUT_ATTENTION, WEIGHT_KEEPING_METHODS, is_weight_free
-from ..source import nodes_under, per_node
+from ..source import name_bindings, per_node
 from . import layer_table as builtin_layers
 from .limits import LIMITS
 from .shapes import BUILD_PARAMETERS, MADE_FROM_NUMBERS, indexed, made_shape, shape_function
@@ -794,7 +794,7 @@ class Interpreter(StatementWalker):
         if ref == "builtins.isinstance" and len(node.args) == 2 and args:
             return _isinstance(args[0], node.args[1])
         if ref.startswith("builtins."):
-            return _python_builtin(ref[len("builtins."):], args)
+            return python_builtin(ref[len("builtins."):], args)
         if ref in ("numpy.prod", "math.prod") and len(args) == 1 and not kwargs and isinstance(args[0], tuple | list):
             sizes = [as_int(size) for size in args[0]]  # `int(np.prod(shape))` of a known shape
             return math.prod(sizes) if None not in sizes else UNKNOWN
@@ -1196,7 +1196,7 @@ def _settings_class_constant(tree: ast.Module, class_name: str, name: str):
     """``Config.units``: a constant bound once in the body of a plain class of the module (no base,
     no decorator but ``dataclass``) whose name nothing else binds, when no code sets such an attribute."""
     found = _plain_classes(tree).get(class_name)
-    if found is None or _bindings(tree)[class_name] != 1:  # the module is walked only for a plain class's name
+    if found is None or name_bindings(tree)[class_name] != 1:  # the module is walked only for a plain class's name
         return UNKNOWN
     bound = [stmt for stmt in found.body if _binds(stmt, name)]
     if len(bound) != 1 or _sets_attribute_elsewhere(tree, name):
@@ -1215,17 +1215,6 @@ def _plain_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
             if {ast.unparse(d) for d in stmt.decorator_list} <= {"dataclass", "dataclasses.dataclass"}:
                 plain[stmt.name] = stmt
     return plain
-
-
-@per_node
-def _bindings(tree: ast.Module) -> Counter:
-    """How many times the module binds each name: assignments, parameters, definitions, imports."""
-    nodes = nodes_under(tree)
-    bound = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del))
-    bound.update(node.arg for node in nodes if isinstance(node, ast.arg))
-    bound.update(node.name for node in nodes if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef))
-    bound.update((node.asname or node.name).split(".")[0] for node in nodes if isinstance(node, ast.alias))
-    return bound
 
 
 def _sets_attribute_elsewhere(tree: ast.Module, name: str) -> bool:
@@ -1303,7 +1292,8 @@ def _isinstance(value, types: ast.expr):
     return isinstance(value, tuple(_PLAIN_TYPES[name.id] for name in names))
 
 
-def _python_builtin(name: str, args: list):
+def python_builtin(name: str, args: list):
+    """What a builtin the interpreter knows gives for these arguments (UNKNOWN: not known)."""
     try:
         if name == "len" and args and isinstance(args[0], tuple | list | dict | str):
             return len(args[0])

@@ -454,11 +454,7 @@ def _repeat_output(bound: Bound, shape: Shape) -> Shape:
 
 
 def _bidirectional_output(bound: Bound, shape: Shape) -> Shape:
-    inner = _known(bound, "layer")
-    spec = lookup(getattr(inner, "ref", ""))
-    if spec is None:
-        return None
-    output = spec.output_shape(spec.bind(inner.args, inner.kwargs), shape)
+    output = _inner_output(bound, shape)
     mode = _known(bound, "merge_mode")
     if output is None or mode not in ("concat", "sum", "ave", "mul"):
         return None
@@ -470,14 +466,9 @@ def _bidirectional_parts(bound: Bound, shape: Shape) -> list[Shape] | None:
     """``merge_mode=None``: the forward layer's output, then the backward one's."""
     if _known(bound, "merge_mode") is not None:
         return None
-    parts = []
-    for inner in (_known(bound, "layer"), bound.get("backward_layer") or _known(bound, "layer")):
-        spec = lookup(getattr(inner, "ref", ""))
-        output = spec.output_shape(spec.bind(inner.args, inner.kwargs), shape) if spec is not None else None
-        if output is None:
-            return None
-        parts.append(output)
-    return parts
+    forward = _inner_output(bound, shape)
+    backward = _layer_output(bound["backward_layer"], shape) if bound.get("backward_layer") else forward
+    return None if forward is None or backward is None else [forward, backward]
 
 
 def _permute_output(bound: Bound, shape: Shape) -> Shape:
@@ -807,9 +798,13 @@ def _spectral_normalization(bound: Bound, shape, keras2: bool) -> list[WeightSpe
 
 
 def _inner_output(bound: Bound, shape: Shape) -> Shape:
-    inner = _known(bound, "layer")
-    spec = lookup(getattr(inner, "ref", ""))
-    return None if spec is None else spec.output_shape(spec.bind(inner.args, inner.kwargs), shape)
+    return _layer_output(_known(bound, "layer"), shape)
+
+
+def _layer_output(layer, shape: Shape) -> Shape:
+    """The output of a built-in layer value (a wrapper's ``layer``) on ``shape``; None: not known."""
+    spec = lookup(getattr(layer, "ref", ""))
+    return None if spec is None else spec.output_shape(spec.bind(layer.args, layer.kwargs), shape)
 
 
 def _locally_connected(rank: int):

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 
 from ..facts.graph import MODULE_SCOPE, LayerInstance, Model, Tensor
 from ..names.imports import ImportMap
-from ..source import function_nodes, walk, walk_statements
+from ..source import function_nodes, name_bindings, walk, walk_statements
 from .interpreter import CHANGING_METHODS, READING_METHODS, Interpreter
 from .values import UNKNOWN, FunctionValue, ReadThrough, bind_parameters, bind_target, bound_names, parameter_names
 
@@ -318,7 +318,7 @@ def _mutated_names(tree: ast.Module, functions: dict[str, ast.FunctionDef], impo
     appended: set[str] = set()
     same_object: list[tuple[str, str]] = []  # two names that may hold one object
     nodes = [node for stmt in tree.body for node in walk(stmt)]
-    leaves_alone = _calls_leaving_alone(nodes, imports, leaves_alone)
+    leaves_alone = _calls_leaving_alone(tree, nodes, imports, leaves_alone)
     grows = {id(node.value) for node in nodes if isinstance(node, ast.Expr) and growing_call(node.value) is not None}
     for node in nodes:
         if isinstance(node, ast.Subscript | ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del) and isinstance(node.value, ast.Name):
@@ -392,14 +392,14 @@ def _in_one_scope(tree: ast.Module, names: set[str]) -> set[str]:
     return {name for name in names if len(scopes.get(name, ())) == 1}
 
 
-def _calls_leaving_alone(nodes: list[ast.AST], imports: ImportMap, leaves_alone):
+def _calls_leaving_alone(tree: ast.Module, nodes: list[ast.AST], imports: ImportMap, leaves_alone):
     """``leaves_alone`` and what Keras makes, called at once or through a name bound to it once: its
     layers, models, losses and metrics read what they are called with (``lstm = layers.LSTM(8)``, then
     ``lstm(x, initial_state=states)``; ``layers.Concatenate()(outs)``)."""
-    stores = Counter(node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    bound = name_bindings(tree)
     made = {
         node.targets[0].id for node in nodes
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and stores[node.targets[0].id] == 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and bound[node.targets[0].id] == 1
         and isinstance(node.value, ast.Call) and (imports.canonical(node.value.func) or "").startswith(KERAS_OBJECTS)
     }
     def keras_object(func: ast.expr) -> bool:  # `lstm(...)`, `layers.Concatenate()(...)`
@@ -484,7 +484,10 @@ def _kept(values: Mapping[str, object], name: str):
 
 def plain(value):
     """A value as plain evaluation reads it: a graph value, or a list holding one, is not known
-    (a block may have rebound it to another list)."""
+    (a block may have rebound it to another list); an array made from a known shape is a tensor of
+    that shape, off the graph (``x_train.shape[1:]``)."""
+    if isinstance(value, Tensor) and not value.symbolic and value.shape is not None and value.producer_link is None:
+        return Tensor(value.shape)
     if isinstance(value, GRAPH_TYPES) or (isinstance(value, list) and is_graph_value(value)):
         return UNKNOWN
     return value
